@@ -47,9 +47,9 @@ type NameRules int
 
 // The name rules.
 const (
-	NoName          NameRules = iota // no name check (MySQL VERIFY_CA, ModeNone, ModePin)
-	SQLServerNames                   // Microsoft JDBC: CN first, then SAN DNS, then SAN IP
-	MySQLNames                       // Connector/J: SANs when present, else CN
+	NoName         NameRules = iota // no name check (MySQL VERIFY_CA, ModeNone, ModePin)
+	SQLServerNames                  // Microsoft JDBC: CN first, then SAN DNS, then SAN IP
+	MySQLNames                      // Connector/J: SANs when present, else CN
 )
 
 // Trust says where the trust anchors come from.
@@ -73,7 +73,7 @@ type Strategy struct {
 	Family dsn.Family
 	// Row is the scenario-table row for SQL Server ("1" … "11") or the
 	// effective sslMode name for MySQL ("PREFERRED", …).
-	Row string
+	Row  string
 	Mode Mode
 
 	// Encryption demands.
