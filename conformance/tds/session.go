@@ -286,4 +286,3 @@ func (ss *session) serve() error {
 		}
 	}
 }
-
