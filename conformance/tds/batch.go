@@ -115,10 +115,8 @@ func evalValue(e string, s *session) (column, bool) {
 	if n, err := strconv.ParseInt(e, 10, 32); err == nil {
 		return column{Int: true, IntV: int32(n)}, true
 	}
-	if len(e) >= 2 && (e[0] == '\'' || strings.HasPrefix(strings.ToUpper(e), "N'")) && e[len(e)-1] == '\'' {
-		body := strings.TrimPrefix(strings.TrimPrefix(e, "N"), "n")
-		body = body[1 : len(body)-1]
-		return column{StrV: strings.ReplaceAll(body, "''", "'")}, true
+	if body, ok := stringLiteral(e); ok {
+		return column{StrV: body}, true
 	}
 	switch strings.ToLower(e) {
 	case "null":
@@ -145,4 +143,19 @@ func evalValue(e string, s *session) (column, bool) {
 		return column{Int: true, IntV: -1}, true
 	}
 	return column{}, false
+}
+
+// stringLiteral reads 'text' or N'text' with ” for a quote.
+func stringLiteral(e string) (string, bool) {
+	if len(e) > 0 && (e[0] == 'N' || e[0] == 'n') {
+		e = e[1:]
+	}
+	if len(e) < 2 || e[0] != '\'' || e[len(e)-1] != '\'' {
+		return "", false
+	}
+	body := e[1 : len(e)-1]
+	if strings.Contains(strings.ReplaceAll(body, "''", ""), "'") {
+		return "", false
+	}
+	return strings.ReplaceAll(body, "''", "'"), true
 }
