@@ -22,7 +22,7 @@ var (
 	Stores      = []string{"", "jks", "pkcs12", "pem"}
 	Passwords   = []string{"", "right", "wrong"}
 	ServerCerts = []string{"", "same", "another"}
-	Servers     = []string{"off", "on", "req", "notsup", "strict-only"}
+	Settings    = []string{"off", "on", "req", "notsup", "strict-only"}
 	Certs       = []string{"good", "cn-only", "wildcard", "partial-wildcard", "another-host", "expired", "untrusted", "clientauth-only"}
 )
 
@@ -79,7 +79,7 @@ func Cases() (kept []Case, pruned map[string]int) {
 				for _, st := range Stores {
 					for _, pw := range Passwords {
 						for _, sc := range ServerCerts {
-							for _, srv := range Servers {
+							for _, srv := range Settings {
 								for _, cert := range Certs {
 									c := Case{e, tsc, hn, st, pw, sc, srv, cert}
 									if why := Prune(c); why != "" {

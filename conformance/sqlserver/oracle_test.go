@@ -70,7 +70,7 @@ func TestOracleRows(t *testing.T) {
 // removes something and leaves a representative.
 func TestCasesPruning(t *testing.T) {
 	kept, pruned := Cases()
-	total := len(Encrypts) * len(TSCs) * len(HostNames) * len(Stores) * len(Passwords) * len(ServerCerts) * len(Servers) * len(Certs)
+	total := len(Encrypts) * len(TSCs) * len(HostNames) * len(Stores) * len(Passwords) * len(ServerCerts) * len(Settings) * len(Certs)
 	n := len(kept)
 	for _, k := range pruned {
 		n += k
