@@ -29,7 +29,7 @@ func (o Outcome) Short() string {
 	for i, k := range o.Kinds {
 		ks[i] = string(k)
 	}
-	return "refused: " + strings.Join(ks, "|")
+	return "refused: " + strings.Join(ks, " or ")
 }
 
 // Allows reports whether k is one of the kinds the outcome allows.
