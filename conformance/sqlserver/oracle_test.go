@@ -101,3 +101,13 @@ func TestCasesPruning(t *testing.T) {
 	}
 	t.Logf("%d of %d combinations kept; per row %v", len(kept), total, rows)
 }
+
+// TestDemoCasesConnect: every demo row is the row it claims and connects.
+func TestDemoCasesConnect(t *testing.T) {
+	for _, d := range DemoCases {
+		o := Oracle(d.Case)
+		if o.Row != d.Row || !o.Connects || Prune(d.Case) != "" {
+			t.Errorf("demo row %s: oracle says row %s %s (pruned: %q)", d.Row, o.Row, o.Short(), Prune(d.Case))
+		}
+	}
+}
