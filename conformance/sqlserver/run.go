@@ -98,6 +98,9 @@ func (m *Matrix) Check(ctx context.Context, c Case, connect Connect) error {
 	if got.Row != "" && got.Row != want.Row {
 		return fmt.Errorf("resolved to row %s, the table says row %s", got.Row, want.Row)
 	}
+	if got.Strategy != "" && got.Strategy != want.Strategy {
+		return fmt.Errorf("resolved to strategy %s, the table says %s", got.Strategy, want.Strategy)
+	}
 	if !want.Connects {
 		if got.Err == nil {
 			return fmt.Errorf("connected (encrypted=%v login-only=%v); want refused with %s (%s)", got.Encrypted, got.LoginOnly, want.Short(), want.Why)

@@ -1,0 +1,45 @@
+//go:build dbtlsconnector
+
+// This file needs package connector, which is being written; it is built
+// with -tags dbtlsconnector until then (see the package's report).
+
+package sqlserver
+
+import (
+	"context"
+	"database/sql"
+
+	"github.com/dbtls/dbtls/connector"
+)
+
+// ViaConnector makes one attempt through dbtls's connector and go-mssqldb:
+// connector.New on the JDBC URL, one pooled connection, SELECT 1, and the
+// connection's TLS facts from connector.Info.
+func ViaConnector(ctx context.Context, jdbcURL string) Attempt {
+	c, err := connector.New(jdbcURL)
+	if err != nil {
+		return Attempt{Err: err}
+	}
+	st := c.Strategy()
+	a := Attempt{Strategy: st.Mode.String(), Row: st.Row}
+	db := sql.OpenDB(c)
+	defer db.Close()
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		a.Err = err
+		return a
+	}
+	defer conn.Close()
+	var one int
+	if err := conn.QueryRowContext(ctx, "SELECT 1").Scan(&one); err != nil {
+		a.Err = err
+		return a
+	}
+	info, err := connector.Info(conn)
+	if err != nil {
+		a.Err = err
+		return a
+	}
+	a.Encrypted, a.LoginOnly = info.Encrypted, info.LoginOnly
+	return a
+}
