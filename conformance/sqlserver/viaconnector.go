@@ -8,6 +8,9 @@ package sqlserver
 import (
 	"context"
 	"database/sql"
+	"fmt"
+	"io"
+	"os"
 
 	"github.com/dbtls/dbtls/connector"
 )
@@ -42,4 +45,24 @@ func ViaConnector(ctx context.Context, jdbcURL string) Attempt {
 	}
 	a.Encrypted, a.LoginOnly = info.Encrypted, info.LoginOnly
 	return a
+}
+
+// Demo is `dbtls demo`: it makes a CA and server certificates in a
+// temporary directory, points this process's default trust at them, starts
+// the TDS servers in-process on 127.0.0.1 and connects once per
+// scenario-table row through the connector, printing row → strategy →
+// outcome to w.
+func Demo(ctx context.Context, w io.Writer) error {
+	dir, err := os.MkdirTemp("", "dbtls-demo-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	m, err := NewMatrix(dir)
+	if err != nil {
+		return err
+	}
+	defer m.Close()
+	fmt.Fprintf(w, "dbtls demo: TDS test servers on 127.0.0.1, certificates from a CA made just now (%s)\n\n", dir)
+	return RunDemo(ctx, w, m, ViaConnector)
 }
