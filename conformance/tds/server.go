@@ -98,7 +98,9 @@ func Listen(addr string, cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	s.mu.Lock()
 	s.ln = ln
+	s.mu.Unlock()
 	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()
@@ -109,6 +111,8 @@ func Listen(addr string, cfg Config) (*Server, error) {
 
 // Addr is the address the server listens on, e.g. "127.0.0.1:41234".
 func (s *Server) Addr() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	if s.ln == nil {
 		return ""
 	}
@@ -117,6 +121,11 @@ func (s *Server) Addr() string {
 
 // Port is the TCP port the server listens on.
 func (s *Server) Port() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.ln == nil {
+		return 0
+	}
 	if a, ok := s.ln.Addr().(*net.TCPAddr); ok {
 		return a.Port
 	}
