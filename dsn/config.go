@@ -143,4 +143,11 @@ type Config struct {
 	// Warnings are properties the JDBC driver defines but the Go driver cannot
 	// honour, and other things a user should know; each names the key.
 	Warnings []string
+
+	props  []prop // the properties as written (for Format)
+	scheme string // the URL scheme as written, for the URL shapes (e.g. "mariadb://")
 }
+
+// prop is one key=value pair of a DSN other than where-to-connect, in the
+// order written; Format writes them back.
+type prop struct{ Key, Value string }

@@ -1,0 +1,297 @@
+package dsn
+
+import (
+	"net"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/dbtls/dbtls/kind"
+	"github.com/go-sql-driver/mysql"
+	"github.com/microsoft/go-mssqldb/msdsn"
+)
+
+// String returns the DSN in the shape it was written in, with the password and
+// every secret property replaced by kind.Redacted. It never shows a secret.
+func (c *Config) String() string { return c.format(true) }
+
+// Format returns the DSN in the shape it was written in, secrets included:
+// Parse(c.Format()) yields a Config equal to c.
+func (c *Config) Format() string { return c.format(false) }
+
+func (c *Config) format(redact bool) string {
+	pw := c.Password
+	if redact && pw != "" {
+		pw = kind.Redacted
+	}
+	val := func(p prop) string {
+		if redact && isSecret(p.Key) && p.Value != "" {
+			return kind.Redacted
+		}
+		return p.Value
+	}
+	switch c.Shape {
+	case ShapeJDBCSQLServer:
+		var b strings.Builder
+		b.WriteString("jdbc:sqlserver://")
+		b.WriteString(hostForURL(c.Host))
+		if c.Instance != "" {
+			b.WriteString(`\` + c.Instance)
+		}
+		if c.Port != 0 {
+			b.WriteString(":" + strconv.Itoa(c.Port))
+		}
+		w := func(k, v string) { b.WriteString(";" + k + "=" + jdbcQuote(v)) }
+		if c.Database != "" {
+			w("databaseName", c.Database)
+		}
+		if c.User != "" {
+			w("user", c.User)
+		}
+		if c.Password != "" {
+			w("password", pw)
+		}
+		for _, p := range c.props {
+			w(p.Key, val(p))
+		}
+		return b.String()
+	case ShapeADO:
+		var parts []string
+		server := c.Host
+		if c.Instance != "" {
+			server += `\` + c.Instance
+		}
+		if c.Port != 0 {
+			server += "," + strconv.Itoa(c.Port)
+		}
+		w := func(k, v string) { parts = append(parts, k+"="+adoQuote(v)) }
+		if server != "" {
+			w("server", server)
+		}
+		if c.User != "" {
+			w("user id", c.User)
+		}
+		if c.Password != "" {
+			w("password", pw)
+		}
+		if c.Database != "" {
+			w("database", c.Database)
+		}
+		for _, p := range c.props {
+			w(p.Key, val(p))
+		}
+		return strings.Join(parts, ";")
+	case ShapeSQLServerURL:
+		u := url.URL{Scheme: "sqlserver", Host: joinHostPort(c.Host, c.Port), Path: "/" + c.Instance}
+		if c.Instance == "" {
+			u.Path = ""
+		}
+		if c.User != "" || c.Password != "" {
+			u.User = url.UserPassword(c.User, pw)
+			if c.Password == "" {
+				u.User = url.User(c.User)
+			}
+		}
+		var q []prop
+		if c.Database != "" {
+			q = append(q, prop{"database", c.Database})
+		}
+		for _, p := range c.props {
+			q = append(q, prop{p.Key, val(p)})
+		}
+		u.RawQuery = encodeQuery(q)
+		return u.String()
+	case ShapeMySQLGo:
+		var b strings.Builder
+		if c.User != "" || c.Password != "" {
+			b.WriteString(c.User)
+			if c.Password != "" {
+				b.WriteString(":" + pw)
+			}
+			b.WriteString("@")
+		}
+		if c.Net != "" {
+			b.WriteString(c.Net)
+			if c.Net == "unix" {
+				b.WriteString("(" + c.Host + ")")
+			} else if c.Host != "" || c.Port != 0 {
+				b.WriteString("(" + joinHostPort(c.Host, c.Port) + ")")
+			}
+		}
+		b.WriteString("/" + url.PathEscape(c.Database))
+		var q []prop
+		for _, p := range c.props {
+			q = append(q, prop{p.Key, val(p)})
+		}
+		if len(q) > 0 {
+			b.WriteString("?" + encodeQuery(q))
+		}
+		return b.String()
+	default: // the MySQL URL shapes
+		var b strings.Builder
+		b.WriteString(c.scheme)
+		if c.User != "" || c.Password != "" {
+			b.WriteString(url.PathEscape(c.User))
+			if c.Password != "" {
+				b.WriteString(":" + url.PathEscape(pw))
+			}
+			b.WriteString("@")
+		}
+		b.WriteString(joinHostPort(c.Host, c.Port))
+		b.WriteString("/" + url.PathEscape(c.Database))
+		var q []prop
+		for _, p := range c.props {
+			q = append(q, prop{p.Key, val(p)})
+		}
+		if len(q) > 0 {
+			b.WriteString("?" + encodeQuery(q))
+		}
+		return b.String()
+	}
+}
+
+func hostForURL(h string) string {
+	if strings.Contains(h, ":") {
+		return "[" + h + "]"
+	}
+	return h
+}
+
+func joinHostPort(h string, port int) string {
+	if port == 0 {
+		return hostForURL(h)
+	}
+	return net.JoinHostPort(h, strconv.Itoa(port))
+}
+
+// jdbcQuote wraps a value in {…} when it holds characters that would end it.
+func jdbcQuote(v string) string {
+	if v == "" || strings.ContainsAny(v, ";{}=") || strings.TrimSpace(v) != v {
+		return "{" + strings.ReplaceAll(v, "}", "}}") + "}"
+	}
+	return v
+}
+
+// adoQuote wraps a value in "…" when it holds ; or quotes or edge spaces.
+func adoQuote(v string) string {
+	if v == "" || strings.ContainsAny(v, `;"'=`) || strings.TrimSpace(v) != v {
+		return `"` + strings.ReplaceAll(v, `"`, `""`) + `"`
+	}
+	return v
+}
+
+func encodeQuery(q []prop) string {
+	parts := make([]string, len(q))
+	for i, p := range q {
+		parts[i] = url.QueryEscape(p.Key) + "=" + url.QueryEscape(p.Value)
+	}
+	return strings.Join(parts, "&")
+}
+
+// DriverDSN returns the Go driver's own DSN for this configuration: a
+// sqlserver:// URL that go-mssqldb's msdsn.Parse accepts, or a go-sql-driver
+// DSN. It carries where to connect, who as, and the pass-through parameters,
+// and no TLS property: the connector sets TLS itself.
+func (c *Config) DriverDSN() string { return c.driverDSN(false) }
+
+// RedactedDriverDSN is DriverDSN with the password replaced by kind.Redacted.
+func (c *Config) RedactedDriverDSN() string { return c.driverDSN(true) }
+
+func (c *Config) driverDSN(redact bool) string {
+	pw := c.Password
+	if redact && pw != "" {
+		pw = kind.Redacted
+	}
+	if c.Family == SQLServer {
+		host := c.Host
+		if host == "" {
+			host = "localhost"
+		}
+		u := url.URL{Scheme: "sqlserver", Host: joinHostPort(host, c.Port)}
+		if c.Instance != "" {
+			u.Path = "/" + c.Instance
+		}
+		if c.User != "" {
+			u.User = url.UserPassword(c.User, pw)
+		}
+		var q []prop
+		if c.Database != "" {
+			q = append(q, prop{"database", c.Database})
+		}
+		for _, k := range sortedKeys(c.Params) {
+			q = append(q, prop{k, c.Params[k]})
+		}
+		u.RawQuery = encodeQuery(q)
+		return u.String()
+	}
+	m := c.MySQLDriverConfig()
+	m.Passwd = pw
+	return m.FormatDSN()
+}
+
+// MySQLDriverConfig returns go-sql-driver's configuration for this DSN,
+// without TLS (the connector sets it). Pass-through parameters that
+// go-sql-driver does not know become session variables, as in its own DSNs.
+func (c *Config) MySQLDriverConfig() *mysql.Config {
+	var q []prop
+	for _, k := range sortedKeys(c.Params) {
+		q = append(q, prop{k, c.Params[k]})
+	}
+	m, err := mysql.ParseDSN("/?" + encodeQuery(q))
+	if err != nil {
+		// A driver parameter with a value go-sql-driver refuses: keep the
+		// rest; the connector reports the error (CheckDriverParams).
+		m = mysql.NewConfig()
+	}
+	m.User, m.Passwd, m.DBName = c.User, c.Password, c.Database
+	m.Net = c.Net
+	if m.Net == "" {
+		m.Net = "tcp"
+	}
+	switch {
+	case m.Net == "unix":
+		m.Addr = c.Host
+	case c.Host != "" || c.Port != 0:
+		host := c.Host
+		if host == "" {
+			host = "127.0.0.1"
+		}
+		port := c.Port
+		if port == 0 {
+			port = 3306
+		}
+		m.Addr = net.JoinHostPort(host, strconv.Itoa(port))
+	}
+	return m
+}
+
+// checkDriverParams asks the Go driver's own parser about the pass-through
+// parameters, so that a bad value (parseTime=maybe) is an invalid-dsn error
+// at parse time, naming the key.
+func (c *Config) checkDriverParams() error {
+	if c.Family == SQLServer {
+		for _, k := range sortedKeys(c.Params) {
+			probe := &Config{Family: SQLServer, Host: "localhost", Params: map[string]string{k: c.Params[k]}}
+			if _, err := msdsn.Parse(probe.DriverDSN()); err != nil {
+				return invalid(k, c.Params[k], "invalid value for a go-mssqldb parameter", err.Error(), "fix the value of "+k)
+			}
+		}
+		return nil
+	}
+	for _, k := range sortedKeys(c.Params) {
+		if _, err := mysql.ParseDSN("/?" + encodeQuery([]prop{{k, c.Params[k]}})); err != nil {
+			return invalid(k, kind.Redact(k, c.Params[k]), "invalid value for a go-sql-driver parameter", err.Error(), "fix the value of "+k)
+		}
+	}
+	return nil
+}
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

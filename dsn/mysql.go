@@ -1,0 +1,142 @@
+package dsn
+
+import (
+	"net/url"
+	"strings"
+
+	"github.com/dbtls/dbtls/kind"
+)
+
+// parseMySQLURL reads what follows "jdbc:mysql://", "jdbc:mariadb://" or
+// "mysql://": [user[:password]@]host[:port][/database][?k=v&…]. In JDBC URLs
+// user and password may also be parameters, as Connector/J allows.
+func parseMySQLURL(rest string, shape Shape, scheme string) (*Config, error) {
+	c := &Config{Family: MySQL, Shape: shape, Net: "tcp", scheme: scheme}
+	rest, query, _ := strings.Cut(rest, "?")
+	authority, path, _ := strings.Cut(rest, "/")
+	if i := strings.LastIndex(authority, "@"); i >= 0 {
+		user, pw, hasPW := strings.Cut(authority[:i], ":")
+		var err error
+		if c.User, err = url.PathUnescape(user); err != nil {
+			return nil, invalid("user", user, "bad percent-encoding in the user", err.Error(), "encode the user properly")
+		}
+		if hasPW {
+			if c.Password, err = url.PathUnescape(pw); err != nil {
+				return nil, &kind.Error{Kind: kind.InvalidDSN, What: "bad percent-encoding in the password", Fix: "encode the password properly"}
+			}
+		}
+		authority = authority[i+1:]
+	}
+	if strings.Contains(authority, ",") {
+		return nil, invalid("host", authority, "several hosts", "dbtls connects to one host", "give one host (load balancing and failover URLs are not supported)")
+	}
+	host, port := splitHostPort(authority)
+	c.Host = host
+	if port != "" {
+		p, err := parsePort("port", port)
+		if err != nil {
+			return nil, err
+		}
+		c.Port = p
+	}
+	db, err := url.PathUnescape(path)
+	if err != nil {
+		return nil, invalid("database", path, "bad percent-encoding in the database", err.Error(), "encode the database name properly")
+	}
+	c.Database = db
+	pairs, err := splitQuery(query, "query")
+	if err != nil {
+		return nil, err
+	}
+	a := newApplier(c)
+	for _, p := range pairs {
+		switch strings.ToLower(p.Key) {
+		case "user":
+			if err = a.once("user", p.Key, p.Value); err == nil {
+				if c.User != "" {
+					err = invalid(p.Key, p.Value, "user given twice", "the URL names a user before @ and as a parameter", "keep one")
+				}
+				c.User = p.Value
+			}
+		case "password":
+			if err = a.once("password", p.Key, p.Value); err == nil {
+				if c.Password != "" {
+					err = &kind.Error{Kind: kind.InvalidDSN, What: "password given twice", Key: p.Key, Value: p.Value, Why: "the URL has a password before @ and as a parameter", Fix: "keep one"}
+				}
+				c.Password = p.Value
+			}
+		default:
+			err = a.apply(p.Key, p.Value)
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	return c, nil
+}
+
+// parseMySQLGo reads go-sql-driver's DSN:
+// [user[:password]@][net[(addr)]]/dbname[?param1=value1&paramN=valueN].
+func parseMySQLGo(s string) (*Config, error) {
+	c := &Config{Family: MySQL, Shape: ShapeMySQLGo}
+	slash := strings.LastIndex(s, "/")
+	if q := strings.Index(s, "?"); q >= 0 && q < slash {
+		// a '/' inside the parameters: the database separator is the last '/' before '?'
+		slash = strings.LastIndex(s[:q], "/")
+	}
+	if slash < 0 {
+		return nil, &kind.Error{Kind: kind.InvalidDSN, What: "unrecognised DSN",
+			Why: "it is neither a JDBC URL, a sqlserver:// or mysql:// URL, an ADO string, nor a go-sql-driver DSN (user:pw@tcp(host:port)/db)",
+			Fix: "write it in one of those shapes"}
+	}
+	head, tail := s[:slash], s[slash+1:]
+	if at := strings.LastIndex(head, "@"); at >= 0 {
+		user, pw, _ := strings.Cut(head[:at], ":")
+		c.User, c.Password = user, pw
+		head = head[at+1:]
+	}
+	if head != "" {
+		open := strings.Index(head, "(")
+		if open < 0 {
+			c.Net = head
+		} else {
+			if !strings.HasSuffix(head, ")") {
+				return nil, invalid("address", head, "unterminated (", "the address is written net(addr)", "close the parenthesis")
+			}
+			c.Net, head = head[:open], head[open+1:len(head)-1]
+			if c.Net == "unix" {
+				c.Host = head
+			} else {
+				host, port := splitHostPort(head)
+				c.Host = host
+				if port != "" {
+					p, err := parsePort("port", port)
+					if err != nil {
+						return nil, err
+					}
+					c.Port = p
+				}
+			}
+		}
+		if c.Net != "tcp" && c.Net != "unix" && c.Net != "tcp6" && c.Net != "tcp4" {
+			return nil, invalid("net", c.Net, "unsupported network", "want tcp or unix", "write tcp(host:port) or unix(/path)")
+		}
+	}
+	db, query, _ := strings.Cut(tail, "?")
+	dbu, err := url.PathUnescape(db)
+	if err != nil {
+		return nil, invalid("database", db, "bad percent-encoding in the database", err.Error(), "encode the database name properly")
+	}
+	c.Database = dbu
+	pairs, err := splitQuery(query, "query")
+	if err != nil {
+		return nil, err
+	}
+	a := newApplier(c)
+	for _, p := range pairs {
+		if err := a.apply(p.Key, p.Value); err != nil {
+			return nil, err
+		}
+	}
+	return c, nil
+}

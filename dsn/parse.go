@@ -1,0 +1,101 @@
+package dsn
+
+import (
+	"net/url"
+	"strings"
+
+	"github.com/dbtls/dbtls/kind"
+)
+
+// Parse reads a DSN in any accepted shape (see the package doc), detects its
+// family, and reads every property into the returned Config. Unknown,
+// misspelt, duplicated and conflicting keys are *kind.Error values of kind
+// invalid-dsn naming the key; no secret appears in any error.
+func Parse(s string) (*Config, error) {
+	c, err := parseShape(s)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.checkDriverParams(); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+func parseShape(s string) (*Config, error) {
+	t := strings.TrimSpace(s)
+	low := strings.ToLower(t)
+	switch {
+	case t == "":
+		return nil, &kind.Error{Kind: kind.InvalidDSN, What: "empty DSN", Fix: "give a connection string such as jdbc:sqlserver://host;encrypt=true"}
+	case strings.HasPrefix(low, "jdbc:sqlserver://"):
+		return parseJDBCSQLServer(t[len("jdbc:sqlserver://"):])
+	case strings.HasPrefix(low, "jdbc:mysql://"):
+		return parseMySQLURL(t[len("jdbc:mysql://"):], ShapeJDBCMySQL, "jdbc:mysql://")
+	case strings.HasPrefix(low, "jdbc:mariadb://"):
+		return parseMySQLURL(t[len("jdbc:mariadb://"):], ShapeJDBCMariaDB, "jdbc:mariadb://")
+	case strings.HasPrefix(low, "jdbc:"):
+		sub := t
+		if i := strings.Index(sub, "//"); i > 0 {
+			sub = sub[:i]
+		}
+		return nil, &kind.Error{Kind: kind.InvalidDSN, What: "unsupported JDBC URL", Key: "url", Value: sub,
+			Why: "dbtls reads jdbc:sqlserver://, jdbc:mysql:// and jdbc:mariadb:// URLs with one host", Fix: "write the URL in one of those forms"}
+	case strings.HasPrefix(low, "sqlserver://"):
+		return parseSQLServerURL(t)
+	case strings.HasPrefix(low, "mysql://"), strings.HasPrefix(low, "mariadb://"), strings.HasPrefix(low, "tidb://"):
+		i := strings.Index(t, "://")
+		return parseMySQLURL(t[i+3:], ShapeMySQLURL, low[:i+3])
+	case looksADO(low):
+		return parseADO(t)
+	}
+	return parseMySQLGo(t)
+}
+
+// looksADO reports whether s starts with an ADO key (server=, data source=, …).
+func looksADO(low string) bool {
+	k, _, ok := strings.Cut(low, "=")
+	if !ok {
+		return false
+	}
+	switch strings.TrimSpace(k) {
+	case "server", "data source", "address", "addr", "network address", "user id", "uid", "database", "initial catalog", "encrypt", "password", "pwd":
+		return !strings.Contains(k, "@")
+	}
+	return false
+}
+
+// splitHostPort splits "host:port", "[v6]:port", "[v6]" or "host".
+func splitHostPort(hp string) (host, port string) {
+	if strings.HasPrefix(hp, "[") {
+		if i := strings.Index(hp, "]"); i > 0 {
+			host, rest := hp[1:i], hp[i+1:]
+			return host, strings.TrimPrefix(rest, ":")
+		}
+	}
+	if i := strings.LastIndex(hp, ":"); i >= 0 && strings.Count(hp, ":") == 1 {
+		return hp[:i], hp[i+1:]
+	}
+	return hp, ""
+}
+
+// splitQuery splits "a=1&b=2" in order, percent-decoding keys and values.
+func splitQuery(q, keyName string) ([]prop, error) {
+	var out []prop
+	for _, part := range strings.Split(q, "&") {
+		if part == "" {
+			continue
+		}
+		k, v, _ := strings.Cut(part, "=")
+		dk, err := url.QueryUnescape(k)
+		if err != nil {
+			return nil, invalid(keyName, k, "bad percent-encoding in a key", err.Error(), "encode the key properly")
+		}
+		dv, err := url.QueryUnescape(v)
+		if err != nil {
+			return nil, invalid(dk, kind.Redact(dk, v), "bad percent-encoding in a value", "a % must be followed by two hex digits", "encode the value properly")
+		}
+		out = append(out, prop{dk, dv})
+	}
+	return out, nil
+}

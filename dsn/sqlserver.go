@@ -1,0 +1,241 @@
+package dsn
+
+import (
+	"net/url"
+	"strings"
+
+	"github.com/dbtls/dbtls/kind"
+)
+
+// parseJDBCSQLServer reads what follows "jdbc:sqlserver://":
+// [serverName[\instanceName][:portNumber]][;property=value]* with {…} quoting.
+func parseJDBCSQLServer(rest string) (*Config, error) {
+	c := &Config{Family: SQLServer, Shape: ShapeJDBCSQLServer}
+	server, props, _ := strings.Cut(rest, ";")
+	if err := c.setSQLServerHost(server, "serverName", ':'); err != nil {
+		return nil, err
+	}
+	pairs, err := splitJDBC(props)
+	if err != nil {
+		return nil, err
+	}
+	return c, c.applySQLServerProps(pairs)
+}
+
+// splitJDBC splits ";k=v;k={v;with;semicolons}" honouring {…} quoting, where
+// "}}" inside braces stands for "}".
+func splitJDBC(s string) ([]prop, error) {
+	var out []prop
+	for len(s) > 0 {
+		if s[0] == ';' {
+			s = s[1:]
+			continue
+		}
+		eq := strings.IndexAny(s, "=;")
+		if eq < 0 || s[eq] == ';' {
+			seg, _, _ := strings.Cut(s, ";")
+			return nil, invalid(strings.TrimSpace(seg), "", "property without a value", "JDBC properties are written key=value", "add =value or remove it")
+		}
+		key := strings.TrimSpace(s[:eq])
+		s = s[eq+1:]
+		if strings.HasPrefix(strings.TrimLeft(s, " "), "{") {
+			s = strings.TrimLeft(s, " ")[1:]
+			var b strings.Builder
+			closed := false
+			for i := 0; i < len(s); i++ {
+				if s[i] == '}' {
+					if i+1 < len(s) && s[i+1] == '}' {
+						b.WriteByte('}')
+						i++
+						continue
+					}
+					s = strings.TrimLeft(s[i+1:], " ")
+					closed = true
+					break
+				}
+				b.WriteByte(s[i])
+			}
+			if !closed {
+				return nil, invalid(key, kind.Redact(key, "{"+b.String()), "unterminated {", "a value opened with { must end with }", "close the brace (write }} for a literal })")
+			}
+			if s != "" && s[0] != ';' {
+				return nil, invalid(key, "", "text after a {…} value", "a {…} value must be followed by ; or the end", "put a ; after the closing brace")
+			}
+			out = append(out, prop{key, b.String()})
+			continue
+		}
+		v, rest, _ := strings.Cut(s, ";")
+		out = append(out, prop{key, v})
+		s = rest
+	}
+	return out, nil
+}
+
+// setSQLServerHost reads host[\instance][<sep>port]; sep is ':' for JDBC and
+// ',' for ADO.
+func (c *Config) setSQLServerHost(spec, key string, sep byte) error {
+	spec = strings.TrimSpace(spec)
+	if sep == ',' {
+		spec = strings.TrimPrefix(strings.TrimPrefix(spec, "tcp:"), "TCP:")
+	}
+	var port string
+	if sep == ':' {
+		if strings.HasPrefix(spec, "[") {
+			spec, port = splitHostPort(spec)
+		} else if i := strings.LastIndexByte(spec, ':'); i >= 0 {
+			spec, port = spec[:i], spec[i+1:]
+		}
+	} else if i := strings.LastIndexByte(spec, ','); i >= 0 {
+		spec, port = spec[:i], spec[i+1:]
+	}
+	host, inst, _ := strings.Cut(spec, `\`)
+	c.Host, c.Instance = strings.TrimSpace(host), strings.TrimSpace(inst)
+	if port != "" {
+		p, err := parsePort(key, port)
+		if err != nil {
+			return err
+		}
+		c.Port = p
+	}
+	return nil
+}
+
+// applySQLServerProps reads the JDBC/ADO where-to-connect keys and hands the
+// rest to the applier.
+func (c *Config) applySQLServerProps(pairs []prop) error {
+	a := newApplier(c)
+	for _, p := range pairs {
+		lk := strings.ToLower(strings.TrimSpace(p.Key))
+		var err error
+		switch lk {
+		case "servername", "server", "data source", "address", "addr", "network address":
+			if err = a.once("server", p.Key, p.Value); err == nil {
+				port := c.Port
+				err = c.setSQLServerHost(p.Value, p.Key, map[bool]byte{true: ':', false: ','}[c.Shape == ShapeJDBCSQLServer])
+				if c.Port == 0 {
+					c.Port = port
+				}
+			}
+		case "instancename":
+			if err = a.once("instance", p.Key, p.Value); err == nil {
+				c.Instance = strings.TrimSpace(p.Value)
+			}
+		case "portnumber", "port":
+			if err = a.once("port", p.Key, p.Value); err == nil {
+				c.Port, err = parsePort(p.Key, p.Value)
+			}
+		case "databasename", "database", "initial catalog":
+			if err = a.once("database", p.Key, p.Value); err == nil {
+				c.Database = p.Value
+			}
+		case "user", "username", "user id", "uid":
+			if err = a.once("user", p.Key, p.Value); err == nil {
+				c.User = p.Value
+			}
+		case "password", "pwd":
+			if err = a.once("password", p.Key, p.Value); err == nil {
+				c.Password = p.Value
+			}
+		default:
+			err = a.apply(p.Key, p.Value)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// parseSQLServerURL reads go-mssqldb's URL form:
+// sqlserver://user:password@host:port/instance?database=db&k=v.
+func parseSQLServerURL(s string) (*Config, error) {
+	c := &Config{Family: SQLServer, Shape: ShapeSQLServerURL}
+	rest := s[len("sqlserver://"):]
+	rest, query, _ := strings.Cut(rest, "?")
+	u, err := url.Parse("sqlserver://" + rest)
+	if err != nil {
+		return nil, &kind.Error{Kind: kind.InvalidDSN, What: "malformed sqlserver:// URL", Why: redactURLError(err), Fix: "percent-encode special characters in the user and password"}
+	}
+	if u.User != nil {
+		c.User = u.User.Username()
+		c.Password, _ = u.User.Password()
+	}
+	c.Host = u.Hostname()
+	if p := u.Port(); p != "" {
+		if c.Port, err = parsePort("port", p); err != nil {
+			return nil, err
+		}
+	}
+	c.Instance = strings.Trim(u.Path, "/")
+	pairs, err := splitQuery(query, "query")
+	if err != nil {
+		return nil, err
+	}
+	return c, c.applySQLServerProps(pairs)
+}
+
+// redactURLError keeps url.Parse's reason but never the URL (it may hold a password).
+func redactURLError(err error) string {
+	if ue, ok := err.(*url.Error); ok {
+		return ue.Err.Error()
+	}
+	return "cannot parse"
+}
+
+// parseADO reads "server=host\instance,port;user id=u;password=p;k=v".
+// Values may be quoted with "…" or '…' (a doubled quote inside stands for one).
+func parseADO(s string) (*Config, error) {
+	c := &Config{Family: SQLServer, Shape: ShapeADO}
+	pairs, err := splitADO(s)
+	if err != nil {
+		return nil, err
+	}
+	return c, c.applySQLServerProps(pairs)
+}
+
+func splitADO(s string) ([]prop, error) {
+	var out []prop
+	for len(s) > 0 {
+		if s[0] == ';' || s[0] == ' ' {
+			s = s[1:]
+			continue
+		}
+		eq := strings.IndexAny(s, "=;")
+		if eq < 0 || s[eq] == ';' {
+			seg, _, _ := strings.Cut(s, ";")
+			return nil, invalid(strings.TrimSpace(seg), "", "property without a value", "ADO properties are written key=value", "add =value or remove it")
+		}
+		key := strings.TrimSpace(s[:eq])
+		s = strings.TrimLeft(s[eq+1:], " ")
+		if len(s) > 0 && (s[0] == '"' || s[0] == '\'') {
+			q := s[0]
+			var b strings.Builder
+			closed := false
+			for i := 1; i < len(s); i++ {
+				if s[i] == q {
+					if i+1 < len(s) && s[i+1] == q {
+						b.WriteByte(q)
+						i++
+						continue
+					}
+					s = strings.TrimLeft(s[i+1:], " ")
+					closed = true
+					break
+				}
+				b.WriteByte(s[i])
+			}
+			if !closed {
+				return nil, invalid(key, "", "unterminated quote", "a quoted value must end with its quote", "close the quote")
+			}
+			if s != "" && s[0] != ';' {
+				return nil, invalid(key, "", "text after a quoted value", "a quoted value must be followed by ; or the end", "put a ; after the closing quote")
+			}
+			out = append(out, prop{key, b.String()})
+			continue
+		}
+		v, rest, _ := strings.Cut(s, ";")
+		out = append(out, prop{key, strings.TrimRight(v, " ")})
+		s = rest
+	}
+	return out, nil
+}
