@@ -148,7 +148,9 @@ func allKeyNames() []string {
 // closest returns the candidate nearest to key (case-insensitive, ignoring
 // '-' and '_') and its optimal-string-alignment distance.
 func closest(key string, candidates []string) (string, int) {
-	norm := func(s string) string { return strings.NewReplacer("-", "", "_", "", " ", "").Replace(strings.ToLower(s)) }
+	norm := func(s string) string {
+		return strings.NewReplacer("-", "", "_", "", " ", "").Replace(strings.ToLower(s))
+	}
 	k := norm(key)
 	best, bestD := "", 1<<30
 	for _, c := range candidates {

@@ -113,12 +113,12 @@ var jdbcSQLServerIgnored = map[string]bool{
 // refusedKeys cannot be honoured and must not be ignored: they change whom the
 // client trusts.
 var refusedKeys = map[string]string{
-	"trustmanagerclass":           "a Java TrustManager class cannot run in Go; use trustStore (JKS, PKCS12 or PEM) or serverCertificate instead",
-	"trustmanagerconstructorarg":  "a Java TrustManager class cannot run in Go; use trustStore (JKS, PKCS12 or PEM) or serverCertificate instead",
-	"sslcontextprovider":          "a Java SSLContext provider cannot run in Go; remove it",
-	"tlsmin":                      "go-mssqldb's tlsmin is not read by dbtls; use sslProtocol (SQL Server) or tls-version (MySQL)",
-	"clientcertificate":           "client certificates for SQL Server are not supported by dbtls; remove it",
-	"clientkey":                   "client certificates for SQL Server are not supported by dbtls; remove it",
+	"trustmanagerclass":          "a Java TrustManager class cannot run in Go; use trustStore (JKS, PKCS12 or PEM) or serverCertificate instead",
+	"trustmanagerconstructorarg": "a Java TrustManager class cannot run in Go; use trustStore (JKS, PKCS12 or PEM) or serverCertificate instead",
+	"sslcontextprovider":         "a Java SSLContext provider cannot run in Go; remove it",
+	"tlsmin":                     "go-mssqldb's tlsmin is not read by dbtls; use sslProtocol (SQL Server) or tls-version (MySQL)",
+	"clientcertificate":          "client certificates for SQL Server are not supported by dbtls; remove it",
+	"clientkey":                  "client certificates for SQL Server are not supported by dbtls; remove it",
 }
 
 // mysqlDriverParams are go-sql-driver/mysql's own parameters, passed on.
