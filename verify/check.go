@@ -1,0 +1,130 @@
+package verify
+
+import (
+	"crypto/sha256"
+	"crypto/x509"
+	"encoding/hex"
+	"errors"
+	"sync"
+	"time"
+
+	"github.com/dbtls/dbtls/kind"
+)
+
+// Check runs every certificate check of spec §3 that s demands on a presented
+// chain (leaf first) at the time now. It is what VerifyConnection runs, so it
+// also holds on resumed sessions.
+func Check(s *Strategy, chain []*x509.Certificate, now time.Time) error {
+	if len(chain) == 0 {
+		return &kind.Error{Kind: kind.HandshakeFailed, What: "server presented no certificate"}
+	}
+	leaf := chain[0]
+	switch s.Mode {
+	case ModeNone:
+		if s.CheckValidity {
+			return checkValidity(chain, now)
+		}
+		return nil
+	case ModeCAChain, ModeHostnameOverride:
+		if err := checkChain(s, chain, now); err != nil {
+			return err
+		}
+		if s.NameRules == NoName {
+			return nil
+		}
+		return MatchName(s.NameRules, leaf, s.ExpectedName)
+	case ModePin:
+		if s.Pin == nil {
+			panic("verify: ModePin without a pin")
+		}
+		if !bytesEqual(leaf.Raw, s.Pin.Raw) {
+			pe := &PinError{WantSHA256: fingerprint(s.Pin.Raw), GotSHA256: fingerprint(leaf.Raw)}
+			return &kind.Error{Kind: kind.PinMismatch, What: "server certificate is not the pinned one", Key: "serverCertificate",
+				Why: pe.Error(), Fix: "update the serverCertificate file to the server's current certificate", Err: pe}
+		}
+		return checkValidity(chain, now)
+	}
+	panic("verify: impossible Mode")
+}
+
+func bytesEqual(a, b []byte) bool { return string(a) == string(b) }
+
+func fingerprint(der []byte) string {
+	sum := sha256.Sum256(der)
+	return hex.EncodeToString(sum[:])
+}
+
+// checkValidity checks that every certificate is within its window.
+func checkValidity(chain []*x509.Certificate, now time.Time) error {
+	for _, c := range chain {
+		if now.Before(c.NotBefore) || now.After(c.NotAfter) {
+			return validityError(c, now)
+		}
+	}
+	return nil
+}
+
+func validityError(c *x509.Certificate, now time.Time) error {
+	ve := &ValidityError{Subject: c.Subject.String(), NotBefore: c.NotBefore, NotAfter: c.NotAfter, Now: now}
+	return &kind.Error{Kind: kind.CertificateExpired, What: "server certificate outside its validity period", Why: ve.Error(),
+		Fix: "renew the server's certificate (or check this machine's clock)", Err: ve}
+}
+
+var systemRoots = sync.OnceValues(x509.SystemCertPool)
+
+// checkChain verifies the chain to s.Roots (the host's pool when nil) with
+// the intermediates the server sent, for serverAuth.
+func checkChain(s *Strategy, chain []*x509.Certificate, now time.Time) error {
+	roots := s.Roots
+	if roots == nil {
+		var err error
+		if roots, err = systemRoots(); err != nil {
+			return &kind.Error{Kind: kind.UntrustedCertificate, What: "cannot read the system trust anchors", Why: err.Error(),
+				Fix: "set trustStore (or ssl-ca) to the CA that issued the server's certificate", Err: err}
+		}
+	}
+	inter := x509.NewCertPool()
+	for _, c := range chain[1:] {
+		inter.AddCert(c)
+	}
+	leaf := chain[0]
+	_, err := leaf.Verify(x509.VerifyOptions{Roots: roots, Intermediates: inter, CurrentTime: now,
+		KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}})
+	if err == nil {
+		return nil
+	}
+	var inv x509.CertificateInvalidError
+	if errors.As(err, &inv) {
+		switch inv.Reason {
+		case x509.Expired:
+			return validityError(inv.Cert, now)
+		case x509.IncompatibleUsage:
+			ue := &UsageError{Subject: leaf.Subject.String(), ExtKeyUsage: ekuNames(leaf)}
+			return &kind.Error{Kind: kind.CertificateUsage, What: "server certificate is not for server authentication", Why: ue.Error(),
+				Fix: "give the server a certificate whose extended key usage includes serverAuth", Err: ue}
+		}
+	}
+	// The certificate that did not chain: the last one the server sent.
+	top := chain[len(chain)-1]
+	ce := &ChainError{Subject: leaf.Subject.String(), Issuer: top.Issuer.String(), Cause: err}
+	var ua x509.UnknownAuthorityError
+	if errors.As(err, &ua) && ua.Cert != nil {
+		ce.Issuer = ua.Cert.Issuer.String()
+	}
+	return &kind.Error{Kind: kind.UntrustedCertificate, What: "server certificate is not trusted", Why: ce.Error(),
+		Fix: "add the issuing CA (" + ce.Issuer + ") to the trust store, or have the server send its intermediate certificates", Err: ce}
+}
+
+func ekuNames(c *x509.Certificate) []string {
+	names := map[x509.ExtKeyUsage]string{x509.ExtKeyUsageServerAuth: "serverAuth", x509.ExtKeyUsageClientAuth: "clientAuth",
+		x509.ExtKeyUsageCodeSigning: "codeSigning", x509.ExtKeyUsageEmailProtection: "emailProtection", x509.ExtKeyUsageAny: "any"}
+	var out []string
+	for _, u := range c.ExtKeyUsage {
+		if n, ok := names[u]; ok {
+			out = append(out, n)
+		} else {
+			out = append(out, "other")
+		}
+	}
+	return out
+}

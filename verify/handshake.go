@@ -1,0 +1,47 @@
+package verify
+
+import (
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"net"
+	"strings"
+
+	"github.com/dbtls/dbtls/kind"
+)
+
+// ClassifyHandshake maps an error from a TLS handshake, as a driver returns
+// it, to a *kind.Error of the right kind; an error that already carries a
+// kind is returned unchanged, and nil stays nil.
+func ClassifyHandshake(err error) error {
+	if err == nil || kind.Of(err) != "" {
+		return err
+	}
+	msg := err.Error()
+	switch {
+	case strings.Contains(msg, "negative serial number"):
+		return &kind.Error{Kind: kind.HandshakeFailed, What: "server certificate has a negative serial number",
+			Why: "Go's crypto/tls refuses such certificates (SQL Server 2017 makes them when it generates its own) even with trustServerCertificate=true, and offers no way around it",
+			Fix: "install a proper certificate on the server", Err: err}
+	case strings.Contains(msg, "protocol version not supported"), strings.Contains(msg, "unsupported protocol version"),
+		strings.Contains(msg, "no supported versions"), strings.Contains(msg, "server selected unsupported"):
+		return &kind.Error{Kind: kind.TLSVersionMismatch, What: "no TLS version in common with the server", Why: msg,
+			Fix: "allow a version the server supports (tls-version / sslProtocol), or enable a newer one on the server", Err: err}
+	}
+	var ce *tls.CertificateVerificationError
+	if errors.As(err, &ce) || isX509(err) {
+		return &kind.Error{Kind: kind.UntrustedCertificate, What: "server certificate refused", Why: msg, Err: err}
+	}
+	var ne net.Error
+	if errors.As(err, &ne) {
+		return &kind.Error{Kind: kind.Network, What: "network failure during the TLS handshake", Why: msg, Err: err}
+	}
+	return &kind.Error{Kind: kind.HandshakeFailed, What: "TLS handshake failed", Why: msg, Err: err}
+}
+
+func isX509(err error) bool {
+	var ua x509.UnknownAuthorityError
+	var ci x509.CertificateInvalidError
+	var he x509.HostnameError
+	return errors.As(err, &ua) || errors.As(err, &ci) || errors.As(err, &he)
+}

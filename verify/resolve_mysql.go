@@ -1,0 +1,179 @@
+package verify
+
+import (
+	"github.com/dbtls/dbtls/dsn"
+	"github.com/dbtls/dbtls/kind"
+)
+
+// mysqlMode decides the effective sslMode and the key that decided it:
+// the JDBC vocabulary (spec §5 mapping), sslMode, or Connector/J's legacy
+// useSSL / requireSSL / verifyServerCertificate; PREFERRED by default.
+func mysqlMode(t *dsn.TLS) (dsn.SSLMode, string, error) {
+	legacy := []dsn.Setting[bool]{t.UseSSL, t.RequireSSL, t.VerifyServerCertificate}
+	var legacyKey string
+	for _, l := range legacy {
+		if l.Set {
+			legacyKey = l.Key
+			break
+		}
+	}
+	switch {
+	case t.Encrypt.Set || t.TrustServerCertificate.Set:
+		key := t.Encrypt.Key
+		if !t.Encrypt.Set {
+			key = t.TrustServerCertificate.Key
+		}
+		switch {
+		case t.Encrypt.Set && t.Encrypt.Value == dsn.EncryptStrict:
+			return 0, "", &kind.Error{Kind: kind.InvalidDSN, What: "encrypt=strict on a MySQL DSN", Key: t.Encrypt.Key, Value: t.Encrypt.Raw,
+				Why: "strict encryption is TDS 8.0, which only SQL Server speaks", Fix: "use encrypt=true (VERIFY_IDENTITY) or sslMode"}
+		case t.Encrypt.Value == dsn.EncryptTrue && t.TrustServerCertificate.Value:
+			return dsn.SSLRequired, key, nil
+		case t.Encrypt.Value == dsn.EncryptTrue:
+			return dsn.SSLVerifyIdentity, key, nil
+		}
+		return dsn.SSLPreferred, key, nil
+	case t.SSLMode.Set && legacyKey != "":
+		return 0, "", &kind.Error{Kind: kind.InvalidDSN, What: "sslMode and a legacy property together", Key: legacyKey,
+			Why: t.SSLMode.Key + " and " + legacyKey + " both set the TLS mode (Connector/J would ignore " + legacyKey + ")", Fix: "remove " + legacyKey}
+	case t.SSLMode.Set:
+		return t.SSLMode.Value, t.SSLMode.Key, nil
+	case t.UseSSL.Set && !t.UseSSL.Value:
+		return dsn.SSLDisabled, t.UseSSL.Key, nil
+	case t.VerifyServerCertificate.Value:
+		return dsn.SSLVerifyCA, t.VerifyServerCertificate.Key, nil
+	case t.RequireSSL.Value:
+		return dsn.SSLRequired, t.RequireSSL.Key, nil
+	case legacyKey != "":
+		return dsn.SSLPreferred, legacyKey, nil
+	}
+	return dsn.SSLPreferred, "", nil
+}
+
+func resolveMySQL(cfg *dsn.Config) (*Strategy, error) {
+	t := &cfg.TLS
+	if t.ServerCertificate.Set {
+		return nil, &kind.Error{Kind: kind.InvalidDSN, What: "serverCertificate on a MySQL DSN", Key: t.ServerCertificate.Key, Value: t.ServerCertificate.Value,
+			Why: "the serverCertificate pin belongs to TDS 8.0 strict encryption, which only SQL Server speaks", Fix: "use sslMode=VERIFY_CA with ssl-ca instead"}
+	}
+	mode, modeKey, err := mysqlMode(t)
+	if err != nil {
+		return nil, err
+	}
+	expected, sni := hostOf(cfg)
+	s := &Strategy{Family: dsn.MySQL, Row: mode.String(), ServerName: sni, CheckValidity: true, Trust: Trust{Source: "none"}}
+
+	// Protocol versions.
+	versions := t.TLSVersions
+	if t.SSLProtocol.Set {
+		versions = dsn.Setting[[]string]{Key: t.SSLProtocol.Key, Raw: t.SSLProtocol.Raw, Value: []string{t.SSLProtocol.Value}, Set: true}
+		if t.SSLProtocol.Value == "" {
+			versions.Value = nil
+		}
+	}
+	if versions.Set {
+		if len(versions.Value) == 0 {
+			if mode > dsn.SSLPreferred {
+				return nil, &kind.Error{Kind: kind.InvalidDSN, What: "TLS required with no TLS version allowed", Key: versions.Key, Value: versions.Raw,
+					Why: "an empty version list means no encrypted connection may be made, but " + orKey(modeKey, "sslMode") + " asks for " + mode.String(),
+					Fix: "list the versions to allow in " + versions.Key + ", or lower " + orKey(modeKey, "sslMode")}
+			}
+			mode = dsn.SSLDisabled
+			s.Row = mode.String()
+			s.Warnings = append(s.Warnings, versions.Key+" is empty: no encrypted connection will be made")
+		} else {
+			min, max, warn, err := ParseVersions(versions.Key, versions.Value)
+			if err != nil {
+				return nil, err
+			}
+			s.MinVersion, s.MaxVersion = min, max
+			s.Warnings = append(s.Warnings, warn...)
+		}
+	}
+	if t.Ciphers.Set {
+		if s.CipherSuites, err = ParseCiphers(t.Ciphers.Key, t.Ciphers.Value); err != nil {
+			return nil, err
+		}
+	}
+	if t.TLS13Suites.Set {
+		if err := CheckTLS13Suites(t.TLS13Suites.Key, t.TLS13Suites.Value); err != nil {
+			return nil, err
+		}
+	}
+
+	switch mode {
+	case dsn.SSLDisabled:
+		s.Mode, s.Disabled, s.CheckValidity = ModeNone, true, false
+	case dsn.SSLPreferred:
+		s.Mode = ModeNone
+		s.Warnings = append(s.Warnings, "sslMode PREFERRED: TLS when the server offers it, without certificate validation, else plaintext")
+	case dsn.SSLRequired:
+		s.Mode, s.TLSRequired = ModeNone, true
+		s.Warnings = append(s.Warnings, "sslMode REQUIRED: TLS is required but the server's certificate chain and name are not validated")
+	case dsn.SSLVerifyCA:
+		s.Mode, s.TLSRequired, s.NameRules = ModeCAChain, true, NoName
+	case dsn.SSLVerifyIdentity:
+		s.Mode, s.TLSRequired, s.NameRules, s.ExpectedName = ModeCAChain, true, MySQLNames, expected
+		if t.HostNameInCertificate.Set {
+			s.Mode, s.ExpectedName = ModeHostnameOverride, t.HostNameInCertificate.Value
+		}
+	}
+	if t.HostNameInCertificate.Set && mode != dsn.SSLVerifyIdentity {
+		s.Warnings = append(s.Warnings, t.HostNameInCertificate.Key+" is ignored: names are only checked in VERIFY_IDENTITY")
+	}
+
+	a, given, err := mysqlAnchors(t)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case mode < dsn.SSLVerifyCA && given:
+		s.Warnings = append(s.Warnings, a.first()+" is ignored: certificate chains are only checked in VERIFY_CA and VERIFY_IDENTITY")
+	case mode >= dsn.SSLVerifyCA:
+		if !given && t.FallbackToSystemTrustStore.Set && !t.FallbackToSystemTrustStore.Value {
+			return nil, &kind.Error{Kind: kind.InvalidDSN, What: "no trust anchors", Key: t.FallbackToSystemTrustStore.Key, Value: t.FallbackToSystemTrustStore.Raw,
+				Why: mode.String() + " needs trust anchors, no trust store is given and the system store is refused", Fix: "set ssl-ca or trustCertificateKeyStoreUrl"}
+		}
+		if s.Roots, s.Trust, err = loadAnchors(a); err != nil {
+			return nil, err
+		}
+	}
+	if !s.Disabled {
+		if s.ClientCertificate, err = loadClientCert(t); err != nil {
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+// mysqlAnchors picks the one trust-anchor source given: ssl-ca, the
+// Connector/J trustCertificateKeyStore* properties, or the JDBC trustStore*
+// properties (spec §5). Two sources are an error naming both.
+func mysqlAnchors(t *dsn.TLS) (anchors, bool, error) {
+	cj := t.TrustCertKeyStoreURL.Set || t.TrustCertKeyStorePassword.Set
+	jdbc := t.TrustStore.Set || t.TrustStorePassword.Set
+	if t.SSLCA.Set && (cj || jdbc) {
+		other := t.TrustCertKeyStoreURL.Key + t.TrustStore.Key
+		if other == "" {
+			other = t.TrustCertKeyStorePassword.Key + t.TrustStorePassword.Key
+		}
+		return anchors{}, false, &kind.Error{Kind: kind.InvalidDSN, What: "two trust anchor sources", Key: t.SSLCA.Key, Value: t.SSLCA.Value,
+			Why: t.SSLCA.Key + " and " + other + " both name trust anchors", Fix: "keep one"}
+	}
+	switch {
+	case t.SSLCA.Set:
+		return anchors{path: t.SSLCA}, true, nil
+	case cj:
+		return anchors{t.TrustCertKeyStoreURL, t.TrustCertKeyStoreType, t.TrustCertKeyStorePassword}, true, nil
+	case jdbc:
+		return anchors{t.TrustStore, t.TrustStoreType, t.TrustStorePassword}, true, nil
+	}
+	return anchors{}, false, nil
+}
+
+func (a anchors) first() string {
+	if a.path.Set {
+		return a.path.Key
+	}
+	return a.password.Key
+}
