@@ -1,0 +1,52 @@
+// Command dbtls shows what a connection string means for TLS and tries it.
+//
+//	dbtls explain [--json] <dsn-or-jdbc-url>   the strategy a DSN resolves to, without connecting
+//	dbtls probe [--json] [--timeout d] <dsn>   connect, run SELECT 1, print what was negotiated
+//	dbtls demo                                 every scenario-table row against an in-process TDS server
+//
+// No password is ever printed.
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"sort"
+)
+
+// command is one subcommand; each file registers its own in init().
+type command struct {
+	summary string
+	run     func(args []string, stdout, stderr io.Writer) int
+}
+
+var commands = map[string]command{}
+
+func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
+
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		usage(stdout)
+		return map[bool]int{true: 0, false: 2}[len(args) > 0]
+	}
+	c, ok := commands[args[0]]
+	if !ok {
+		fmt.Fprintf(stderr, "dbtls: unknown command %q\n\n", args[0])
+		usage(stderr)
+		return 2
+	}
+	return c.run(args[1:], stdout, stderr)
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "usage: dbtls <command> [arguments]")
+	fmt.Fprintln(w)
+	names := make([]string, 0, len(commands))
+	for n := range commands {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(w, "  %-8s %s\n", n, commands[n].summary)
+	}
+}
