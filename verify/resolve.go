@@ -33,4 +33,3 @@ func hostOf(cfg *dsn.Config) (expected, sni string) {
 	}
 	return h, h
 }
-
