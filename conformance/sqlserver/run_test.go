@@ -6,7 +6,6 @@ import (
 	"net/url"
 	"os"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -14,35 +13,34 @@ import (
 )
 
 var (
-	matrixOnce sync.Once
-	matrix     *Matrix
-	matrixErr  error
-	matrixDir  string
+	matrix    *Matrix
+	matrixErr error
 )
 
-// sharedMatrix starts the fixture and servers once for the package.
+// sharedMatrix returns the fixture and servers TestMain started.
 func sharedMatrix(t *testing.T) *Matrix {
 	t.Helper()
-	matrixOnce.Do(func() {
-		matrixDir, matrixErr = os.MkdirTemp("", "dbtls-matrix-")
-		if matrixErr == nil {
-			matrix, matrixErr = NewMatrix(matrixDir)
-		}
-	})
 	if matrixErr != nil {
 		t.Fatal(matrixErr)
 	}
 	return matrix
 }
 
+// TestMain starts the matrix before any test runs, because it points the
+// process's default trust (SSL_CERT_FILE, JAVA_HOME) at the fixture, and Go
+// reads the host's pool once, on first use.
 func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "dbtls-matrix-")
+	if err == nil {
+		matrix, matrixErr = NewMatrix(dir)
+	} else {
+		matrixErr = err
+	}
 	code := m.Run()
 	if matrix != nil {
 		matrix.Close()
 	}
-	if matrixDir != "" {
-		os.RemoveAll(matrixDir)
-	}
+	os.RemoveAll(dir)
 	os.Exit(code)
 }
 
