@@ -1,0 +1,29 @@
+// Package verify turns the TLS settings of a parsed DSN into a Strategy —
+// a plain value that says how the server's certificate is judged — and the
+// Strategy into a *tls.Config, in exactly one function (TLSConfig).
+//
+// The four modes of the scenario table (spec §2):
+//
+//   - ModeNone: no certificate validation (rows 1 and 2; MySQL PREFERRED and
+//     REQUIRED, which still check validity dates, as Connector/J does).
+//   - ModeCAChain: the leaf must chain to a trust anchor for serverAuth and
+//     carry the server's host name (rows 3, 5–7; MySQL VERIFY_CA checks no
+//     name, VERIFY_IDENTITY does).
+//   - ModeHostnameOverride: as ModeCAChain, with the name taken from
+//     hostNameInCertificate (rows 4, 8–10).
+//   - ModePin: the leaf must equal the serverCertificate file byte for byte,
+//     and every certificate presented must be within its validity period; no
+//     chain, EKU or name check (row 11, as Microsoft JDBC).
+//
+// The name rules are JDBC's, not Go's VerifyHostname: for SQL Server the
+// subject CN is tried first, then SAN DNS names, then SAN IP addresses, so a
+// CN-only certificate that Microsoft JDBC accepts is accepted here; for the
+// MySQL family the CN counts only when the certificate has no SAN. Both
+// honour partial wildcards (db*.example.com) in the left-most label and
+// refuse wildcards over fewer than two labels (*.com). See MatchName.
+//
+// All checks run in tls.Config.VerifyConnection (Check), so they also hold
+// on resumed sessions. Failures are *kind.Error values whose Err is a
+// *NameError, *ChainError, *ValidityError, *UsageError or *PinError carrying
+// the data a person needs.
+package verify
