@@ -5,4 +5,6 @@ import (
 	"crypto/x509/pkix"
 )
 
-func cnOnly(cn string) *x509.Certificate { return &x509.Certificate{Subject: pkix.Name{CommonName: cn}} }
+func cnOnly(cn string) *x509.Certificate {
+	return &x509.Certificate{Subject: pkix.Name{CommonName: cn}}
+}
