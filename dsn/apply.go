@@ -2,6 +2,7 @@ package dsn
 
 import (
 	"fmt"
+	"net"
 	"strconv"
 	"strings"
 
@@ -43,6 +44,9 @@ func (a *applier) once(canonical, key, value string) error {
 // apply reads one key=value pair that is not part of where to connect.
 func (a *applier) apply(key, value string) error {
 	key = strings.TrimSpace(key)
+	if key == "" {
+		return invalid("", value, "property without a name", "a property is written key=value", "remove the stray =")
+	}
 	lk := strings.ToLower(key)
 	a.c.props = append(a.c.props, prop{key, value})
 	if p, ok := tlsProps[lk]; ok {
@@ -196,4 +200,16 @@ func parsePort(key, raw string) (int, error) {
 		return 0, invalid(key, raw, "invalid port", "want a number from 1 to 65535", "fix the port")
 	}
 	return p, nil
+}
+
+// checkHost refuses characters no host name or address holds, so that what
+// Format writes reads back the same.
+func checkHost(key, host string) error {
+	if strings.ContainsAny(host, ",;\\/?@()[]{}\"' \t\r\n=&%#") {
+		return invalid(key, host, "invalid host", "a host name or address cannot hold that character", "fix the host")
+	}
+	if strings.Contains(host, ":") && net.ParseIP(host) == nil {
+		return invalid(key, host, "invalid host", "only an IPv6 address holds ':'", "fix the host")
+	}
+	return nil
 }

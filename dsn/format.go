@@ -66,9 +66,7 @@ func (c *Config) format(redact bool) string {
 			server += "," + strconv.Itoa(c.Port)
 		}
 		w := func(k, v string) { parts = append(parts, k+"="+adoQuote(v)) }
-		if server != "" {
-			w("server", server)
-		}
+		w("server", server) // always: it also marks the string as ADO
 		if c.User != "" {
 			w("user id", c.User)
 		}
@@ -83,15 +81,18 @@ func (c *Config) format(redact bool) string {
 		}
 		return strings.Join(parts, ";")
 	case ShapeSQLServerURL:
-		u := url.URL{Scheme: "sqlserver", Host: joinHostPort(c.Host, c.Port), Path: "/" + c.Instance}
-		if c.Instance == "" {
-			u.Path = ""
-		}
+		var b strings.Builder
+		b.WriteString("sqlserver://")
 		if c.User != "" || c.Password != "" {
-			u.User = url.UserPassword(c.User, pw)
-			if c.Password == "" {
-				u.User = url.User(c.User)
+			ui := url.User(c.User)
+			if c.Password != "" {
+				ui = url.UserPassword(c.User, pw)
 			}
+			b.WriteString(ui.String() + "@")
+		}
+		b.WriteString(joinHostPort(c.Host, c.Port))
+		if c.Instance != "" {
+			b.WriteString("/" + url.PathEscape(c.Instance))
 		}
 		var q []prop
 		if c.Database != "" {
@@ -100,8 +101,10 @@ func (c *Config) format(redact bool) string {
 		for _, p := range c.props {
 			q = append(q, prop{p.Key, val(p)})
 		}
-		u.RawQuery = encodeQuery(q)
-		return u.String()
+		if len(q) > 0 {
+			b.WriteString("?" + encodeQuery(q))
+		}
+		return b.String()
 	case ShapeMySQLGo:
 		var b strings.Builder
 		if c.User != "" || c.Password != "" {
@@ -132,9 +135,9 @@ func (c *Config) format(redact bool) string {
 		var b strings.Builder
 		b.WriteString(c.scheme)
 		if c.User != "" || c.Password != "" {
-			b.WriteString(url.PathEscape(c.User))
+			b.WriteString(userinfoEscape(c.User))
 			if c.Password != "" {
-				b.WriteString(":" + url.PathEscape(pw))
+				b.WriteString(":" + userinfoEscape(pw))
 			}
 			b.WriteString("@")
 		}
@@ -294,4 +297,9 @@ func sortedKeys(m map[string]string) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// userinfoEscape percent-encodes a user or password for a URL's userinfo.
+func userinfoEscape(s string) string {
+	return strings.NewReplacer(":", "%3A", "@", "%40", "/", "%2F", "?", "%3F", "#", "%23").Replace(url.PathEscape(s))
 }

@@ -31,6 +31,9 @@ func parseMySQLURL(rest string, shape Shape, scheme string) (*Config, error) {
 		return nil, invalid("host", authority, "several hosts", "dbtls connects to one host", "give one host (load balancing and failover URLs are not supported)")
 	}
 	host, port := splitHostPort(authority)
+	if err := checkHost("host", host); err != nil {
+		return nil, err
+	}
 	c.Host = host
 	if port != "" {
 		p, err := parsePort("port", port)
@@ -108,6 +111,9 @@ func parseMySQLGo(s string) (*Config, error) {
 				c.Host = head
 			} else {
 				host, port := splitHostPort(head)
+				if err := checkHost("host", host); err != nil {
+					return nil, err
+				}
 				c.Host = host
 				if port != "" {
 					p, err := parsePort("port", port)

@@ -95,7 +95,7 @@ func splitQuery(q, keyName string) ([]prop, error) {
 		if err != nil {
 			return nil, invalid(dk, kind.Redact(dk, v), "bad percent-encoding in a value", "a % must be followed by two hex digits", "encode the value properly")
 		}
-		out = append(out, prop{dk, dv})
+		out = append(out, prop{strings.TrimSpace(dk), dv})
 	}
 	return out, nil
 }

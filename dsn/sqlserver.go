@@ -88,9 +88,17 @@ func (c *Config) setSQLServerHost(spec, key string, sep byte) error {
 	} else if i := strings.LastIndexByte(spec, ','); i >= 0 {
 		spec, port = spec[:i], spec[i+1:]
 	}
-	host, inst, _ := strings.Cut(spec, `\`)
+	host, inst, hasInst := strings.Cut(spec, `\`)
 	c.Host, c.Instance = strings.TrimSpace(host), strings.TrimSpace(inst)
-	if port != "" {
+	if err := checkHost(key, c.Host); err != nil {
+		return err
+	}
+	if hasInst {
+		if err := checkInstance(key, c.Instance); err != nil {
+			return err
+		}
+	}
+	if port != "" || strings.HasSuffix(spec, string(sep)) {
 		p, err := parsePort(key, port)
 		if err != nil {
 			return err
@@ -104,14 +112,24 @@ func (c *Config) setSQLServerHost(spec, key string, sep byte) error {
 // rest to the applier.
 func (c *Config) applySQLServerProps(pairs []prop) error {
 	a := newApplier(c)
+	// What the URL itself names cannot be given again as a property.
+	for canonical, given := range map[string]bool{"server": c.Host != "", "instance": c.Instance != "", "port": c.Port != 0} {
+		if given {
+			a.seen[canonical] = "the URL's " + canonical
+		}
+	}
 	for _, p := range pairs {
 		lk := strings.ToLower(strings.TrimSpace(p.Key))
 		var err error
 		switch lk {
 		case "servername", "server", "data source", "address", "addr", "network address":
 			if err = a.once("server", p.Key, p.Value); err == nil {
+				sep := byte(',') // ADO: host\instance,port
+				if c.Shape == ShapeJDBCSQLServer {
+					sep = ':'
+				}
 				port := c.Port
-				err = c.setSQLServerHost(p.Value, p.Key, map[bool]byte{true: ':', false: ','}[c.Shape == ShapeJDBCSQLServer])
+				err = c.setSQLServerHost(p.Value, p.Key, sep)
 				if c.Port == 0 {
 					c.Port = port
 				}
@@ -119,6 +137,7 @@ func (c *Config) applySQLServerProps(pairs []prop) error {
 		case "instancename":
 			if err = a.once("instance", p.Key, p.Value); err == nil {
 				c.Instance = strings.TrimSpace(p.Value)
+				err = checkInstance(p.Key, c.Instance)
 			}
 		case "portnumber", "port":
 			if err = a.once("port", p.Key, p.Value); err == nil {
@@ -161,6 +180,9 @@ func parseSQLServerURL(s string) (*Config, error) {
 		c.Password, _ = u.User.Password()
 	}
 	c.Host = u.Hostname()
+	if err := checkHost("host", c.Host); err != nil {
+		return nil, err
+	}
 	if p := u.Port(); p != "" {
 		if c.Port, err = parsePort("port", p); err != nil {
 			return nil, err
@@ -238,4 +260,11 @@ func splitADO(s string) ([]prop, error) {
 		s = rest
 	}
 	return out, nil
+}
+
+func checkInstance(key, inst string) error {
+	if inst == "" || strings.ContainsAny(inst, `\/;,:?&=#%{}"'@[] `) {
+		return invalid(key, inst, "invalid instance name", "an instance name is one word", "fix the instance name")
+	}
+	return nil
 }
