@@ -1,0 +1,156 @@
+package connector
+
+import (
+	"context"
+	"crypto/tls"
+	"database/sql"
+	"database/sql/driver"
+
+	"net"
+	"sync/atomic"
+
+	"github.com/dbtls/dbtls/dsn"
+	"github.com/dbtls/dbtls/kind"
+	"github.com/dbtls/dbtls/verify"
+	"github.com/go-sql-driver/mysql"
+	mssql "github.com/microsoft/go-mssqldb"
+	"github.com/microsoft/go-mssqldb/msdsn"
+)
+
+// Connector is a database/sql driver.Connector whose every connection obeys
+// the strategy resolved from its DSN. It is safe for concurrent use.
+type Connector struct {
+	cfg      *dsn.Config
+	opts     options
+	strategy atomic.Pointer[verify.Strategy]
+	cache    tls.ClientSessionCache
+	nextID   atomic.Uint64
+
+	msBase msdsn.Config  // SQL Server: the driver's configuration, TLS left to us
+	myBase *mysql.Config // MySQL family: likewise
+}
+
+// New parses dsn (any shape of package dsn, JDBC URLs included), resolves its
+// TLS strategy — loading trust stores, pins and client certificates once —
+// and returns a connector for the driver of its family.
+func New(s string, opts ...Option) (*Connector, error) {
+	cfg, err := dsn.Parse(s)
+	if err != nil {
+		return nil, err
+	}
+	return NewFromConfig(cfg, opts...)
+}
+
+// NewFromConfig is New for an already parsed DSN; both take this one path.
+func NewFromConfig(cfg *dsn.Config, opts ...Option) (*Connector, error) {
+	c := &Connector{cfg: cfg, cache: tls.NewLRUClientSessionCache(64)}
+	for _, o := range opts {
+		o(&c.opts)
+	}
+	st, err := verify.Resolve(cfg)
+	if err != nil {
+		return nil, err
+	}
+	switch cfg.Family {
+	case dsn.SQLServer:
+		p, err := msdsn.Parse(cfg.DriverDSN())
+		if err != nil {
+			return nil, &kind.Error{Kind: kind.InvalidDSN, What: "go-mssqldb refused the configuration", Why: err.Error(), Err: err}
+		}
+		c.msBase = p
+	case dsn.MySQL:
+		c.myBase = cfg.MySQLDriverConfig()
+	}
+	c.strategy.Store(st)
+	for _, w := range append(append([]string(nil), cfg.Warnings...), st.Warnings...) {
+		c.opts.logger().Warn("dbtls: "+w, "row", st.Row)
+	}
+	return c, nil
+}
+
+// OpenDB is sql.OpenDB over New.
+func OpenDB(s string, opts ...Option) (*sql.DB, error) {
+	c, err := New(s, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return sql.OpenDB(c), nil
+}
+
+// Strategy returns the strategy in force now (it changes only on Reload).
+func (c *Connector) Strategy() verify.Strategy { return *c.strategy.Load() }
+
+// Config returns the parsed DSN.
+func (c *Connector) Config() *dsn.Config { return c.cfg }
+
+// Reload re-reads the trust stores, pins and client certificates the DSN
+// names (spec §7). New connections use the new material; open connections
+// are untouched. A reload that fails keeps the old material and returns the
+// error.
+func (c *Connector) Reload(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	st, err := verify.Resolve(c.cfg)
+	if err != nil {
+		c.opts.logger().Error("dbtls: reload failed; keeping the previous trust material", "kind", string(kind.Of(err)), "error", err.Error())
+		return err
+	}
+	c.strategy.Store(st)
+	c.opts.logger().Info("dbtls: reloaded trust material", "row", st.Row, "trust", st.Trust.String())
+	return nil
+}
+
+// Driver returns the wrapped driver.
+func (c *Connector) Driver() driver.Driver {
+	if c.cfg.Family == dsn.SQLServer {
+		return &mssql.Driver{}
+	}
+	return mysql.MySQLDriver{}
+}
+
+// Connect makes one connection under the current strategy. Each connection
+// starts from its own copy of the driver configuration and its own
+// *tls.Config, so nothing one connection learns (a plaintext fallback, a
+// routed server name) reaches another.
+func (c *Connector) Connect(ctx context.Context) (driver.Conn, error) {
+	st := c.strategy.Load()
+	rec := &record{info: ConnInfo{ID: c.nextID.Add(1), Mode: st.Mode.String(), Row: st.Row}, strategy: st, now: c.opts.now}
+	var tlsCfg *tls.Config
+	if !st.Disabled {
+		tlsCfg = verify.TLSConfig(st, verify.Options{Observe: rec.observe, SessionCache: c.cache, Time: c.opts.clock})
+	}
+	var conn driver.Conn
+	var err error
+	switch c.cfg.Family {
+	case dsn.SQLServer:
+		conn, err = c.connectSQLServer(ctx, st, tlsCfg, rec)
+	default:
+		conn, err = c.connectMySQL(ctx, st, tlsCfg, rec)
+	}
+	if err != nil {
+		err = mapError(err, rec)
+		c.opts.logger().Warn("dbtls: connection failed", "id", rec.info.ID, "row", st.Row, "kind", string(kind.Of(err)), "error", err.Error())
+		return nil, err
+	}
+	info := rec.finish()
+	register(conn, rec)
+	c.opts.logger().Info("dbtls: connected", info.logAttrs()...)
+	if c.opts.observer != nil {
+		c.opts.observer(info)
+	}
+	return conn, nil
+}
+
+func (c *Connector) dial(rec *record) func(ctx context.Context, network, addr string) (net.Conn, error) {
+	return func(ctx context.Context, network, addr string) (net.Conn, error) {
+		rec.info.Network, rec.info.Addr, rec.info.DialStart = network, addr, c.opts.now()
+		var d net.Dialer
+		nc, err := d.DialContext(ctx, network, addr)
+		rec.info.DialDuration = c.opts.now().Sub(rec.info.DialStart)
+		if err != nil {
+			return nil, err
+		}
+		return rec.wrap(nc), nil
+	}
+}

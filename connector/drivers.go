@@ -1,0 +1,54 @@
+package connector
+
+import (
+	"context"
+	"crypto/tls"
+	"database/sql/driver"
+	"net"
+
+	"github.com/dbtls/dbtls/verify"
+	"github.com/go-sql-driver/mysql"
+	mssql "github.com/microsoft/go-mssqldb"
+	"github.com/microsoft/go-mssqldb/msdsn"
+)
+
+// connectSQLServer: go-mssqldb with our encryption mode and our *tls.Config
+// (its own defaults differ from the spec), a fresh configuration per
+// connection, and our dialer.
+func (c *Connector) connectSQLServer(ctx context.Context, st *verify.Strategy, tlsCfg *tls.Config, rec *record) (driver.Conn, error) {
+	p := c.msBase
+	switch {
+	case st.Strict:
+		p.Encryption = msdsn.EncryptionStrict
+	case st.TLSRequired:
+		p.Encryption = msdsn.EncryptionRequired
+	default:
+		p.Encryption = msdsn.EncryptionOff
+	}
+	p.TLSConfig = tlsCfg
+	p.TrustServerCertificate = false // every check is in tlsCfg
+	mc := mssql.NewConnectorConfig(p)
+	mc.Dialer = dialerFunc(c.dial(rec))
+	return mc.Connect(ctx)
+}
+
+type dialerFunc func(ctx context.Context, network, addr string) (net.Conn, error)
+
+func (f dialerFunc) DialContext(ctx context.Context, network, addr string) (net.Conn, error) {
+	return f(ctx, network, addr)
+}
+
+// connectMySQL: go-sql-driver with our *tls.Config in Config.TLS (never the
+// global registry), from a fresh copy of the configuration, so a plaintext
+// fallback in PREFERRED never outlives its connection.
+func (c *Connector) connectMySQL(ctx context.Context, st *verify.Strategy, tlsCfg *tls.Config, rec *record) (driver.Conn, error) {
+	m := c.myBase.Clone()
+	m.TLS = tlsCfg
+	m.AllowFallbackToPlaintext = !st.Disabled && !st.TLSRequired
+	m.DialFunc = c.dial(rec)
+	mc, err := mysql.NewConnector(m)
+	if err != nil {
+		return nil, err
+	}
+	return mc.Connect(ctx)
+}

@@ -1,0 +1,132 @@
+package connector
+
+import (
+	"crypto/sha256"
+	"crypto/tls"
+	"database/sql"
+	"database/sql/driver"
+	"encoding/hex"
+	"errors"
+	"net"
+	"sync"
+	"time"
+
+	"github.com/dbtls/dbtls/verify"
+)
+
+// ConnInfo is what one connection records (spec §6): the client-side view of
+// SHOW STATUS LIKE 'Ssl%'.
+type ConnInfo struct {
+	ID                uint64
+	Network, Addr     string
+	DialStart         time.Time
+	DialDuration      time.Duration
+	HandshakeDuration time.Duration // dial start to the end of certificate verification
+
+	Encrypted     bool   // the session is encrypted (full TLS)
+	LoginOnly     bool   // SQL Server row 1 vs a server answering ENCRYPT_OFF: only LOGIN7 was encrypted
+	Version       string // "TLSv1.2" / "TLSv1.3"; "" when no TLS
+	CipherIANA    string
+	CipherOpenSSL string
+	ALPN          string
+	DidResume     bool
+	Mode, Row     string     // the strategy's mode and scenario row / sslMode
+	Peer          []CertInfo // the server's certificates, leaf first
+}
+
+// CertInfo describes one certificate the server presented.
+type CertInfo struct {
+	Subject, Issuer       string
+	DNSNames, IPAddresses []string
+	NotBefore, NotAfter   time.Time
+	SHA256                string
+}
+
+func (i ConnInfo) logAttrs() []any {
+	a := []any{"id", i.ID, "addr", i.Addr, "row", i.Row, "mode", i.Mode, "encrypted", i.Encrypted, "loginOnly", i.LoginOnly,
+		"tlsVersion", i.Version, "cipher", i.CipherIANA, "resumed", i.DidResume}
+	if len(i.Peer) > 0 {
+		a = append(a, "subject", i.Peer[0].Subject, "sha256", i.Peer[0].SHA256)
+	}
+	return a
+}
+
+// record collects one connection's facts from its dial, its PRELOGIN answer
+// and its own VerifyConnection call.
+type record struct {
+	mu        sync.Mutex
+	info      ConnInfo
+	strategy  *verify.Strategy
+	now       func() time.Time
+	handshake bool  // VerifyConnection ran
+	verdict   error // its verdict
+	prelogin  int   // the server's PRELOGIN ENCRYPTION answer, -1 unknown
+	refused   error // the downgrade guard's refusal
+	conn      *wireConn
+}
+
+func (r *record) observe(cs tls.ConnectionState, verdict error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.handshake, r.verdict = true, verdict
+	r.info.HandshakeDuration = r.now().Sub(r.info.DialStart)
+	r.info.Version = verify.VersionName(cs.Version)
+	r.info.CipherIANA = tls.CipherSuiteName(cs.CipherSuite)
+	r.info.CipherOpenSSL = verify.OpenSSLName(cs.CipherSuite)
+	r.info.ALPN = cs.NegotiatedProtocol
+	r.info.DidResume = cs.DidResume
+	r.info.Peer = nil
+	for _, c := range cs.PeerCertificates {
+		sum := sha256.Sum256(c.Raw)
+		ci := CertInfo{Subject: c.Subject.String(), Issuer: c.Issuer.String(), DNSNames: c.DNSNames,
+			NotBefore: c.NotBefore, NotAfter: c.NotAfter, SHA256: hex.EncodeToString(sum[:])}
+		for _, ip := range c.IPAddresses {
+			ci.IPAddresses = append(ci.IPAddresses, ip.String())
+		}
+		r.info.Peer = append(r.info.Peer, ci)
+	}
+}
+
+// finish settles Encrypted and LoginOnly once the connection is up.
+func (r *record) finish() ConnInfo {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.info.LoginOnly = r.handshake && !r.strategy.Strict && r.prelogin == encryptOff
+	r.info.Encrypted = r.handshake && !r.info.LoginOnly
+	return r.info
+}
+
+// The side table from each driver connection to its record: database/sql
+// keeps the driver's own connection (and all its fast paths), and Info finds
+// the record through sql.Conn.Raw. An entry leaves when its network
+// connection closes.
+var records sync.Map // driver.Conn → *record
+
+func register(conn driver.Conn, rec *record) {
+	records.Store(conn, rec)
+	if rec.conn != nil {
+		rec.conn.onClose = func() { records.Delete(conn) }
+	}
+}
+
+// ErrNotDBTLS is returned by Info for a connection not made by a Connector.
+var ErrNotDBTLS = errors.New("dbtls: connection was not made by a dbtls connector")
+
+// Info returns the record of the pooled connection conn (spec §6).
+func Info(conn *sql.Conn) (ConnInfo, error) {
+	var info ConnInfo
+	err := conn.Raw(func(dc any) error {
+		v, ok := records.Load(dc)
+		if !ok {
+			return ErrNotDBTLS
+		}
+		rec := v.(*record)
+		rec.mu.Lock()
+		info = rec.info
+		rec.mu.Unlock()
+		return nil
+	})
+	return info, err
+}
+
+var _ net.Conn = (*wireConn)(nil)

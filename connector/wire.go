@@ -1,0 +1,123 @@
+package connector
+
+import (
+	"encoding/binary"
+	"net"
+	"sync"
+
+	"github.com/dbtls/dbtls/kind"
+)
+
+// The PRELOGIN ENCRYPTION values of [MS-TDS] 2.2.6.5.
+const (
+	encryptOff    = 0
+	encryptOn     = 1
+	encryptNotSup = 2
+	encryptReq    = 3
+)
+
+// wireConn is the dialed connection. For SQL Server outside strict mode it
+// reads the server's PRELOGIN answer as it passes, and — when the strategy
+// requires TLS — refuses every later write unless the answer was ENCRYPT_ON
+// or ENCRYPT_REQ: no login byte ever leaves in plaintext, whatever the
+// driver does and whatever a machine in the middle wrote into the answer.
+type wireConn struct {
+	net.Conn
+	rec     *record
+	sniff   bool   // still reading the PRELOGIN answer
+	buf     []byte // the answer so far
+	once    sync.Once
+	onClose func()
+}
+
+func (r *record) wrap(nc net.Conn) net.Conn {
+	r.prelogin = -1
+	w := &wireConn{Conn: nc, rec: r, sniff: r.strategy.Family == "sqlserver" && !r.strategy.Strict}
+	r.conn = w
+	return w
+}
+
+func (w *wireConn) Read(p []byte) (int, error) {
+	n, err := w.Conn.Read(p)
+	if w.sniff && n > 0 {
+		w.buf = append(w.buf, p[:n]...)
+		if v, done := preloginEncryption(w.buf); done {
+			w.sniff, w.buf = false, nil
+			w.rec.mu.Lock()
+			w.rec.prelogin = v
+			if w.rec.strategy.TLSRequired && v != encryptOn && v != encryptReq {
+				w.rec.refused = &kind.Error{Kind: kind.EncryptionNotSupported, What: "server does not support encryption",
+					Key: "encrypt", Value: "true",
+					Why: "the server answered " + encryptName(v) + " to a request for encryption; no login was sent",
+					Fix: "enable TLS on the server (or, for a trusted network only, set encrypt=false)"}
+			}
+			w.rec.mu.Unlock()
+		}
+	}
+	return n, err
+}
+
+func (w *wireConn) Write(p []byte) (int, error) {
+	w.rec.mu.Lock()
+	refused := w.rec.refused
+	w.rec.mu.Unlock()
+	if refused != nil {
+		w.Conn.Close()
+		return 0, refused
+	}
+	return w.Conn.Write(p)
+}
+
+func (w *wireConn) Close() error {
+	w.once.Do(func() {
+		if w.onClose != nil {
+			w.onClose()
+		}
+	})
+	return w.Conn.Close()
+}
+
+// preloginEncryption finds the ENCRYPTION option in a PRELOGIN response
+// packet (type 0x04, the 8-byte TDS header, then option tokens). done is
+// false until the whole packet is there; an answer that is not a PRELOGIN
+// response counts as NOT_SUP.
+func preloginEncryption(b []byte) (v int, done bool) {
+	if len(b) < 8 {
+		return 0, false
+	}
+	if b[0] != 0x04 {
+		return encryptNotSup, true
+	}
+	length := int(binary.BigEndian.Uint16(b[2:4]))
+	if length < 8 {
+		return encryptNotSup, true
+	}
+	if len(b) < length {
+		return 0, false
+	}
+	payload := b[8:length]
+	for i := 0; i+5 <= len(payload) && payload[i] != 0xFF; i += 5 {
+		if payload[i] != 0x01 {
+			continue
+		}
+		off := int(binary.BigEndian.Uint16(payload[i+1 : i+3]))
+		if binary.BigEndian.Uint16(payload[i+3:i+5]) >= 1 && off < len(payload) {
+			return int(payload[off]), true
+		}
+	}
+	return encryptNotSup, true
+}
+
+func encryptName(v int) string {
+	switch v {
+	case encryptOff:
+		return "ENCRYPT_OFF"
+	case encryptOn:
+		return "ENCRYPT_ON"
+	case encryptNotSup:
+		return "ENCRYPT_NOT_SUP"
+	case encryptReq:
+		return "ENCRYPT_REQ"
+	}
+	return "an unknown ENCRYPTION value"
+}
