@@ -1,0 +1,314 @@
+package mariadb
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/dbtls/dbtls/internal/certgen"
+	"github.com/go-sql-driver/mysql"
+)
+
+// Options is one server configuration.
+type Options struct {
+	TLS                    bool          // false: --skip-ssl
+	Cert                   *certgen.Cert // the server's leaf (its chain is sent); required with TLS
+	ClientCA               *certgen.Cert // ssl-ca: the CA client certificates must chain to (REQUIRE X509 / SUBJECT)
+	RequireSecureTransport bool          // require_secure_transport=ON
+	TLSVersion             string        // tls_version, e.g. "TLSv1.2"; "" = the server's default
+}
+
+// The test users every server has; passwords are test-only.
+const (
+	PlainUser, PlainPassword = "plain", "plain-pw"
+	SSLUser, SSLPassword     = "ssluser", "ssl-pw"
+	X509User, X509Password   = "x509user", "x509-pw"
+	SubjUser, SubjPassword   = "subjuser", "subj-pw"
+	// ClientSubject is the subject REQUIRE SUBJECT asks of subjuser.
+	ClientSubject = "/O=dbtls/CN=dbtls client"
+)
+
+// Server is a running mariadbd.
+type Server struct {
+	Host       string
+	Port       int
+	Addr       string // host:port
+	Dir        string
+	SocketPath string
+	opts       Options
+	cmd        *exec.Cmd
+	done       chan struct{}
+}
+
+var (
+	templateOnce sync.Once
+	templateDir  string
+	templateErr  error
+)
+
+// binary finds mariadbd.
+func binary(name string) (string, error) {
+	if p, err := exec.LookPath(name); err == nil {
+		return p, nil
+	}
+	for _, d := range []string{"/usr/sbin", "/usr/bin", "/usr/local/mysql/bin"} {
+		if p := filepath.Join(d, name); fileExists(p) {
+			return p, nil
+		}
+	}
+	return "", fmt.Errorf("mariadb: %s not found (run scripts/install-mariadb.sh)", name)
+}
+
+func fileExists(p string) bool { _, err := os.Stat(p); return err == nil }
+
+// template initialises one data directory per process; servers copy it.
+func template() (string, error) {
+	templateOnce.Do(func() {
+		install, err := binary("mariadb-install-db")
+		if err != nil {
+			templateErr = err
+			return
+		}
+		dir, err := os.MkdirTemp("", "dbtls-mariadb-template-")
+		if err != nil {
+			templateErr = err
+			return
+		}
+		out, err := exec.Command(install, "--no-defaults", "--datadir="+dir, "--user=root",
+			"--auth-root-authentication-method=normal", "--skip-test-db").CombinedOutput()
+		if err != nil {
+			templateErr = fmt.Errorf("mariadb-install-db: %v\n%s", err, tail(out))
+			return
+		}
+		templateDir = dir
+	})
+	return templateDir, templateErr
+}
+
+func tail(b []byte) string {
+	if len(b) > 2000 {
+		b = b[len(b)-2000:]
+	}
+	return string(b)
+}
+
+func freePort() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
+}
+
+// Start starts a server in o's configuration and creates the test users.
+func Start(ctx context.Context, o Options) (*Server, error) {
+	tmpl, err := template()
+	if err != nil {
+		return nil, err
+	}
+	dir, err := os.MkdirTemp("", "dbtls-mariadb-")
+	if err != nil {
+		return nil, err
+	}
+	if out, err := exec.Command("cp", "-a", tmpl, filepath.Join(dir, "data")).CombinedOutput(); err != nil {
+		return nil, fmt.Errorf("mariadb: copy data dir: %v: %s", err, out)
+	}
+	port, err := freePort()
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{Host: "127.0.0.1", Port: port, Addr: net.JoinHostPort("127.0.0.1", strconv.Itoa(port)), Dir: dir,
+		SocketPath: filepath.Join(dir, "mysqld.sock"), opts: o}
+	if err := s.start(ctx); err != nil {
+		s.Stop()
+		return nil, err
+	}
+	if err := s.createUsers(ctx); err != nil {
+		s.Stop()
+		return nil, err
+	}
+	return s, nil
+}
+
+func (s *Server) writeTLSFiles() ([]string, error) {
+	o := s.opts
+	if !o.TLS {
+		return []string{"--skip-ssl"}, nil
+	}
+	if o.Cert == nil {
+		return nil, errors.New("mariadb: TLS needs Options.Cert")
+	}
+	certPath, keyPath, err := o.Cert.WriteFiles(s.Dir, "server")
+	if err != nil {
+		return nil, err
+	}
+	args := []string{"--ssl-cert=" + certPath, "--ssl-key=" + keyPath}
+	if o.ClientCA != nil {
+		caPath := filepath.Join(s.Dir, "client-ca.pem")
+		if err := os.WriteFile(caPath, o.ClientCA.CertPEM(), 0o644); err != nil {
+			return nil, err
+		}
+		args = append(args, "--ssl-ca="+caPath)
+	}
+	if o.TLSVersion != "" {
+		args = append(args, "--tls-version="+o.TLSVersion)
+	}
+	return args, nil
+}
+
+func (s *Server) start(ctx context.Context) error {
+	bin, err := binary("mariadbd")
+	if err != nil {
+		return err
+	}
+	tlsArgs, err := s.writeTLSFiles()
+	if err != nil {
+		return err
+	}
+	logPath := filepath.Join(s.Dir, "error.log")
+	args := append([]string{"--no-defaults", "--user=root", "--datadir=" + filepath.Join(s.Dir, "data"),
+		"--socket=" + s.SocketPath, "--port=" + strconv.Itoa(s.Port), "--bind-address=127.0.0.1",
+		"--pid-file=" + filepath.Join(s.Dir, "mysqld.pid"), "--log-error=" + logPath, "--skip-name-resolve",
+		"--innodb-buffer-pool-size=16M", "--skip-log-bin", "--max-connections=200"}, tlsArgs...)
+	if s.opts.RequireSecureTransport {
+		args = append(args, "--require-secure-transport=ON")
+	}
+	s.cmd = exec.Command(bin, args...)
+	s.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := s.cmd.Start(); err != nil {
+		return err
+	}
+	s.done = make(chan struct{})
+	go func() { _ = s.cmd.Wait(); close(s.done) }()
+	deadline := time.Now().Add(60 * time.Second)
+	for time.Now().Before(deadline) {
+		select {
+		case <-s.done:
+			log, _ := os.ReadFile(logPath)
+			return fmt.Errorf("mariadb: mariadbd exited at start:\n%s", tail(log))
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
+		if db, err := s.Admin(); err == nil {
+			err = db.PingContext(ctx)
+			db.Close()
+			if err == nil {
+				return nil
+			}
+		}
+	}
+	log, _ := os.ReadFile(logPath)
+	return fmt.Errorf("mariadb: not ready after 60s:\n%s", tail(log))
+}
+
+// Admin returns root over the unix socket (no TLS), through go-sql-driver.
+func (s *Server) Admin() (*sql.DB, error) {
+	c := mysql.NewConfig()
+	c.User, c.Net, c.Addr = "root", "unix", s.SocketPath
+	conn, err := mysql.NewConnector(c)
+	if err != nil {
+		return nil, err
+	}
+	db := sql.OpenDB(conn)
+	db.SetMaxOpenConns(2)
+	return db, nil
+}
+
+// Exec runs statements as root.
+func (s *Server) Exec(ctx context.Context, stmts ...string) error {
+	db, err := s.Admin()
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	for _, q := range stmts {
+		if _, err := db.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("mariadb: %s: %w", q, err)
+		}
+	}
+	return nil
+}
+
+func (s *Server) createUsers(ctx context.Context) error {
+	var stmts []string
+	for _, u := range []struct{ user, pw, require string }{
+		{PlainUser, PlainPassword, ""}, {SSLUser, SSLPassword, " REQUIRE SSL"},
+		{X509User, X509Password, " REQUIRE X509"}, {SubjUser, SubjPassword, " REQUIRE SUBJECT '" + ClientSubject + "'"},
+	} {
+		stmts = append(stmts, fmt.Sprintf("CREATE USER IF NOT EXISTS '%s'@'%%' IDENTIFIED BY '%s'%s", u.user, u.pw, u.require))
+	}
+	return s.Exec(ctx, stmts...)
+}
+
+// ReplaceCert installs a new server certificate and reloads TLS (FLUSH SSL):
+// new connections get it, open ones keep theirs.
+func (s *Server) ReplaceCert(ctx context.Context, c *certgen.Cert) error {
+	if _, _, err := c.WriteFiles(s.Dir, "server"); err != nil {
+		return err
+	}
+	s.opts.Cert = c
+	return s.Exec(ctx, "FLUSH SSL")
+}
+
+// Restart stops the server and starts it again on the same port and data
+// with the configuration o.
+func (s *Server) Restart(ctx context.Context, o Options) error {
+	s.kill()
+	s.opts = o
+	return s.start(ctx)
+}
+
+func (s *Server) kill() {
+	if s.cmd != nil && s.cmd.Process != nil {
+		_ = syscall.Kill(-s.cmd.Process.Pid, syscall.SIGTERM)
+		select {
+		case <-s.done:
+		case <-time.After(20 * time.Second):
+			_ = syscall.Kill(-s.cmd.Process.Pid, syscall.SIGKILL)
+			<-s.done
+		}
+	}
+}
+
+// Stop stops the server and removes its directory.
+func (s *Server) Stop() {
+	s.kill()
+	_ = os.RemoveAll(s.Dir)
+}
+
+// Need starts a server for a test and stops it at the end. Without a server
+// the test fails when CI is set, and is skipped otherwise.
+func Need(t testing.TB, o Options) *Server {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	s, err := Start(ctx, o)
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("a MariaDB server is needed and CI is set: %v", err)
+		}
+		t.Skipf("no MariaDB server: %v", err)
+	}
+	t.Cleanup(s.Stop)
+	return s
+}
+
+// Status returns SHOW SESSION STATUS LIKE name on db's connection conn.
+func Status(ctx context.Context, conn *sql.Conn, name string) (string, error) {
+	var k, v string
+	err := conn.QueryRowContext(ctx, "SHOW SESSION STATUS LIKE '"+strings.ReplaceAll(name, "'", "")+"'").Scan(&k, &v)
+	return v, err
+}
