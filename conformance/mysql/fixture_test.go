@@ -1,0 +1,169 @@
+package mysql
+
+import (
+	"context"
+	"crypto/x509"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/dbtls/dbtls/conformance/mariadb"
+	"github.com/dbtls/dbtls/internal/certgen"
+	"github.com/stretchr/testify/require"
+	"software.sslmate.com/src/go-pkcs12"
+)
+
+const storePass = "store-pass"
+
+// fixture is one run's CAs, certificates, trust stores and servers.
+type fixture struct {
+	dir       string
+	ca, other *certgen.Cert
+	clientCA  *certgen.Cert
+	certs     map[string]*certgen.Cert
+	trust     map[string]string // pem, jks, pkcs12 → path (each holds ca)
+	clientPEM [2]string         // cert, key with ClientSubject
+	otherPEM  [2]string         // cert, key with another subject
+	clientJKS string
+	mu        sync.Mutex
+	servers   map[string]*mariadb.Server
+}
+
+var (
+	fxOnce sync.Once
+	fx     *fixture
+	fxErr  error
+)
+
+func getFixture(t *testing.T) *fixture {
+	fxOnce.Do(func() { fx, fxErr = newFixture() })
+	require.NoError(t, fxErr)
+	return fx
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if fx != nil {
+		for _, s := range fx.servers {
+			s.Stop()
+		}
+		os.RemoveAll(fx.dir)
+	}
+	os.Exit(code)
+}
+
+func newFixture() (*fixture, error) {
+	dir, err := os.MkdirTemp("", "dbtls-mysql-")
+	if err != nil {
+		return nil, err
+	}
+	now := time.Now()
+	nb, na := certgen.Window(now, time.Hour, 30*24*time.Hour)
+	f := &fixture{dir: dir, certs: map[string]*certgen.Cert{}, trust: map[string]string{}, servers: map[string]*mariadb.Server{}}
+	f.ca = certgen.Must(certgen.Spec{CN: "dbtls conformance CA", IsCA: true, NotBefore: nb, NotAfter: na})
+	f.other = certgen.Must(certgen.Spec{CN: "unrelated CA", IsCA: true, NotBefore: nb, NotAfter: na})
+	f.clientCA = certgen.Must(certgen.Spec{CN: "client CA", IsCA: true, NotBefore: nb, NotAfter: na})
+	ip := []net.IP{net.ParseIP("127.0.0.1")}
+	leaf := func(s certgen.Spec) *certgen.Cert {
+		if s.NotBefore.IsZero() {
+			s.NotBefore, s.NotAfter = nb, na
+		}
+		if s.Parent == nil && !s.IsCA {
+			s.Parent = f.ca
+		}
+		s.RSA = true
+		return certgen.Must(s)
+	}
+	f.certs["good"] = leaf(certgen.Spec{CN: "localhost", DNSNames: []string{"localhost"}, IPs: ip})
+	f.certs["cn-only"] = leaf(certgen.Spec{CN: "127.0.0.1"})
+	f.certs["san-other"] = leaf(certgen.Spec{CN: "127.0.0.1", DNSNames: []string{"other.example.com"}})
+	f.certs["wildcard"] = leaf(certgen.Spec{CN: "wild", DNSNames: []string{"*.dbtls.test"}})
+	f.certs["expired"] = leaf(certgen.Spec{CN: "127.0.0.1", IPs: ip, NotBefore: now.Add(-48 * time.Hour), NotAfter: now.Add(-time.Hour)})
+	f.certs["untrusted"] = leaf(certgen.Spec{CN: "127.0.0.1", IPs: ip, Parent: f.other})
+	f.certs["self-signed"] = certgen.Must(certgen.Spec{CN: "127.0.0.1", IPs: ip, NotBefore: nb, NotAfter: na, RSA: true})
+
+	// Trust stores holding the CA: PEM, and JKS / PKCS12 made by keytool.
+	pemPath := filepath.Join(dir, "ca.pem")
+	if err := os.WriteFile(pemPath, f.ca.CertPEM(), 0o644); err != nil {
+		return nil, err
+	}
+	f.trust["pem"] = pemPath
+	for typ, name := range map[string]string{"JKS": "jks", "PKCS12": "pkcs12"} {
+		p := filepath.Join(dir, "trust."+name)
+		if err := keytool("-importcert", "-noprompt", "-alias", "ca", "-file", pemPath, "-keystore", p, "-storetype", typ, "-storepass", storePass); err != nil {
+			return nil, err
+		}
+		f.trust[name] = p
+	}
+
+	// Client certificates from the client CA.
+	client := certgen.Must(certgen.Spec{CN: "dbtls client", Org: "dbtls", Parent: f.clientCA, NotBefore: nb, NotAfter: na, RSA: true})
+	other := certgen.Must(certgen.Spec{CN: "someone else", Org: "dbtls", Parent: f.clientCA, NotBefore: nb, NotAfter: na, RSA: true})
+	if f.clientPEM[0], f.clientPEM[1], err = client.WriteFiles(dir, "client"); err != nil {
+		return nil, err
+	}
+	if f.otherPEM[0], f.otherPEM[1], err = other.WriteFiles(dir, "other-client"); err != nil {
+		return nil, err
+	}
+	// The client key store: PKCS12 encoded here, turned into JKS by keytool.
+	p12, err := pkcs12.Modern.Encode(client.Key, client.Cert, []*x509.Certificate{f.clientCA.Cert}, storePass)
+	if err != nil {
+		return nil, err
+	}
+	p12Path := filepath.Join(dir, "client.p12")
+	if err := os.WriteFile(p12Path, p12, 0o600); err != nil {
+		return nil, err
+	}
+	f.clientJKS = filepath.Join(dir, "client.jks")
+	if err := keytool("-importkeystore", "-noprompt", "-srckeystore", p12Path, "-srcstoretype", "PKCS12", "-srcstorepass", storePass,
+		"-destkeystore", f.clientJKS, "-deststoretype", "JKS", "-deststorepass", storePass, "-destkeypass", storePass); err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+func keytool(args ...string) error {
+	out, err := exec.Command("keytool", args...).CombinedOutput()
+	if err != nil {
+		return &exec.Error{Name: "keytool " + string(out), Err: err}
+	}
+	return nil
+}
+
+// server returns the shared server for a configuration and certificate.
+func (f *fixture) server(t *testing.T, config, cert string) *mariadb.Server {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	key := config + "/" + cert
+	if s, ok := f.servers[key]; ok {
+		return s
+	}
+	o := mariadb.Options{TLS: config != "off", Cert: f.certs[cert]}
+	switch config {
+	case "off":
+		o.Cert = nil
+	case "require-secure":
+		o.RequireSecureTransport = true
+	case "tls12":
+		o.TLSVersion = "TLSv1.2"
+	case "tls13":
+		o.TLSVersion = "TLSv1.3"
+	case "x509":
+		o.ClientCA = f.clientCA
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	s, err := mariadb.Start(ctx, o)
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("a MariaDB server is needed and CI is set: %v", err)
+		}
+		t.Skipf("no MariaDB server: %v", err)
+	}
+	f.servers[key] = s
+	return s
+}
