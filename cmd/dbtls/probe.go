@@ -1,0 +1,199 @@
+package main
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/dbtls/dbtls/connector"
+	"github.com/dbtls/dbtls/dsn"
+	"github.com/dbtls/dbtls/kind"
+)
+
+func init() {
+	commands["probe"] = command{"probe [--json] [--timeout d] <dsn>: connect, run SELECT 1, print what was negotiated", runProbe}
+}
+
+type probeCert struct {
+	Subject   string   `json:"subject"`
+	Issuer    string   `json:"issuer"`
+	DNSNames  []string `json:"dnsNames"`
+	IPs       []string `json:"ipAddresses"`
+	NotBefore string   `json:"notBefore"`
+	NotAfter  string   `json:"notAfter"`
+	SHA256    string   `json:"sha256"`
+}
+
+type probeTLS struct {
+	Encrypted        bool        `json:"encrypted"`
+	Version          string      `json:"version"`
+	Cipher           string      `json:"cipher"`
+	CipherOpenSSL    string      `json:"cipherOpenSSL"`
+	ALPN             string      `json:"alpn,omitempty"`
+	LoginOnly        bool        `json:"loginOnly"`
+	Resumed          bool        `json:"resumed"`
+	PeerCertificates []probeCert `json:"peerCertificates"`
+}
+
+type probeServer struct {
+	SSLVersion        string `json:"sslVersion"`
+	SSLCipher         string `json:"sslCipher"`
+	SSLServerNotAfter string `json:"sslServerNotAfter"`
+}
+
+type probeResult struct {
+	OK       bool         `json:"ok"`
+	Family   string       `json:"family,omitempty"`
+	Row      any          `json:"row,omitempty"`
+	Mode     string       `json:"mode,omitempty"`
+	Addr     string       `json:"addr,omitempty"`
+	DialMS   float64      `json:"dialMs,omitempty"`
+	TLS      *probeTLS    `json:"tls,omitempty"`
+	Server   *probeServer `json:"server,omitempty"`
+	Warnings []string     `json:"warnings"`
+	Error    *errorJSON   `json:"error,omitempty"`
+}
+
+func runProbe(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("probe", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	asJSON := fs.Bool("json", false, "print one JSON object")
+	timeout := fs.Duration("timeout", 15*time.Second, "give up after this long")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if fs.NArg() != 1 {
+		fmt.Fprintln(stderr, "usage: dbtls probe [--json] [--timeout d] <dsn-or-jdbc-url>")
+		return 2
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), *timeout)
+	defer cancel()
+	res, err := probe(ctx, fs.Arg(0))
+	if err != nil {
+		res.Error = &errorJSON{Kind: string(kindOf(err)), Message: err.Error()}
+	}
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetEscapeHTML(false)
+		enc.SetIndent("", "  ")
+		_ = enc.Encode(res)
+	} else {
+		printProbe(stdout, res)
+	}
+	if err != nil {
+		if !*asJSON {
+			fmt.Fprintln(stderr, err)
+		}
+		return 1
+	}
+	return 0
+}
+
+func probe(ctx context.Context, s string) (probeResult, error) {
+	res := probeResult{Warnings: []string{}}
+	cfg, err := dsn.Parse(s)
+	if err != nil {
+		return res, err
+	}
+	res.Family = string(cfg.Family)
+	res.Warnings = append(res.Warnings, cfg.Warnings...)
+	c, err := connector.NewFromConfig(cfg)
+	if err != nil {
+		return res, err
+	}
+	st := c.Strategy()
+	res.Mode, res.Row = st.Mode.String(), st.Row
+	if n, err := strconv.Atoi(st.Row); err == nil {
+		res.Row = n
+	}
+	res.Warnings = append(res.Warnings, st.Warnings...)
+	db := sql.OpenDB(c)
+	defer db.Close()
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return res, err
+	}
+	defer conn.Close()
+	var one int
+	if err := conn.QueryRowContext(ctx, "SELECT 1").Scan(&one); err != nil {
+		return res, &kind.Error{Kind: kind.ServerRefused, What: "SELECT 1 failed", Why: err.Error(), Err: err}
+	}
+	info, err := connector.Info(conn)
+	if err != nil {
+		return res, err
+	}
+	res.Addr, res.DialMS = info.Addr, float64(info.DialDuration.Microseconds())/1000
+	t := &probeTLS{Encrypted: info.Encrypted, Version: info.Version, Cipher: info.CipherIANA, CipherOpenSSL: info.CipherOpenSSL,
+		ALPN: info.ALPN, LoginOnly: info.LoginOnly, Resumed: info.DidResume, PeerCertificates: []probeCert{}}
+	for _, p := range info.Peer {
+		t.PeerCertificates = append(t.PeerCertificates, probeCert{Subject: p.Subject, Issuer: p.Issuer, DNSNames: p.DNSNames, IPs: p.IPAddresses,
+			NotBefore: p.NotBefore.UTC().Format(time.RFC3339), NotAfter: p.NotAfter.UTC().Format(time.RFC3339), SHA256: p.SHA256})
+	}
+	res.TLS = t
+	if cfg.Family == dsn.MySQL {
+		srv := &probeServer{}
+		for name, dst := range map[string]*string{"Ssl_version": &srv.SSLVersion, "Ssl_cipher": &srv.SSLCipher, "Ssl_server_not_after": &srv.SSLServerNotAfter} {
+			var k string
+			if err := conn.QueryRowContext(ctx, "SHOW SESSION STATUS LIKE '"+name+"'").Scan(&k, dst); err != nil && !errors.Is(err, sql.ErrNoRows) {
+				return res, &kind.Error{Kind: kind.ServerRefused, What: "SHOW STATUS failed", Why: err.Error(), Err: err}
+			}
+		}
+		res.Server = srv
+	}
+	res.OK = true
+	return res, nil
+}
+
+func printProbe(w io.Writer, r probeResult) {
+	line := func(k, v string) {
+		if v != "" {
+			fmt.Fprintf(w, "%-16s %s\n", k+":", v)
+		}
+	}
+	line("ok", strconv.FormatBool(r.OK))
+	line("family", r.Family)
+	if r.Row != nil {
+		line("row", fmt.Sprint(r.Row))
+	}
+	line("strategy", r.Mode)
+	line("address", r.Addr)
+	if t := r.TLS; t != nil {
+		state := "none (plaintext)"
+		switch {
+		case t.LoginOnly:
+			state = "login packet only"
+		case t.Encrypted:
+			state = "full"
+		}
+		line("encryption", state)
+		line("tls version", t.Version)
+		if t.Cipher != "" {
+			line("cipher", t.Cipher+" ("+t.CipherOpenSSL+")")
+		}
+		line("alpn", t.ALPN)
+		for i, p := range t.PeerCertificates {
+			line(fmt.Sprintf("certificate %d", i), p.Subject+" issued by "+p.Issuer)
+			if len(p.DNSNames)+len(p.IPs) > 0 {
+				line("  names", strings.Join(append(append([]string{}, p.DNSNames...), p.IPs...), ", "))
+			}
+			line("  valid", p.NotBefore+" to "+p.NotAfter)
+			line("  sha-256", p.SHA256)
+		}
+	}
+	if s := r.Server; s != nil {
+		line("server says", fmt.Sprintf("Ssl_version=%q Ssl_cipher=%q Ssl_server_not_after=%q", s.SSLVersion, s.SSLCipher, s.SSLServerNotAfter))
+	}
+	for _, warn := range r.Warnings {
+		line("warning", warn)
+	}
+	if r.Error != nil {
+		line("error", r.Error.Kind)
+	}
+}
