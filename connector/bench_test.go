@@ -1,0 +1,54 @@
+package connector
+
+import (
+	"context"
+	"crypto/tls"
+	"database/sql"
+	"database/sql/driver"
+	"testing"
+
+	"github.com/go-sql-driver/mysql"
+)
+
+// BenchmarkConnect compares, in one run, a new TLS connection through dbtls
+// with one through the bare go-sql-driver, against the same MariaDB:
+//
+//	go test -run XXX -bench Connect ./connector/
+func BenchmarkConnect(b *testing.B) {
+	srv := tlsServer(b)
+	ctx := context.Background()
+	b.Run("dbtls", func(b *testing.B) {
+		c, err := New(mysqlDSN(srv, "sslMode=REQUIRED"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		benchConnect(ctx, b, c)
+	})
+	b.Run("bare", func(b *testing.B) {
+		cfg := mysql.NewConfig()
+		cfg.User, cfg.Passwd, cfg.Net, cfg.Addr = "plain", "plain-pw", "tcp", srv.Addr
+		cfg.TLS = &tls.Config{InsecureSkipVerify: true, ClientSessionCache: tls.NewLRUClientSessionCache(64)}
+		c, err := mysql.NewConnector(cfg)
+		if err != nil {
+			b.Fatal(err)
+		}
+		benchConnect(ctx, b, c)
+	})
+}
+
+func benchConnect(ctx context.Context, b *testing.B, c driver.Connector) {
+	db := sql.OpenDB(c)
+	defer db.Close()
+	db.SetMaxIdleConns(0) // every iteration dials, handshakes and logs in
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		conn, err := db.Conn(ctx)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := conn.PingContext(ctx); err != nil {
+			b.Fatal(err)
+		}
+		conn.Close()
+	}
+}
