@@ -1,7 +1,3 @@
-//go:build dbtlsconnector
-
-// Built with -tags dbtlsconnector until package connector lands.
-
 package main
 
 import (

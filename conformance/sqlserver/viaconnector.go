@@ -1,8 +1,3 @@
-//go:build dbtlsconnector
-
-// This file needs package connector, which is being written; it is built
-// with -tags dbtlsconnector until then (see the package's report).
-
 package sqlserver
 
 import (

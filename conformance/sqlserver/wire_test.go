@@ -1,5 +1,3 @@
-//go:build dbtlsconnector
-
 package sqlserver
 
 import (
