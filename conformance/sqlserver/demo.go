@@ -38,7 +38,7 @@ var DemoCases = []DemoCase{
 // the table says.
 func RunDemo(ctx context.Context, w io.Writer, m *Matrix, connect Connect) error {
 	var bad []string
-	fmt.Fprintf(w, "%-4s %-58s %-26s %s\n", "row", "connection string properties", "strategy", "outcome")
+	fmt.Fprintf(w, "%-4s %-18s %s\n", "row", "strategy", "outcome")
 	for _, d := range DemoCases {
 		want := Oracle(d.Case)
 		srv := m.Servers.For(d.Case.Server, d.Case.Cert)
@@ -52,13 +52,14 @@ func RunDemo(ctx context.Context, w io.Writer, m *Matrix, connect Connect) error
 		}
 		outcome := "refused: " + fmt.Sprint(got.Err)
 		if got.Err == nil {
+			tlsFacts := " (" + got.Version + ", " + got.Cipher + ")"
 			switch {
 			case got.LoginOnly:
-				outcome = "connected, TLS for the login only"
+				outcome = "connected, TLS for the login packet only" + tlsFacts
 			case got.Encrypted && want.Encryption == "strict":
-				outcome = "connected, TDS 8.0 strict TLS"
+				outcome = "connected, TDS 8.0 strict TLS" + tlsFacts
 			case got.Encrypted:
-				outcome = "connected, full TLS"
+				outcome = "connected, full TLS" + tlsFacts
 			default:
 				outcome = "connected, no TLS"
 			}
@@ -68,7 +69,8 @@ func RunDemo(ctx context.Context, w io.Writer, m *Matrix, connect Connect) error
 			ok = "UNEXPECTED: " + err.Error()
 			bad = append(bad, d.Row)
 		}
-		fmt.Fprintf(w, "%-4s %-58s %-26s %s [%s]\n", d.Row, props(d.Case), strategy, outcome, ok)
+		fmt.Fprintf(w, "%-4s %-18s %s [%s]\n", d.Row, strategy, outcome, ok)
+		fmt.Fprintf(w, "     %s\n", props(d.Case))
 		fmt.Fprintf(w, "     server %s, certificate %s: %s\n", d.Case.Server, d.Case.Cert, d.Note)
 	}
 	if len(bad) > 0 {

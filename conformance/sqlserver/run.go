@@ -46,6 +46,8 @@ type Attempt struct {
 	LoginOnly bool  // TLS for the LOGIN7 packet only
 	Strategy  string
 	Row       string
+	Version   string // "TLSv1.2", "TLSv1.3" when encrypted
+	Cipher    string // IANA name when encrypted
 }
 
 // Connect makes one attempt with a JDBC URL and reports it.

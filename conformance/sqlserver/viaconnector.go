@@ -38,7 +38,7 @@ func ViaConnector(ctx context.Context, jdbcURL string) Attempt {
 		a.Err = err
 		return a
 	}
-	a.Encrypted, a.LoginOnly = info.Encrypted, info.LoginOnly
+	a.Encrypted, a.LoginOnly, a.Version, a.Cipher = info.Encrypted, info.LoginOnly, info.Version, info.CipherIANA
 	return a
 }
 
