@@ -43,8 +43,11 @@ func Markdown() string {
 	p("in plaintext, also when the proxy rewrites the server's PRELOGIN answer to NOT_SUP or OFF.\n\n")
 
 	p("## The SQL Server matrix (`conformance/sqlserver`)\n\n")
-	p("Each case is run through dbtls's connector and go-mssqldb against the TDS server; its expected outcome comes\n")
-	p("from `Oracle`, written from the scenario table of [the semantics](semantics.md) (§2–§4) without calling the library.\n\n")
+	p("Each case is run through dbtls's connector and go-mssqldb against the TDS server (`TestMatrix`), and its JDBC\n")
+	p("URL is also resolved without connecting (`TestResolveAgainstOracle`); the expected outcome comes from `Oracle`,\n")
+	p("written from the scenario table of [the semantics](semantics.md) (§2–§4) without calling the library. A\n")
+	p("connection that logs in is checked on both sides: `connector.Info` and the server's record of the same\n")
+	p("connection must both show the expected encryption. `go run ./cmd/dbtls demo` shows one case per row.\n\n")
 	p("| dimension | values |\n|---|---|\n")
 	dim := func(name string, vals []string) {
 		vs := make([]string, len(vals))
