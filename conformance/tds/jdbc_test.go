@@ -1,8 +1,3 @@
-//go:build dbtlsjdbc
-
-// This file needs package conformance/jdbc (the mssql-jdbc runner), which is
-// being written; it is built with -tags dbtlsjdbc until then.
-
 package tds
 
 import (
