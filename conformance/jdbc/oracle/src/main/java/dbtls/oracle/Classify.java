@@ -49,7 +49,7 @@ final class Classify {
         if (all.contains("does not support encryption") || all.contains("server does not support ssl") || all.contains("ssl connection required")
                 || all.contains("not support ssl") || all.contains("ssl is required but the server doesn't support it")
                 || all.contains("server does not support tls") || all.contains("not configured to support ssl")) return "encryption-not-supported";
-        if (all.contains("failed to validate the server name") || all.contains("no subject alternative") || all.contains("doesn't match")
+        if (all.contains("failed to validate the server name") || all.contains("server identity verification failed") || all.contains("no subject alternative") || all.contains("doesn't match")
                 || all.contains("does not match") && all.contains("host")) return pinned ? "pin-mismatch" : "hostname-mismatch";
         if (all.contains("expired") || all.contains("notafter") || all.contains("not yet valid")) return "certificate-expired";
         if (all.contains("extended key usage") || all.contains("extkeyusage")) return "certificate-usage";
