@@ -39,7 +39,7 @@ func Check(s *Strategy, chain []*x509.Certificate, now time.Time) error {
 		}
 		if !bytesEqual(leaf.Raw, s.Pin.Raw) {
 			pe := &PinError{WantSHA256: fingerprint(s.Pin.Raw), GotSHA256: fingerprint(leaf.Raw)}
-			return &kind.Error{Kind: kind.PinMismatch, What: "server certificate is not the pinned one", Key: "serverCertificate",
+			return &kind.Error{Kind: kind.PinMismatch, What: "server certificate is not the pinned one", Key: "serverCertificate", Value: s.Trust.Path,
 				Why: pe.Error(), Fix: "update the serverCertificate file to the server's current certificate", Err: pe}
 		}
 		return checkValidity(chain, now)

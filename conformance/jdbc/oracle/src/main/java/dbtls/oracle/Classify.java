@@ -27,9 +27,8 @@ final class Classify {
         return b.toString();
     }
 
-    static String of(String driver, String url, Throwable t) {
+    static String of(String driver, boolean pinned, Throwable t) {
         String all = messages(t).toLowerCase(Locale.ROOT);
-        boolean pinned = url != null && url.toLowerCase(Locale.ROOT).contains("servercertificate=");
         for (Throwable x = t; x != null; x = x.getCause()) {
             if (x instanceof CertificateExpiredException || x instanceof CertificateNotYetValidException) return "certificate-expired";
             if (x instanceof UnrecoverableKeyException) return "truststore-integrity";
@@ -53,7 +52,7 @@ final class Classify {
                 || all.contains("does not match") && all.contains("host")) return pinned ? "pin-mismatch" : "hostname-mismatch";
         if (all.contains("expired") || all.contains("notafter") || all.contains("not yet valid")) return "certificate-expired";
         if (all.contains("extended key usage") || all.contains("extkeyusage")) return "certificate-usage";
-        if (pinned && (all.contains("certificate") || all.contains("sslhandshake"))) return "pin-mismatch";
+        if (pinned && all.contains("error validating server certificate")) return "pin-mismatch";
         if (all.contains("pkix path") || all.contains("unable to find valid certification path") || all.contains("certpathvalidator")
                 || all.contains("path does not chain") || all.contains("certificate_unknown") || all.contains("unknown_ca")) return "untrusted-certificate";
         if (all.contains("protocol_version") || all.contains("no appropriate protocol") || all.contains("protocol is disabled")) return "tls-version-mismatch";

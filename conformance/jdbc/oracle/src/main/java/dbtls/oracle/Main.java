@@ -94,7 +94,9 @@ public final class Main {
         } catch (Exception e) {
             Throwable t = e.getCause() != null ? e.getCause() : e;
             o.connected = false;
-            o.outcomeClass = Classify.of(c.driver, c.url, t);
+            boolean pinned = c.url.toLowerCase(java.util.Locale.ROOT).contains("servercertificate=")
+                    || c.properties != null && c.properties.keySet().stream().anyMatch(k -> k.equalsIgnoreCase("serverCertificate"));
+            o.outcomeClass = Classify.of(c.driver, pinned, t);
             o.message = Classify.messages(t);
             o.exception = t.getClass().getName();
             return o;
