@@ -21,10 +21,7 @@ func (c *Config) String() string { return c.format(true) }
 func (c *Config) Format() string { return c.format(false) }
 
 func (c *Config) format(redact bool) string {
-	pw := c.Password
-	if redact && pw != "" {
-		pw = kind.Redacted
-	}
+	pw := c.password(redact)
 	val := func(p prop) string {
 		if redact && isSecret(p.Key) && p.Value != "" {
 			return kind.Redacted
@@ -154,6 +151,14 @@ func (c *Config) format(redact bool) string {
 	}
 }
 
+// password returns the password, or kind.Redacted in its place.
+func (c *Config) password(redact bool) string {
+	if redact && c.Password != "" {
+		return kind.Redacted
+	}
+	return c.Password
+}
+
 func hostForURL(h string) string {
 	if strings.Contains(h, ":") {
 		return "[" + h + "]"
@@ -202,10 +207,7 @@ func (c *Config) DriverDSN() string { return c.driverDSN(false) }
 func (c *Config) RedactedDriverDSN() string { return c.driverDSN(true) }
 
 func (c *Config) driverDSN(redact bool) string {
-	pw := c.Password
-	if redact && pw != "" {
-		pw = kind.Redacted
-	}
+	pw := c.password(redact)
 	if c.Family == SQLServer {
 		host := c.Host
 		if host == "" {

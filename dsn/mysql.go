@@ -30,17 +30,8 @@ func parseMySQLURL(rest string, shape Shape, scheme string) (*Config, error) {
 	if strings.Contains(authority, ",") {
 		return nil, invalid("host", authority, "several hosts", "dbtls connects to one host", "give one host (load balancing and failover URLs are not supported)")
 	}
-	host, port := splitHostPort(authority)
-	if err := checkHost("host", host); err != nil {
+	if err := c.setHostPort(authority); err != nil {
 		return nil, err
-	}
-	c.Host = host
-	if port != "" {
-		p, err := parsePort("port", port)
-		if err != nil {
-			return nil, err
-		}
-		c.Port = p
 	}
 	db, err := url.PathUnescape(path)
 	if err != nil {
@@ -109,19 +100,8 @@ func parseMySQLGo(s string) (*Config, error) {
 			c.Net, head = head[:open], head[open+1:len(head)-1]
 			if c.Net == "unix" {
 				c.Host = head
-			} else {
-				host, port := splitHostPort(head)
-				if err := checkHost("host", host); err != nil {
-					return nil, err
-				}
-				c.Host = host
-				if port != "" {
-					p, err := parsePort("port", port)
-					if err != nil {
-						return nil, err
-					}
-					c.Port = p
-				}
+			} else if err := c.setHostPort(head); err != nil {
+				return nil, err
 			}
 		}
 		if c.Net != "tcp" && c.Net != "unix" && c.Net != "tcp6" && c.Net != "tcp4" {
@@ -145,4 +125,21 @@ func parseMySQLGo(s string) (*Config, error) {
 		}
 	}
 	return c, nil
+}
+
+// setHostPort reads "host[:port]" or "[v6][:port]".
+func (c *Config) setHostPort(hp string) error {
+	host, port := splitHostPort(hp)
+	if err := checkHost("host", host); err != nil {
+		return err
+	}
+	c.Host = host
+	if port != "" {
+		p, err := parsePort("port", port)
+		if err != nil {
+			return err
+		}
+		c.Port = p
+	}
+	return nil
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -62,21 +61,7 @@ func runExplain(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		ex.Error = &errorJSON{Kind: string(kindOf(err)), Message: err.Error()}
 	}
-	if *asJSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetEscapeHTML(false)
-		enc.SetIndent("", "  ")
-		_ = enc.Encode(ex)
-	} else {
-		printExplanation(stdout, ex)
-	}
-	if err != nil {
-		if !*asJSON {
-			fmt.Fprintln(stderr, err)
-		}
-		return 1
-	}
-	return 0
+	return report(stdout, stderr, *asJSON, ex, func(w io.Writer) { printExplanation(w, ex) }, err)
 }
 
 func kindOf(err error) kind.Kind {

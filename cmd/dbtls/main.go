@@ -8,6 +8,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -49,4 +50,24 @@ func usage(w io.Writer) {
 	for _, n := range names {
 		fmt.Fprintf(w, "  %-8s %s\n", n, commands[n].summary)
 	}
+}
+
+// report prints a command's result as one JSON object or as text, prints the
+// error on stderr in text mode, and returns the exit status.
+func report(stdout, stderr io.Writer, asJSON bool, v any, printText func(io.Writer), err error) int {
+	if asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetEscapeHTML(false)
+		enc.SetIndent("", "  ")
+		_ = enc.Encode(v)
+	} else {
+		printText(stdout)
+	}
+	if err != nil {
+		if !asJSON {
+			fmt.Fprintln(stderr, err)
+		}
+		return 1
+	}
+	return 0
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -79,21 +78,7 @@ func runProbe(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		res.Error = &errorJSON{Kind: string(kindOf(err)), Message: err.Error()}
 	}
-	if *asJSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetEscapeHTML(false)
-		enc.SetIndent("", "  ")
-		_ = enc.Encode(res)
-	} else {
-		printProbe(stdout, res)
-	}
-	if err != nil {
-		if !*asJSON {
-			fmt.Fprintln(stderr, err)
-		}
-		return 1
-	}
-	return 0
+	return report(stdout, stderr, *asJSON, res, func(w io.Writer) { printProbe(w, res) }, err)
 }
 
 func probe(ctx context.Context, s string) (probeResult, error) {
