@@ -8,6 +8,8 @@ import (
 	"errors"
 	"log/slog"
 	"net"
+	"os"
+	"path/filepath"
 	"strconv"
 	"sync"
 	"testing"
@@ -122,11 +124,17 @@ func sqlConnect(t *testing.T, dsn string) (*sql.Conn, error) {
 	return conn, err
 }
 
-// TestResumption: the connector's session cache lets a second connection
-// resume, and the checks still ran (the record has the certificate).
+// TestResumption: the connector's session cache lets later connections
+// resume, and the checks still run on a resumed session: after Reload with
+// another CA, a connection that could resume is refused.
 func TestResumption(t *testing.T) {
-	srv := tlsServer(t)
-	c, err := New(mysqlDSN(srv, "sslMode=REQUIRED&tls-version=TLSv1.2"))
+	nb, na := certgen.Window(time.Now(), time.Hour, 24*time.Hour)
+	ca := certgen.Must(certgen.Spec{CN: "resumption CA", IsCA: true, NotBefore: nb, NotAfter: na})
+	leaf := certgen.Must(certgen.Spec{CN: "127.0.0.1", IPs: []net.IP{net.ParseIP("127.0.0.1")}, Parent: ca, NotBefore: nb, NotAfter: na})
+	srv := mariadb.Need(t, mariadb.Options{TLS: true, Cert: leaf})
+	caFile := filepath.Join(t.TempDir(), "ca.pem")
+	require.NoError(t, os.WriteFile(caFile, ca.CertPEM(), 0o644))
+	c, err := New(mysqlDSN(srv, "sslMode=VERIFY_IDENTITY&tls-version=TLSv1.2&ssl-ca="+caFile))
 	require.NoError(t, err)
 	db := sql.OpenDB(c)
 	defer db.Close()
@@ -142,7 +150,11 @@ func TestResumption(t *testing.T) {
 		resumed = resumed || info.DidResume
 		conn.Close()
 	}
-	if !resumed {
-		t.Log("MariaDB did not offer resumption here; resumption with checks is proved in verify.TestResumptionStillChecks")
-	}
+	require.True(t, resumed, "later connections resume through the connector's session cache")
+
+	other := certgen.Must(certgen.Spec{CN: "other CA", IsCA: true, NotBefore: nb, NotAfter: na})
+	require.NoError(t, os.WriteFile(caFile, other.CertPEM(), 0o644))
+	require.NoError(t, c.Reload(ctx))
+	_, err = db.Conn(ctx)
+	require.ErrorIs(t, err, kind.UntrustedCertificate, "a resumable session is still checked against the trust in force")
 }

@@ -1,0 +1,38 @@
+package kind
+
+import (
+	"errors"
+	"fmt"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+func TestErrorMessageShape(t *testing.T) {
+	e := &Error{Kind: InvalidDSN, What: "invalid encrypt value", Key: "encrypt", Value: "maybe", Why: "want false, true or strict", Fix: "set encrypt to one of those"}
+	require.Equal(t, "dbtls: invalid encrypt value (encrypt=maybe): want false, true or strict; set encrypt to one of those", e.Error())
+	require.Equal(t, "dbtls: empty DSN", (&Error{Kind: InvalidDSN, What: "empty DSN"}).Error())
+}
+
+func TestSecretsAreRedactedWhateverTheCaller(t *testing.T) {
+	for _, key := range []string{"password", "PWD", "trustStorePassword", "TRUSTSTOREPASSWORD", "clientCertificateKeyStorePassword", "trustCertificateKeyStorePassword"} {
+		e := &Error{Kind: TruststoreIntegrity, What: "x", Key: key, Value: "hunter2"}
+		require.NotContains(t, e.Error(), "hunter2", key)
+		require.Contains(t, e.Error(), Redacted, key)
+	}
+	require.Equal(t, "", Redact("password", ""), "an empty value is shown as empty")
+	require.Equal(t, "/etc/ca.pem", Redact("ssl-ca", "/etc/ca.pem"))
+}
+
+func TestIsAndOf(t *testing.T) {
+	cause := errors.New("x509: boom")
+	e := &Error{Kind: HostnameMismatch, What: "w", Err: cause}
+	wrapped := fmt.Errorf("driver: %w", e)
+	require.ErrorIs(t, wrapped, HostnameMismatch)
+	require.NotErrorIs(t, wrapped, PinMismatch)
+	require.ErrorIs(t, wrapped, cause, "the cause is kept")
+	require.Equal(t, HostnameMismatch, Of(wrapped))
+	require.Equal(t, Kind(""), Of(errors.New("plain")))
+	require.Equal(t, Network, Of(fmt.Errorf("x: %w", Network)))
+	require.Len(t, All, 13)
+}
