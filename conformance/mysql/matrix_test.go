@@ -2,149 +2,14 @@ package mysql
 
 import (
 	"context"
-	"database/sql"
-	"errors"
-	"fmt"
-	"net/url"
 	"sort"
-	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/dbtls/dbtls/conformance/mariadb"
 	"github.com/dbtls/dbtls/connector"
 	"github.com/dbtls/dbtls/kind"
 )
-
-var (
-	modes    = []string{"DISABLED", "PREFERRED", "REQUIRED", "VERIFY_CA", "VERIFY_IDENTITY", "jdbc:encrypt=false", "jdbc:encrypt+tsc", "jdbc:encrypt=true"}
-	certs    = []string{"good", "cn-only", "san-other", "wildcard", "expired", "untrusted", "self-signed"}
-	verifies = map[string]bool{"VERIFY_CA": true, "VERIFY_IDENTITY": true, "jdbc:encrypt=true": true}
-)
-
-// Cases builds the matrix. Pruned, and why:
-//   - trust sources are varied only where a chain is checked (VERIFY_CA,
-//     VERIFY_IDENTITY, encrypt=true): elsewhere no trust anchor is consulted;
-//   - against a server without TLS, or one that refuses before TLS, the
-//     server certificate cannot matter: only "good" is kept;
-//   - users with REQUIRE clauses and client certificates are varied against
-//     a good certificate under REQUIRED: the certificate checks are the
-//     matrix's other axes and do not interact with the account;
-//   - the system trust store cannot hold this run's CA without changing the
-//     machine, so "system" is covered by the verify unit tests instead.
-func Cases() []Case {
-	var out []Case
-	for _, m := range modes {
-		trusts := []string{"none"}
-		if verifies[m] {
-			trusts = []string{"pem", "jks", "pkcs12"}
-		}
-		for _, c := range certs {
-			for _, tr := range trusts {
-				out = append(out, Case{Mode: m, Server: "tls", Cert: c, Trust: tr, Client: "none", User: "plain"})
-			}
-		}
-		out = append(out, Case{Mode: m, Server: "off", Cert: "good", Trust: trusts[0], Client: "none", User: "plain"})
-		out = append(out, Case{Mode: m, Server: "require-secure", Cert: "good", Trust: trusts[0], Client: "none", User: "plain"})
-		out = append(out, Case{Mode: m, Server: "tls", Cert: "good", Trust: trusts[0], Client: "none", User: "ssluser"})
-	}
-	for _, srv := range []string{"tls12", "tls13"} {
-		for _, v := range []string{"", "TLSv1.2", "TLSv1.3", "TLSv1.2,TLSv1.3"} {
-			out = append(out, Case{Mode: "REQUIRED", Server: srv, Cert: "good", Trust: "none", Client: "none", User: "plain", Versions: v})
-		}
-	}
-	for _, u := range []string{"x509user", "subjuser", "plain"} {
-		for _, cl := range []string{"none", "pem", "keystore", "pem-other-subject"} {
-			out = append(out, Case{Mode: "REQUIRED", Server: "x509", Cert: "good", Trust: "none", Client: cl, User: u})
-		}
-	}
-	return out
-}
-
-func (c Case) Name() string {
-	return fmt.Sprintf("%s/server=%s/cert=%s/trust=%s/client=%s/user=%s/versions=%s", c.Mode, c.Server, c.Cert, c.Trust, c.Client, c.User, c.Versions)
-}
-
-var passwords = map[string]string{"plain": mariadb.PlainPassword, "ssluser": mariadb.SSLPassword, "x509user": mariadb.X509Password, "subjuser": mariadb.SubjPassword}
-
-// dsnFor writes the case as a Connector/J URL, in the vocabulary its mode uses.
-func (f *fixture) dsnFor(c Case, s *mariadb.Server) string {
-	q := url.Values{}
-	q.Set("user", c.User)
-	q.Set("password", passwords[c.User])
-	jdbcVocab := strings.HasPrefix(c.Mode, "jdbc:")
-	switch c.Mode {
-	case "jdbc:encrypt=false":
-		q.Set("encrypt", "false")
-	case "jdbc:encrypt+tsc":
-		q.Set("encrypt", "true")
-		q.Set("trustServerCertificate", "true")
-	case "jdbc:encrypt=true":
-		q.Set("encrypt", "true")
-	default:
-		q.Set("sslMode", c.Mode)
-	}
-	switch {
-	case c.Trust == "pem" && !jdbcVocab:
-		q.Set("ssl-ca", f.trust["pem"])
-	case c.Trust == "pem":
-		q.Set("trustStore", f.trust["pem"])
-	case (c.Trust == "jks" || c.Trust == "pkcs12") && !jdbcVocab:
-		q.Set("trustCertificateKeyStoreUrl", "file:"+f.trust[c.Trust])
-		q.Set("trustCertificateKeyStorePassword", storePass)
-	case c.Trust == "jks" || c.Trust == "pkcs12":
-		q.Set("trustStore", f.trust[c.Trust])
-		q.Set("trustStorePassword", storePass)
-	}
-	switch c.Client {
-	case "pem":
-		q.Set("ssl-cert", f.clientPEM[0])
-		q.Set("ssl-key", f.clientPEM[1])
-	case "pem-other-subject":
-		q.Set("ssl-cert", f.otherPEM[0])
-		q.Set("ssl-key", f.otherPEM[1])
-	case "keystore":
-		q.Set("clientCertificateKeyStoreUrl", "file:"+f.clientJKS)
-		q.Set("clientCertificateKeyStorePassword", storePass)
-	}
-	if c.Versions != "" {
-		q.Set("tlsVersions", c.Versions)
-	}
-	return fmt.Sprintf("jdbc:mysql://127.0.0.1:%d/?%s", s.Port, q.Encode())
-}
-
-// attempt connects once and, on success, compares the connection's record
-// with the server's own view (SHOW STATUS LIKE 'Ssl%').
-func attempt(ctx context.Context, dsn string) (connector.ConnInfo, map[string]string, error) {
-	db, err := connector.OpenDB(dsn)
-	if err != nil {
-		return connector.ConnInfo{}, nil, err
-	}
-	defer db.Close()
-	conn, err := db.Conn(ctx)
-	if err != nil {
-		return connector.ConnInfo{}, nil, err
-	}
-	defer conn.Close()
-	var one int
-	if err := conn.QueryRowContext(ctx, "SELECT 1").Scan(&one); err != nil {
-		return connector.ConnInfo{}, nil, err
-	}
-	info, err := connector.Info(conn)
-	if err != nil {
-		return info, nil, err
-	}
-	status := map[string]string{}
-	for _, k := range []string{"Ssl_version", "Ssl_cipher", "Ssl_server_not_after"} {
-		v, err := mariadb.Status(ctx, conn, k)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return info, nil, err
-		}
-		status[k] = v
-	}
-	return info, status, nil
-}
 
 func TestMatrix(t *testing.T) {
 	f := getFixture(t)
@@ -163,13 +28,13 @@ func TestMatrix(t *testing.T) {
 	})
 	for _, c := range Cases() {
 		c := c
-		s := f.server(t, c.Server, c.Cert)
+		s := server(t, f, c.Server, c.Cert)
 		t.Run(c.Name(), func(t *testing.T) {
 			t.Parallel()
 			want := Expect(c)
 			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 			defer cancel()
-			info, status, err := attempt(ctx, f.dsnFor(c, s))
+			info, status, err := Attempt(ctx, f.DSNFor(c, s))
 			ok := checkOutcome(t, c, want, info, status, err)
 			mu.Lock()
 			if summary[c.Mode] == nil {

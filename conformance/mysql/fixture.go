@@ -8,19 +8,17 @@ import (
 	"os/exec"
 	"path/filepath"
 	"sync"
-	"testing"
 	"time"
 
 	"github.com/dbtls/dbtls/conformance/mariadb"
 	"github.com/dbtls/dbtls/internal/certgen"
-	"github.com/stretchr/testify/require"
 	"software.sslmate.com/src/go-pkcs12"
 )
 
 const storePass = "store-pass"
 
-// fixture is one run's CAs, certificates, trust stores and servers.
-type fixture struct {
+// Fixture is one run's CAs, certificates, trust stores and servers.
+type Fixture struct {
 	dir       string
 	ca, other *certgen.Cert
 	clientCA  *certgen.Cert
@@ -33,37 +31,25 @@ type fixture struct {
 	servers   map[string]*mariadb.Server
 }
 
-var (
-	fxOnce sync.Once
-	fx     *fixture
-	fxErr  error
-)
-
-func getFixture(t *testing.T) *fixture {
-	fxOnce.Do(func() { fx, fxErr = newFixture() })
-	require.NoError(t, fxErr)
-	return fx
-}
-
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if fx != nil {
-		for _, s := range fx.servers {
-			s.Stop()
-		}
-		os.RemoveAll(fx.dir)
+// Close stops the servers and removes the files.
+func (f *Fixture) Close() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, s := range f.servers {
+		s.Stop()
 	}
-	os.Exit(code)
+	os.RemoveAll(f.dir)
 }
 
-func newFixture() (*fixture, error) {
+// NewFixture makes the CAs, certificates and keytool-made stores of a run.
+func NewFixture() (*Fixture, error) {
 	dir, err := os.MkdirTemp("", "dbtls-mysql-")
 	if err != nil {
 		return nil, err
 	}
 	now := time.Now()
 	nb, na := certgen.Window(now, time.Hour, 30*24*time.Hour)
-	f := &fixture{dir: dir, certs: map[string]*certgen.Cert{}, trust: map[string]string{}, servers: map[string]*mariadb.Server{}}
+	f := &Fixture{dir: dir, certs: map[string]*certgen.Cert{}, trust: map[string]string{}, servers: map[string]*mariadb.Server{}}
 	f.ca = certgen.Must(certgen.Spec{CN: "dbtls conformance CA", IsCA: true, NotBefore: nb, NotAfter: na})
 	f.other = certgen.Must(certgen.Spec{CN: "unrelated CA", IsCA: true, NotBefore: nb, NotAfter: na})
 	f.clientCA = certgen.Must(certgen.Spec{CN: "client CA", IsCA: true, NotBefore: nb, NotAfter: na})
@@ -134,13 +120,14 @@ func keytool(args ...string) error {
 	return nil
 }
 
-// server returns the shared server for a configuration and certificate.
-func (f *fixture) server(t *testing.T, config, cert string) *mariadb.Server {
+// Server returns the shared server for a configuration and certificate,
+// starting it on first use.
+func (f *Fixture) Server(config, cert string) (*mariadb.Server, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	key := config + "/" + cert
 	if s, ok := f.servers[key]; ok {
-		return s
+		return s, nil
 	}
 	o := mariadb.Options{TLS: config != "off", Cert: f.certs[cert]}
 	switch config {
@@ -159,11 +146,8 @@ func (f *fixture) server(t *testing.T, config, cert string) *mariadb.Server {
 	defer cancel()
 	s, err := mariadb.Start(ctx, o)
 	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("a MariaDB server is needed and CI is set: %v", err)
-		}
-		t.Skipf("no MariaDB server: %v", err)
+		return nil, err
 	}
 	f.servers[key] = s
-	return s
+	return s, nil
 }
