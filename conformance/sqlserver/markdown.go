@@ -48,6 +48,9 @@ func Markdown() string {
 	p("written from the scenario table of [the semantics](semantics.md) (§2–§4) without calling the library. A\n")
 	p("connection that logs in is checked on both sides: `connector.Info` and the server's record of the same\n")
 	p("connection must both show the expected encryption. `go run ./cmd/dbtls demo` shows one case per row.\n\n")
+	p("The same cases run through mssql-jdbc 13.4.0 itself, and the MySQL matrix through Connector/J 9.7.0 against\n")
+	p("MariaDB; the agreement figures per row and sslMode, and the command that produced them, are in\n")
+	p("[agreement.md](agreement.md).\n\n")
 	p("| dimension | values |\n|---|---|\n")
 	dim := func(name string, vals []string) {
 		vs := make([]string, len(vals))
