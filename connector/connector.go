@@ -154,3 +154,13 @@ func (c *Connector) dial(rec *record) func(ctx context.Context, network, addr st
 		return rec.wrap(nc), nil
 	}
 }
+
+// String describes the connector without any secret: the redacted DSN and
+// the strategy's row and mode. fmt's %v, %+v and %#v all print this.
+func (c *Connector) String() string {
+	st := c.strategy.Load()
+	return "dbtls connector " + c.cfg.String() + " (row " + st.Row + ", " + st.Mode.String() + ")"
+}
+
+// GoString is String, so that %#v does not show the password either.
+func (c *Connector) GoString() string { return c.String() }

@@ -1,6 +1,7 @@
 package connector
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -43,4 +44,14 @@ func FuzzPreloginEncryption(f *testing.F) {
 			t.Fatalf("impossible value %d", v)
 		}
 	})
+}
+
+func TestConnectorPrintsNoPassword(t *testing.T) {
+	c, err := New("jdbc:sqlserver://h;user=u;password=Sup3r-s3cret;encrypt=true")
+	require.NoError(t, err)
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s"} {
+		out := fmt.Sprintf(verb, c)
+		require.NotContains(t, out, "Sup3r-s3cret", verb)
+		require.Contains(t, out, "row 3", verb)
+	}
 }

@@ -13,14 +13,18 @@ import (
 )
 
 // String returns the DSN in the shape it was written in, with the password and
-// every secret property replaced by kind.Redacted. It never shows a secret.
-func (c *Config) String() string { return c.format(true) }
+// every secret property replaced by kind.Redacted. It never shows a secret;
+// fmt's %v, %+v and %#v print this form, for a Config and a *Config alike.
+func (c Config) String() string { return c.format(true) }
+
+// GoString is String, so that %#v does not show the password either.
+func (c Config) GoString() string { return c.format(true) }
 
 // Format returns the DSN in the shape it was written in, secrets included:
 // Parse(c.Format()) yields a Config equal to c.
 func (c *Config) Format() string { return c.format(false) }
 
-func (c *Config) format(redact bool) string {
+func (c Config) format(redact bool) string {
 	pw := c.password(redact)
 	val := func(p prop) string {
 		if redact && isSecret(p.Key) && p.Value != "" {
@@ -152,7 +156,7 @@ func (c *Config) format(redact bool) string {
 }
 
 // password returns the password, or kind.Redacted in its place.
-func (c *Config) password(redact bool) string {
+func (c Config) password(redact bool) string {
 	if redact && c.Password != "" {
 		return kind.Redacted
 	}

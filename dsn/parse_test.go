@@ -1,6 +1,7 @@
 package dsn
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/dbtls/dbtls/kind"
@@ -172,4 +173,16 @@ func TestDriverDSNAcceptedByTheDrivers(t *testing.T) {
 	require.Nil(t, my.TLS, "no TLS from the DSN: the connector sets it")
 	_, err = mysql.ParseDSN(c.RedactedDriverDSN())
 	require.NoError(t, err)
+}
+
+func TestPrintingNeverShowsThePassword(t *testing.T) {
+	c, err := Parse("jdbc:sqlserver://h;user=u;password=Sup3r-s3cret;encrypt=true;trustStore=/t.jks;trustStorePassword=St0re-s3cret")
+	require.NoError(t, err)
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s"} {
+		for _, v := range []any{c, *c} {
+			out := fmt.Sprintf(verb, v)
+			require.NotContains(t, out, "Sup3r-s3cret", verb)
+			require.NotContains(t, out, "St0re-s3cret", verb)
+		}
+	}
 }

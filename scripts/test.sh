@@ -22,5 +22,6 @@ echo "== go vet"
 go vet "${pkgs[@]}"
 
 echo "== go test"
-# -p 2: two cores; the conformance packages share their servers inside a package.
-go test -count=1 -p 2 -timeout 35m "${pkgs[@]}"
+# -p 2: two cores; the conformance packages share their servers inside a
+# package. -race: the connector is used from many goroutines.
+go test -race -count=1 -p 2 -timeout 35m "${pkgs[@]}"
