@@ -25,50 +25,72 @@ func parseJDBCSQLServer(rest string) (*Config, error) {
 // splitJDBC splits ";k=v;k={v;with;semicolons}" honouring {…} quoting, where
 // "}}" inside braces stands for "}".
 func splitJDBC(s string) ([]prop, error) {
+	return splitProps(s, propSyntax{name: "JDBC", quotes: map[byte]byte{'{': '}'}})
+}
+
+// propSyntax is how one shape writes key=value;… lists.
+type propSyntax struct {
+	name       string        // "JDBC", "ADO": for messages
+	quotes     map[byte]byte // opening quote → closing quote; a doubled closing quote inside stands for one
+	trimValues bool          // spaces around plain values are not part of them
+}
+
+// splitProps splits a ;-separated key=value list in the given syntax.
+func splitProps(s string, syn propSyntax) ([]prop, error) {
 	var out []prop
 	for len(s) > 0 {
-		if s[0] == ';' {
+		if s[0] == ';' || s[0] == ' ' {
 			s = s[1:]
 			continue
 		}
 		eq := strings.IndexAny(s, "=;")
 		if eq < 0 || s[eq] == ';' {
 			seg, _, _ := strings.Cut(s, ";")
-			return nil, invalid(strings.TrimSpace(seg), "", "property without a value", "JDBC properties are written key=value", "add =value or remove it")
+			return nil, invalid(strings.TrimSpace(seg), "", "property without a value", syn.name+" properties are written key=value", "add =value or remove it")
 		}
 		key := strings.TrimSpace(s[:eq])
 		s = s[eq+1:]
-		if strings.HasPrefix(strings.TrimLeft(s, " "), "{") {
-			s = strings.TrimLeft(s, " ")[1:]
-			var b strings.Builder
-			closed := false
-			for i := 0; i < len(s); i++ {
-				if s[i] == '}' {
-					if i+1 < len(s) && s[i+1] == '}' {
-						b.WriteByte('}')
-						i++
-						continue
-					}
-					s = strings.TrimLeft(s[i+1:], " ")
-					closed = true
-					break
-				}
-				b.WriteByte(s[i])
+		if t := strings.TrimLeft(s, " "); len(t) > 0 && syn.quotes[t[0]] != 0 {
+			value, rest, err := unquote(key, t, syn.quotes[t[0]])
+			if err != nil {
+				return nil, err
 			}
-			if !closed {
-				return nil, invalid(key, kind.Redact(key, "{"+b.String()), "unterminated {", "a value opened with { must end with }", "close the brace (write }} for a literal })")
-			}
-			if s != "" && s[0] != ';' {
-				return nil, invalid(key, "", "text after a {…} value", "a {…} value must be followed by ; or the end", "put a ; after the closing brace")
-			}
-			out = append(out, prop{key, b.String()})
+			out = append(out, prop{key, value})
+			s = rest
 			continue
 		}
 		v, rest, _ := strings.Cut(s, ";")
+		if syn.trimValues {
+			v = strings.TrimSpace(v)
+		}
 		out = append(out, prop{key, v})
 		s = rest
 	}
 	return out, nil
+}
+
+// unquote reads a quoted value starting at s[0] and returns it and what
+// follows its closing quote (which must be ';' or the end).
+func unquote(key, s string, closing byte) (value, rest string, err error) {
+	var b strings.Builder
+	for i := 1; i < len(s); i++ {
+		if s[i] != closing {
+			b.WriteByte(s[i])
+			continue
+		}
+		if i+1 < len(s) && s[i+1] == closing {
+			b.WriteByte(closing)
+			i++
+			continue
+		}
+		rest = strings.TrimLeft(s[i+1:], " ")
+		if rest != "" && rest[0] != ';' {
+			return "", "", invalid(key, "", "text after a quoted value", "a quoted value must be followed by ; or the end", "put a ; after the closing "+string(closing))
+		}
+		return b.String(), rest, nil
+	}
+	return "", "", invalid(key, kind.Redact(key, s[:1]+b.String()), "unterminated "+s[:1], "a value opened with "+s[:1]+" must end with "+string(closing),
+		"close it (write "+string(closing)+string(closing)+" for a literal "+string(closing)+")")
 }
 
 // setSQLServerHost reads host[\instance][<sep>port]; sep is ':' for JDBC and
@@ -216,50 +238,7 @@ func parseADO(s string) (*Config, error) {
 }
 
 func splitADO(s string) ([]prop, error) {
-	var out []prop
-	for len(s) > 0 {
-		if s[0] == ';' || s[0] == ' ' {
-			s = s[1:]
-			continue
-		}
-		eq := strings.IndexAny(s, "=;")
-		if eq < 0 || s[eq] == ';' {
-			seg, _, _ := strings.Cut(s, ";")
-			return nil, invalid(strings.TrimSpace(seg), "", "property without a value", "ADO properties are written key=value", "add =value or remove it")
-		}
-		key := strings.TrimSpace(s[:eq])
-		s = strings.TrimLeft(s[eq+1:], " ")
-		if len(s) > 0 && (s[0] == '"' || s[0] == '\'') {
-			q := s[0]
-			var b strings.Builder
-			closed := false
-			for i := 1; i < len(s); i++ {
-				if s[i] == q {
-					if i+1 < len(s) && s[i+1] == q {
-						b.WriteByte(q)
-						i++
-						continue
-					}
-					s = strings.TrimLeft(s[i+1:], " ")
-					closed = true
-					break
-				}
-				b.WriteByte(s[i])
-			}
-			if !closed {
-				return nil, invalid(key, "", "unterminated quote", "a quoted value must end with its quote", "close the quote")
-			}
-			if s != "" && s[0] != ';' {
-				return nil, invalid(key, "", "text after a quoted value", "a quoted value must be followed by ; or the end", "put a ; after the closing quote")
-			}
-			out = append(out, prop{key, b.String()})
-			continue
-		}
-		v, rest, _ := strings.Cut(s, ";")
-		out = append(out, prop{key, strings.TrimRight(v, " ")})
-		s = rest
-	}
-	return out, nil
+	return splitProps(s, propSyntax{name: "ADO", quotes: map[byte]byte{'"': '"', '\'': '\''}, trimValues: true})
 }
 
 func checkInstance(key, inst string) error {
