@@ -26,9 +26,13 @@ var commands = map[string]command{}
 func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
 
 func run(args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+	if len(args) == 0 {
+		usage(stderr)
+		return 2
+	}
+	if args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
 		usage(stdout)
-		return map[bool]int{true: 0, false: 2}[len(args) > 0]
+		return 0
 	}
 	c, ok := commands[args[0]]
 	if !ok {
