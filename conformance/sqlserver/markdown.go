@@ -2,9 +2,31 @@ package sqlserver
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
 )
+
+// AgreementCommand is the command that writes docs/agreement.md (the
+// differential runs through the JDBC drivers).
+const AgreementCommand = "go run ./conformance/cmd/agreement > docs/agreement.md"
+
+// agreementFigures returns the tables of docs/agreement.md (from its first
+// "## " heading on, headings one level down), read from the source tree.
+func agreementFigures() string {
+	_, file, _, _ := runtime.Caller(0)
+	data, err := os.ReadFile(filepath.Join(filepath.Dir(file), "..", "..", "docs", "agreement.md"))
+	if err != nil {
+		return "(docs/agreement.md is missing: run `" + AgreementCommand + "`)\n"
+	}
+	text := string(data)
+	if i := strings.Index(text, "\n## "); i >= 0 {
+		text = text[i+1:]
+	}
+	return "### " + strings.TrimPrefix(strings.ReplaceAll(text, "\n## ", "\n### "), "## ")
+}
 
 // DocCommand is the command that writes docs/conformance.md.
 const DocCommand = "go run ./conformance/sqlserver/gendoc > docs/conformance.md"
@@ -48,9 +70,8 @@ func Markdown() string {
 	p("written from the scenario table of [the semantics](semantics.md) (§2–§4) without calling the library. A\n")
 	p("connection that logs in is checked on both sides: `connector.Info` and the server's record of the same\n")
 	p("connection must both show the expected encryption. `go run ./cmd/dbtls demo` shows one case per row.\n\n")
-	p("The same cases run through mssql-jdbc 13.4.0 itself, and the MySQL matrix through Connector/J 9.7.0 against\n")
-	p("MariaDB; the agreement figures per row and sslMode, and the command that produced them, are in\n")
-	p("[agreement.md](agreement.md).\n\n")
+	p("The same cases also run through mssql-jdbc 13.4.0 itself, and the MySQL matrix through Connector/J 9.7.0\n")
+	p("against MariaDB: see [the agreement figures](#agreement-with-the-jdbc-drivers) below.\n\n")
 	p("| dimension | values |\n|---|---|\n")
 	dim := func(name string, vals []string) {
 		vs := make([]string, len(vals))
@@ -107,5 +128,8 @@ func Markdown() string {
 		sort.Strings(st)
 		p("| %s | %s | %d | %s |\n", row, strings.Join(st, ", "), n, strings.Join(outs, "; "))
 	}
+	p("\n## Agreement with the JDBC drivers\n\n")
+	p("Produced by `%s`, which writes [agreement.md](agreement.md); this section repeats its figures.\n\n", AgreementCommand)
+	p("%s", agreementFigures())
 	return b.String()
 }
