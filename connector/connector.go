@@ -5,9 +5,9 @@ import (
 	"crypto/tls"
 	"database/sql"
 	"database/sql/driver"
-
 	"net"
 	"sync/atomic"
+	"time"
 
 	"github.com/dbtls/dbtls/dsn"
 	"github.com/dbtls/dbtls/kind"
@@ -115,7 +115,7 @@ func (c *Connector) Driver() driver.Driver {
 // routed server name) reaches another.
 func (c *Connector) Connect(ctx context.Context) (driver.Conn, error) {
 	st := c.strategy.Load()
-	rec := &record{info: ConnInfo{ID: c.nextID.Add(1), Mode: st.Mode.String(), Row: st.Row}, strategy: st, now: c.opts.now}
+	rec := &record{info: ConnInfo{ID: c.nextID.Add(1), Mode: st.Mode.String(), Row: st.Row}, strategy: st}
 	var tlsCfg *tls.Config
 	if !st.Disabled {
 		tlsCfg = verify.TLSConfig(st, verify.Options{Observe: rec.observe, SessionCache: c.cache, Time: c.opts.clock})
@@ -144,10 +144,10 @@ func (c *Connector) Connect(ctx context.Context) (driver.Conn, error) {
 
 func (c *Connector) dial(rec *record) func(ctx context.Context, network, addr string) (net.Conn, error) {
 	return func(ctx context.Context, network, addr string) (net.Conn, error) {
-		rec.info.Network, rec.info.Addr, rec.info.DialStart = network, addr, c.opts.now()
+		rec.info.Network, rec.info.Addr, rec.info.DialStart = network, addr, time.Now()
 		var d net.Dialer
 		nc, err := d.DialContext(ctx, network, addr)
-		rec.info.DialDuration = c.opts.now().Sub(rec.info.DialStart)
+		rec.info.DialDuration = time.Since(rec.info.DialStart)
 		if err != nil {
 			return nil, err
 		}

@@ -57,7 +57,6 @@ type record struct {
 	mu        sync.Mutex
 	info      ConnInfo
 	strategy  *verify.Strategy
-	now       func() time.Time
 	handshake bool  // VerifyConnection ran
 	verdict   error // its verdict
 	prelogin  int   // the server's PRELOGIN ENCRYPTION answer, -1 unknown
@@ -69,7 +68,7 @@ func (r *record) observe(cs tls.ConnectionState, verdict error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.handshake, r.verdict = true, verdict
-	r.info.HandshakeDuration = r.now().Sub(r.info.DialStart)
+	r.info.HandshakeDuration = time.Since(r.info.DialStart)
 	r.info.Version = verify.VersionName(cs.Version)
 	r.info.CipherIANA = tls.CipherSuiteName(cs.CipherSuite)
 	r.info.CipherOpenSSL = verify.OpenSSLName(cs.CipherSuite)

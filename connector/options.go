@@ -22,7 +22,8 @@ func WithObserver(f func(ConnInfo)) Option { return func(o *options) { o.observe
 // password is ever logged.
 func WithLogger(l *slog.Logger) Option { return func(o *options) { o.log = l } }
 
-// WithClock sets the clock used for certificate validity checks (tests).
+// WithClock sets the clock that certificate validity is judged by (tests).
+// The timings of ConnInfo always use the real clock.
 func WithClock(now func() time.Time) Option { return func(o *options) { o.clock = now } }
 
 var discard = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -32,11 +33,4 @@ func (o *options) logger() *slog.Logger {
 		return discard
 	}
 	return o.log
-}
-
-func (o *options) now() time.Time {
-	if o.clock != nil {
-		return o.clock()
-	}
-	return time.Now()
 }

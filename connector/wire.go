@@ -5,6 +5,7 @@ import (
 	"net"
 	"sync"
 
+	"github.com/dbtls/dbtls/dsn"
 	"github.com/dbtls/dbtls/kind"
 )
 
@@ -32,7 +33,7 @@ type wireConn struct {
 
 func (r *record) wrap(nc net.Conn) net.Conn {
 	r.prelogin = -1
-	w := &wireConn{Conn: nc, rec: r, sniff: r.strategy.Family == "sqlserver" && !r.strategy.Strict}
+	w := &wireConn{Conn: nc, rec: r, sniff: r.strategy.Family == dsn.SQLServer && !r.strategy.Strict}
 	r.conn = w
 	return w
 }

@@ -2,8 +2,12 @@ package connector
 
 import (
 	"fmt"
+	"net"
 	"testing"
 
+	"github.com/dbtls/dbtls/dsn"
+	"github.com/dbtls/dbtls/kind"
+	"github.com/dbtls/dbtls/verify"
 	"github.com/stretchr/testify/require"
 )
 
@@ -40,8 +44,21 @@ func FuzzPreloginEncryption(f *testing.F) {
 	f.Add(preloginResponse(encryptOff))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		v, done := preloginEncryption(b)
-		if done && (v < 0 || v > 255) {
+		if !done {
+			return
+		}
+		if v < 0 || v > 255 {
 			t.Fatalf("impossible value %d", v)
+		}
+		// A decision never changes when more bytes arrive: the guard acts
+		// on the first one it reaches.
+		for k := 0; k <= len(b); k++ {
+			if w, d := preloginEncryption(b[:k]); d && w != v {
+				t.Fatalf("prefix of %d bytes decided %d, the whole %d", k, w, v)
+			}
+		}
+		if w, d := preloginEncryption(append(append([]byte(nil), b...), 0x01, 0xFF, 0x00)); !d || w != v {
+			t.Fatalf("more bytes changed the decision: %d → %d (%v)", v, w, d)
 		}
 	})
 }
@@ -53,5 +70,82 @@ func TestConnectorPrintsNoPassword(t *testing.T) {
 		out := fmt.Sprintf(verb, c)
 		require.NotContains(t, out, "Sup3r-s3cret", verb)
 		require.Contains(t, out, "row 3", verb)
+	}
+}
+
+// TestGuardRefusesTheNextWrite drives the dialed connection by hand, as a
+// driver that ignored the server's answer would: after a PRELOGIN answer
+// other than ON/REQ, a strategy requiring TLS lets no further byte out (the
+// server side reads nothing but the PRELOGIN) and fails with
+// encryption-not-supported. Row 1 follows the server's answer and records
+// it; strict mode does not read PRELOGIN at all.
+func TestGuardRefusesTheNextWrite(t *testing.T) {
+	notPrelogin := []byte{0x12, 0x01, 0x00, 0x09, 0, 0, 1, 0, 0}
+	cases := []struct {
+		name     string
+		strategy verify.Strategy
+		answer   []byte
+		refused  bool
+		prelogin int
+	}{
+		{"rows 2–10, server OFF", verify.Strategy{Family: dsn.SQLServer, TLSRequired: true}, preloginResponse(encryptOff), true, encryptOff},
+		{"rows 2–10, server NOT_SUP", verify.Strategy{Family: dsn.SQLServer, TLSRequired: true}, preloginResponse(encryptNotSup), true, encryptNotSup},
+		{"rows 2–10, not a PRELOGIN answer", verify.Strategy{Family: dsn.SQLServer, TLSRequired: true}, notPrelogin, true, encryptNotSup},
+		{"rows 2–10, server ON", verify.Strategy{Family: dsn.SQLServer, TLSRequired: true}, preloginResponse(encryptOn), false, encryptOn},
+		{"rows 2–10, server REQ", verify.Strategy{Family: dsn.SQLServer, TLSRequired: true}, preloginResponse(encryptReq), false, encryptReq},
+		{"row 1, server OFF", verify.Strategy{Family: dsn.SQLServer, LoginOnlyPossible: true}, preloginResponse(encryptOff), false, encryptOff},
+		{"row 1, server NOT_SUP", verify.Strategy{Family: dsn.SQLServer, LoginOnlyPossible: true}, preloginResponse(encryptNotSup), false, encryptNotSup},
+		{"row 11: no PRELOGIN reading", verify.Strategy{Family: dsn.SQLServer, TLSRequired: true, Strict: true}, preloginResponse(encryptOff), false, -1},
+		{"MySQL: no PRELOGIN reading", verify.Strategy{Family: dsn.MySQL, TLSRequired: true}, preloginResponse(encryptOff), false, -1},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			client, server := net.Pipe()
+			defer server.Close()
+			st := tc.strategy
+			rec := &record{strategy: &st}
+			w := rec.wrap(client)
+			defer w.Close()
+
+			got := make(chan []byte, 1)
+			go func() {
+				var all []byte
+				buf := make([]byte, 512)
+				for {
+					n, err := server.Read(buf)
+					all = append(all, buf[:n]...)
+					if n == len("PRELOGIN") && string(all) == "PRELOGIN" {
+						_, _ = server.Write(tc.answer)
+					}
+					if err != nil {
+						got <- all
+						return
+					}
+				}
+			}()
+			_, err := w.Write([]byte("PRELOGIN"))
+			require.NoError(t, err, "the PRELOGIN request itself goes out")
+			read := 0
+			for read < len(tc.answer) { // in small reads, as a driver's buffer might
+				p := make([]byte, 3)
+				n, err := w.Read(p)
+				require.NoError(t, err)
+				read += n
+			}
+			_, err = w.Write([]byte("LOGIN7 with the password"))
+			if tc.refused {
+				require.ErrorIs(t, err, kind.EncryptionNotSupported)
+			} else {
+				require.NoError(t, err)
+			}
+			w.Close()
+			seen := <-got
+			if tc.refused {
+				require.Equal(t, "PRELOGIN", string(seen), "nothing after the PRELOGIN request reached the server")
+			} else {
+				require.Equal(t, "PRELOGINLOGIN7 with the password", string(seen))
+			}
+			require.Equal(t, tc.prelogin, rec.prelogin)
+		})
 	}
 }
