@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dbtls/dbtls/conformance/mariadb"
 	"github.com/dbtls/dbtls/conformance/tds"
 	"github.com/dbtls/dbtls/internal/certgen"
 	"github.com/go-sql-driver/mysql"
@@ -31,7 +32,7 @@ func BenchmarkConnect(b *testing.B) {
 	})
 	b.Run("bare", func(b *testing.B) {
 		cfg := mysql.NewConfig()
-		cfg.User, cfg.Passwd, cfg.Net, cfg.Addr = "plain", "plain-pw", "tcp", srv.Addr
+		cfg.User, cfg.Passwd, cfg.Net, cfg.Addr = mariadb.PlainUser, mariadb.PlainPassword, "tcp", srv.Addr
 		cfg.TLS = &tls.Config{InsecureSkipVerify: true, ClientSessionCache: tls.NewLRUClientSessionCache(64)}
 		c, err := mysql.NewConnector(cfg)
 		if err != nil {
