@@ -34,7 +34,7 @@ func newApplier(c *Config) *applier {
 // property is an error naming both.
 func (a *applier) once(canonical, key, value string) error {
 	if first, dup := a.seen[strings.ToLower(canonical)]; dup {
-		return &kind.Error{Kind: kind.InvalidDSN, What: "property given twice", Key: key, Value: kind.Redact(key, value),
+		return &kind.Error{Kind: kind.InvalidDSN, What: "property given twice", Key: key, Value: redact(key, value),
 			Why: fmt.Sprintf("%s and %s both set %s", first, key, canonical), Fix: "keep only one of " + first + " and " + key}
 	}
 	a.seen[strings.ToLower(canonical)] = key
@@ -50,11 +50,11 @@ func (a *applier) apply(key, value string) error {
 	lk := strings.ToLower(key)
 	a.c.props = append(a.c.props, prop{key, value})
 	if p, ok := tlsProps[lk]; ok {
-		if err := a.once(p.name, key, value); err != nil {
+		if err := a.once(p.slot, key, value); err != nil {
 			return err
 		}
 		if prev, ok := a.vocabKey[p.concept]; ok && prev.vocab != p.vocab {
-			return &kind.Error{Kind: kind.InvalidDSN, What: "two vocabularies for one setting", Key: key, Value: kind.Redact(key, value),
+			return &kind.Error{Kind: kind.InvalidDSN, What: "two vocabularies for one setting", Key: key, Value: redact(key, value),
 				Why: fmt.Sprintf("%s (%s) and %s (%s) both set the %s", prev.key, prev.vocab, key, p.vocab, p.concept),
 				Fix: "use either " + prev.key + " or " + key + ", not both"}
 		} else if !ok {
@@ -66,7 +66,7 @@ func (a *applier) apply(key, value string) error {
 		return p.set(&a.c.TLS, key, value)
 	}
 	if why, ok := refusedKeys[lk]; ok {
-		return &kind.Error{Kind: kind.InvalidDSN, What: "property cannot be honoured", Key: key, Value: kind.Redact(key, value), Why: why}
+		return &kind.Error{Kind: kind.InvalidDSN, What: "property cannot be honoured", Key: key, Value: redact(key, value), Why: why, Fix: "remove " + key}
 	}
 	if a.c.Family == SQLServer {
 		return a.applySQLServer(key, lk, value)
@@ -76,73 +76,171 @@ func (a *applier) apply(key, value string) error {
 
 func (a *applier) applySQLServer(key, lk, value string) error {
 	if canon, ok := sqlServerDriverParams[lk]; ok {
-		if err := a.once(canon, key, value); err != nil {
-			return err
-		}
-		a.c.Params[canon] = value
-		return nil
+		return a.param(canon, key, value, value)
 	}
-	if jdbcSQLServerIgnored[lk] {
-		a.c.Warnings = append(a.c.Warnings, fmt.Sprintf("%s is a Microsoft JDBC property that go-mssqldb cannot honour: it is ignored", key))
+	if sqlServerIgnored[lk] {
+		a.ignored(key, "a Microsoft JDBC or ADO property that go-mssqldb cannot honour")
 		return nil
 	}
 	return unknownKey(key, value, "SQL Server")
 }
 
+// ignored records the warning for a property accepted but not honoured.
+func (a *applier) ignored(key, what string) {
+	a.c.Warnings = append(a.c.Warnings, fmt.Sprintf("ignored: %s is %s", key, what))
+}
+
 func (a *applier) applyMySQL(key, lk, value string) error {
+	if why, ok := mysqlRefused[lk]; ok {
+		return &kind.Error{Kind: kind.InvalidDSN, What: "property cannot be honoured", Key: key, Value: redact(key, value), Why: why, Fix: "remove " + key}
+	}
 	if canon, ok := mysqlDriverParams[lk]; ok {
-		if err := a.once(canon, key, value); err != nil {
+		return a.param(canon, key, value, value)
+	}
+	if canon, ok := connectorJMapped[lk]; ok {
+		v, err := connectorJValue(key, lk, value)
+		if err != nil {
 			return err
 		}
-		a.c.Params[canon] = value
-		return nil
+		return a.param(canon, key, value, v)
 	}
-	if canon, ok := connectorJMapped[lk]; ok { // connectTimeout (ms) → timeout
-		ms, err := strconv.Atoi(strings.TrimSpace(value))
-		if err != nil || ms < 0 {
-			return invalid(key, value, "invalid connectTimeout value", "want a whole number of milliseconds", "set "+key+" to e.g. 10000")
-		}
-		if err := a.once(canon, key, value); err != nil {
+	if lk == "sessionvariables" { // Connector/J: a list of session variables
+		vars, err := splitSessionVariables(key, value)
+		if err != nil {
 			return err
 		}
-		if ms > 0 {
-			a.c.Params[canon] = strconv.Itoa(ms) + "ms"
+		for _, p := range vars {
+			if err := a.param(p.Key, key, value, p.Value); err != nil {
+				return err
+			}
 		}
 		return nil
 	}
-	if connectorJIgnored[lk] {
-		a.c.Warnings = append(a.c.Warnings, fmt.Sprintf("%s is a Connector/J property that go-sql-driver cannot honour: it is ignored", key))
+	if connectorJIgnored[lk] || strings.HasPrefix(lk, "xdevapi.") {
+		a.ignored(key, "a Connector/J property that go-sql-driver cannot honour")
 		return nil
 	}
 	// go-sql-driver's rule: other parameters are session variables (SET k=v).
 	// MySQL variable names use underscores; a key without one that is a letter
-	// or two away from a TLS key is a typo, never a variable.
-	if !strings.Contains(key, "_") {
-		if s, d := closest(lk, tlsKeyNames()); d <= 2 && len(lk) >= 4 {
-			return &kind.Error{Kind: kind.InvalidDSN, What: "unknown property", Key: key, Value: kind.Redact(key, value),
-				Why: "it looks like a misspelt TLS property, and a TLS property is never sent as a session variable", Fix: "did you mean " + s + "?"}
+	// or two away from a TLS key (or from password, which would otherwise be
+	// sent and shown) is a typo, never a variable.
+	if !strings.Contains(key, "_") && len(lk) >= 4 {
+		if s, d := closest(lk, append([]string{"password"}, tlsKeySpellings...)); d <= 2 {
+			why := "it looks like a misspelt TLS property, and a TLS property is never sent as a session variable"
+			if s == "password" {
+				why = "it looks like a misspelt password, and a password is never sent as a session variable"
+			}
+			return &kind.Error{Kind: kind.InvalidDSN, What: "unknown property", Key: key, Value: redact(s, redact(key, value)),
+				Why: why, Fix: "did you mean " + s + "?"}
 		}
 	}
-	if err := a.once(key, key, value); err != nil {
+	return a.param(key, key, value, value)
+}
+
+// param passes one parameter on to the Go driver under its canonical name,
+// after asking the driver's own parser about its value, so that a bad value
+// (parseTime=maybe) is an invalid-dsn error now, naming the key as written.
+func (a *applier) param(canon, key, raw, value string) error {
+	if err := a.once(canon, key, raw); err != nil {
 		return err
 	}
-	a.c.Params[key] = value
+	var err error
+	driver := "go-sql-driver"
+	if a.c.Family == SQLServer {
+		driver = "go-mssqldb"
+		probe := &Config{Family: SQLServer, Host: "localhost", Params: map[string]string{canon: value}}
+		_, err = parseMSDSN(probe.DriverDSN())
+	} else {
+		_, err = parseMySQLDSN("/?" + encodeQuery([]prop{{canon, value}}))
+	}
+	if err != nil {
+		why := err.Error()
+		if isSecret(key) || isSecret(canon) { // the driver's text may quote the value
+			why, err = "the driver refused the value", nil
+		}
+		return &kind.Error{Kind: kind.InvalidDSN, What: "invalid value for a " + driver + " parameter", Key: key, Value: redact(key, raw),
+			Why: why, Fix: "fix the value of " + key, Err: err}
+	}
+	a.c.Params[canon] = value
 	return nil
 }
 
+// connectorJValue converts a mapped Connector/J value to go-sql-driver's form.
+func connectorJValue(key, lk, value string) (string, error) {
+	if lk == "connecttimeout" { // milliseconds → a Go duration; 0 means none
+		ms, err := strconv.Atoi(strings.TrimSpace(value))
+		if err != nil || ms < 0 {
+			return "", invalid(key, value, "invalid connectTimeout value", "want a whole number of milliseconds", "set "+key+" to e.g. 10000")
+		}
+		return strconv.Itoa(ms) + "ms", nil
+	}
+	if lk == "connectioncollation" {
+		return strings.TrimSpace(value), nil
+	}
+	b, ok := parseBool(value)
+	if !ok {
+		return "", invalid(key, value, "invalid boolean value", "want true or false", "set "+key+" to true or false")
+	}
+	return strconv.FormatBool(b), nil
+}
+
+// splitSessionVariables reads Connector/J's sessionVariables value,
+// "name=value" pairs separated by ',' or ';' (not inside quotes).
+func splitSessionVariables(key, value string) ([]prop, error) {
+	var out []prop
+	var quote rune
+	start := 0
+	flush := func(end int) error {
+		part := strings.TrimSpace(value[start:end])
+		start = end + 1
+		if part == "" {
+			return nil
+		}
+		k, v, ok := strings.Cut(part, "=")
+		if k = strings.TrimSpace(k); !ok || k == "" {
+			return invalid(key, value, "invalid sessionVariables value", "want name=value pairs separated by commas", "write e.g. sql_mode='ANSI',time_zone='+00:00'")
+		}
+		out = append(out, prop{k, strings.TrimSpace(v)})
+		return nil
+	}
+	for i, r := range value {
+		switch {
+		case quote != 0:
+			if r == quote {
+				quote = 0
+			}
+		case r == '\'' || r == '"':
+			quote = r
+		case r == ',' || r == ';':
+			if err := flush(i); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if quote != 0 {
+		return nil, invalid(key, value, "invalid sessionVariables value", "a quote is not closed", "close the quote")
+	}
+	return out, flush(len(value))
+}
+
 func unknownKey(key, value, family string) error {
-	e := &kind.Error{Kind: kind.InvalidDSN, What: "unknown property", Key: key, Value: kind.Redact(key, value),
+	e := &kind.Error{Kind: kind.InvalidDSN, What: "unknown property", Key: key, Value: redact(key, value),
 		Why: "it is not a " + family + " property that dbtls knows", Fix: "remove it or fix its spelling (see docs/properties.md)"}
-	if s, d := closest(strings.ToLower(key), allKeyNames()); d <= 3 {
+	if s, d := closest(strings.ToLower(key), allKeyNames()); d <= 2 {
 		e.Fix = "did you mean " + s + "?"
+		e.Value = redact(s, e.Value) // a misspelt password key still holds a password
 	}
 	return e
 }
 
-func tlsKeyNames() []string { return tlsKeySpellings }
+// connectKeySpellings are the where-to-connect keys of the SQL Server shapes
+// and the documented spellings of mapped keys, for suggestions.
+var connectKeySpellings = []string{"serverName", "portNumber", "port", "instanceName", "databaseName", "database",
+	"user", "userName", "password", "user id", "initial catalog", "data source", "applicationName", "workstationID",
+	"packetSize", "loginTimeout"}
 
 func allKeyNames() []string {
-	out := append([]string(nil), tlsKeySpellings...)
+	out := append(append([]string(nil), tlsKeySpellings...), connectKeySpellings...)
 	for _, v := range sqlServerDriverParams {
 		out = append(out, v)
 	}

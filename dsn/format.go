@@ -1,6 +1,7 @@
 package dsn
 
 import (
+	"fmt"
 	"net"
 	"net/url"
 	"sort"
@@ -247,7 +248,7 @@ func (c *Config) MySQLDriverConfig() *mysql.Config {
 	for _, k := range sortedKeys(c.Params) {
 		q = append(q, prop{k, c.Params[k]})
 	}
-	m, err := mysql.ParseDSN("/?" + encodeQuery(q))
+	m, err := parseMySQLDSN("/?" + encodeQuery(q))
 	if err != nil {
 		// A driver parameter with a value go-sql-driver refuses: keep the
 		// rest; the connector reports the error (CheckDriverParams).
@@ -275,25 +276,25 @@ func (c *Config) MySQLDriverConfig() *mysql.Config {
 	return m
 }
 
-// checkDriverParams asks the Go driver's own parser about the pass-through
-// parameters, so that a bad value (parseTime=maybe) is an invalid-dsn error
-// at parse time, naming the key.
-func (c *Config) checkDriverParams() error {
-	if c.Family == SQLServer {
-		for _, k := range sortedKeys(c.Params) {
-			probe := &Config{Family: SQLServer, Host: "localhost", Params: map[string]string{k: c.Params[k]}}
-			if _, err := msdsn.Parse(probe.DriverDSN()); err != nil {
-				return invalid(k, c.Params[k], "invalid value for a go-mssqldb parameter", err.Error(), "fix the value of "+k)
-			}
+// parseMySQLDSN is mysql.ParseDSN, with a panic (go-sql-driver panics on
+// some parameters, e.g. strict) turned into an error.
+func parseMySQLDSN(s string) (cfg *mysql.Config, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			cfg, err = nil, fmt.Errorf("go-sql-driver refused the parameter: %v", r)
 		}
-		return nil
-	}
-	for _, k := range sortedKeys(c.Params) {
-		if _, err := mysql.ParseDSN("/?" + encodeQuery([]prop{{k, c.Params[k]}})); err != nil {
-			return invalid(k, kind.Redact(k, c.Params[k]), "invalid value for a go-sql-driver parameter", err.Error(), "fix the value of "+k)
+	}()
+	return mysql.ParseDSN(s)
+}
+
+// parseMSDSN is msdsn.Parse, with any panic turned into an error.
+func parseMSDSN(s string) (cfg msdsn.Config, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("go-mssqldb refused the parameter: %v", r)
 		}
-	}
-	return nil
+	}()
+	return msdsn.Parse(s)
 }
 
 func sortedKeys(m map[string]string) []string {

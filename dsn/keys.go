@@ -2,7 +2,16 @@ package dsn
 
 import (
 	"strings"
+
+	"github.com/dbtls/dbtls/kind"
 )
+
+// This file is THE table of TLS properties (spec §1): every key of both
+// vocabularies, its aliases, the concept it belongs to, and the TLS field it
+// fills. Keys are matched case-insensitively. Two keys filling one field (two
+// aliases, or go-sql-driver's tls= and sslMode) are a duplicate; two keys of
+// different vocabularies for one concept are a conflict. Both are invalid-dsn
+// errors naming both keys.
 
 // vocabulary names the two sets of TLS property names.
 type vocabulary string
@@ -27,138 +36,124 @@ const (
 	conceptTLS13    concept = "TLS 1.3 cipher suites"
 )
 
-// tlsProp is one TLS property: its canonical name, vocabulary, concept and the
-// function that stores a value into TLS.
+// tlsProp is one TLS property: its canonical name, vocabulary, concept, the
+// field it fills (slot; several properties may share one) and the function
+// that stores a value there.
 type tlsProp struct {
 	name    string
 	vocab   vocabulary
 	concept concept
+	slot    string
 	set     func(t *TLS, key, raw string) error
 }
 
-// tlsProps is THE table of TLS properties. Aliases map to the same entry;
-// keys are matched case-insensitively.
+// tlsProps maps every lower-cased spelling to its property.
 var tlsProps = map[string]*tlsProp{}
 
 // tlsKeySpellings lists every TLS key as documented, for suggestions.
 var tlsKeySpellings []string
 
-func addProp(p *tlsProp, aliases ...string) {
+// addProp adds a property under its name and aliases; the slot is the name.
+func addProp(name string, vocab vocabulary, c concept, set func(t *TLS, key, raw string) error, aliases ...string) {
+	addSlot(&tlsProp{name, vocab, c, name, set}, aliases...)
+}
+
+func addSlot(p *tlsProp, aliases ...string) {
 	for _, a := range append([]string{p.name}, aliases...) {
 		tlsProps[strings.ToLower(a)] = p
 		tlsKeySpellings = append(tlsKeySpellings, a)
 	}
 }
 
+func str(f func(t *TLS) *Setting[string]) func(*TLS, string, string) error {
+	return func(t *TLS, k, v string) error { return setString(f(t), k, v) }
+}
+
+func secret(f func(t *TLS) *Setting[string]) func(*TLS, string, string) error {
+	return func(t *TLS, k, v string) error { return setSecret(f(t), k, v) }
+}
+
+func boolean(f func(t *TLS) *Setting[bool]) func(*TLS, string, string) error {
+	return func(t *TLS, k, v string) error { return setBool(f(t), k, v) }
+}
+
+func list(seps string, f func(t *TLS) *Setting[[]string]) func(*TLS, string, string) error {
+	return func(t *TLS, k, v string) error { return setList(f(t), k, v, seps) }
+}
+
 func init() {
-	// SQL Server / Microsoft JDBC vocabulary.
-	addProp(&tlsProp{"encrypt", vocabJDBC, conceptMode, func(t *TLS, k, v string) error { return setEncrypt(&t.Encrypt, k, v) }})
-	addProp(&tlsProp{"trustServerCertificate", vocabJDBC, conceptMode, func(t *TLS, k, v string) error { return setBool(&t.TrustServerCertificate, k, v) }})
-	addProp(&tlsProp{"hostNameInCertificate", vocabJDBC, conceptName, func(t *TLS, k, v string) error { return setString(&t.HostNameInCertificate, k, v) }})
-	// go-mssqldb's "certificate" is a CA file: the same concept as a PEM trust store.
-	addProp(&tlsProp{"trustStore", vocabJDBC, conceptAnchors, func(t *TLS, k, v string) error { return setString(&t.TrustStore, k, v) }}, "certificate")
-	addProp(&tlsProp{"trustStorePassword", vocabJDBC, conceptAnchors, func(t *TLS, k, v string) error { return setSecret(&t.TrustStorePassword, k, v) }})
-	addProp(&tlsProp{"trustStoreType", vocabJDBC, conceptAnchors, func(t *TLS, k, v string) error { return setString(&t.TrustStoreType, k, v) }})
-	addProp(&tlsProp{"serverCertificate", vocabJDBC, conceptPin, func(t *TLS, k, v string) error { return setString(&t.ServerCertificate, k, v) }})
-	addProp(&tlsProp{"sslProtocol", vocabJDBC, conceptVersions, func(t *TLS, k, v string) error { return setString(&t.SSLProtocol, k, v) }})
+	// SQL Server / Microsoft JDBC vocabulary (also go-mssqldb's names, which
+	// are the same words in lower case). MariaDB Connector/J uses trustStore,
+	// trustStorePassword and trustStoreType with the same meaning.
+	addProp("encrypt", vocabJDBC, conceptMode, func(t *TLS, k, v string) error { return setEncrypt(&t.Encrypt, k, v) })
+	addProp("trustServerCertificate", vocabJDBC, conceptMode, boolean(func(t *TLS) *Setting[bool] { return &t.TrustServerCertificate }))
+	addProp("hostNameInCertificate", vocabJDBC, conceptName, str(func(t *TLS) *Setting[string] { return &t.HostNameInCertificate }))
+	// go-mssqldb's "certificate" is a PEM file of trusted certificates: the
+	// same thing as a PEM trust store, so it is an alias of trustStore.
+	addProp("trustStore", vocabJDBC, conceptAnchors, str(func(t *TLS) *Setting[string] { return &t.TrustStore }), "certificate")
+	addProp("trustStorePassword", vocabJDBC, conceptAnchors, secret(func(t *TLS) *Setting[string] { return &t.TrustStorePassword }))
+	addProp("trustStoreType", vocabJDBC, conceptAnchors, str(func(t *TLS) *Setting[string] { return &t.TrustStoreType }))
+	addProp("serverCertificate", vocabJDBC, conceptPin, str(func(t *TLS) *Setting[string] { return &t.ServerCertificate }))
+	addProp("sslProtocol", vocabJDBC, conceptVersions, str(func(t *TLS) *Setting[string] { return &t.SSLProtocol }))
 
-	// MySQL / Connector/J / TiDB vocabulary.
-	addProp(&tlsProp{"sslMode", vocabMySQL, conceptMode, func(t *TLS, k, v string) error { return setSSLMode(&t.SSLMode, k, v) }}, "ssl-mode", "ssl_mode")
-	addProp(&tlsProp{"tls", vocabMySQL, conceptMode, setGoSQLDriverTLS})
-	addProp(&tlsProp{"useSSL", vocabMySQL, conceptMode, func(t *TLS, k, v string) error { return setBool(&t.UseSSL, k, v) }}, "ssl")
-	addProp(&tlsProp{"requireSSL", vocabMySQL, conceptMode, func(t *TLS, k, v string) error { return setBool(&t.RequireSSL, k, v) }})
-	addProp(&tlsProp{"verifyServerCertificate", vocabMySQL, conceptMode, func(t *TLS, k, v string) error { return setBool(&t.VerifyServerCertificate, k, v) }})
-	addProp(&tlsProp{"ssl-ca", vocabMySQL, conceptAnchors, func(t *TLS, k, v string) error { return setString(&t.SSLCA, k, v) }}, "sslCa", "ssl_ca", "serverSslCert")
-	addProp(&tlsProp{"trustCertificateKeyStoreUrl", vocabMySQL, conceptAnchors, func(t *TLS, k, v string) error { return setString(&t.TrustCertKeyStoreURL, k, v) }})
-	addProp(&tlsProp{"trustCertificateKeyStorePassword", vocabMySQL, conceptAnchors, func(t *TLS, k, v string) error { return setSecret(&t.TrustCertKeyStorePassword, k, v) }})
-	addProp(&tlsProp{"trustCertificateKeyStoreType", vocabMySQL, conceptAnchors, func(t *TLS, k, v string) error { return setString(&t.TrustCertKeyStoreType, k, v) }})
-	addProp(&tlsProp{"fallbackToSystemTrustStore", vocabMySQL, conceptAnchors, func(t *TLS, k, v string) error { return setBool(&t.FallbackToSystemTrustStore, k, v) }})
-	addProp(&tlsProp{"ssl-cert", vocabMySQL, conceptClient, func(t *TLS, k, v string) error { return setString(&t.SSLCert, k, v) }}, "sslCert", "ssl_cert")
-	addProp(&tlsProp{"ssl-key", vocabMySQL, conceptClient, func(t *TLS, k, v string) error { return setString(&t.SSLKey, k, v) }}, "sslKey", "ssl_key")
-	addProp(&tlsProp{"clientCertificateKeyStoreUrl", vocabMySQL, conceptClient, func(t *TLS, k, v string) error { return setString(&t.ClientKeyStoreURL, k, v) }})
-	addProp(&tlsProp{"clientCertificateKeyStorePassword", vocabMySQL, conceptClient, func(t *TLS, k, v string) error { return setSecret(&t.ClientKeyStorePassword, k, v) }})
-	addProp(&tlsProp{"clientCertificateKeyStoreType", vocabMySQL, conceptClient, func(t *TLS, k, v string) error { return setString(&t.ClientKeyStoreType, k, v) }})
-	addProp(&tlsProp{"tls-version", vocabMySQL, conceptVersions, func(t *TLS, k, v string) error { return setList(&t.TLSVersions, k, v, ",") }}, "tlsVersions", "enabledTLSProtocols", "tls_version")
-	addProp(&tlsProp{"ssl-cipher", vocabMySQL, conceptCiphers, func(t *TLS, k, v string) error { return setList(&t.Ciphers, k, v, ":,") }}, "tlsCiphersuites", "enabledSSLCipherSuites", "ssl_cipher")
-	addProp(&tlsProp{"tls-ciphersuites", vocabMySQL, conceptTLS13, func(t *TLS, k, v string) error { return setList(&t.TLS13Suites, k, v, ":,") }}, "tls_ciphersuites")
-}
-
-// sqlServerDriverParams are go-mssqldb's own non-TLS parameters, passed on.
-var sqlServerDriverParams = map[string]string{
-	"app name": "app name", "applicationintent": "applicationintent", "connection timeout": "connection timeout",
-	"dial timeout": "dial timeout", "keepalive": "keepalive", "packet size": "packet size", "log": "log",
-	"failoverpartner": "failoverpartner", "failoverport": "failoverport", "workstation id": "workstation id",
-	"serverspn": "serverspn", "disableretry": "disableretry", "multisubnetfailover": "multisubnetfailover",
-	"protocol": "protocol", "guid conversion": "guid conversion",
-	// Microsoft JDBC names with a go-mssqldb equivalent.
-	"applicationname": "app name", "workstationid": "workstation id", "packetsize": "packet size",
-	"failoverpartnerspn": "failoverpartnerspn",
-}
-
-// jdbcSQLServerIgnored are Microsoft JDBC properties go-mssqldb cannot honour:
-// they are accepted with a warning.
-var jdbcSQLServerIgnored = map[string]bool{
-	"sendstringparametersasunicode": true, "sockettimeout": true, "locktimeout": true, "querytimeout": true,
-	"selectmethod": true, "responsebuffering": true, "logintimeout": true, "cancelquerytimeout": true,
-	"sendtimeasdatetime": true, "lastupdatecount": true, "xopenstates": true, "disablestatementpooling": true,
-	"statementpoolingcachesize": true, "enableprepareonfirstpreparedstatementcall": true,
-	"serverpreparedstatementdiscardthreshold": true, "usebulkcopyforbatchinsert": true, "delayloadingLobs": true,
-	"sendtemporalDataTypesAsStringForBulkCopy": true, "maxresultbuffer": true, "connectretrycount": true,
-	"connectretryinterval": true, "transparentnetworkipresolution": true, "columnencryptionsetting": true,
-	"keystoreauthentication": true, "keystorelocation": true, "keystoresecret": true, "keystoreprincipalid": true,
-	"fips": true, "integratedsecurity": true, "authenticationscheme": true, "authentication": true,
-	"domain": true, "realm": true, "jaasconfigurationname": true, "preparemethod": true,
+	// MySQL / Connector/J / MariaDB Connector/J / TiDB vocabulary.
+	addProp("sslMode", vocabMySQL, conceptMode, func(t *TLS, k, v string) error { return setSSLMode(&t.SSLMode, k, v) }, "ssl-mode", "ssl_mode")
+	// go-sql-driver's tls= fills the same field as sslMode.
+	addSlot(&tlsProp{"tls", vocabMySQL, conceptMode, "sslMode", setGoSQLDriverTLS})
+	addProp("useSSL", vocabMySQL, conceptMode, boolean(func(t *TLS) *Setting[bool] { return &t.UseSSL }), "ssl")
+	addProp("requireSSL", vocabMySQL, conceptMode, boolean(func(t *TLS) *Setting[bool] { return &t.RequireSSL }))
+	addProp("verifyServerCertificate", vocabMySQL, conceptMode, boolean(func(t *TLS) *Setting[bool] { return &t.VerifyServerCertificate }))
+	addProp("ssl-ca", vocabMySQL, conceptAnchors, str(func(t *TLS) *Setting[string] { return &t.SSLCA }), "sslCa", "ssl_ca", "serverSslCert")
+	addProp("trustCertificateKeyStoreUrl", vocabMySQL, conceptAnchors, str(func(t *TLS) *Setting[string] { return &t.TrustCertKeyStoreURL }))
+	addProp("trustCertificateKeyStorePassword", vocabMySQL, conceptAnchors, secret(func(t *TLS) *Setting[string] { return &t.TrustCertKeyStorePassword }))
+	addProp("trustCertificateKeyStoreType", vocabMySQL, conceptAnchors, str(func(t *TLS) *Setting[string] { return &t.TrustCertKeyStoreType }))
+	addProp("fallbackToSystemTrustStore", vocabMySQL, conceptAnchors, boolean(func(t *TLS) *Setting[bool] { return &t.FallbackToSystemTrustStore }))
+	addProp("ssl-cert", vocabMySQL, conceptClient, str(func(t *TLS) *Setting[string] { return &t.SSLCert }), "sslCert", "ssl_cert")
+	addProp("ssl-key", vocabMySQL, conceptClient, str(func(t *TLS) *Setting[string] { return &t.SSLKey }), "sslKey", "ssl_key")
+	// MariaDB Connector/J calls the client key store keyStore, keyStorePassword, keyStoreType.
+	addProp("clientCertificateKeyStoreUrl", vocabMySQL, conceptClient, str(func(t *TLS) *Setting[string] { return &t.ClientKeyStoreURL }), "keyStore")
+	addProp("clientCertificateKeyStorePassword", vocabMySQL, conceptClient, secret(func(t *TLS) *Setting[string] { return &t.ClientKeyStorePassword }), "keyStorePassword")
+	addProp("clientCertificateKeyStoreType", vocabMySQL, conceptClient, str(func(t *TLS) *Setting[string] { return &t.ClientKeyStoreType }), "keyStoreType")
+	addProp("tls-version", vocabMySQL, conceptVersions, list(",", func(t *TLS) *Setting[[]string] { return &t.TLSVersions }),
+		"tlsVersions", "enabledTLSProtocols", "tls_version", "enabledSslProtocolSuites")
+	addProp("ssl-cipher", vocabMySQL, conceptCiphers, list(":,", func(t *TLS) *Setting[[]string] { return &t.Ciphers }),
+		"tlsCiphersuites", "enabledSSLCipherSuites", "ssl_cipher")
+	addProp("tls-ciphersuites", vocabMySQL, conceptTLS13, list(":,", func(t *TLS) *Setting[[]string] { return &t.TLS13Suites }), "tls_ciphersuites")
 }
 
 // refusedKeys cannot be honoured and must not be ignored: they change whom the
-// client trusts.
+// client trusts or which certificate it presents. Each is an invalid-dsn error.
 var refusedKeys = map[string]string{
-	"trustmanagerclass":          "a Java TrustManager class cannot run in Go; use trustStore (JKS, PKCS12 or PEM) or serverCertificate instead",
-	"trustmanagerconstructorarg": "a Java TrustManager class cannot run in Go; use trustStore (JKS, PKCS12 or PEM) or serverCertificate instead",
-	"sslcontextprovider":         "a Java SSLContext provider cannot run in Go; remove it",
-	"tlsmin":                     "go-mssqldb's tlsmin is not read by dbtls; use sslProtocol (SQL Server) or tls-version (MySQL)",
-	"clientcertificate":          "client certificates for SQL Server are not supported by dbtls; remove it",
-	"clientkey":                  "client certificates for SQL Server are not supported by dbtls; remove it",
+	"trustmanagerclass":           "a Java TrustManager class cannot run in Go; use trustStore (JKS, PKCS12 or PEM) or serverCertificate instead",
+	"trustmanagerconstructorarg":  "a Java TrustManager class cannot run in Go; use trustStore (JKS, PKCS12 or PEM) or serverCertificate instead",
+	"trustmanagerfactoryprovider": "a Java security provider cannot run in Go; remove it",
+	"keymanagerfactoryprovider":   "a Java security provider cannot run in Go; remove it",
+	"keystoreprovider":            "a Java security provider cannot run in Go; remove it",
+	"sslcontextprovider":          "a Java SSLContext provider cannot run in Go; remove it",
+	"tlssockettype":               "a MariaDB Connector/J TLS socket plugin cannot run in Go; remove it",
+	"tlsmin":                      "go-mssqldb's tlsmin is not read by dbtls; use sslProtocol (SQL Server) or tls-version (MySQL)",
+	"clientcertificate":           "client certificates for SQL Server are not supported by dbtls; remove it",
+	"clientkey":                   "client certificates for SQL Server are not supported by dbtls; remove it",
+	"clientkeypassword":           "client certificates for SQL Server are not supported by dbtls; remove it",
+	"keypassword":                 "a separate password for the key inside a key store is not supported; protect the key with the store's password (clientCertificateKeyStorePassword)",
+	"allowfallbacktoplaintext":    "dbtls decides the plaintext fallback from the mode: only PREFERRED (or tls=preferred) falls back, and never beyond one connection; use sslMode=PREFERRED",
+	"certfingerprint":             "a certificate fingerprint pin is not supported on the MySQL family; use ssl-ca with the server's certificate and sslMode=VERIFY_CA",
 }
 
-// mysqlDriverParams are go-sql-driver/mysql's own parameters, passed on.
-var mysqlDriverParams = map[string]string{}
-
-func init() {
-	for _, k := range []string{"allowAllFiles", "allowCleartextPasswords", "allowFallbackToPlaintext",
-		"allowNativePasswords", "allowOldPasswords", "charset", "checkConnLiveness", "clientFoundRows",
-		"collation", "columnsWithAlias", "compress", "connectionAttributes", "interpolateParams", "loc",
-		"timeTruncate", "maxAllowedPacket", "multiStatements", "parseTime", "readTimeout", "rejectReadOnly",
-		"serverPubKey", "timeout", "writeTimeout"} {
-		mysqlDriverParams[strings.ToLower(k)] = k
-	}
-	lower := map[string]bool{}
-	for k := range jdbcSQLServerIgnored {
-		lower[strings.ToLower(k)] = true
-	}
-	jdbcSQLServerIgnored = lower
-}
-
-// connectorJIgnored are Connector/J properties go-sql-driver cannot honour:
-// accepted with a warning rather than sent as session variables.
-var connectorJIgnored = map[string]bool{
-	"useunicode": true, "characterencoding": true, "servertimezone": true, "connectiontimezone": true,
-	"autoreconnect": true, "useserverprepstmts": true, "cacheprepstmts": true, "prepstmtcachesize": true,
-	"prepstmtcachesqllimit": true, "rewritebatchedstatements": true, "zerodatetimebehavior": true,
-	"allowpublickeyretrieval": true, "sockettimeout": true, "uselegacydatetimecode": true,
-	"useaffectedrows": true, "maxreconnects": true, "failoverreadonly": true,
-	"tcpkeepalive": true, "cacheserverconfiguration": true, "elidesetautocommits": true,
-	"uselocalsessionstate": true, "maintaintimestats": true,
-}
-
-// connectorJMapped are Connector/J properties with a go-sql-driver equivalent.
-var connectorJMapped = map[string]string{
-	"connecttimeout": "timeout", // milliseconds in Connector/J; converted
-}
-
-// secretProps are the TLS properties whose values are secrets.
+// isSecret reports whether a property's value is a secret: by kind's key
+// table, or because its name says so (password, secret, token, and
+// keyVaultProviderClientKey, which is a secret although clientKey is a path).
 func isSecret(key string) bool {
-	return isPasswordKey(key) || strings.HasSuffix(strings.ToLower(key), "password")
+	lk := strings.ToLower(key)
+	if isPasswordKey(lk) || kind.IsSecretKey(lk) {
+		return true
+	}
+	for _, w := range []string{"password", "secret", "token", "passwd", "clientkey"} {
+		if strings.Contains(lk, w) && lk != "clientkey" {
+			return true
+		}
+	}
+	return false
 }
 
 func isPasswordKey(key string) bool {

@@ -42,29 +42,8 @@ func parseMySQLURL(rest string, shape Shape, scheme string) (*Config, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := newApplier(c)
-	for _, p := range pairs {
-		switch strings.ToLower(p.Key) {
-		case "user":
-			if err = a.once("user", p.Key, p.Value); err == nil {
-				if c.User != "" {
-					err = invalid(p.Key, p.Value, "user given twice", "the URL names a user before @ and as a parameter", "keep one")
-				}
-				c.User = p.Value
-			}
-		case "password":
-			if err = a.once("password", p.Key, p.Value); err == nil {
-				if c.Password != "" {
-					err = &kind.Error{Kind: kind.InvalidDSN, What: "password given twice", Key: p.Key, Value: p.Value, Why: "the URL has a password before @ and as a parameter", Fix: "keep one"}
-				}
-				c.Password = p.Value
-			}
-		default:
-			err = a.apply(p.Key, p.Value)
-		}
-		if err != nil {
-			return nil, err
-		}
+	if err := c.applyMySQLProps(pairs); err != nil {
+		return nil, err
 	}
 	return c, nil
 }
@@ -118,13 +97,44 @@ func parseMySQLGo(s string) (*Config, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := newApplier(c)
-	for _, p := range pairs {
-		if err := a.apply(p.Key, p.Value); err != nil {
-			return nil, err
-		}
+	if err := c.applyMySQLProps(pairs); err != nil {
+		return nil, err
 	}
 	return c, nil
+}
+
+// applyMySQLProps reads the parameters of a MySQL-family DSN. user and
+// password may be parameters, as Connector/J allows (in every MySQL shape:
+// go-sql-driver would send them as SET user=…, SET password=…, and the latter
+// would change the password); given both in the URL and as a parameter they
+// are an error.
+func (c *Config) applyMySQLProps(pairs []prop) error {
+	a := newApplier(c)
+	for _, p := range pairs {
+		var err error
+		switch strings.ToLower(p.Key) {
+		case "user":
+			if err = a.once("user", p.Key, p.Value); err == nil {
+				if c.User != "" {
+					err = invalid(p.Key, p.Value, "user given twice", "the DSN names a user before @ and as a parameter", "keep one")
+				}
+				c.User = p.Value
+			}
+		case "password":
+			if err = a.once("password", p.Key, p.Value); err == nil {
+				if c.Password != "" {
+					err = invalid(p.Key, p.Value, "password given twice", "the DSN has a password before @ and as a parameter", "keep one")
+				}
+				c.Password = p.Value
+			}
+		default:
+			err = a.apply(p.Key, p.Value)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // setHostPort reads "host[:port]" or "[v6][:port]".

@@ -16,9 +16,6 @@ func Parse(s string) (*Config, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := c.checkDriverParams(); err != nil {
-		return nil, err
-	}
 	return c, nil
 }
 
@@ -93,7 +90,7 @@ func splitQuery(q, keyName string) ([]prop, error) {
 		}
 		dv, err := url.QueryUnescape(v)
 		if err != nil {
-			return nil, invalid(dk, kind.Redact(dk, v), "bad percent-encoding in a value", "a % must be followed by two hex digits", "encode the value properly")
+			return nil, invalid(dk, redact(dk, v), "bad percent-encoding in a value", "a % must be followed by two hex digits", "encode the value properly")
 		}
 		out = append(out, prop{strings.TrimSpace(dk), dv})
 	}

@@ -6,9 +6,19 @@ import (
 	"github.com/dbtls/dbtls/kind"
 )
 
-// invalid returns the invalid-dsn error for a bad value.
+// invalid returns the invalid-dsn error for a bad value; a secret value is
+// redacted before it is stored, so not even the Error struct holds it.
 func invalid(key, value, what, why, fix string) error {
-	return &kind.Error{Kind: kind.InvalidDSN, What: what, Key: key, Value: value, Why: why, Fix: fix}
+	return &kind.Error{Kind: kind.InvalidDSN, What: what, Key: key, Value: redact(key, value), Why: why, Fix: fix}
+}
+
+// redact returns value, or kind.Redacted when key names a secret (kind's
+// table, or isSecret) and value is not empty.
+func redact(key, value string) string {
+	if value != "" && (kind.IsSecretKey(key) || isSecret(key)) {
+		return kind.Redacted
+	}
+	return value
 }
 
 func setEncrypt(s *Setting[Encrypt], key, raw string) error {
@@ -20,6 +30,8 @@ func setEncrypt(s *Setting[Encrypt], key, raw string) error {
 		v = EncryptTrue
 	case "strict":
 		v = EncryptStrict
+	case "disable":
+		return invalid(key, raw, "invalid encrypt value", "go-mssqldb's encrypt=disable (no TLS even for the login) is not one of the scenario table's values; the weakest is false (TLS for the login only)", "set "+key+" to false, true or strict")
 	default:
 		return invalid(key, raw, "invalid encrypt value", "want false (no, optional), true (yes, mandatory) or strict", "set "+key+" to one of those")
 	}
@@ -27,8 +39,9 @@ func setEncrypt(s *Setting[Encrypt], key, raw string) error {
 	return nil
 }
 
-// parseBool accepts what the JDBC drivers accept: true/false, and yes/no and
-// 1/0 as Connector/J does.
+// parseBool accepts, in any case, true/false (mssql-jdbc accepts only
+// these), yes/no (Connector/J accepts these too) and 1/0 (go-mssqldb's and
+// go-sql-driver's own DSNs accept these). None of them is ambiguous.
 func parseBool(raw string) (bool, bool) {
 	switch strings.ToLower(strings.TrimSpace(raw)) {
 	case "true", "yes", "1":
@@ -71,17 +84,21 @@ func setList(s *Setting[[]string], key, raw, seps string) error {
 	return nil
 }
 
-// sslModes maps accepted spellings to modes; MySQL's dashed and underscored
-// forms are both accepted, in any case.
+// sslModes maps accepted spellings to modes, in any case and with '-' or
+// '_': MySQL's and Connector/J's names (DISABLED … VERIFY_IDENTITY, which
+// MariaDB Connector/J accepts too) and MariaDB Connector/J's own (disable,
+// trust, verify-ca, verify-full). MariaDB's true/false/1/0 are not accepted:
+// they do not say which check is meant.
 var sslModes = map[string]SSLMode{
 	"disabled": SSLDisabled, "preferred": SSLPreferred, "required": SSLRequired,
 	"verify_ca": SSLVerifyCA, "verify_identity": SSLVerifyIdentity,
+	"disable": SSLDisabled, "trust": SSLRequired, "verify_full": SSLVerifyIdentity,
 }
 
 func setSSLMode(s *Setting[SSLMode], key, raw string) error {
 	m, ok := sslModes[strings.ReplaceAll(strings.ToLower(strings.TrimSpace(raw)), "-", "_")]
 	if !ok {
-		return invalid(key, raw, "invalid sslMode value", "want DISABLED, PREFERRED, REQUIRED, VERIFY_CA or VERIFY_IDENTITY", "set "+key+" to one of those")
+		return invalid(key, raw, "invalid sslMode value", "want DISABLED, PREFERRED, REQUIRED, VERIFY_CA or VERIFY_IDENTITY (or MariaDB's disable, trust, verify-ca, verify-full)", "set "+key+" to one of those")
 	}
 	*s = Setting[SSLMode]{Key: key, Raw: raw, Value: m, Set: true}
 	return nil
