@@ -248,17 +248,22 @@ func allKeyNames() []string {
 }
 
 // closest returns the candidate nearest to key (case-insensitive, ignoring
-// '-' and '_') and its optimal-string-alignment distance.
+// '-', '_' and ' ') and its optimal-string-alignment distance. Among equally
+// near candidates, the one closest as written wins (ssl-mdoe → ssl-mode,
+// sslmod → sslMode), then the first listed.
 func closest(key string, candidates []string) (string, int) {
 	norm := func(s string) string {
 		return strings.NewReplacer("-", "", "_", "", " ", "").Replace(strings.ToLower(s))
 	}
-	k := norm(key)
-	best, bestD := "", 1<<30
+	k, lk := norm(key), strings.ToLower(key)
+	best, bestD, bestRaw := "", 1<<30, 1<<30
 	for _, c := range candidates {
 		d := osa(k, norm(c))
-		if d < bestD || (d == bestD && c < best) {
-			best, bestD = c, d
+		if d > bestD {
+			continue
+		}
+		if raw := osa(lk, strings.ToLower(c)); d < bestD || raw < bestRaw {
+			best, bestD, bestRaw = c, d, raw
 		}
 	}
 	return best, bestD

@@ -211,8 +211,8 @@ func (c *Config) DriverDSN() string { return c.driverDSN(false) }
 // RedactedDriverDSN is DriverDSN with the password replaced by kind.Redacted.
 func (c *Config) RedactedDriverDSN() string { return c.driverDSN(true) }
 
-func (c *Config) driverDSN(redact bool) string {
-	pw := c.password(redact)
+func (c *Config) driverDSN(hide bool) string {
+	pw := c.password(hide)
 	if c.Family == SQLServer {
 		host := c.Host
 		if host == "" {
@@ -222,7 +222,7 @@ func (c *Config) driverDSN(redact bool) string {
 		if c.Instance != "" {
 			u.Path = "/" + c.Instance
 		}
-		if c.User != "" {
+		if c.User != "" || c.Password != "" {
 			u.User = url.UserPassword(c.User, pw)
 		}
 		var q []prop
@@ -230,13 +230,22 @@ func (c *Config) driverDSN(redact bool) string {
 			q = append(q, prop{"database", c.Database})
 		}
 		for _, k := range sortedKeys(c.Params) {
-			q = append(q, prop{k, c.Params[k]})
+			v := c.Params[k]
+			if hide {
+				v = redact(k, v)
+			}
+			q = append(q, prop{k, v})
 		}
 		u.RawQuery = encodeQuery(q)
 		return u.String()
 	}
 	m := c.MySQLDriverConfig()
 	m.Passwd = pw
+	if hide {
+		for k, v := range m.Params { // session variables with a secret's name
+			m.Params[k] = redact(k, v)
+		}
+	}
 	return m.FormatDSN()
 }
 

@@ -2,6 +2,10 @@ package dsn
 
 import (
 	"fmt"
+	"net"
+	"net/url"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/dbtls/dbtls/kind"
@@ -10,121 +14,21 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// parseCases is the shared case table: unit tests and the fuzz seed corpus use it.
-var parseCases = []struct {
-	name    string
-	dsn     string
-	family  Family
-	shape   Shape
-	host    string
-	port    int
-	inst    string
-	db      string
-	user    string
-	pw      string
-	check   func(t *testing.T, c *Config)
-	errKind kind.Kind
-	errText string
-}{
-	{name: "jdbc sqlserver with {} quoting", dsn: "jdbc:sqlserver://db.example.com:1433;databaseName=orders;user=app;password={s3cr;et}};x};encrypt=true",
-		family: SQLServer, shape: ShapeJDBCSQLServer, host: "db.example.com", port: 1433, db: "orders", user: "app", pw: "s3cr;et};x",
-		check: func(t *testing.T, c *Config) {
-			require.True(t, c.TLS.Encrypt.Set)
-			require.Equal(t, EncryptTrue, c.TLS.Encrypt.Value)
-		}},
-	{name: "jdbc sqlserver instance and properties", dsn: `jdbc:sqlserver://db\SQLEXPRESS;instanceName=X;portNumber=1500`, errKind: kind.InvalidDSN, errText: "given twice"},
-	{name: "jdbc sqlserver instance", dsn: `jdbc:sqlserver://db\SQLEXPRESS;portNumber=1500;TRUSTSERVERCERTIFICATE=yes;Encrypt=Mandatory`,
-		family: SQLServer, shape: ShapeJDBCSQLServer, host: "db", port: 1500, inst: "SQLEXPRESS",
-		check: func(t *testing.T, c *Config) {
-			require.Equal(t, "TRUSTSERVERCERTIFICATE", c.TLS.TrustServerCertificate.Key, "the key as written is kept")
-			require.True(t, c.TLS.TrustServerCertificate.Value)
-			require.Equal(t, EncryptTrue, c.TLS.Encrypt.Value)
-		}},
-	{name: "jdbc sqlserver serverName property and IPv6", dsn: "jdbc:sqlserver://;serverName=[::1];port=1433;encrypt=strict",
-		family: SQLServer, shape: ShapeJDBCSQLServer, host: "::1", port: 1433,
-		check: func(t *testing.T, c *Config) { require.Equal(t, EncryptStrict, c.TLS.Encrypt.Value) }},
-	{name: "jdbc sqlserver unterminated brace", dsn: "jdbc:sqlserver://h;password={abc", errKind: kind.InvalidDSN, errText: "unterminated {"},
-	{name: "jdbc sqlserver no value", dsn: "jdbc:sqlserver://h;encrypt", errKind: kind.InvalidDSN, errText: "without a value"},
-	{name: "jdbc sqlserver typo", dsn: "jdbc:sqlserver://h;trustServerCertifcate=true", errKind: kind.InvalidDSN, errText: "did you mean trustServerCertificate"},
-	{name: "jdbc sqlserver ignored property warns", dsn: "jdbc:sqlserver://h;sendStringParametersAsUnicode=false",
-		family: SQLServer, shape: ShapeJDBCSQLServer, host: "h",
-		check: func(t *testing.T, c *Config) { require.Contains(t, c.Warnings[0], "sendStringParametersAsUnicode") }},
-	{name: "jdbc sqlserver mapped property", dsn: "jdbc:sqlserver://h;applicationName=billing",
-		family: SQLServer, shape: ShapeJDBCSQLServer, host: "h",
-		check: func(t *testing.T, c *Config) { require.Equal(t, "billing", c.Params["app name"]) }},
-	{name: "trust manager class refused", dsn: "jdbc:sqlserver://h;trustManagerClass=com.x.Y", errKind: kind.InvalidDSN, errText: "TrustManager"},
-	{name: "bad encrypt", dsn: "jdbc:sqlserver://h;encrypt=maybe", errKind: kind.InvalidDSN, errText: "want false"},
-	{name: "bad boolean", dsn: "jdbc:sqlserver://h;trustServerCertificate=sure", errKind: kind.InvalidDSN, errText: "want true or false"},
-	{name: "bad port", dsn: "jdbc:sqlserver://h:99999", errKind: kind.InvalidDSN, errText: "1 to 65535"},
-	{name: "duplicate through aliases", dsn: "jdbc:mysql://h/db?sslMode=REQUIRED&ssl-mode=DISABLED", errKind: kind.InvalidDSN, errText: "sslMode and ssl-mode"},
-	{name: "vocabularies mixed", dsn: "jdbc:sqlserver://h;encrypt=true;sslMode=REQUIRED", errKind: kind.InvalidDSN, errText: "encrypt (SQL Server/JDBC) and sslMode (MySQL)"},
-	{name: "anchors mixed", dsn: "jdbc:mysql://h/db?trustStore=/a.jks&ssl-ca=/b.pem", errKind: kind.InvalidDSN, errText: "trustStore"},
-
-	{name: "sqlserver URL", dsn: "sqlserver://sa:p%40ss@127.0.0.1:1433/SQLEXPRESS?database=x&encrypt=true&app+name=foo",
-		family: SQLServer, shape: ShapeSQLServerURL, host: "127.0.0.1", port: 1433, inst: "SQLEXPRESS", db: "x", user: "sa", pw: "p@ss",
-		check: func(t *testing.T, c *Config) { require.Equal(t, "foo", c.Params["app name"]) }},
-	{name: "sqlserver URL go-mssqldb key names", dsn: "sqlserver://h?TrustServerCertificate=true&hostnameincertificate=x&encrypt=true",
-		family: SQLServer, shape: ShapeSQLServerURL, host: "h",
-		check: func(t *testing.T, c *Config) { require.Equal(t, "x", c.TLS.HostNameInCertificate.Value) }},
-	{name: "ADO", dsn: `server=tcp:db\INST,1444;user id=sa;password="a;b""c";database=orders;Encrypt=true`,
-		family: SQLServer, shape: ShapeADO, host: "db", port: 1444, inst: "INST", db: "orders", user: "sa", pw: `a;b"c`},
-	{name: "ADO unknown key", dsn: "server=db;encrpyt=true", errKind: kind.InvalidDSN, errText: "did you mean encrypt"},
-
-	{name: "go-sql-driver", dsn: "app:p@ss:w@tcp(db.example.com:3307)/orders?ssl-mode=VERIFY_CA&ssl-ca=%2Fetc%2Fca.pem&parseTime=true&sql_mode=%27ANSI%27",
-		family: MySQL, shape: ShapeMySQLGo, host: "db.example.com", port: 3307, db: "orders", user: "app", pw: "p@ss:w",
-		check: func(t *testing.T, c *Config) {
-			require.Equal(t, SSLVerifyCA, c.TLS.SSLMode.Value)
-			require.Equal(t, "/etc/ca.pem", c.TLS.SSLCA.Value)
-			require.Equal(t, "true", c.Params["parseTime"])
-			require.Equal(t, "'ANSI'", c.Params["sql_mode"], "unknown parameters stay session variables")
-		}},
-	{name: "go-sql-driver unix socket", dsn: "root@unix(/run/mysqld/mysqld.sock)/", family: MySQL, shape: ShapeMySQLGo, host: "/run/mysqld/mysqld.sock", user: "root"},
-	{name: "go-sql-driver tls param maps", dsn: "u@tcp(h)/d?tls=skip-verify", family: MySQL, shape: ShapeMySQLGo, host: "h", user: "u", db: "d",
-		check: func(t *testing.T, c *Config) { require.Equal(t, SSLRequired, c.TLS.SSLMode.Value) }},
-	{name: "go-sql-driver registered tls refused", dsn: "u@tcp(h)/d?tls=custom", errKind: kind.InvalidDSN, errText: "registered"},
-	{name: "go-sql-driver bad driver value", dsn: "u@tcp(h)/d?parseTime=maybe", errKind: kind.InvalidDSN, errText: "parseTime"},
-	{name: "typo near a TLS key", dsn: "u@tcp(h)/d?ssl-mdoe=REQUIRED", errKind: kind.InvalidDSN, errText: "did you mean"},
-	{name: "typo sslmod", dsn: "jdbc:mysql://h/d?sslmod=REQUIRED", errKind: kind.InvalidDSN, errText: "did you mean"},
-	{name: "mysql URL", dsn: "mysql://app:pw@db:3306/orders?sslMode=REQUIRED&tls-version=TLSv1.2,TLSv1.3",
-		family: MySQL, shape: ShapeMySQLURL, host: "db", port: 3306, db: "orders", user: "app", pw: "pw",
-		check: func(t *testing.T, c *Config) {
-			require.Equal(t, []string{"TLSv1.2", "TLSv1.3"}, c.TLS.TLSVersions.Value)
-		}},
-	{name: "jdbc mysql user as parameter", dsn: "jdbc:mysql://127.0.0.1:3306/test?user=plain&password=pw&sslMode=required&useUnicode=true",
-		family: MySQL, shape: ShapeJDBCMySQL, host: "127.0.0.1", port: 3306, db: "test", user: "plain", pw: "pw",
-		check: func(t *testing.T, c *Config) {
-			require.Equal(t, SSLRequired, c.TLS.SSLMode.Value)
-			require.Contains(t, c.Warnings[0], "useUnicode")
-		}},
-	{name: "jdbc mysql connectTimeout maps", dsn: "jdbc:mysql://h/d?connectTimeout=5000", family: MySQL, shape: ShapeJDBCMySQL, host: "h", db: "d",
-		check: func(t *testing.T, c *Config) { require.Equal(t, "5000ms", c.Params["timeout"]) }},
-	{name: "jdbc mariadb", dsn: "jdbc:mariadb://h:3306/d?sslMode=verify-identity&ssl-cipher=ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES128-GCM-SHA256",
-		family: MySQL, shape: ShapeJDBCMariaDB, host: "h", port: 3306, db: "d",
-		check: func(t *testing.T, c *Config) {
-			require.Equal(t, SSLVerifyIdentity, c.TLS.SSLMode.Value)
-			require.Len(t, c.TLS.Ciphers.Value, 2)
-		}},
-	{name: "empty version list is set and empty", dsn: "u@tcp(h)/d?tls-version=", family: MySQL, shape: ShapeMySQLGo, host: "h", user: "u", db: "d",
-		check: func(t *testing.T, c *Config) {
-			require.True(t, c.TLS.TLSVersions.Set)
-			require.Empty(t, c.TLS.TLSVersions.Value)
-		}},
-	{name: "several hosts refused", dsn: "jdbc:mysql://a,b/d", errKind: kind.InvalidDSN, errText: "several hosts"},
-	{name: "loadbalance refused", dsn: "jdbc:mysql:loadbalance://a/d", errKind: kind.InvalidDSN, errText: "unsupported JDBC URL"},
-	{name: "empty", dsn: "  ", errKind: kind.InvalidDSN, errText: "empty DSN"},
-	{name: "nonsense", dsn: "hello", errKind: kind.InvalidDSN, errText: "unrecognised DSN"},
-}
-
 func TestParse(t *testing.T) {
 	for _, tt := range parseCases {
 		t.Run(tt.name, func(t *testing.T) {
 			c, err := Parse(tt.dsn)
 			if tt.errKind != "" {
+				require.Error(t, err)
+				require.Nil(t, c)
 				require.ErrorIs(t, err, tt.errKind)
-				require.Contains(t, err.Error(), tt.errText)
-				if tt.pw != "" {
-					require.NotContains(t, err.Error(), tt.pw)
+				var ke *kind.Error
+				require.ErrorAs(t, err, &ke)
+				for _, want := range tt.errText {
+					require.Contains(t, err.Error(), want)
 				}
+				require.NotContains(t, err.Error(), "hunter22", "no password in an error")
+				require.NotEqual(t, "hunter22", ke.Value, "not even in the error value")
 				return
 			}
 			require.NoError(t, err)
@@ -136,6 +40,16 @@ func TestParse(t *testing.T) {
 			require.Equal(t, tt.db, c.Database)
 			require.Equal(t, tt.user, c.User)
 			require.Equal(t, tt.pw, c.Password)
+			require.Equal(t, tt.net, c.Net)
+			if tt.params != nil {
+				require.Equal(t, tt.params, c.Params)
+			}
+			if tt.warn != "" {
+				require.Len(t, c.Warnings, 1)
+				require.Contains(t, c.Warnings[0], tt.warn)
+			} else {
+				require.Empty(t, c.Warnings)
+			}
 			if tt.check != nil {
 				tt.check(t, c)
 			}
@@ -146,8 +60,72 @@ func TestParse(t *testing.T) {
 			again, err := Parse(c.Format())
 			require.NoError(t, err, c.Format())
 			require.Equal(t, c, again, "parse → format → parse is stable")
+			again, err = Parse(c.String())
+			if err == nil && c.Password != "" {
+				require.Equal(t, kind.Redacted, again.Password)
+			}
+			checkDriverDSN(t, tt, c)
 		})
 	}
+}
+
+// checkDriverDSN: the Go drivers' own parsers read DriverDSN and
+// RedactedDriverDSN, with the host, port, instance, database, user and
+// password of the case, and no TLS setting.
+func checkDriverDSN(t *testing.T, tt parseCase, c *Config) {
+	t.Helper()
+	if c.Family == SQLServer {
+		host := tt.host
+		if host == "" {
+			host = "localhost"
+		}
+		m, err := msdsn.Parse(c.DriverDSN())
+		require.NoError(t, err, c.RedactedDriverDSN())
+		require.Equal(t, host, m.Host)
+		require.Equal(t, uint64(tt.port), m.Port)
+		require.Equal(t, tt.inst, m.Instance)
+		require.Equal(t, tt.db, m.Database)
+		require.Equal(t, tt.user, m.User)
+		require.Equal(t, tt.pw, m.Password)
+		u, err := url.Parse(c.DriverDSN())
+		require.NoError(t, err)
+		for k := range u.Query() {
+			require.NotContains(t, tlsProps, strings.ToLower(k), "no TLS property in the driver DSN")
+		}
+		_, err = msdsn.Parse(c.RedactedDriverDSN())
+		require.NoError(t, err)
+		return
+	}
+	m, err := mysql.ParseDSN(c.DriverDSN())
+	require.NoError(t, err, c.RedactedDriverDSN())
+	require.Equal(t, tt.user, m.User)
+	require.Equal(t, tt.pw, m.Passwd)
+	require.Equal(t, tt.db, m.DBName)
+	switch {
+	case tt.net == "unix":
+		require.Equal(t, "unix", m.Net)
+		require.Equal(t, tt.host, m.Addr)
+	default: // go-sql-driver's defaults: tcp, 127.0.0.1, 3306
+		host, port := tt.host, tt.port
+		if host == "" {
+			host = "127.0.0.1"
+		}
+		if port == 0 {
+			port = 3306
+		}
+		require.Equal(t, "tcp", m.Net)
+		require.Equal(t, net.JoinHostPort(host, strconv.Itoa(port)), m.Addr)
+	}
+	require.Nil(t, m.TLS, "no TLS from the DSN: the connector sets it")
+	require.Empty(t, m.TLSConfig)
+	require.False(t, m.AllowFallbackToPlaintext)
+	for k, v := range tt.params {
+		if _, known := mysqlDriverParams[strings.ToLower(k)]; !known {
+			require.Equal(t, v, m.Params[k], "session variable %s passed on", k)
+		}
+	}
+	_, err = mysql.ParseDSN(c.RedactedDriverDSN())
+	require.NoError(t, err)
 }
 
 // TestDriverDSNAcceptedByTheDrivers: the Go drivers' own parsers read what

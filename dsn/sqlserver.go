@@ -101,14 +101,12 @@ func (c *Config) setSQLServerHost(spec, key string, sep byte) error {
 		spec = strings.TrimPrefix(strings.TrimPrefix(spec, "tcp:"), "TCP:")
 	}
 	var port string
-	if sep == ':' {
-		if strings.HasPrefix(spec, "[") {
-			spec, port = splitHostPort(spec)
-		} else if i := strings.LastIndexByte(spec, ':'); i >= 0 {
-			spec, port = spec[:i], spec[i+1:]
-		}
-	} else if i := strings.LastIndexByte(spec, ','); i >= 0 {
-		spec, port = spec[:i], spec[i+1:]
+	hasPort := false
+	if sep == ':' && strings.HasPrefix(spec, "[") {
+		hasPort = strings.HasSuffix(spec, ":") || !strings.HasSuffix(spec, "]")
+		spec, port = splitHostPort(spec)
+	} else if i := strings.LastIndexByte(spec, sep); i >= 0 {
+		spec, port, hasPort = spec[:i], spec[i+1:], true
 	}
 	host, inst, hasInst := strings.Cut(spec, `\`)
 	c.Host, c.Instance = strings.TrimSpace(host), strings.TrimSpace(inst)
@@ -120,7 +118,7 @@ func (c *Config) setSQLServerHost(spec, key string, sep byte) error {
 			return err
 		}
 	}
-	if port != "" || strings.HasSuffix(spec, string(sep)) {
+	if hasPort {
 		p, err := parsePort(key, port)
 		if err != nil {
 			return err
