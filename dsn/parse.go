@@ -49,17 +49,19 @@ func parseShape(s string) (*Config, error) {
 	return parseMySQLGo(t)
 }
 
-// looksADO reports whether s starts with an ADO key (server=, data source=, …).
+// looksADO reports whether s starts with a SQL Server key followed by '='
+// (server=, Data Source=, Encrypt=, Application Name=, …): an ADO string.
 func looksADO(low string) bool {
 	k, _, ok := strings.Cut(low, "=")
-	if !ok {
+	if !ok || strings.ContainsAny(k, "@/(?:;") {
 		return false
 	}
-	switch strings.TrimSpace(k) {
-	case "server", "data source", "address", "addr", "network address", "user id", "uid", "database", "initial catalog", "encrypt", "password", "pwd":
-		return !strings.Contains(k, "@")
-	}
-	return false
+	k = strings.TrimSpace(k)
+	_, connect := sqlServerConnectKeys[k]
+	_, tls := tlsProps[k]
+	_, param := sqlServerDriverParams[k]
+	_, refused := refusedKeys[k]
+	return connect || tls || param || refused || sqlServerIgnored[k]
 }
 
 // splitHostPort splits "host:port", "[v6]:port", "[v6]" or "host".

@@ -109,11 +109,12 @@ func (c *Config) setSQLServerHost(spec, key string, sep byte) error {
 		spec, port, hasPort = spec[:i], spec[i+1:], true
 	}
 	host, inst, hasInst := strings.Cut(spec, `\`)
-	c.Host, c.Instance = strings.TrimSpace(host), strings.TrimSpace(inst)
+	c.Host = strings.TrimSpace(host)
 	if err := checkHost(key, c.Host); err != nil {
 		return err
 	}
 	if hasInst {
+		c.Instance = strings.TrimSpace(inst)
 		if err := checkInstance(key, c.Instance); err != nil {
 			return err
 		}
@@ -126,6 +127,15 @@ func (c *Config) setSQLServerHost(spec, key string, sep byte) error {
 		c.Port = p
 	}
 	return nil
+}
+
+// sqlServerConnectKeys are the where-to-connect keys of the JDBC, ADO and
+// go-mssqldb shapes, lower-cased, and what each names.
+var sqlServerConnectKeys = map[string]string{
+	"servername": "server", "server": "server", "data source": "server", "address": "server", "addr": "server",
+	"network address": "server", "instancename": "instance", "portnumber": "port", "port": "port",
+	"databasename": "database", "database": "database", "initial catalog": "database",
+	"user": "user", "username": "user", "user id": "user", "uid": "user", "password": "password", "pwd": "password",
 }
 
 // applySQLServerProps reads the JDBC/ADO where-to-connect keys and hands the
@@ -141,37 +151,41 @@ func (c *Config) applySQLServerProps(pairs []prop) error {
 	for _, p := range pairs {
 		lk := strings.ToLower(strings.TrimSpace(p.Key))
 		var err error
-		switch lk {
-		case "servername", "server", "data source", "address", "addr", "network address":
+		switch sqlServerConnectKeys[lk] {
+		case "server":
 			if err = a.once("server", p.Key, p.Value); err == nil {
 				sep := byte(',') // ADO: host\instance,port
 				if c.Shape == ShapeJDBCSQLServer {
 					sep = ':'
 				}
-				port := c.Port
+				inst, port := c.Instance, c.Port
 				err = c.setSQLServerHost(p.Value, p.Key, sep)
-				if c.Port == 0 {
-					c.Port = port
+				// host\instance,port in the value: each may be given only once.
+				if err == nil && c.Instance != inst {
+					err = a.once("instance", p.Key, p.Value)
+				}
+				if err == nil && c.Port != port {
+					err = a.once("port", p.Key, p.Value)
 				}
 			}
-		case "instancename":
+		case "instance":
 			if err = a.once("instance", p.Key, p.Value); err == nil {
 				c.Instance = strings.TrimSpace(p.Value)
 				err = checkInstance(p.Key, c.Instance)
 			}
-		case "portnumber", "port":
+		case "port":
 			if err = a.once("port", p.Key, p.Value); err == nil {
 				c.Port, err = parsePort(p.Key, p.Value)
 			}
-		case "databasename", "database", "initial catalog":
+		case "database":
 			if err = a.once("database", p.Key, p.Value); err == nil {
 				c.Database = p.Value
 			}
-		case "user", "username", "user id", "uid":
+		case "user":
 			if err = a.once("user", p.Key, p.Value); err == nil {
 				c.User = p.Value
 			}
-		case "password", "pwd":
+		case "password":
 			if err = a.once("password", p.Key, p.Value); err == nil {
 				c.Password = p.Value
 			}
