@@ -30,3 +30,23 @@ func ExampleConfig_DriverDSN() {
 	// Output:
 	// app:xxxxx@tcp(db.example.com:3306)/orders?parseTime=true
 }
+
+// Conflicts name both keys; warnings name the key that is ignored.
+func ExampleParse_conflicts() {
+	for _, s := range []string{
+		"jdbc:mysql://db.example.com/orders?sslMode=REQUIRED&ssl-mode=DISABLED",
+		"jdbc:sqlserver://db.example.com;encrypt=true;sslMode=REQUIRED",
+		"app:pw@tcp(db.example.com)/orders?tls=skip-verify&useUnicode=true",
+	} {
+		c, err := dsn.Parse(s)
+		if err != nil {
+			fmt.Println(err)
+			continue
+		}
+		fmt.Println(c.TLS.SSLMode.Key, c.TLS.SSLMode.Value, c.Warnings)
+	}
+	// Output:
+	// dbtls: property given twice (ssl-mode=DISABLED): sslMode and ssl-mode both set sslMode; keep only one of sslMode and ssl-mode
+	// dbtls: two vocabularies for one setting (sslMode=REQUIRED): encrypt (SQL Server/JDBC) and sslMode (MySQL) both set the TLS mode; use either encrypt or sslMode, not both
+	// tls REQUIRED [ignored: useUnicode is a Connector/J property that go-sql-driver cannot honour]
+}
