@@ -50,7 +50,7 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 		pw := c.Password
-		if len(pw) >= 4 && !strings.Contains(withoutPassword(c), pw) {
+		if len(pw) >= 4 && !strings.Contains(pw, "\x00") && !strings.Contains(withoutPassword(c), pw) {
 			if strings.Contains(c.String(), pw) || strings.Contains(c.RedactedDriverDSN(), pw) {
 				t.Fatalf("password %q shown in %q", pw, c.String())
 			}
@@ -89,8 +89,10 @@ func withOtherSecrets(c *Config) *Config {
 // printed form (a password may also be part of their syntax by chance).
 func withoutPassword(c *Config) string {
 	o := *c
-	o.Password = ""
-	return strings.Join([]string{o.Format(), o.String(), o.DriverDSN(), kind.Redacted, fmt.Sprint(o.Params)}, "\n")
+	o.Password = "\x00" // keeps the password's key in the text, not its value
+	p := o
+	p.Password = ""
+	return strings.Join([]string{o.Format(), o.String(), o.DriverDSN(), p.Format(), p.DriverDSN(), kind.Redacted, fmt.Sprint(o.Params)}, "\n")
 }
 
 // FuzzPasswordNeverShown writes a password, correctly quoted, into each shape
