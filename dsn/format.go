@@ -109,9 +109,10 @@ func (c Config) format(redact bool) string {
 		return b.String()
 	case ShapeMySQLGo:
 		var b strings.Builder
-		if c.User != "" || c.Password != "" {
-			b.WriteString(c.User)
-			if c.Password != "" {
+		user, pw := c.authority(pw)
+		if user != "" || pw != "" {
+			b.WriteString(user)
+			if pw != "" {
 				b.WriteString(":" + pw)
 			}
 			b.WriteString("@")
@@ -136,9 +137,10 @@ func (c Config) format(redact bool) string {
 	default: // the MySQL URL shapes
 		var b strings.Builder
 		b.WriteString(c.scheme)
-		if c.User != "" || c.Password != "" {
-			b.WriteString(userinfoEscape(c.User))
-			if c.Password != "" {
+		user, pw := c.authority(pw)
+		if user != "" || pw != "" {
+			b.WriteString(userinfoEscape(user))
+			if pw != "" {
 				b.WriteString(":" + userinfoEscape(pw))
 			}
 			b.WriteString("@")
@@ -154,6 +156,22 @@ func (c Config) format(redact bool) string {
 		}
 		return b.String()
 	}
+}
+
+// authority returns the user and password (or its stand-in pw) to write
+// before '@' in a MySQL shape: those not given as parameters, which Format
+// writes back as parameters.
+func (c Config) authority(pw string) (string, string) {
+	user := c.User
+	for _, p := range c.props {
+		switch strings.ToLower(p.Key) {
+		case "user":
+			user = ""
+		case "password":
+			pw = ""
+		}
+	}
+	return user, pw
 }
 
 // password returns the password, or kind.Redacted in its place.

@@ -55,7 +55,15 @@ func parseMySQLGo(s string) (*Config, error) {
 	slash := strings.LastIndex(s, "/")
 	if q := strings.Index(s, "?"); q >= 0 && q < slash {
 		// a '/' inside the parameters: the database separator is the last '/' before '?'
-		slash = strings.LastIndex(s[:q], "/")
+		if slash = strings.LastIndex(s[:q], "/"); slash < 0 {
+			// no '/' before '?': the '?' is in the password (u:a?b@tcp(h)/d);
+			// the separator follows the address, or is the last '/'
+			if slash = strings.Index(s, ")/"); slash >= 0 {
+				slash++
+			} else {
+				slash = strings.LastIndex(s, "/")
+			}
+		}
 	}
 	if slash < 0 {
 		return nil, &kind.Error{Kind: kind.InvalidDSN, What: "unrecognised DSN",
@@ -112,6 +120,10 @@ func (c *Config) applyMySQLProps(pairs []prop) error {
 	a := newApplier(c)
 	for _, p := range pairs {
 		var err error
+		switch strings.ToLower(p.Key) {
+		case "user", "password": // kept as written, for Format
+			c.props = append(c.props, p)
+		}
 		switch strings.ToLower(p.Key) {
 		case "user":
 			if err = a.once("user", p.Key, p.Value); err == nil {
