@@ -1,8 +1,6 @@
 package verify
 
 import (
-	"net"
-
 	"github.com/dbtls/dbtls/dsn"
 	"github.com/dbtls/dbtls/kind"
 )
@@ -21,15 +19,16 @@ func Resolve(cfg *dsn.Config) (*Strategy, error) {
 	return nil, &kind.Error{Kind: kind.InvalidDSN, What: "unknown driver family", Value: string(cfg.Family)}
 }
 
-// hostOf returns the host name to check and to send as SNI ("" SNI for an
-// IP literal, which TLS does not allow).
-func hostOf(cfg *dsn.Config) (expected, sni string) {
+// hostOf returns the host name to check and the tls.Config ServerName. The
+// ServerName is the host even for an IP literal (spec §2.1): crypto/tls never
+// sends an IP literal as SNI (RFC 6066), but it keys its session cache by
+// ServerName and, without one, by the connection's RemoteAddr — which
+// go-mssqldb's handshake wrapper does not have (a nil dereference inside
+// crypto/tls for every TLS connection to an IP host).
+func hostOf(cfg *dsn.Config) (expected, serverName string) {
 	h := cfg.Host
 	if h == "" {
 		h = "localhost"
-	}
-	if net.ParseIP(h) != nil {
-		return h, ""
 	}
 	return h, h
 }

@@ -87,7 +87,7 @@ type Strategy struct {
 	// Certificate checks.
 	NameRules     NameRules
 	ExpectedName  string // the name the certificate must carry (NameRules != NoName)
-	ServerName    string // SNI sent to the server
+	ServerName    string // tls.Config.ServerName: SNI (none for an IP literal) and the session-cache key
 	CheckValidity bool   // check not-before/not-after even when Mode is ModeNone (MySQL family)
 	Trust         Trust
 	Roots         *x509.CertPool // nil with Trust.Source "system" means the host's pool
