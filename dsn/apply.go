@@ -116,6 +116,9 @@ func (a *applier) applyMySQL(key, lk, value string) error {
 		}
 		return nil
 	}
+	if ok, err := a.applyMySQLAuth(key, lk, value); ok {
+		return err
+	}
 	if connectorJIgnored[lk] || strings.HasPrefix(lk, "xdevapi.") {
 		a.ignored(key, "a Connector/J property that go-sql-driver cannot honour")
 		return nil

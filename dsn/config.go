@@ -135,6 +135,10 @@ type Config struct {
 
 	TLS TLS
 
+	// Auth: MySQL family, how a password may cross a connection without TLS
+	// (allowPublicKeyRetrieval, serverRSAPublicKeyFile; auth_mysql.go).
+	Auth MySQLAuth
+
 	// Params are the non-TLS parameters passed on to the Go driver, keyed by
 	// the driver's own (canonical) names. For MySQL, unknown keys are session
 	// variables, as go-sql-driver does.

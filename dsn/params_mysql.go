@@ -41,10 +41,11 @@ var connectorJMapped = map[string]string{
 // connectorJIgnored are properties of MySQL Connector/J 9.x and MariaDB
 // Connector/J 3.x that go-sql-driver cannot honour: accepted with a warning
 // naming the key, never sent as session variables. (autocommit is not here:
-// it is also a MySQL session variable.)
+// it is also a MySQL session variable; allowPublicKeyRetrieval and
+// serverRSAPublicKeyFile are honoured, see auth_mysql.go.)
 var connectorJIgnored = lowerSet(
 	// MySQL Connector/J.
-	"allowLoadLocalInfile", "allowLoadLocalInfileInPath", "allowNanAndInf", "allowPublicKeyRetrieval",
+	"allowLoadLocalInfile", "allowLoadLocalInfileInPath", "allowNanAndInf",
 	"allowReplicaDownConnections", "allowSourceDownConnections", "allowUrlInLocalInfile", "alwaysSendSetIsolation",
 	"authenticationOpenidConnectCallbackHandler", "authenticationPlugins", "authenticationWebAuthnCallbackHandler",
 	"autoClosePStmtStreams", "autoGenerateTestcaseScript", "autoReconnect", "autoReconnectForPools", "autoSlowLog",
@@ -81,7 +82,7 @@ var connectorJIgnored = lowerSet(
 	"resultSetSizeThreshold", "retriesAllDown", "rewriteBatchedStatements", "rollbackOnPooledClose",
 	"scrollTolerantForwardOnly", "secondsBeforeRetrySource", "selfDestructOnPingMaxOperations",
 	"selfDestructOnPingSecondsLifetime", "sendFractionalSeconds", "sendFractionalSecondsForTime",
-	"serverAffinityOrder", "serverConfigCacheFactory", "serverRSAPublicKeyFile", "slowQueryThresholdMillis",
+	"serverAffinityOrder", "serverConfigCacheFactory", "slowQueryThresholdMillis",
 	"slowQueryThresholdNanos", "socketFactory", "socketTimeout", "socksProxyHost", "socksProxyPort",
 	"socksProxyRemoteDns", "strictUpdates", "tcpKeepAlive", "tcpNoDelay", "tcpRcvBuf", "tcpSndBuf", "tcpTrafficClass",
 	"tinyInt1isBit", "traceProtocol", "trackSessionState", "transformedBitIsBoolean",
@@ -96,7 +97,7 @@ var connectorJIgnored = lowerSet(
 	"disableSslHostnameVerification", "galeraAllowedState", "geometryDefaultType", "initSql", "localSocket",
 	"maxIdleTime", "maxPoolSize", "metaExportedKeys", "minPoolSize", "oldModeNoPrecisionTimestamp", "permitNoResults",
 	"permitRedirect", "pool", "poolName", "poolValidMinDelay", "pureLocalDateTime", "registerJmxPool",
-	"restrictedAuth", "returnMultiValuesGeneratedIds", "serverRsaPublicKeyFile", "servicePrincipalName",
+	"restrictedAuth", "returnMultiValuesGeneratedIds", "servicePrincipalName",
 	"tcpAbortiveClose", "tcpKeepCount", "tcpKeepIdle", "tcpKeepInterval", "timezone", "transactionIsolation",
 	"transactionReplay", "transactionReplaySize", "useBulkStmts", "useBulkStmtsForInserts", "useCatalogTerm",
 	"useIpForKillQuery", "useMysqlMetadata", "useResetConnection", "uuidAsString",
