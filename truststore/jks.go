@@ -10,8 +10,12 @@ import (
 
 // loadJKS reads a JKS store. keystore-go reads every entry before it compares
 // the digest, so without a password (Java's load(in, null)) the entries are
-// kept and only the digest comparison is skipped.
+// kept and only the digest comparison is skipped. scanJKS checks the layout
+// first: keystore-go allocates whatever the file declares.
 func loadJKS(data []byte, src Source) ([]*x509.Certificate, error) {
+	if err := scanJKS(data); err != nil {
+		return nil, src.malformed("JKS", err.Error())
+	}
 	ks := keystore.New(keystore.WithOrderedAliases())
 	var pw []byte
 	if src.HasPassword {

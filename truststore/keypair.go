@@ -5,7 +5,6 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
-	"os"
 
 	"github.com/dbtls/dbtls/kind"
 	keystore "github.com/pavlo-v-chernykh/keystore-go/v4"
@@ -20,17 +19,35 @@ func LoadKeyPair(src Source) (tls.Certificate, error) {
 	if err != nil {
 		return tls.Certificate{}, err
 	}
-	data, err := os.ReadFile(path)
+	data, err := readBounded(path, src)
 	if err != nil {
-		return tls.Certificate{}, src.unreadable(path, "cannot read the file", "check the path and its permissions", errors.Join(ErrUnreadable, err))
+		return tls.Certificate{}, err
 	}
 	src.Path = path
+	return keyPairBytes(data, src)
+}
+
+// keyPairBytes is LoadKeyPair on the file's content.
+func keyPairBytes(data []byte, src Source) (tls.Certificate, error) {
+	path := src.Path
+	if len(data) > MaxFileSize {
+		return tls.Certificate{}, src.tooLarge(path, int64(len(data)))
+	}
 	f, err := detect(data, src)
 	if err != nil {
 		return tls.Certificate{}, err
 	}
 	switch f {
 	case PKCS12:
+		layout, err := scanPKCS12(data)
+		if err == nil {
+			err = layout.keysCheckable(src)
+		} else {
+			err = src.malformed("PKCS12", err.Error())
+		}
+		if err != nil {
+			return tls.Certificate{}, err
+		}
 		key, leaf, chain, err := pkcs12.DecodeChain(data, src.Password)
 		if err != nil {
 			if e := src.pkcs12Error(err); e != nil {
@@ -44,6 +61,10 @@ func LoadKeyPair(src Source) (tls.Certificate, error) {
 		}
 		return tc, nil
 	case JKS:
+		keys, err := scanJKSKeys(data)
+		if err != nil {
+			return tls.Certificate{}, src.malformed("JKS", err.Error())
+		}
 		ks := keystore.New(keystore.WithOrderedAliases())
 		if err := ks.Load(bytes.NewReader(data), []byte(src.Password)); err != nil {
 			if err.Error() == "got invalid digest" {
@@ -54,6 +75,13 @@ func LoadKeyPair(src Source) (tls.Certificate, error) {
 		for _, alias := range ks.Aliases() {
 			if !ks.IsPrivateKeyEntry(alias) {
 				continue
+			}
+			// keystore-go's key protector slices the protected key by the
+			// lengths of its salt and digest (panicking on a shorter one).
+			for _, k := range keys {
+				if err := checkJKSProtectedKey(k); err != nil {
+					return tls.Certificate{}, src.malformed("JKS", err.Error())
+				}
 			}
 			e, err := ks.GetPrivateKeyEntry(alias, []byte(src.Password))
 			if err != nil {

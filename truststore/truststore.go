@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"os"
 	"strings"
 
 	"github.com/dbtls/dbtls/kind"
@@ -64,9 +63,9 @@ func Load(src Source) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	data, err := os.ReadFile(path)
+	data, err := readBounded(path, src)
 	if err != nil {
-		return nil, src.unreadable(path, "cannot read the file", "check the path and its permissions", errors.Join(ErrUnreadable, err))
+		return nil, err
 	}
 	st, err := LoadBytes(data, src)
 	if err != nil {
@@ -95,8 +94,12 @@ func filePath(src Source) (string, error) {
 	return p, nil
 }
 
-// LoadBytes reads a store from its content; same rules as Load.
+// LoadBytes reads a store from its content; same rules as Load, including
+// the MaxFileSize bound.
 func LoadBytes(data []byte, src Source) (*Store, error) {
+	if len(data) > MaxFileSize {
+		return nil, src.tooLarge(src.Path, int64(len(data)))
+	}
 	f, err := detect(data, src)
 	if err != nil {
 		return nil, err

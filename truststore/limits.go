@@ -1,0 +1,102 @@
+package truststore
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/dbtls/dbtls/kind"
+)
+
+// MaxFileSize is the largest trust or key material file dbtls reads: trust
+// stores, PEM bundles and client key stores, 8 MiB. A JDK's cacerts is about
+// 200 KB and the largest public CA bundles about 250 KB, so nothing real comes
+// near it. A larger file is refused before its content is read, with kind
+// truststore-unreadable and ErrTooLarge; LoadBytes refuses larger content the
+// same way.
+const MaxFileSize = 8 << 20
+
+// MaxPKCS12Iterations bounds every iteration count a PKCS12 file declares (the
+// MAC's key derivation and each password-based encryption), checked before
+// go-pkcs12 runs the derivation: a count of 2^31 would keep a CPU busy for
+// minutes. The JDK refuses counts over 5,000,000; dbtls refuses over
+// 1,000,000 because go-pkcs12's derivation is slower than the JDK's (about
+// half a microsecond an iteration, several derivations a load) and allocates
+// on every iteration. keytool writes 10,000 (JDK 17 and later) or at most
+// 100,000 (JDK 8's MAC), OpenSSL 2,048.
+const MaxPKCS12Iterations = 1_000_000
+
+// maxIterations is MaxPKCS12Iterations; the fuzz targets lower it so that the
+// allocation bound they assert measures the decoders, not a legitimate key
+// derivation.
+var maxIterations = MaxPKCS12Iterations
+
+// Sentinels for refused trust material, wrapped (with ErrUnreadable) inside
+// the *kind.Error values this package returns.
+var (
+	// ErrTooLarge: the file is larger than MaxFileSize.
+	ErrTooLarge = errors.New("truststore: file too large")
+	// ErrMalformed: a count or length the file declares does not fit in the
+	// bytes that remain, or a declared parameter is out of bounds.
+	ErrMalformed = errors.New("truststore: declared size out of bounds")
+)
+
+// ReadFile reads a trust or key material file of at most MaxFileSize bytes
+// without reading more than that; key names the property that gave the path
+// (e.g. "serverCertificate"), for the error. Other packages that read
+// certificate files (pins, PEM key pairs) use it so that every file a DSN
+// names has the same bound.
+func ReadFile(path, key string) ([]byte, error) {
+	return readBounded(path, Source{PathKey: key})
+}
+
+// readBounded reads path with the MaxFileSize bound: a regular file whose
+// size is over the bound is refused before its content is read, and any other
+// file (a pipe, a device) is read through a limit of MaxFileSize+1 bytes.
+func readBounded(path string, src Source) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, src.unreadable(path, "cannot read the file", "check the path and its permissions", errors.Join(ErrUnreadable, err))
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, src.unreadable(path, "cannot read the file", "check the path and its permissions", errors.Join(ErrUnreadable, err))
+	}
+	var buf bytes.Buffer
+	if fi.Mode().IsRegular() {
+		if fi.Size() > MaxFileSize {
+			return nil, src.tooLarge(path, fi.Size())
+		}
+		buf.Grow(int(fi.Size()) + bytes.MinRead)
+	}
+	if _, err := buf.ReadFrom(io.LimitReader(f, MaxFileSize+1)); err != nil {
+		return nil, src.unreadable(path, "cannot read the file", "check the path and its permissions", errors.Join(ErrUnreadable, err))
+	}
+	if buf.Len() > MaxFileSize {
+		return nil, src.tooLarge(path, -1)
+	}
+	return buf.Bytes(), nil
+}
+
+// tooLarge is the error for a file over MaxFileSize; size < 0 when only
+// "more than the bound" is known (a file that is not regular, or grew).
+func (src Source) tooLarge(path string, size int64) error {
+	is := "it is larger"
+	if size >= 0 {
+		is = fmt.Sprintf("it is %d bytes", size)
+	}
+	return &kind.Error{Kind: kind.TruststoreUnreadable, What: "trust material file too large", Key: keyOr(src.PathKey, "trustStore"), Value: path,
+		Why: fmt.Sprintf("%s; dbtls reads trust stores, PEM bundles and key stores of at most %d bytes (8 MiB; a JDK cacerts is about 200 KB)", is, MaxFileSize),
+		Fix: "set " + keyOr(src.PathKey, "trustStore") + " to the trust store or CA bundle itself, or keep only the CAs this database needs",
+		Err: errors.Join(ErrUnreadable, ErrTooLarge)}
+}
+
+// malformed is the error for a declared count, length or parameter out of
+// bounds; why says what was declared and what remains.
+func (src Source) malformed(format, why string) error {
+	return src.unreadable(src.Path, "the "+format+" store is damaged: "+why,
+		"make the store again with keytool, or point "+keyOr(src.PathKey, "trustStore")+" to the right file", errors.Join(ErrUnreadable, ErrMalformed))
+}
