@@ -1,21 +1,24 @@
 package kind
 
 import (
+	"fmt"
 	"strings"
 )
 
 // Error is the one error type of dbtls. Its message has the shape
 //
-//	dbtls: <what> (<key>=<value>): <why>; <fix>
+//	dbtls: <what> (<key>=<value>) at <where>: <why>; <fix>
 //
-// where the key/value part, the why and the fix are left out when empty.
-// Value is redacted when Key names a secret (see IsSecretKey), so a password
-// can never reach the message, whatever the caller put in Value.
+// where the key/value part, the position, the why and the fix are left out
+// when empty. Value is redacted when Key names a secret (see IsSecretKey), so
+// a password can never reach the message, whatever the caller put in Value;
+// %#v (GoString) redacts it too.
 type Error struct {
 	Kind  Kind   // the stable class; never empty
 	What  string // what failed, e.g. "invalid encrypt value"
 	Key   string // the property involved, as the user wrote it (may be empty)
 	Value string // the value involved (redacted in Error() for secret keys)
+	At    string // where in the DSN, e.g. "character 16" or "property 3" (may be empty)
 	Why   string // why it failed
 	Fix   string // what to change
 	Err   error  // the cause, if any
@@ -33,6 +36,10 @@ func (e *Error) Error() string {
 		b.WriteString(Redact(e.Key, e.Value))
 		b.WriteString(")")
 	}
+	if e.At != "" {
+		b.WriteString(" at ")
+		b.WriteString(e.At)
+	}
 	if e.Why != "" {
 		b.WriteString(": ")
 		b.WriteString(e.Why)
@@ -42,6 +49,18 @@ func (e *Error) Error() string {
 		b.WriteString(e.Fix)
 	}
 	return b.String()
+}
+
+// GoString is what %#v prints: the fields, with Value redacted as in Error
+// and the cause as its message only (its own fields may hold what the
+// message leaves out).
+func (e *Error) GoString() string {
+	cause := "nil"
+	if e.Err != nil {
+		cause = fmt.Sprintf("error(%q)", e.Err.Error())
+	}
+	return fmt.Sprintf("&kind.Error{Kind:%q, What:%q, Key:%q, Value:%q, At:%q, Why:%q, Fix:%q, Err:%s}",
+		string(e.Kind), e.What, e.Key, Redact(e.Key, e.Value), e.At, e.Why, e.Fix, cause)
 }
 
 // Unwrap returns the cause.

@@ -6,9 +6,9 @@ import "strings"
 // String() and log line.
 const Redacted = "xxxxx"
 
-// secretKeys lists, lower-cased, every property whose value is a secret, in
-// both vocabularies and the Go drivers' own. Redaction goes by this table,
-// never by pattern matching on values.
+// secretKeys lists, lower-cased, the properties whose value is a secret
+// although their name does not say so (pwd, accessToken's kin are caught by
+// secretWords too, but are listed for the record).
 var secretKeys = map[string]bool{
 	"password":                          true,
 	"pwd":                               true,
@@ -22,7 +22,14 @@ var secretKeys = map[string]bool{
 	"clientKeyPassword":                 true,
 	"accessToken":                       true,
 	"passphrase":                        true,
+	"authentication_string":             true, // MySQL's stored password hash
 }
+
+// secretWords: a key whose name holds one of these is a secret whatever its
+// spelling (AADSecurePrincipalSecret, msiClientSecret, accessTokenCallback,
+// keyVaultProviderClientKey, @@session.password). clientKey alone is a path
+// (of a PEM key file), not a secret.
+var secretWords = []string{"password", "passwd", "secret", "token", "passphrase", "clientkey", "authentication_string"}
 
 func init() {
 	for k := range secretKeys {
@@ -30,8 +37,42 @@ func init() {
 	}
 }
 
-// IsSecretKey reports whether key (any case) names a secret.
-func IsSecretKey(key string) bool { return secretKeys[strings.ToLower(key)] }
+// IsSecretKey reports whether key names a secret. It is the one rule of
+// dbtls: every package redacts by it (package dsn for String, Format's
+// redacted forms and its errors; Error for every message). The key may be
+// written in any case, with surrounding spaces, quotes or backticks, and
+// with MySQL's variable prefixes (@@, @@session., session , …): a session
+// variable named `PASSWORD` or @@session.password is a secret too.
+func IsSecretKey(key string) bool {
+	k := normalizeKey(key)
+	if secretKeys[k] {
+		return true
+	}
+	if k == "clientkey" {
+		return false
+	}
+	for _, w := range secretWords {
+		if strings.Contains(k, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// normalizeKey lower-cases key and strips quotes, backticks, spaces and
+// MySQL's variable prefixes, so that every spelling of one name is one key.
+func normalizeKey(key string) string {
+	k := strings.ToLower(strings.TrimSpace(key))
+	k = strings.NewReplacer("`", "", `"`, "", "'", "").Replace(k)
+	k = strings.TrimLeft(strings.TrimSpace(k), "@")
+	for _, scope := range []string{"global", "session", "local", "persist_only", "persist"} {
+		if rest, ok := strings.CutPrefix(k, scope); ok && rest != "" && (rest[0] == '.' || rest[0] == ' ') {
+			k = rest[1:]
+			break
+		}
+	}
+	return strings.TrimSpace(k)
+}
 
 // Redact returns value, or Redacted when key names a secret and value is
 // not empty.
