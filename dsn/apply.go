@@ -34,7 +34,7 @@ func newApplier(c *Config) *applier {
 // property is an error naming both.
 func (a *applier) once(canonical, key, value string) error {
 	if first, dup := a.seen[strings.ToLower(canonical)]; dup {
-		return &kind.Error{Kind: kind.InvalidDSN, What: "property given twice", Key: key, Value: redact(key, value),
+		return &kind.Error{Kind: kind.InvalidDSN, What: "property given twice", Key: key, Value: kind.Redact(key, value),
 			Why: fmt.Sprintf("%s and %s both set %s", first, key, canonical), Fix: "keep only one of " + first + " and " + key}
 	}
 	a.seen[strings.ToLower(canonical)] = key
@@ -54,7 +54,7 @@ func (a *applier) apply(key, value string) error {
 			return err
 		}
 		if prev, ok := a.vocabKey[p.concept]; ok && prev.vocab != p.vocab {
-			return &kind.Error{Kind: kind.InvalidDSN, What: "two vocabularies for one setting", Key: key, Value: redact(key, value),
+			return &kind.Error{Kind: kind.InvalidDSN, What: "two vocabularies for one setting", Key: key, Value: kind.Redact(key, value),
 				Why: fmt.Sprintf("%s (%s) and %s (%s) both set the %s", prev.key, prev.vocab, key, p.vocab, p.concept),
 				Fix: "use either " + prev.key + " or " + key + ", not both"}
 		} else if !ok {
@@ -66,7 +66,7 @@ func (a *applier) apply(key, value string) error {
 		return p.set(&a.c.TLS, key, value)
 	}
 	if why, ok := refusedKeys[lk]; ok {
-		return &kind.Error{Kind: kind.InvalidDSN, What: "property cannot be honoured", Key: key, Value: redact(key, value), Why: why, Fix: "remove " + key}
+		return &kind.Error{Kind: kind.InvalidDSN, What: "property cannot be honoured", Key: key, Value: kind.Redact(key, value), Why: why, Fix: "remove " + key}
 	}
 	if a.c.Family == SQLServer {
 		return a.applySQLServer(key, lk, value)
@@ -92,7 +92,7 @@ func (a *applier) ignored(key, what string) {
 
 func (a *applier) applyMySQL(key, lk, value string) error {
 	if why, ok := mysqlRefused[lk]; ok {
-		return &kind.Error{Kind: kind.InvalidDSN, What: "property cannot be honoured", Key: key, Value: redact(key, value), Why: why, Fix: "remove " + key}
+		return &kind.Error{Kind: kind.InvalidDSN, What: "property cannot be honoured", Key: key, Value: kind.Redact(key, value), Why: why, Fix: "remove " + key}
 	}
 	if canon, ok := mysqlDriverParams[lk]; ok {
 		return a.param(canon, key, value, value)
@@ -133,7 +133,7 @@ func (a *applier) applyMySQL(key, lk, value string) error {
 			if s == "password" {
 				why = "it looks like a misspelt password, and a password is never sent as a session variable"
 			}
-			return &kind.Error{Kind: kind.InvalidDSN, What: "unknown property", Key: key, Value: redact(s, redact(key, value)),
+			return &kind.Error{Kind: kind.InvalidDSN, What: "unknown property", Key: key, Value: kind.Redact(s, kind.Redact(key, value)),
 				Why: why, Fix: "did you mean " + s + "?"}
 		}
 	}
@@ -158,10 +158,10 @@ func (a *applier) param(canon, key, raw, value string) error {
 	}
 	if err != nil {
 		why := err.Error()
-		if isSecret(key) || isSecret(canon) { // the driver's text may quote the value
+		if kind.IsSecretKey(key) || kind.IsSecretKey(canon) { // the driver's text may quote the value
 			why, err = "the driver refused the value", nil
 		}
-		return &kind.Error{Kind: kind.InvalidDSN, What: "invalid value for a " + driver + " parameter", Key: key, Value: redact(key, raw),
+		return &kind.Error{Kind: kind.InvalidDSN, What: "invalid value for a " + driver + " parameter", Key: key, Value: kind.Redact(key, raw),
 			Why: why, Fix: "fix the value of " + key, Err: err}
 	}
 	a.c.Params[canon] = value
@@ -227,11 +227,11 @@ func splitSessionVariables(key, value string) ([]prop, error) {
 }
 
 func unknownKey(key, value, family string) error {
-	e := &kind.Error{Kind: kind.InvalidDSN, What: "unknown property", Key: key, Value: redact(key, value),
+	e := &kind.Error{Kind: kind.InvalidDSN, What: "unknown property", Key: key, Value: kind.Redact(key, value),
 		Why: "it is not a " + family + " property that dbtls knows", Fix: "remove it or fix its spelling (see docs/properties.md)"}
 	if s, d := closest(strings.ToLower(key), allKeyNames()); d <= 2 {
 		e.Fix = "did you mean " + s + "?"
-		e.Value = redact(s, e.Value) // a misspelt password key still holds a password
+		e.Value = kind.Redact(s, e.Value) // a misspelt password key still holds a password
 	}
 	return e
 }

@@ -28,7 +28,7 @@ func (c *Config) Format() string { return c.format(false) }
 func (c Config) format(redact bool) string {
 	pw := c.password(redact)
 	val := func(p prop) string {
-		if redact && isSecret(p.Key) && p.Value != "" {
+		if redact && kind.IsSecretKey(p.Key) && p.Value != "" {
 			return kind.Redacted
 		}
 		return p.Value
@@ -250,7 +250,7 @@ func (c *Config) driverDSN(hide bool) string {
 		for _, k := range sortedKeys(c.Params) {
 			v := c.Params[k]
 			if hide {
-				v = redact(k, v)
+				v = kind.Redact(k, v)
 			}
 			q = append(q, prop{k, v})
 		}
@@ -261,7 +261,7 @@ func (c *Config) driverDSN(hide bool) string {
 	m.Passwd = pw
 	if hide {
 		for k, v := range m.Params { // session variables with a secret's name
-			m.Params[k] = redact(k, v)
+			m.Params[k] = kind.Redact(k, v)
 		}
 	}
 	return m.FormatDSN()

@@ -71,13 +71,13 @@ func withOtherSecrets(c *Config) *Config {
 	o.Password = change(c.Password)
 	o.props = append([]prop(nil), c.props...)
 	for i, p := range o.props {
-		if isSecret(p.Key) {
+		if kind.IsSecretKey(p.Key) {
 			o.props[i].Value = change(p.Value)
 		}
 	}
 	o.Params = map[string]string{}
 	for k, v := range c.Params {
-		if isSecret(k) {
+		if kind.IsSecretKey(k) {
 			v = change(v)
 		}
 		o.Params[k] = v

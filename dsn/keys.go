@@ -1,10 +1,6 @@
 package dsn
 
-import (
-	"strings"
-
-	"github.com/dbtls/dbtls/kind"
-)
+import "strings"
 
 // This file is THE table of TLS properties (spec §1): every key of both
 // vocabularies, its aliases, the concept it belongs to, and the TLS field it
@@ -138,28 +134,4 @@ var refusedKeys = map[string]string{
 	"keypassword":                 "a separate password for the key inside a key store is not supported; protect the key with the store's password (clientCertificateKeyStorePassword)",
 	"allowfallbacktoplaintext":    "dbtls decides the plaintext fallback from the mode: only PREFERRED (or tls=preferred) falls back, and never beyond one connection; use sslMode=PREFERRED",
 	"certfingerprint":             "a certificate fingerprint pin is not supported on the MySQL family; use ssl-ca with the server's certificate and sslMode=VERIFY_CA",
-}
-
-// isSecret reports whether a property's value is a secret: by kind's key
-// table, or because its name says so (password, secret, token, and
-// keyVaultProviderClientKey, which is a secret although clientKey is a path).
-func isSecret(key string) bool {
-	lk := strings.ToLower(key)
-	if isPasswordKey(lk) || kind.IsSecretKey(lk) {
-		return true
-	}
-	for _, w := range []string{"password", "secret", "token", "passwd", "clientkey"} {
-		if strings.Contains(lk, w) && lk != "clientkey" {
-			return true
-		}
-	}
-	return false
-}
-
-func isPasswordKey(key string) bool {
-	switch strings.ToLower(key) {
-	case "password", "pwd", "passwd":
-		return true
-	}
-	return false
 }

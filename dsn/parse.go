@@ -92,7 +92,7 @@ func splitQuery(q, keyName string) ([]prop, error) {
 		}
 		dv, err := url.QueryUnescape(v)
 		if err != nil {
-			return nil, invalid(dk, redact(dk, v), "bad percent-encoding in a value", "a % must be followed by two hex digits", "encode the value properly")
+			return nil, invalid(dk, kind.Redact(dk, v), "bad percent-encoding in a value", "a % must be followed by two hex digits", "encode the value properly")
 		}
 		out = append(out, prop{strings.TrimSpace(dk), dv})
 	}

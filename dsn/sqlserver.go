@@ -89,7 +89,7 @@ func unquote(key, s string, closing byte) (value, rest string, err error) {
 		}
 		return b.String(), rest, nil
 	}
-	return "", "", invalid(key, redact(key, s[:1]+b.String()), "unterminated "+s[:1], "a value opened with "+s[:1]+" must end with "+string(closing),
+	return "", "", invalid(key, kind.Redact(key, s[:1]+b.String()), "unterminated "+s[:1], "a value opened with "+s[:1]+" must end with "+string(closing),
 		"close it (write "+string(closing)+string(closing)+" for a literal "+string(closing)+")")
 }
 

@@ -9,16 +9,7 @@ import (
 // invalid returns the invalid-dsn error for a bad value; a secret value is
 // redacted before it is stored, so not even the Error struct holds it.
 func invalid(key, value, what, why, fix string) error {
-	return &kind.Error{Kind: kind.InvalidDSN, What: what, Key: key, Value: redact(key, value), Why: why, Fix: fix}
-}
-
-// redact returns value, or kind.Redacted when key names a secret (kind's
-// table, or isSecret) and value is not empty.
-func redact(key, value string) string {
-	if value != "" && (kind.IsSecretKey(key) || isSecret(key)) {
-		return kind.Redacted
-	}
-	return value
+	return &kind.Error{Kind: kind.InvalidDSN, What: what, Key: key, Value: kind.Redact(key, value), Why: why, Fix: fix}
 }
 
 func setEncrypt(s *Setting[Encrypt], key, raw string) error {
