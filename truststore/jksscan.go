@@ -77,9 +77,12 @@ func (s *jksScan) what(part string) string {
 // the digest itself is cut).
 func (s *jksScan) left() int { return len(s.b) - s.off - jksDigestLen }
 
+// fixed reads a fixed-size field; the digest's place is not reserved here
+// (declared lengths and counts are checked against it), so that a store cut
+// inside its digest is reported as such.
 func (s *jksScan) fixed(n int, what string) ([]byte, error) {
-	if s.left() < n {
-		return nil, fmt.Errorf("%s is cut short: the %s needs %d bytes, %d remain before the %d-byte digest", s.where(), what, n, max(s.left(), 0), jksDigestLen)
+	if len(s.b)-s.off < n {
+		return nil, fmt.Errorf("%s is cut short: the %s needs %d bytes, %d remain", s.where(), what, n, len(s.b)-s.off)
 	}
 	b := s.b[s.off : s.off+n]
 	s.off += n
@@ -151,14 +154,14 @@ func (s *jksScan) certificate() error {
 // u16Part, u32Part and skipPart are u16, u32 and skip for a part of the
 // current certificate, named only when an error needs it.
 func (s *jksScan) u16Part(part string) (uint16, error) {
-	if s.left() < 2 {
+	if len(s.b)-s.off < 2 {
 		return s.u16(s.what(part))
 	}
 	return s.u16(part)
 }
 
 func (s *jksScan) u32Part(part string) (uint32, error) {
-	if s.left() < 4 {
+	if len(s.b)-s.off < 4 {
 		return s.u32(s.what(part))
 	}
 	return s.u32(part)

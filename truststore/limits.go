@@ -65,20 +65,54 @@ func readBounded(path string, src Source) ([]byte, error) {
 	if err != nil {
 		return nil, src.unreadable(path, "cannot read the file", "check the path and its permissions", errors.Join(ErrUnreadable, err))
 	}
-	var buf bytes.Buffer
+	hint := int64(-1)
 	if fi.Mode().IsRegular() {
 		if fi.Size() > MaxFileSize {
 			return nil, src.tooLarge(path, fi.Size())
 		}
-		buf.Grow(int(fi.Size()) + bytes.MinRead)
+		hint = fi.Size()
 	}
-	if _, err := buf.ReadFrom(io.LimitReader(f, MaxFileSize+1)); err != nil {
+	data, over, err := readAtMost(f, hint)
+	if err != nil {
 		return nil, src.unreadable(path, "cannot read the file", "check the path and its permissions", errors.Join(ErrUnreadable, err))
 	}
-	if buf.Len() > MaxFileSize {
+	if over {
 		return nil, src.tooLarge(path, -1)
 	}
-	return buf.Bytes(), nil
+	return data, nil
+}
+
+// readAtMost reads r to its end, or stops after MaxFileSize+1 bytes (over).
+// A regular file (hint: its size) is read into one buffer of its size;
+// anything else in chunks, so that a stream that never ends costs the
+// bound, not a doubling buffer's growth.
+func readAtMost(r io.Reader, hint int64) (data []byte, over bool, err error) {
+	r = io.LimitReader(r, MaxFileSize+1)
+	next := 64 << 10
+	if hint >= 0 {
+		next = int(hint) + 1
+	}
+	var chunks [][]byte
+	total := 0
+	for total <= MaxFileSize {
+		c := make([]byte, next)
+		n, err := io.ReadFull(r, c)
+		chunks, total = append(chunks, c[:n]), total+n
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
+			break
+		}
+		if err != nil {
+			return nil, false, err
+		}
+		next = 1 << 20
+	}
+	switch {
+	case total > MaxFileSize:
+		return nil, true, nil
+	case len(chunks) == 1:
+		return chunks[0], false, nil
+	}
+	return bytes.Join(chunks, nil), false, nil
 }
 
 // tooLarge is the error for a file over MaxFileSize; size < 0 when only
