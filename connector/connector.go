@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"net"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -115,7 +116,7 @@ func (c *Connector) Driver() driver.Driver {
 // routed server name) reaches another.
 func (c *Connector) Connect(ctx context.Context) (driver.Conn, error) {
 	st := c.strategy.Load()
-	rec := &record{info: ConnInfo{ID: c.nextID.Add(1), Mode: st.Mode.String(), Row: st.Row}, strategy: st}
+	rec := &record{info: ConnInfo{ID: c.nextID.Add(1), Mode: st.Mode.String(), Row: st.Row}, strategy: st, firstByte: -1}
 	var tlsCfg *tls.Config
 	if !st.Disabled {
 		tlsCfg = verify.TLSConfig(st, verify.Options{Observe: rec.observe, SessionCache: c.cache, Time: c.opts.clock})
@@ -128,8 +129,9 @@ func (c *Connector) Connect(ctx context.Context) (driver.Conn, error) {
 	default:
 		conn, err = c.connectMySQL(ctx, st, tlsCfg, rec)
 	}
+	rec.release(err == nil)
 	if err != nil {
-		err = mapError(err, rec)
+		err = mapError(ctx, err, rec)
 		c.opts.logger().Warn("dbtls: connection failed", "id", rec.info.ID, "row", st.Row, "kind", string(kind.Of(err)), "error", err.Error())
 		return nil, err
 	}
@@ -142,16 +144,31 @@ func (c *Connector) Connect(ctx context.Context) (driver.Conn, error) {
 	return conn, nil
 }
 
-func (c *Connector) dial(rec *record) func(ctx context.Context, network, addr string) (net.Conn, error) {
+// dial is the dialer the drivers use for one Connect. Every TCP connection
+// it makes is wrapped (wire.go) and bound to connectCtx, the context given to
+// Connect, for the whole connect (deadline.go). A UDP dial is go-mssqldb
+// asking SQL Browser for a named instance's port ([MC-SQLR]): it is not TDS,
+// so it passes untouched.
+func (c *Connector) dial(connectCtx context.Context, rec *record) func(ctx context.Context, network, addr string) (net.Conn, error) {
 	return func(ctx context.Context, network, addr string) (net.Conn, error) {
-		rec.info.Network, rec.info.Addr, rec.info.DialStart = network, addr, time.Now()
 		var d net.Dialer
+		if strings.HasPrefix(network, "udp") {
+			rec.mu.Lock()
+			rec.info.BrowserAddr = addr
+			rec.mu.Unlock()
+			return d.DialContext(ctx, network, addr)
+		}
+		start := time.Now()
 		nc, err := d.DialContext(ctx, network, addr)
-		rec.info.DialDuration = time.Since(rec.info.DialStart)
+		rec.mu.Lock()
+		rec.info.Network, rec.info.Addr, rec.info.DialStart, rec.info.DialDuration = network, addr, start, time.Since(start)
+		rec.mu.Unlock()
 		if err != nil {
 			return nil, err
 		}
-		return rec.wrap(nc), nil
+		w := rec.wrap(nc)
+		w.bind(connectCtx)
+		return w, nil
 	}
 }
 

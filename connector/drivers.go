@@ -28,7 +28,7 @@ func (c *Connector) connectSQLServer(ctx context.Context, st *verify.Strategy, t
 	p.TLSConfig = tlsCfg
 	p.TrustServerCertificate = false // every check is in tlsCfg
 	mc := mssql.NewConnectorConfig(p)
-	mc.Dialer = dialerFunc(c.dial(rec))
+	mc.Dialer = dialerFunc(c.dial(ctx, rec))
 	return mc.Connect(ctx)
 }
 
@@ -45,7 +45,7 @@ func (c *Connector) connectMySQL(ctx context.Context, st *verify.Strategy, tlsCf
 	m := c.myBase.Clone()
 	m.TLS = tlsCfg
 	m.AllowFallbackToPlaintext = !st.Disabled && !st.TLSRequired
-	m.DialFunc = c.dial(rec)
+	m.DialFunc = c.dial(ctx, rec)
 	mc, err := mysql.NewConnector(m)
 	if err != nil {
 		return nil, err

@@ -1,6 +1,7 @@
 package connector
 
 import (
+	"context"
 	"crypto/x509"
 	"errors"
 	"fmt"
@@ -42,7 +43,7 @@ func TestMapError(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			got := mapError(tc.err, &record{strategy: &verify.Strategy{Row: "REQUIRED"}})
+			got := mapError(context.Background(), tc.err, &record{strategy: &verify.Strategy{Row: "REQUIRED"}})
 			var ke *kind.Error
 			require.ErrorAs(t, got, &ke, "every failure is a *kind.Error")
 			require.ErrorIs(t, got, tc.want)
@@ -68,8 +69,8 @@ func TestMapErrorPrefersTheRecord(t *testing.T) {
 	driverErr := errors.New("TLS Handshake failed: tls: failed to verify certificate")
 
 	rec := &record{strategy: &verify.Strategy{}, verdict: verdict}
-	require.ErrorIs(t, mapError(driverErr, rec), kind.HostnameMismatch)
+	require.ErrorIs(t, mapError(context.Background(), driverErr, rec), kind.HostnameMismatch)
 
 	rec = &record{strategy: &verify.Strategy{}, verdict: verdict, refused: refusal}
-	require.ErrorIs(t, mapError(io.EOF, rec), kind.EncryptionNotSupported)
+	require.ErrorIs(t, mapError(context.Background(), io.EOF, rec), kind.EncryptionNotSupported)
 }

@@ -18,7 +18,8 @@ import (
 // SHOW STATUS LIKE 'Ssl%'.
 type ConnInfo struct {
 	ID                uint64
-	Network, Addr     string
+	Network, Addr     string // the TCP connection kept (after routing, the last hop)
+	BrowserAddr       string // SQL Browser asked for a named instance's port (UDP), if it was
 	DialStart         time.Time
 	DialDuration      time.Duration
 	HandshakeDuration time.Duration // dial start to the end of certificate verification
@@ -61,7 +62,22 @@ type record struct {
 	verdict   error // its verdict
 	prelogin  int   // the server's PRELOGIN ENCRYPTION answer, -1 unknown
 	refused   error // the downgrade guard's refusal
-	conn      *wireConn
+	// What the server sent, over every hop: the byte count (read only by the
+	// connecting goroutine) and the first byte (-1 none yet).
+	serverBytes int
+	firstByte   int
+	conn      *wireConn   // the connection kept (the last hop)
+	hops      []*wireConn // every TCP connection this Connect dialed
+}
+
+// release ends the Connect context's hold on every connection it dialed.
+func (r *record) release(keep bool) {
+	r.mu.Lock()
+	hops := r.hops
+	r.mu.Unlock()
+	for i, w := range hops {
+		w.release(keep && i == len(hops)-1)
+	}
 }
 
 func (r *record) observe(cs tls.ConnectionState, verdict error) {

@@ -15,6 +15,8 @@ const (
 	encryptOn     = 1
 	encryptNotSup = 2
 	encryptReq    = 3
+
+	encryptNotTDS = -2 // not ours: the answer is no PRELOGIN response at all
 )
 
 // wireConn is the dialed connection. For SQL Server outside strict mode it
@@ -29,24 +31,38 @@ type wireConn struct {
 	buf     []byte // the answer so far
 	once    sync.Once
 	onClose func()
+	bound   connectBound // the Connect context's hold on this connection (deadline.go)
 }
 
-func (r *record) wrap(nc net.Conn) net.Conn {
+func (r *record) wrap(nc net.Conn) *wireConn {
 	r.prelogin = -1
 	w := &wireConn{Conn: nc, rec: r, sniff: r.strategy.Family == dsn.SQLServer && !r.strategy.Strict}
+	r.mu.Lock()
 	r.conn = w
+	r.hops = append(r.hops, w)
+	r.mu.Unlock()
 	return w
 }
 
 func (w *wireConn) Read(p []byte) (int, error) {
 	n, err := w.Conn.Read(p)
+	if n > 0 && w.rec.serverBytes == 0 {
+		w.rec.mu.Lock()
+		w.rec.firstByte = int(p[0])
+		w.rec.mu.Unlock()
+	}
+	w.rec.serverBytes += n
 	if w.sniff && n > 0 {
 		w.buf = append(w.buf, p[:n]...)
 		if v, done := preloginEncryption(w.buf); done {
 			w.sniff, w.buf = false, nil
 			w.rec.mu.Lock()
 			w.rec.prelogin = v
-			if w.rec.strategy.TLSRequired && v != encryptOn && v != encryptReq {
+			if v == encryptNotTDS {
+				w.rec.refused = &kind.Error{Kind: kind.Network, What: "the server at " + w.rec.info.Addr + " did not answer as a SQL Server",
+					Why: "its answer to PRELOGIN is not a TDS PRELOGIN response; no login was sent",
+					Fix: "check the host and port (another service may be listening there)"}
+			} else if w.rec.strategy.TLSRequired && v != encryptOn && v != encryptReq {
 				w.rec.refused = &kind.Error{Kind: kind.EncryptionNotSupported, What: "server does not support encryption",
 					Key: "encrypt", Value: "true",
 					Why: "the server answered " + encryptName(v) + " to a request for encryption; no login was sent",
@@ -80,18 +96,19 @@ func (w *wireConn) Close() error {
 
 // preloginEncryption finds the ENCRYPTION option in a PRELOGIN response
 // packet (type 0x04, the 8-byte TDS header, then option tokens). done is
-// false until the whole packet is there; an answer that is not a PRELOGIN
-// response counts as NOT_SUP.
+// false until the whole packet is there; an answer that is not a TDS reply
+// packet is encryptNotTDS, and a reply without an ENCRYPTION option counts
+// as NOT_SUP.
 func preloginEncryption(b []byte) (v int, done bool) {
+	if len(b) >= 1 && b[0] != 0x04 {
+		return encryptNotTDS, true
+	}
 	if len(b) < 8 {
 		return 0, false
 	}
-	if b[0] != 0x04 {
-		return encryptNotSup, true
-	}
 	length := int(binary.BigEndian.Uint16(b[2:4]))
 	if length < 8 {
-		return encryptNotSup, true
+		return encryptNotTDS, true
 	}
 	if len(b) < length {
 		return 0, false

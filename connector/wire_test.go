@@ -33,7 +33,7 @@ func TestPreloginEncryption(t *testing.T) {
 	}
 	v, done := preloginEncryption([]byte{0x16, 3, 1, 0, 5, 1, 2, 3, 4, 5})
 	require.True(t, done)
-	require.Equal(t, encryptNotSup, v, "anything but a PRELOGIN response counts as no encryption")
+	require.Equal(t, encryptNotTDS, v, "anything but a TDS reply is not a SQL Server's answer")
 	v, done = preloginEncryption([]byte{0x04, 1, 0, 13, 0, 0, 1, 0, 0xFF, 0, 0, 0, 0})
 	require.True(t, done)
 	require.Equal(t, encryptNotSup, v, "a response without an ENCRYPTION option")
@@ -47,7 +47,7 @@ func FuzzPreloginEncryption(f *testing.F) {
 		if !done {
 			return
 		}
-		if v < 0 || v > 255 {
+		if (v < 0 && v != encryptNotTDS) || v > 255 {
 			t.Fatalf("impossible value %d", v)
 		}
 		// A decision never changes when more bytes arrive: the guard acts
@@ -90,7 +90,8 @@ func TestGuardRefusesTheNextWrite(t *testing.T) {
 	}{
 		{"rows 2–10, server OFF", verify.Strategy{Family: dsn.SQLServer, TLSRequired: true}, preloginResponse(encryptOff), true, encryptOff},
 		{"rows 2–10, server NOT_SUP", verify.Strategy{Family: dsn.SQLServer, TLSRequired: true}, preloginResponse(encryptNotSup), true, encryptNotSup},
-		{"rows 2–10, not a PRELOGIN answer", verify.Strategy{Family: dsn.SQLServer, TLSRequired: true}, notPrelogin, true, encryptNotSup},
+		{"rows 2–10, not a PRELOGIN answer", verify.Strategy{Family: dsn.SQLServer, TLSRequired: true}, notPrelogin, true, encryptNotTDS},
+		{"row 1, not a PRELOGIN answer", verify.Strategy{Family: dsn.SQLServer, LoginOnlyPossible: true}, notPrelogin, true, encryptNotTDS},
 		{"rows 2–10, server ON", verify.Strategy{Family: dsn.SQLServer, TLSRequired: true}, preloginResponse(encryptOn), false, encryptOn},
 		{"rows 2–10, server REQ", verify.Strategy{Family: dsn.SQLServer, TLSRequired: true}, preloginResponse(encryptReq), false, encryptReq},
 		{"row 1, server OFF", verify.Strategy{Family: dsn.SQLServer, LoginOnlyPossible: true}, preloginResponse(encryptOff), false, encryptOff},
@@ -134,7 +135,11 @@ func TestGuardRefusesTheNextWrite(t *testing.T) {
 			}
 			_, err = w.Write([]byte("LOGIN7 with the password"))
 			if tc.refused {
-				require.ErrorIs(t, err, kind.EncryptionNotSupported)
+				want := kind.EncryptionNotSupported
+				if tc.prelogin == encryptNotTDS {
+					want = kind.Network // not a SQL Server at all
+				}
+				require.ErrorIs(t, err, want)
 			} else {
 				require.NoError(t, err)
 			}

@@ -32,6 +32,13 @@ func ClassifyHandshake(err error) error {
 	if errors.As(err, &ce) || isX509(err) {
 		return &kind.Error{Kind: kind.UntrustedCertificate, What: "server certificate refused", Why: msg, Err: err}
 	}
+	var oe *net.OpError
+	if errors.As(err, &oe) && oe.Op == "remote error" {
+		// crypto/tls reports a received alert as a *net.OpError: it is the
+		// server refusing the handshake, not the network failing.
+		return &kind.Error{Kind: kind.HandshakeFailed, What: "the server refused the TLS handshake", Why: msg,
+			Fix: "compare the TLS versions and cipher suites both sides allow (and the server's certificate setup)", Err: err}
+	}
 	var ne net.Error
 	if errors.As(err, &ne) {
 		return &kind.Error{Kind: kind.Network, What: "network failure during the TLS handshake", Why: msg, Err: err}

@@ -160,6 +160,18 @@ var Divergences = []Divergence{
 		return (k == kind.TruststoreUnreadable || k == kind.TruststoreIntegrity) && !o.Connected &&
 			(o.Class == "encryption-not-supported" || o.Class == "network" || o.Class == "handshake-failed")
 	}},
+	// #19: spec §8 chooses the kind of encrypt=strict against a server
+	// without TDS 8.0 (encryption-not-supported, saying SQL Server 2022+ or
+	// encrypt=true); mssql-jdbc reports a failed TLS handshake.
+	{"#19 strict vs a server without TDS 8.0: encryption-not-supported", func(c Case, a Attempt, o jdbc.Outcome) bool {
+		return c.Encrypt == "strict" && c.Server != "strict-only" && kind.Of(a.Err) == kind.EncryptionNotSupported && !o.Connected
+	}},
+	// #20: spec §8 chooses the kind of a TDS 7.x client against a
+	// strict-only server (server-refused, saying to set encrypt=strict);
+	// mssql-jdbc reports the closed connection.
+	{"#20 TDS 7.x vs a strict-only server: server-refused", func(c Case, a Attempt, o jdbc.Outcome) bool {
+		return c.Encrypt != "strict" && c.Server == "strict-only" && kind.Of(a.Err) == kind.ServerRefused && !o.Connected
+	}},
 }
 
 func certClass(c string) bool {

@@ -43,13 +43,14 @@ func (o Outcome) Allows(k kind.Kind) bool {
 }
 
 // refusedKindsStrictOnly: a TDS 7.x client against a strict-only server
-// has its connection closed after PRELOGIN; the spec names no kind for
-// that, so either of the two that can describe it is accepted.
-var refusedKindsStrictOnly = []kind.Kind{kind.Network, kind.ServerRefused}
+// has its connection closed after PRELOGIN: server-refused, whose message
+// says to set encrypt=strict (spec §8).
+var refusedKindsStrictOnly = []kind.Kind{kind.ServerRefused}
 
 // refusedKindsNoTDS8: row 11 against a server that does not serve TDS 8.0
-// is "an error" (spec §2) without a kind.
-var refusedKindsNoTDS8 = []kind.Kind{kind.EncryptionNotSupported, kind.HandshakeFailed, kind.Network, kind.ServerRefused}
+// (it closes, or answers in TDS): encryption-not-supported, whose message
+// says SQL Server 2022 or later, or encrypt=true (spec §8).
+var refusedKindsNoTDS8 = []kind.Kind{kind.EncryptionNotSupported}
 
 // Oracle is the expected outcome of c, from spec §2 (the scenario table and
 // the behaviour against the PRELOGIN answer), §3 (validation) and §4 (trust

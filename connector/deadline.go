@@ -1,0 +1,97 @@
+package connector
+
+import (
+	"context"
+	"sync"
+	"time"
+)
+
+// The connect deadline (issue: go-mssqldb runs PRELOGIN, TLS and LOGIN7
+// without the context, so a server that accepts and never answers held a
+// 2 s Connect for as long as the server liked). Our dialer owns every
+// connection a Connect makes, so it bounds the whole connect — each hop's
+// TCP, PRELOGIN or greeting, TLS, login — by the Connect context: its
+// deadline caps every deadline the driver sets while connecting, and its
+// cancellation expires the connection at once. Once the driver hands the
+// connection back, the cap is lifted and the deadline cleared, so queries
+// run under their own contexts only.
+
+// pastDeadline makes every pending and later I/O fail at once.
+var pastDeadline = time.Unix(1, 0)
+
+// connectBound is one connection's share of its Connect's context.
+type connectBound struct {
+	mu         sync.Mutex
+	connecting bool
+	limit      time.Time // the context's deadline; zero: none
+	canceled   bool
+	stop       func() bool
+}
+
+// bind starts bounding w by ctx. It is called once, right after the dial.
+func (w *wireConn) bind(ctx context.Context) {
+	b := &w.bound
+	b.mu.Lock()
+	b.connecting = true
+	b.limit, _ = ctx.Deadline()
+	b.mu.Unlock()
+	_ = w.Conn.SetDeadline(b.limit)
+	b.stop = context.AfterFunc(ctx, func() {
+		b.mu.Lock()
+		defer b.mu.Unlock()
+		if b.connecting {
+			b.canceled = true
+			_ = w.Conn.SetDeadline(pastDeadline)
+		}
+	})
+}
+
+// release ends the connect: the context no longer reaches the connection,
+// and, when the connection is kept, its deadline is cleared.
+func (w *wireConn) release(keep bool) {
+	b := &w.bound
+	if b.stop != nil {
+		b.stop()
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if !b.connecting {
+		return
+	}
+	b.connecting = false
+	if keep {
+		_ = w.Conn.SetDeadline(time.Time{})
+	}
+}
+
+// capped returns t as the connect allows it: no later than the context's
+// deadline, and in the past once the context is canceled.
+func (b *connectBound) capped(t time.Time) time.Time {
+	switch {
+	case !b.connecting:
+		return t
+	case b.canceled:
+		return pastDeadline
+	case !b.limit.IsZero() && (t.IsZero() || t.After(b.limit)):
+		return b.limit
+	}
+	return t
+}
+
+func (w *wireConn) SetDeadline(t time.Time) error {
+	w.bound.mu.Lock()
+	defer w.bound.mu.Unlock()
+	return w.Conn.SetDeadline(w.bound.capped(t))
+}
+
+func (w *wireConn) SetReadDeadline(t time.Time) error {
+	w.bound.mu.Lock()
+	defer w.bound.mu.Unlock()
+	return w.Conn.SetReadDeadline(w.bound.capped(t))
+}
+
+func (w *wireConn) SetWriteDeadline(t time.Time) error {
+	w.bound.mu.Lock()
+	defer w.bound.mu.Unlock()
+	return w.Conn.SetWriteDeadline(w.bound.capped(t))
+}
