@@ -61,6 +61,9 @@ func NewFromConfig(cfg *dsn.Config, opts ...Option) (*Connector, error) {
 		c.msBase = p
 	case dsn.MySQL:
 		c.myBase = cfg.MySQLDriverConfig()
+		if err := c.pinServerRSAKey(); err != nil { // mysqlauth.go
+			return nil, err
+		}
 	}
 	c.strategy.Store(st)
 	for _, w := range append(append([]string(nil), cfg.Warnings...), st.Warnings...) {

@@ -46,6 +46,7 @@ func (c *Connector) connectMySQL(ctx context.Context, st *verify.Strategy, tlsCf
 	m.TLS = tlsCfg
 	m.AllowFallbackToPlaintext = !st.Disabled && !st.TLSRequired
 	m.DialFunc = c.dial(ctx, rec)
+	m.DialFunc = c.guardMySQLAuth(m.DialFunc, m, st, rec) // mysqlauth.go: no password in clear or to a server-supplied key without TLS
 	mc, err := mysql.NewConnector(m)
 	if err != nil {
 		return nil, err

@@ -1,0 +1,564 @@
+package connector
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/pem"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"runtime"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/dbtls/dbtls/kind"
+	"github.com/dbtls/dbtls/verify"
+	"github.com/go-sql-driver/mysql"
+)
+
+// MySQL passwords over a connection without TLS (issue 9 item 1).
+//
+// caching_sha2_password (when the server answers "perform full
+// authentication") and sha256_password send the password encrypted to the
+// server's RSA public key when there is no TLS. go-sql-driver asks the server
+// for that key over the plaintext connection and encrypts to whatever comes
+// back, so a machine in the middle that strips CLIENT_SSL from the greeting
+// hands out its own key and reads the password — under sslMode=PREFERRED
+// (the default) as under DISABLED. For sha256_password it even drops a
+// pinned key: after sending the password encrypted to the pinned key it
+// encrypts it again to any key the server sends next. Connector/J refuses to
+// ask unless allowPublicKeyRetrieval=true, never uses a server-supplied key
+// when serverRSAPublicKeyFile pins one, and never sends mysql_clear_password
+// without TLS. dbtls does the same.
+//
+// Why a guard on the wire and not go-sql-driver's configuration: the driver
+// offers no setting that forbids the key request, and its one related
+// mechanism (a registered key, ServerPubKey) does not stop the
+// sha256_password path above. So, as for SQL Server's PRELOGIN (wire.go),
+// the dialer follows the plaintext MySQL packets of the connection phase in
+// both directions and judges each packet the client is about to write,
+// before any byte of it leaves: whatever the driver's code paths (initial
+// plugin, auth switch, full authentication, a future version), no password
+// crosses a connection without TLS in clear or encrypted to a key the server
+// just supplied, unless allowPublicKeyRetrieval=true. The guard steps aside
+// when the client writes an SSLRequest (everything after it is TLS) or when
+// the server ends the authentication (OK or ERR), so queries never pass
+// through it; unix sockets are not guarded (go-sql-driver and the server
+// treat them as secure transport, and no network lies in between).
+//
+// The refusal is kind encryption-not-supported: the exchange the server asks
+// for needs an encryption this connection does not have (server-refused is
+// kept for the server's own refusals, spec §8), and the ways out are TLS
+// (sslMode=REQUIRED), a pinned key (serverRSAPublicKeyFile) or, knowingly,
+// allowPublicKeyRetrieval=true.
+
+// Capability flags and packet markers of the MySQL connection phase.
+const (
+	myClientConnectWithDB = 0x00000008
+	myClientSSL           = 0x00000800
+	myMaxFrame            = 0xffffff // a frame of this size continues in the next one
+
+	pluginCachingSHA2 = "caching_sha2_password"
+	pluginSHA256      = "sha256_password"
+	pluginClear       = "mysql_clear_password"
+)
+
+// maxRSAKeyFile bounds the read of serverRSAPublicKeyFile: a 16384-bit RSA
+// key in PEM is under 3 KiB.
+const maxRSAKeyFile = 64 << 10
+
+// pinServerRSAKey reads serverRSAPublicKeyFile once, when the connector is
+// made, and pins it through go-sql-driver's own mechanism: a key registered
+// under a name unique to this connector (deregistered when the connector is
+// garbage collected) and named in the base configuration's ServerPubKey, so
+// every connection's driver encrypts to it and never asks the server.
+func (c *Connector) pinServerRSAKey() error {
+	s := c.cfg.Auth.ServerRSAPublicKeyFile
+	if !s.Set {
+		return nil
+	}
+	pub, err := loadServerRSAKey(s.Key, s.Value)
+	if err != nil {
+		return err
+	}
+	var id [12]byte
+	_, _ = rand.Read(id[:])
+	name := "dbtls-pinned-" + hex.EncodeToString(id[:])
+	mysql.RegisterServerPubKey(name, pub)
+	runtime.AddCleanup(c, mysql.DeregisterServerPubKey, name)
+	c.myBase.ServerPubKey = name
+	return nil
+}
+
+// loadServerRSAKey reads an RSA public key in PEM ("PUBLIC KEY", as MySQL
+// writes public_key.pem, or "RSA PUBLIC KEY") from the file at value, or from
+// value itself when it holds the PEM text (as MariaDB Connector/J accepts).
+func loadServerRSAKey(key, value string) (*rsa.PublicKey, error) {
+	shown := value
+	data := []byte(value)
+	if strings.Contains(value, "-----BEGIN") {
+		shown = "(PEM text)"
+	} else {
+		f, err := os.Open(value)
+		if err != nil {
+			return nil, &kind.Error{Kind: kind.TruststoreUnreadable, What: "cannot read the server's RSA public key", Key: key, Value: value,
+				Why: err.Error(), Fix: "check the path of " + key, Err: err}
+		}
+		data, err = io.ReadAll(io.LimitReader(f, maxRSAKeyFile+1))
+		f.Close()
+		if err != nil {
+			return nil, &kind.Error{Kind: kind.TruststoreUnreadable, What: "cannot read the server's RSA public key", Key: key, Value: value,
+				Why: err.Error(), Fix: "check the path of " + key, Err: err}
+		}
+		if len(data) > maxRSAKeyFile {
+			return nil, &kind.Error{Kind: kind.InvalidDSN, What: "server RSA public key file too large", Key: key, Value: value,
+				Why: fmt.Sprintf("it is over %d KiB; a PEM public key is a few KiB", maxRSAKeyFile>>10),
+				Fix: "point " + key + " to the server's public key file (e.g. the server's public_key.pem)"}
+		}
+	}
+	fix := "point " + key + " to the server's RSA public key in PEM (the server's public_key.pem; SHOW STATUS LIKE 'Caching_sha2_password_rsa_public_key' prints it)"
+	block, _ := pem.Decode(data)
+	if block == nil {
+		return nil, &kind.Error{Kind: kind.InvalidDSN, What: "server RSA public key does not parse", Key: key, Value: shown,
+			Why: "no PEM block found", Fix: fix}
+	}
+	var pub any
+	var err error
+	switch block.Type {
+	case "PUBLIC KEY":
+		pub, err = x509.ParsePKIXPublicKey(block.Bytes)
+	case "RSA PUBLIC KEY":
+		pub, err = x509.ParsePKCS1PublicKey(block.Bytes)
+	default:
+		return nil, &kind.Error{Kind: kind.InvalidDSN, What: "server RSA public key does not parse", Key: key, Value: shown,
+			Why: "its first PEM block is " + block.Type + ", not PUBLIC KEY", Fix: fix}
+	}
+	if err != nil {
+		return nil, &kind.Error{Kind: kind.InvalidDSN, What: "server RSA public key does not parse", Key: key, Value: shown,
+			Why: err.Error(), Fix: fix, Err: err}
+	}
+	rsaPub, ok := pub.(*rsa.PublicKey)
+	if !ok {
+		return nil, &kind.Error{Kind: kind.InvalidDSN, What: "server public key is not an RSA key", Key: key, Value: shown,
+			Why: fmt.Sprintf("it is a %T; MySQL encrypts passwords with RSA only", pub), Fix: fix}
+	}
+	return rsaPub, nil
+}
+
+// dialFunc is go-sql-driver's Config.DialFunc.
+type dialFunc = func(ctx context.Context, network, addr string) (net.Conn, error)
+
+// guardMySQLAuth wraps dial so that every TCP connection it makes carries
+// the authentication guard for m (its password and pinned key) and st.
+func (c *Connector) guardMySQLAuth(dial dialFunc, m *mysql.Config, st *verify.Strategy, rec *record) dialFunc {
+	a := c.cfg.Auth
+	p := authPolicy{
+		password: m.Passwd,
+		pinned:   m.ServerPubKey != "",
+		allowKey: a.AllowPublicKeyRetrieval.Key,
+		allowRaw: a.AllowPublicKeyRetrieval.Raw,
+		row:      st.Row,
+		disabled: st.Disabled,
+	}
+	p.retrieval = a.AllowPublicKeyRetrieval.Value && !p.pinned
+	if !a.AllowPublicKeyRetrieval.Set {
+		p.allowKey, p.allowRaw = "allowPublicKeyRetrieval", "false"
+	}
+	switch {
+	case a.ServerRSAPublicKeyFile.Set:
+		p.pinKey, p.pinValue = a.ServerRSAPublicKeyFile.Key, a.ServerRSAPublicKeyFile.Value
+		if strings.Contains(p.pinValue, "-----BEGIN") {
+			p.pinValue = "(PEM text)"
+		}
+	case p.pinned:
+		p.pinKey, p.pinValue = "serverPubKey", m.ServerPubKey
+	}
+	return func(ctx context.Context, network, addr string) (net.Conn, error) {
+		nc, err := dial(ctx, network, addr)
+		if err != nil || network == "unix" {
+			return nc, err
+		}
+		return &mysqlAuthGuard{Conn: nc, rec: rec, policy: p}, nil
+	}
+}
+
+// authPolicy is what the guard allows, and what its errors name.
+type authPolicy struct {
+	password         string
+	pinned           bool // the driver encrypts to a pinned key (serverRSAPublicKeyFile or serverPubKey)
+	retrieval        bool // allowPublicKeyRetrieval=true and no pinned key
+	allowKey         string
+	allowRaw         string
+	pinKey, pinValue string
+	row              string // the effective sslMode
+	disabled         bool
+}
+
+// expect is what the client's next packet answers.
+type expect int
+
+const (
+	expectNone           expect = iota // nothing in particular
+	expectHandshake                    // the SSLRequest or HandshakeResponse, answering the greeting
+	expectInitial                      // the first response of the plugin the server switched to
+	expectFullAuth                     // caching_sha2_password after "perform full authentication"
+	expectAfterServerKey               // the server handed out key material
+)
+
+// mysqlAuthGuard follows one plaintext MySQL connection phase (see the
+// comment at the top of this file).
+type mysqlAuthGuard struct {
+	net.Conn
+	rec    *record
+	policy authPolicy
+
+	done atomic.Bool // TLS started or authentication over: pass everything through
+
+	mu      sync.Mutex
+	in      []byte // server bytes not yet framed
+	inPkt   []byte // a server packet continued over frames
+	out     []byte // client bytes held until their packet is complete and judged
+	greeted bool   // the greeting has been read
+	turn    bool   // the client's turn: the server's last packet awaits an answer
+	desync  bool   // the server spoke out of turn: its packets cannot be matched to the client's
+	next    expect // what the client's next packet answers
+	plugin  string
+	refused error
+}
+
+func (g *mysqlAuthGuard) Read(p []byte) (int, error) {
+	n, err := g.Conn.Read(p)
+	if n > 0 && !g.done.Load() {
+		g.mu.Lock()
+		g.in = append(g.in, p[:n]...)
+		for !g.done.Load() {
+			payload, rest, more, ok := frame(g.in)
+			if !ok {
+				break
+			}
+			g.inPkt = append(g.inPkt, payload...)
+			g.in = rest
+			if more {
+				continue
+			}
+			pkt := g.inPkt
+			g.inPkt = nil
+			g.serverPacket(pkt)
+		}
+		if len(g.in) == 0 {
+			g.in = nil
+		}
+		g.mu.Unlock()
+	}
+	return n, err
+}
+
+// frame cuts one frame off b: its payload, the rest, and whether the packet
+// continues in the next frame.
+func frame(b []byte) (payload, rest []byte, more, ok bool) {
+	if len(b) < 4 {
+		return nil, b, false, false
+	}
+	n := int(b[0]) | int(b[1])<<8 | int(b[2])<<16
+	if len(b) < 4+n {
+		return nil, b, false, false
+	}
+	return b[4 : 4+n], b[4+n:], n == myMaxFrame, true
+}
+
+// serverPacket follows one packet from the server. The connection phase
+// alternates: each server packet but the fast-authentication notice awaits
+// the client's answer. A server that speaks again before that answer (say, a
+// greeting followed at once by an ERR or an auth switch) would make the
+// guard judge the client's next packet against the wrong question, or step
+// aside too early; it is refused instead.
+func (g *mysqlAuthGuard) serverPacket(p []byte) {
+	if g.desync {
+		return
+	}
+	if g.turn {
+		g.desync = true
+		return
+	}
+	g.turn = true
+	if !g.greeted {
+		g.greeted, g.next = true, expectHandshake
+		if len(p) == 0 || p[0] == 0xff { // an error instead of a greeting: the driver stops here
+			g.finish()
+		}
+		return
+	}
+	if len(p) == 0 {
+		g.next = expectNone
+		return
+	}
+	switch p[0] {
+	case 0x00, 0xff: // OK or ERR: the authentication is over
+		g.finish()
+	case 0xfe: // auth switch request (a lone 0xfe is the old-password switch)
+		g.plugin = "mysql_old_password"
+		if len(p) > 1 {
+			g.plugin = cString(p[1:])
+		}
+		g.next = expectInitial
+	case 0x01: // more authentication data
+		switch {
+		case g.plugin == pluginCachingSHA2 && len(p) == 2 && p[1] == 0x04:
+			g.next = expectFullAuth // "perform full authentication"
+		case g.plugin == pluginCachingSHA2 && len(p) == 2 && p[1] == 0x03:
+			g.next, g.turn = expectNone, false // fast authentication succeeded; an OK follows
+		default:
+			g.next = expectAfterServerKey // anything else is key material the driver would encrypt to
+		}
+	default:
+		g.next = expectNone
+	}
+}
+
+func (g *mysqlAuthGuard) finish() {
+	g.done.Store(true)
+	g.in, g.inPkt = nil, nil
+}
+
+func (g *mysqlAuthGuard) Write(p []byte) (int, error) {
+	if g.done.Load() {
+		return g.Conn.Write(p)
+	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.refused != nil {
+		return 0, g.refused
+	}
+	if g.done.Load() {
+		return g.Conn.Write(p)
+	}
+	g.out = append(g.out, p...)
+	ready, off := 0, 0
+	var pkt []byte
+	for !g.done.Load() {
+		payload, rest, more, ok := frame(g.out[off:])
+		if !ok {
+			break
+		}
+		off = len(g.out) - len(rest)
+		pkt = append(pkt, payload...)
+		if more {
+			continue
+		}
+		if err := g.clientPacket(pkt); err != nil {
+			g.refuse(err)
+			return 0, err
+		}
+		pkt, ready = nil, off
+	}
+	if g.done.Load() { // an SSLRequest: what follows is TLS
+		ready = len(g.out)
+	}
+	send := g.out[:ready]
+	g.out = append([]byte(nil), g.out[ready:]...)
+	if len(send) > 0 {
+		if _, err := g.Conn.Write(send); err != nil {
+			return 0, err
+		}
+	}
+	return len(p), nil
+}
+
+// refuse records the refusal for mapError, drops what was held and closes
+// the connection: nothing of the refused packet was written.
+func (g *mysqlAuthGuard) refuse(err error) {
+	g.refused, g.out = err, nil
+	g.rec.mu.Lock()
+	if g.rec.refused == nil {
+		g.rec.refused = err
+	}
+	g.rec.mu.Unlock()
+	g.Conn.Close()
+}
+
+// clientPacket judges one packet the client is about to write.
+func (g *mysqlAuthGuard) clientPacket(p []byte) error {
+	if g.desync {
+		return &kind.Error{Kind: kind.EncryptionNotSupported, What: "MySQL authentication could not be followed",
+			Why: g.noTLS() + ", and the server sent a packet before the client had answered the previous one; " +
+				"without TLS dbtls must follow the authentication to keep the password from leaving in clear or to a key the server supplies, so nothing more was sent",
+			Fix: "use TLS: sslMode=REQUIRED (or stronger) with TLS enabled on the server"}
+	}
+	e := g.next
+	if !g.turn {
+		e = expectNone // the client speaks again: no question to answer
+	}
+	g.next, g.turn = expectNone, false
+	switch e {
+	case expectHandshake:
+		ssl, auth, plugin, ok := parseHandshakeResponse(p)
+		switch {
+		case ssl:
+			g.finish()
+			return nil
+		case !ok:
+			return &kind.Error{Kind: kind.EncryptionNotSupported, What: "MySQL handshake response not understood",
+				Why: g.noTLS() + "; dbtls reads the client's handshake response to keep the password from leaving in clear, and could not read this one, so nothing was sent",
+				Fix: "use TLS (sslMode=REQUIRED or stronger), and report this to dbtls"}
+		}
+		g.plugin = plugin
+		return g.initialResponse(auth)
+	case expectInitial:
+		return g.initialResponse(p)
+	case expectFullAuth:
+		switch {
+		case len(p) == 1 && p[0] == 0x02: // request public key
+			return g.keyUse(false)
+		case g.isCleartext(p), !g.policy.pinned:
+			return g.cleartext()
+		}
+		return nil // encrypted to the pinned key
+	case expectAfterServerKey:
+		return g.keyUse(true)
+	}
+	if g.isCleartext(p) {
+		return g.cleartext()
+	}
+	return nil
+}
+
+// initialResponse judges the first authentication data of g.plugin.
+func (g *mysqlAuthGuard) initialResponse(d []byte) error {
+	empty := len(d) == 0 || (len(d) == 1 && d[0] == 0)
+	switch {
+	case empty:
+		return nil
+	case g.isCleartext(d):
+		return g.cleartext()
+	case g.plugin == pluginClear:
+		return g.cleartext()
+	case g.plugin == pluginSHA256 && len(d) == 1 && d[0] == 0x01: // request public key
+		return g.keyUse(false)
+	case g.plugin == pluginSHA256 && !g.policy.pinned:
+		return g.cleartext()
+	}
+	return nil
+}
+
+func (g *mysqlAuthGuard) isCleartext(d []byte) bool {
+	pw := g.policy.password
+	return pw != "" && (string(d) == pw || (len(d) == len(pw)+1 && d[len(pw)] == 0 && string(d[:len(pw)]) == pw))
+}
+
+// noTLS describes the connection's lack of TLS for the messages.
+func (g *mysqlAuthGuard) noTLS() string {
+	if g.policy.disabled {
+		return "the connection has no TLS (sslMode " + g.policy.row + ")"
+	}
+	return "the connection has no TLS (sslMode " + g.policy.row + " and the server offered none)"
+}
+
+// keyUse judges a public-key request (supplied=false) or the use of a key
+// the server handed out (supplied=true).
+func (g *mysqlAuthGuard) keyUse(supplied bool) error {
+	if g.policy.retrieval {
+		return nil
+	}
+	how := "asked for the password encrypted to an RSA public key it would hand out itself"
+	if supplied {
+		how = "handed out an RSA public key of its own for the password"
+	}
+	if g.policy.pinned {
+		return &kind.Error{Kind: kind.EncryptionNotSupported, What: "server-supplied public key refused",
+			Key: g.policy.pinKey, Value: g.policy.pinValue,
+			Why: g.noTLS() + " and the server " + how + " (" + g.plugin + "), but the password goes to the pinned key only; " +
+				"a machine in the middle does this to read the password, so none was sent to it",
+			Fix: "check that " + g.policy.pinKey + " holds this server's public key, or use TLS: sslMode=REQUIRED (or stronger) with TLS enabled on the server"}
+	}
+	return &kind.Error{Kind: kind.EncryptionNotSupported, What: "public key retrieval refused",
+		Key: g.policy.allowKey, Value: g.policy.allowRaw,
+		Why: g.noTLS() + " and the server " + how + " (" + g.plugin + "); " +
+			"over plaintext a machine in the middle can hand out its own key and read the password, so none was sent",
+		Fix: "use TLS: sslMode=REQUIRED (or stronger) with TLS enabled on the server; or pin the server's key with " +
+			"serverRSAPublicKeyFile=<path of its PEM public key>; or, on a network you trust, set allowPublicKeyRetrieval=true"}
+}
+
+func (g *mysqlAuthGuard) cleartext() error {
+	return &kind.Error{Kind: kind.EncryptionNotSupported, What: "cleartext password refused",
+		Key: "sslMode", Value: g.policy.row,
+		Why: g.noTLS() + " and the server asked for the password in clear (" + g.plugin + "); none was sent",
+		Fix: "use TLS: sslMode=REQUIRED (or stronger) with TLS enabled on the server"}
+}
+
+// parseHandshakeResponse reads the client's answer to the greeting:
+// an SSLRequest (32 bytes with CLIENT_SSL), or a HandshakeResponse41 whose
+// authentication data and plugin name it returns. The layout is the one
+// go-sql-driver writes: capabilities, max packet size, collation, 23 bytes
+// of filler, the user (NUL-terminated), the authentication data
+// (length-encoded, whatever the flags say), the database when
+// CLIENT_CONNECT_WITH_DB is set, then the plugin name (always).
+func parseHandshakeResponse(p []byte) (ssl bool, auth []byte, plugin string, ok bool) {
+	if len(p) < 32 {
+		return false, nil, "", false
+	}
+	caps := binary.LittleEndian.Uint32(p)
+	if len(p) == 32 && caps&myClientSSL != 0 {
+		return true, nil, "", true
+	}
+	rest := p[32:]
+	i := bytes.IndexByte(rest, 0)
+	if i < 0 {
+		return false, nil, "", false
+	}
+	rest = rest[i+1:]
+	n, w := lenEnc(rest)
+	if w == 0 || uint64(len(rest)-w) < n {
+		return false, nil, "", false
+	}
+	auth, rest = rest[w:w+int(n)], rest[w+int(n):]
+	if caps&myClientConnectWithDB != 0 {
+		if i = bytes.IndexByte(rest, 0); i < 0 {
+			return false, nil, "", false
+		}
+		rest = rest[i+1:]
+	}
+	if i = bytes.IndexByte(rest, 0); i < 0 {
+		return false, nil, "", false
+	}
+	return false, auth, string(rest[:i]), true
+}
+
+// lenEnc reads a length-encoded integer; w is 0 when b does not hold one.
+func lenEnc(b []byte) (n uint64, w int) {
+	if len(b) == 0 {
+		return 0, 0
+	}
+	switch b[0] {
+	case 0xfc:
+		if len(b) >= 3 {
+			return uint64(binary.LittleEndian.Uint16(b[1:])), 3
+		}
+	case 0xfd:
+		if len(b) >= 4 {
+			return uint64(b[1]) | uint64(b[2])<<8 | uint64(b[3])<<16, 4
+		}
+	case 0xfe:
+		if len(b) >= 9 {
+			return binary.LittleEndian.Uint64(b[1:]), 9
+		}
+	case 0xfb, 0xff:
+	default:
+		return uint64(b[0]), 1
+	}
+	return 0, 0
+}
+
+// cString is b up to its first NUL.
+func cString(b []byte) string {
+	if i := bytes.IndexByte(b, 0); i >= 0 {
+		return string(b[:i])
+	}
+	return string(b)
+}
