@@ -109,8 +109,11 @@ func (a *applier) applyMySQL(key, lk, value string) error {
 		if err != nil {
 			return err
 		}
-		for _, p := range vars {
-			if err := a.param(p.Key, key, value, p.Value); err != nil {
+		for i, p := range vars {
+			if err := checkSessionVariable(key, p.Key, p.Value, i+1); err != nil {
+				return err
+			}
+			if err := a.param(p.Key, key, kind.Redacted, p.Value); err != nil {
 				return err
 			}
 		}
@@ -123,10 +126,14 @@ func (a *applier) applyMySQL(key, lk, value string) error {
 		a.ignored(key, "a Connector/J property that go-sql-driver cannot honour")
 		return nil
 	}
-	// go-sql-driver's rule: other parameters are session variables (SET k=v).
+	// go-sql-driver's rule: other parameters are session variables (SET k=v),
+	// checked in sessionvars.go; one that sets a secret is refused first.
 	// MySQL variable names use underscores; a key without one that is a letter
 	// or two away from a TLS key (or from password, which would otherwise be
 	// sent and shown) is a typo, never a variable.
+	if kind.IsSecretKey(key) {
+		return checkSessionVariable(key, key, value, 0)
+	}
 	if !strings.Contains(key, "_") && len(lk) >= 4 {
 		if s, d := closest(lk, append([]string{"password"}, tlsKeySpellings...)); d <= 2 {
 			why := "it looks like a misspelt TLS property, and a TLS property is never sent as a session variable"
@@ -136,6 +143,9 @@ func (a *applier) applyMySQL(key, lk, value string) error {
 			return &kind.Error{Kind: kind.InvalidDSN, What: "unknown property", Key: key, Value: kind.Redact(s, kind.Redact(key, value)),
 				Why: why, Fix: "did you mean " + s + "?"}
 		}
+	}
+	if err := checkSessionVariable(key, key, value, 0); err != nil {
+		return err
 	}
 	return a.param(key, key, value, value)
 }
@@ -201,7 +211,8 @@ func splitSessionVariables(key, value string) ([]prop, error) {
 		}
 		k, v, ok := strings.Cut(part, "=")
 		if k = strings.TrimSpace(k); !ok || k == "" {
-			return invalid(key, value, "invalid sessionVariables value", "want name=value pairs separated by commas", "write e.g. sql_mode='ANSI',time_zone='+00:00'")
+			return &kind.Error{Kind: kind.InvalidDSN, What: "invalid sessionVariables value", Key: key, Value: kind.Redacted,
+				Why: "want name=value pairs separated by commas (the value is not shown)", Fix: "write e.g. sql_mode='ANSI',time_zone='+00:00'"}
 		}
 		out = append(out, prop{k, strings.TrimSpace(v)})
 		return nil
@@ -221,14 +232,22 @@ func splitSessionVariables(key, value string) ([]prop, error) {
 		}
 	}
 	if quote != 0 {
-		return nil, invalid(key, value, "invalid sessionVariables value", "a quote is not closed", "close the quote")
+		return nil, &kind.Error{Kind: kind.InvalidDSN, What: "invalid sessionVariables value", Key: key, Value: kind.Redacted,
+			Why: "a quote is not closed (the value is not shown)", Fix: "close the quote"}
 	}
 	return out, flush(len(value))
 }
 
+// unknownKey is the error for a key dbtls does not know. The key and value
+// are shown when the key is a plain word; other text may be part of a
+// password (sa:pw@host written where a key goes) and is not shown.
 func unknownKey(key, value, family string) error {
 	e := &kind.Error{Kind: kind.InvalidDSN, What: "unknown property", Key: key, Value: kind.Redact(key, value),
 		Why: "it is not a " + family + " property that dbtls knows", Fix: "remove it or fix its spelling (see docs/properties.md)"}
+	if !plainWord(key) {
+		e.Key, e.Value, e.Why = "", "", e.Why+" (the text is not shown)"
+		return e
+	}
 	if s, d := closest(strings.ToLower(key), allKeyNames()); d <= 2 {
 		e.Fix = "did you mean " + s + "?"
 		e.Value = kind.Redact(s, e.Value) // a misspelt password key still holds a password
@@ -299,23 +318,41 @@ func osa(a, b string) int {
 	return d[len(ra)][len(rb)]
 }
 
-// parsePort reads a port number 1..65535.
-func parsePort(key, raw string) (int, error) {
+// parsePort reads a port number 1..65535. In the host part of a DSN the
+// text is shown only when it is digits: anything else may be the start of a
+// password (mysql://u:pw/… reads "pw" as the port); the value of a port
+// property (portNumber=abc) is shown.
+func parsePort(key, raw string, property bool) (int, error) {
 	p, err := strconv.Atoi(strings.TrimSpace(raw))
 	if err != nil || p < 1 || p > 65535 {
-		return 0, invalid(key, raw, "invalid port", "want a number from 1 to 65535", "fix the port")
+		e := &kind.Error{Kind: kind.InvalidDSN, What: "invalid port", Key: key, Value: raw, Why: "want a number from 1 to 65535", Fix: "fix the port"}
+		if !property && strings.Trim(strings.TrimSpace(raw), "0123456789") != "" {
+			e.Value, e.Why = kind.Redacted, e.Why+" (the text is not shown)"
+		}
+		return 0, e
 	}
 	return p, nil
 }
 
 // checkHost refuses characters no host name or address holds, so that what
-// Format writes reads back the same.
-func checkHost(key, host string) error {
-	if strings.ContainsAny(host, ",;\\/?@()[]{}\"' \t\r\n=&%#") {
-		return invalid(key, host, "invalid host", "a host name or address cannot hold that character", "fix the host")
+// Format writes reads back the same. The host is not shown (text that is not
+// a host may be user:password); the error names the first character refused
+// and, when at is not nil, its position.
+func checkHost(key, host string, at func(int) string) error {
+	i := strings.IndexAny(host, ",;\\/?@()[]{}\"' \t\r\n=&%#")
+	if i < 0 && strings.Contains(host, ":") && net.ParseIP(host) == nil {
+		i = strings.Index(host, ":")
 	}
-	if strings.Contains(host, ":") && net.ParseIP(host) == nil {
-		return invalid(key, host, "invalid host", "only an IPv6 address holds ':'", "fix the host")
+	if i < 0 {
+		return nil
 	}
-	return nil
+	e := &kind.Error{Kind: kind.InvalidDSN, What: "invalid host", Key: key, Value: kind.Redacted,
+		Why: fmt.Sprintf("a host name or address cannot hold %q (the text is not shown)", host[i]), Fix: "fix the host"}
+	if host[i] == ':' {
+		e.Why = "only an IPv6 address holds ':' (the text is not shown)"
+	}
+	if at != nil {
+		e.At = at(i)
+	}
+	return e
 }

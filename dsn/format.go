@@ -1,7 +1,9 @@
 package dsn
 
 import (
+	"encoding/json"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/url"
 	"sort"
@@ -20,6 +22,15 @@ func (c Config) String() string { return c.format(true) }
 
 // GoString is String, so that %#v does not show the password either.
 func (c Config) GoString() string { return c.format(true) }
+
+// LogValue is String, so that a Config given to log/slog as an attribute
+// shows no secret (slog's JSONHandler would otherwise marshal its fields,
+// the password among them).
+func (c Config) LogValue() slog.Value { return slog.StringValue(c.format(true)) }
+
+// MarshalJSON is String as a JSON string, for the same reason: a Config
+// marshalled into a log record or a response shows no secret.
+func (c Config) MarshalJSON() ([]byte, error) { return json.Marshal(c.format(true)) }
 
 // Format returns the DSN in the shape it was written in, secrets included:
 // Parse(c.Format()) yields a Config equal to c.
@@ -146,7 +157,8 @@ func (c Config) format(redact bool) string {
 			b.WriteString("@")
 		}
 		b.WriteString(joinHostPort(c.Host, c.Port))
-		b.WriteString("/" + url.PathEscape(c.Database))
+		// '@' too: an @ after the host part is refused (misplacedUserinfo).
+		b.WriteString("/" + strings.ReplaceAll(url.PathEscape(c.Database), "@", "%40"))
 		var q []prop
 		for _, p := range c.props {
 			q = append(q, prop{p.Key, val(p)})

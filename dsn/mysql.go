@@ -13,16 +13,22 @@ import (
 func parseMySQLURL(rest string, shape Shape, scheme string) (*Config, error) {
 	c := &Config{Family: MySQL, Shape: shape, Net: "tcp", scheme: scheme}
 	rest, query, _ := strings.Cut(rest, "?")
+	if err := misplacedUserinfo(scheme, rest, "/", query); err != nil {
+		return nil, err
+	}
 	authority, path, _ := strings.Cut(rest, "/")
 	if i := strings.LastIndex(authority, "@"); i >= 0 {
 		user, pw, hasPW := strings.Cut(authority[:i], ":")
 		var err error
+		// url's messages quote the bad escape: neither is shown.
 		if c.User, err = url.PathUnescape(user); err != nil {
-			return nil, invalid("user", user, "bad percent-encoding in the user", err.Error(), "encode the user properly")
+			return nil, &kind.Error{Kind: kind.InvalidDSN, What: "bad percent-encoding in the user",
+				Why: "a % must be followed by two hex digits (the text is not shown)", Fix: "percent-encode " + userinfoSpecials}
 		}
 		if hasPW {
 			if c.Password, err = url.PathUnescape(pw); err != nil {
-				return nil, &kind.Error{Kind: kind.InvalidDSN, What: "bad percent-encoding in the password", Fix: "encode the password properly"}
+				return nil, &kind.Error{Kind: kind.InvalidDSN, What: "bad percent-encoding in the password",
+					Why: "a % must be followed by two hex digits (the text is not shown)", Fix: "percent-encode " + userinfoSpecials}
 			}
 		}
 		authority = authority[i+1:]
@@ -33,19 +39,24 @@ func parseMySQLURL(rest string, shape Shape, scheme string) (*Config, error) {
 	if err := c.setHostPort(authority); err != nil {
 		return nil, err
 	}
-	db, err := url.PathUnescape(path)
-	if err != nil {
-		return nil, invalid("database", path, "bad percent-encoding in the database", err.Error(), "encode the database name properly")
-	}
-	c.Database = db
-	pairs, err := splitQuery(query, "query")
-	if err != nil {
+	if err := c.setDatabase(path); err != nil {
 		return nil, err
 	}
-	if err := c.applyMySQLProps(pairs); err != nil {
+	if err := c.applyMySQLProps(splitQuery(query)); err != nil {
 		return nil, err
 	}
 	return c, nil
+}
+
+// setDatabase percent-decodes the database of a MySQL shape.
+func (c *Config) setDatabase(path string) error {
+	db, err := url.PathUnescape(path)
+	if err != nil {
+		return &kind.Error{Kind: kind.InvalidDSN, What: "bad percent-encoding in the database",
+			Why: "a % must be followed by two hex digits (the text is not shown)", Fix: "write a literal % as %25"}
+	}
+	c.Database = db
+	return nil
 }
 
 // parseMySQLGo reads go-sql-driver's DSN:
@@ -82,7 +93,8 @@ func parseMySQLGo(s string) (*Config, error) {
 			c.Net = head
 		} else {
 			if !strings.HasSuffix(head, ")") {
-				return nil, invalid("address", head, "unterminated (", "the address is written net(addr)", "close the parenthesis")
+				return nil, &kind.Error{Kind: kind.InvalidDSN, What: "unterminated (", Key: "address", Value: kind.Redacted,
+					Why: "the address is written net(addr) (the text is not shown)", Fix: "close the parenthesis"}
 			}
 			c.Net, head = head[:open], head[open+1:len(head)-1]
 			if c.Net == "unix" {
@@ -92,20 +104,19 @@ func parseMySQLGo(s string) (*Config, error) {
 			}
 		}
 		if c.Net != "tcp" && c.Net != "unix" && c.Net != "tcp6" && c.Net != "tcp4" {
-			return nil, invalid("net", c.Net, "unsupported network", "want tcp or unix", "write tcp(host:port) or unix(/path)")
+			// Shown only as a plain word: before the last '@' it may be user:password.
+			e := invalid("net", c.Net, "unsupported network", "want tcp or unix", "write tcp(host:port) or unix(/path)").(*kind.Error)
+			if !plainWord(c.Net) || strings.ContainsAny(c.Net, " .") {
+				e.Value, e.Why = kind.Redacted, e.Why+" (the text is not shown)"
+			}
+			return nil, e
 		}
 	}
 	db, query, _ := strings.Cut(tail, "?")
-	dbu, err := url.PathUnescape(db)
-	if err != nil {
-		return nil, invalid("database", db, "bad percent-encoding in the database", err.Error(), "encode the database name properly")
-	}
-	c.Database = dbu
-	pairs, err := splitQuery(query, "query")
-	if err != nil {
+	if err := c.setDatabase(db); err != nil {
 		return nil, err
 	}
-	if err := c.applyMySQLProps(pairs); err != nil {
+	if err := c.applyMySQLProps(splitQuery(query)); err != nil {
 		return nil, err
 	}
 	return c, nil
@@ -116,48 +127,62 @@ func parseMySQLGo(s string) (*Config, error) {
 // go-sql-driver would send them as SET user=…, SET password=…, and the latter
 // would change the password); given both in the URL and as a parameter they
 // are an error.
-func (c *Config) applyMySQLProps(pairs []prop) error {
+func (c *Config) applyMySQLProps(toks []token) error {
 	a := newApplier(c)
-	for _, p := range pairs {
-		var err error
-		switch strings.ToLower(p.Key) {
-		case "user", "password": // kept as written, for Format
-			c.props = append(c.props, p)
-		}
-		switch strings.ToLower(p.Key) {
-		case "user":
-			if err = a.once("user", p.Key, p.Value); err == nil {
-				if c.User != "" {
-					err = invalid(p.Key, p.Value, "user given twice", "the DSN names a user before @ and as a parameter", "keep one")
-				}
-				c.User = p.Value
-			}
-		case "password":
-			if err = a.once("password", p.Key, p.Value); err == nil {
-				if c.Password != "" {
-					err = invalid(p.Key, p.Value, "password given twice", "the DSN has a password before @ and as a parameter", "keep one")
-				}
-				c.Password = p.Value
-			}
-		default:
-			err = a.apply(p.Key, p.Value)
-		}
-		if err != nil {
-			return err
+	for i, p := range toks {
+		if err := c.applyMySQLToken(a, p); err != nil {
+			return locate(err, toks, i, queryList)
 		}
 	}
 	return nil
 }
 
+// applyMySQLToken reads one parameter of a MySQL-family DSN. A parameter
+// without '=' is an error (go-sql-driver skips it, Connector/J reads an
+// empty value; neither is a session variable).
+func (c *Config) applyMySQLToken(a *applier, t token) error {
+	if t.bad != nil {
+		return t.bad
+	}
+	if t.noValue {
+		return noValue(t, queryList)
+	}
+	p := t.prop
+	var err error
+	switch strings.ToLower(p.Key) {
+	case "user", "password": // kept as written, for Format
+		c.props = append(c.props, p)
+	}
+	switch strings.ToLower(p.Key) {
+	case "user":
+		if err = a.once("user", p.Key, p.Value); err == nil {
+			if c.User != "" {
+				err = invalid(p.Key, p.Value, "user given twice", "the DSN names a user before @ and as a parameter", "keep one")
+			}
+			c.User = p.Value
+		}
+	case "password":
+		if err = a.once("password", p.Key, p.Value); err == nil {
+			if c.Password != "" {
+				err = invalid(p.Key, p.Value, "password given twice", "the DSN has a password before @ and as a parameter", "keep one")
+			}
+			c.Password = p.Value
+		}
+	default:
+		err = a.apply(p.Key, p.Value)
+	}
+	return err
+}
+
 // setHostPort reads "host[:port]" or "[v6][:port]".
 func (c *Config) setHostPort(hp string) error {
 	host, port := splitHostPort(hp)
-	if err := checkHost("host", host); err != nil {
+	if err := checkHost("host", host, nil); err != nil {
 		return err
 	}
 	c.Host = host
 	if port != "" {
-		p, err := parsePort("port", port)
+		p, err := parsePort("port", port, false)
 		if err != nil {
 			return err
 		}

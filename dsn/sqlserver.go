@@ -9,22 +9,25 @@ import (
 
 // parseJDBCSQLServer reads what follows "jdbc:sqlserver://":
 // [serverName[\instanceName][:portNumber]][;property=value]* with {…} quoting.
-func parseJDBCSQLServer(rest string) (*Config, error) {
+// at names a byte offset of rest for errors.
+func parseJDBCSQLServer(rest string, at func(int) string) (*Config, error) {
 	c := &Config{Family: SQLServer, Shape: ShapeJDBCSQLServer}
 	server, props, _ := strings.Cut(rest, ";")
-	if err := c.setSQLServerHost(server, "serverName", ':'); err != nil {
+	if strings.Contains(server, "@") {
+		// jdbc:sqlserver://sa:pw@host: the text before @ is user:password.
+		return nil, &kind.Error{Kind: kind.InvalidDSN, What: "user or password before the host", Key: "serverName", Value: kind.Redacted,
+			Why: "a jdbc:sqlserver:// URL has no user:password@ part (the text is not shown: it may hold a password)",
+			Fix: "write jdbc:sqlserver://host:port;user=…;password={…}"}
+	}
+	if err := c.setSQLServerHost(server, "serverName", ':', at); err != nil {
 		return nil, err
 	}
-	pairs, err := splitJDBC(props)
-	if err != nil {
-		return nil, err
-	}
-	return c, c.applySQLServerProps(pairs)
+	return c, c.applySQLServerProps(splitJDBC(props), jdbcList)
 }
 
 // splitJDBC splits ";k=v;k={v;with;semicolons}" honouring {…} quoting, where
 // "}}" inside braces stands for "}".
-func splitJDBC(s string) ([]prop, error) {
+func splitJDBC(s string) []token {
 	return splitProps(s, propSyntax{name: "JDBC", quotes: map[byte]byte{'{': '}'}})
 }
 
@@ -35,27 +38,33 @@ type propSyntax struct {
 	trimValues bool          // spaces around plain values are not part of them
 }
 
-// splitProps splits a ;-separated key=value list in the given syntax.
-func splitProps(s string, syn propSyntax) ([]prop, error) {
-	var out []prop
+// splitProps splits a ;-separated key=value list in the given syntax. It
+// never fails: a token without '=' is marked, and a quoting error ends the
+// list with a token carrying it (see splitQuery).
+func splitProps(s string, syn propSyntax) []token {
+	var out []token
+	n := 0
 	for len(s) > 0 {
 		if s[0] == ';' || s[0] == ' ' {
 			s = s[1:]
 			continue
 		}
+		n++
 		eq := strings.IndexAny(s, "=;")
 		if eq < 0 || s[eq] == ';' {
-			seg, _, _ := strings.Cut(s, ";")
-			return nil, invalid(strings.TrimSpace(seg), "", "property without a value", syn.name+" properties are written key=value", "add =value or remove it")
+			seg, rest, _ := strings.Cut(s, ";")
+			out = append(out, token{prop: prop{Key: strings.TrimSpace(seg)}, n: n, noValue: true})
+			s = rest
+			continue
 		}
 		key := strings.TrimSpace(s[:eq])
 		s = s[eq+1:]
 		if t := strings.TrimLeft(s, " "); len(t) > 0 && syn.quotes[t[0]] != 0 {
 			value, rest, err := unquote(key, t, syn.quotes[t[0]])
 			if err != nil {
-				return nil, err
+				return append(out, token{prop: prop{Key: key}, n: n, bad: err})
 			}
-			out = append(out, prop{key, value})
+			out = append(out, token{prop: prop{key, value}, n: n})
 			s = rest
 			continue
 		}
@@ -63,10 +72,10 @@ func splitProps(s string, syn propSyntax) ([]prop, error) {
 		if syn.trimValues {
 			v = strings.TrimSpace(v)
 		}
-		out = append(out, prop{key, v})
+		out = append(out, token{prop: prop{key, v}, n: n})
 		s = rest
 	}
-	return out, nil
+	return out
 }
 
 // unquote reads a quoted value starting at s[0] and returns it and what
@@ -94,11 +103,20 @@ func unquote(key, s string, closing byte) (value, rest string, err error) {
 }
 
 // setSQLServerHost reads host[\instance][<sep>port]; sep is ':' for JDBC and
-// ',' for ADO.
-func (c *Config) setSQLServerHost(spec, key string, sep byte) error {
+// ',' for ADO. at, when not nil, names a byte offset of spec for errors
+// (the JDBC URL's host part, which comes before any secret).
+func (c *Config) setSQLServerHost(spec, key string, sep byte, at func(int) string) error {
+	if at == nil {
+		at = func(int) string { return "" }
+	}
+	lead := len(spec) - len(strings.TrimLeft(spec, " \t\r\n"))
 	spec = strings.TrimSpace(spec)
 	if sep == ',' {
-		spec = strings.TrimPrefix(strings.TrimPrefix(spec, "tcp:"), "TCP:")
+		for _, p := range []string{"tcp:", "TCP:"} {
+			if rest, ok := strings.CutPrefix(spec, p); ok {
+				spec, lead = rest, lead+len(p)
+			}
+		}
 	}
 	var port string
 	hasPort := false
@@ -110,7 +128,7 @@ func (c *Config) setSQLServerHost(spec, key string, sep byte) error {
 	}
 	host, inst, hasInst := strings.Cut(spec, `\`)
 	c.Host = strings.TrimSpace(host)
-	if err := checkHost(key, c.Host); err != nil {
+	if err := checkHost(key, c.Host, func(i int) string { return at(lead + len(host) - len(strings.TrimLeft(host, " ")) + i) }); err != nil {
 		return err
 	}
 	if hasInst {
@@ -120,7 +138,7 @@ func (c *Config) setSQLServerHost(spec, key string, sep byte) error {
 		}
 	}
 	if hasPort {
-		p, err := parsePort(key, port)
+		p, err := parsePort(key, port, false)
 		if err != nil {
 			return err
 		}
@@ -140,63 +158,74 @@ var sqlServerConnectKeys = map[string]string{
 
 // applySQLServerProps reads the JDBC/ADO where-to-connect keys and hands the
 // rest to the applier.
-func (c *Config) applySQLServerProps(pairs []prop) error {
+func (c *Config) applySQLServerProps(toks []token, syn listSyntax) error {
 	a := newApplier(c)
 	// What the URL itself names cannot be given again as a property.
-	for canonical, given := range map[string]bool{"server": c.Host != "", "instance": c.Instance != "", "port": c.Port != 0} {
+	for canonical, given := range map[string]bool{"server": c.Host != "", "instance": c.Instance != "", "port": c.Port != 0,
+		"user": c.User != "", "password": c.Password != ""} {
 		if given {
 			a.seen[canonical] = "the URL's " + canonical
 		}
 	}
-	for _, p := range pairs {
-		lk := strings.ToLower(strings.TrimSpace(p.Key))
-		var err error
-		switch sqlServerConnectKeys[lk] {
-		case "server":
-			if err = a.once("server", p.Key, p.Value); err == nil {
-				sep := byte(',') // ADO: host\instance,port
-				if c.Shape == ShapeJDBCSQLServer {
-					sep = ':'
-				}
-				inst, port := c.Instance, c.Port
-				err = c.setSQLServerHost(p.Value, p.Key, sep)
-				// host\instance,port in the value: each may be given only once.
-				if err == nil && c.Instance != inst {
-					err = a.once("instance", p.Key, p.Value)
-				}
-				if err == nil && c.Port != port {
-					err = a.once("port", p.Key, p.Value)
-				}
-			}
-		case "instance":
-			if err = a.once("instance", p.Key, p.Value); err == nil {
-				c.Instance = strings.TrimSpace(p.Value)
-				err = checkInstance(p.Key, c.Instance)
-			}
-		case "port":
-			if err = a.once("port", p.Key, p.Value); err == nil {
-				c.Port, err = parsePort(p.Key, p.Value)
-			}
-		case "database":
-			if err = a.once("database", p.Key, p.Value); err == nil {
-				c.Database = p.Value
-			}
-		case "user":
-			if err = a.once("user", p.Key, p.Value); err == nil {
-				c.User = p.Value
-			}
-		case "password":
-			if err = a.once("password", p.Key, p.Value); err == nil {
-				c.Password = p.Value
-			}
-		default:
-			err = a.apply(p.Key, p.Value)
-		}
-		if err != nil {
-			return err
+	for i, p := range toks {
+		if err := c.applySQLServerToken(a, p, syn); err != nil {
+			return locate(err, toks, i, syn)
 		}
 	}
 	return nil
+}
+
+func (c *Config) applySQLServerToken(a *applier, p token, syn listSyntax) error {
+	if p.bad != nil {
+		return p.bad
+	}
+	if p.noValue {
+		return noValue(p, syn)
+	}
+	lk := strings.ToLower(strings.TrimSpace(p.Key))
+	var err error
+	switch sqlServerConnectKeys[lk] {
+	case "server":
+		if err = a.once("server", p.Key, p.Value); err == nil {
+			sep := byte(',') // ADO: host\instance,port
+			if c.Shape == ShapeJDBCSQLServer {
+				sep = ':'
+			}
+			inst, port := c.Instance, c.Port
+			err = c.setSQLServerHost(p.Value, p.Key, sep, nil)
+			// host\instance,port in the value: each may be given only once.
+			if err == nil && c.Instance != inst {
+				err = a.once("instance", p.Key, p.Value)
+			}
+			if err == nil && c.Port != port {
+				err = a.once("port", p.Key, p.Value)
+			}
+		}
+	case "instance":
+		if err = a.once("instance", p.Key, p.Value); err == nil {
+			c.Instance = strings.TrimSpace(p.Value)
+			err = checkInstance(p.Key, c.Instance)
+		}
+	case "port":
+		if err = a.once("port", p.Key, p.Value); err == nil {
+			c.Port, err = parsePort(p.Key, p.Value, true)
+		}
+	case "database":
+		if err = a.once("database", p.Key, p.Value); err == nil {
+			c.Database = p.Value
+		}
+	case "user":
+		if err = a.once("user", p.Key, p.Value); err == nil {
+			c.User = p.Value
+		}
+	case "password":
+		if err = a.once("password", p.Key, p.Value); err == nil {
+			c.Password = p.Value
+		}
+	default:
+		err = a.apply(p.Key, p.Value)
+	}
+	return err
 }
 
 // parseSQLServerURL reads go-mssqldb's URL form:
@@ -205,57 +234,87 @@ func parseSQLServerURL(s string) (*Config, error) {
 	c := &Config{Family: SQLServer, Shape: ShapeSQLServerURL}
 	rest := s[len("sqlserver://"):]
 	rest, query, _ := strings.Cut(rest, "?")
+	if err := misplacedUserinfo("sqlserver://", rest, "/#", query); err != nil {
+		return nil, err
+	}
 	u, err := url.Parse("sqlserver://" + rest)
 	if err != nil {
-		return nil, &kind.Error{Kind: kind.InvalidDSN, What: "malformed sqlserver:// URL", Why: redactURLError(err), Fix: "percent-encode special characters in the user and password"}
+		// url.Parse's message quotes the text it could not read.
+		return nil, &kind.Error{Kind: kind.InvalidDSN, What: "malformed sqlserver:// URL",
+			Why: "it does not read as a URL (the text is not shown: it may hold a password)", Fix: "percent-encode " + userinfoSpecials + " in the user and password"}
+	}
+	if u.Fragment != "" || strings.HasSuffix(rest, "#") {
+		return nil, &kind.Error{Kind: kind.InvalidDSN, What: "malformed sqlserver:// URL",
+			Why: "a # ends a URL (the text after it is not shown)", Fix: "write # as %23"}
 	}
 	if u.User != nil {
 		c.User = u.User.Username()
 		c.Password, _ = u.User.Password()
 	}
 	c.Host = u.Hostname()
-	if err := checkHost("host", c.Host); err != nil {
+	if err := checkHost("host", c.Host, nil); err != nil {
 		return nil, err
 	}
 	if p := u.Port(); p != "" {
-		if c.Port, err = parsePort("port", p); err != nil {
+		if c.Port, err = parsePort("port", p, false); err != nil {
 			return nil, err
 		}
 	}
-	c.Instance = strings.Trim(u.Path, "/")
-	pairs, err := splitQuery(query, "query")
-	if err != nil {
-		return nil, err
+	if c.Instance = strings.Trim(u.Path, "/"); c.Instance != "" {
+		if err := checkInstance("instance", c.Instance); err != nil {
+			return nil, err
+		}
 	}
-	return c, c.applySQLServerProps(pairs)
+	return c, c.applySQLServerProps(splitQuery(query), queryList)
 }
 
-// redactURLError keeps url.Parse's reason but never the URL (it may hold a password).
-func redactURLError(err error) string {
-	if ue, ok := err.(*url.Error); ok {
-		return ue.Err.Error()
+// userinfoSpecials are the characters a URL's user or password must
+// percent-encode.
+const userinfoSpecials = "@ as %40, : as %3A, / as %2F, ? as %3F, # as %23, % as %25 and space as %20"
+
+// misplacedUserinfo refuses a URL whose user or password holds an unencoded
+// character that ends the host part (/, ?, #): scheme://u:Tr0ub/4dor@host.
+// The host part then has no '@' while an '@' follows it, in the path or in
+// the first parameter's name (parameters' values may hold '@'). The error
+// shows neither the text nor where the '@' is (that would tell the
+// password's length). ends lists the characters that end the host part
+// besides '?'; rest is the URL after the scheme up to '?'.
+func misplacedUserinfo(scheme, rest, ends, query string) error {
+	host := rest
+	if i := strings.IndexAny(rest, ends); i >= 0 {
+		host = rest[:i]
 	}
-	return "cannot parse"
+	if strings.Contains(host, "@") {
+		return nil
+	}
+	first, _, _ := strings.Cut(query, "&")
+	first, _, _ = strings.Cut(first, "=")
+	if !strings.Contains(rest[len(host):], "@") && !strings.Contains(strings.TrimLeft(first, "@"), "@") {
+		return nil
+	}
+	return &kind.Error{Kind: kind.InvalidDSN, What: "user or password not percent-encoded", Key: "scheme", Value: strings.TrimSuffix(scheme, "://"),
+		Why: "an @ follows the end of the host part, so the user or password holds a /, ? or # that ends it (the text is not shown)",
+		Fix: "percent-encode " + userinfoSpecials + " in the user and password"}
 }
 
 // parseADO reads "server=host\instance,port;user id=u;password=p;k=v".
 // Values may be quoted with "…" or '…' (a doubled quote inside stands for one).
 func parseADO(s string) (*Config, error) {
 	c := &Config{Family: SQLServer, Shape: ShapeADO}
-	pairs, err := splitADO(s)
-	if err != nil {
-		return nil, err
-	}
-	return c, c.applySQLServerProps(pairs)
+	return c, c.applySQLServerProps(splitADO(s), adoList)
 }
 
-func splitADO(s string) ([]prop, error) {
+func splitADO(s string) []token {
 	return splitProps(s, propSyntax{name: "ADO", quotes: map[byte]byte{'"': '"', '\'': '\''}, trimValues: true})
 }
 
 func checkInstance(key, inst string) error {
 	if inst == "" || strings.ContainsAny(inst, `\/;,:?&=#%{}"'@[] `) {
-		return invalid(key, inst, "invalid instance name", "an instance name is one word", "fix the instance name")
+		e := invalid(key, inst, "invalid instance name", "an instance name is one word", "fix the instance name").(*kind.Error)
+		if !plainWord(inst) {
+			e.Value, e.Why = kind.Redacted, e.Why+" (the text is not shown)"
+		}
+		return e
 	}
 	return nil
 }

@@ -1,0 +1,136 @@
+package dsn
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+
+	"github.com/dbtls/dbtls/kind"
+)
+
+// This file is how errors about one key=value token of a list (the ;-lists
+// of the JDBC and ADO shapes, the &-queries of the URL shapes) are worded,
+// so that none of them shows text that may be part of a secret.
+//
+// A value that is not quoted (JDBC {…}, ADO "…") or percent-encoded (URLs)
+// ends at the first separator: password=Tr0ub;4dor;encrypt=true is the
+// password Tr0ub followed by a token 4dor. So a token right after a secret
+// (password, trustStorePassword, …) that does not read — no '=', a key
+// dbtls does not know, a bad value, bad quoting or percent-encoding — may be
+// the rest of that secret. Its error names the secret's key, shows
+// kind.Redacted for it, shows neither the token's key (unless it is a key
+// dbtls knows) nor its value, and says how to quote the secret. Any other
+// token error that does not show the token's key gives its ordinal instead
+// ("property 3", "parameter 3"), which does not depend on how long a secret
+// before it is.
+
+// token is one key=value pair of a list as split, before it is applied.
+type token struct {
+	prop
+	n       int   // 1-based ordinal in its list
+	noValue bool  // written without '='
+	bad     error // why it does not read (quoting, percent-encoding), if so
+}
+
+// listSyntax says how a shape writes its list, for messages.
+type listSyntax struct {
+	noun  string // "property" or "parameter"
+	sep   string // ";" or "&"
+	quote string // how to quote a value holding the separator
+}
+
+var (
+	jdbcList  = listSyntax{"property", ";", "quote it as {…} (write }} for a } inside)"}
+	adoList   = listSyntax{"property", ";", `quote it as "…" (write "" for a " inside; ADO does not quote with {…})`}
+	queryList = listSyntax{"parameter", "&", "percent-encode it (& as %26, = as %3D, ; as %3B, ? as %3F, # as %23, + as %2B, % as %25, space as %20)"}
+)
+
+// noValue is the error for a token written without '='. Its text is shown
+// only when it is a plain word (a key someone forgot to give a value).
+func noValue(t token, syn listSyntax) error {
+	e := &kind.Error{Kind: kind.InvalidDSN, What: syn.noun + " without a value",
+		Why: "a " + syn.noun + " is written key=value", Fix: "add =value or remove it"}
+	if plainWord(t.Key) {
+		e.Key = t.Key
+	} else {
+		e.Why += " (the text is not shown)"
+	}
+	return e
+}
+
+// locate completes the error of toks[i]: its position, and, when it follows
+// a secret, the rewording described above.
+func locate(err error, toks []token, i int, syn listSyntax) error {
+	var ke *kind.Error
+	if !errors.As(err, &ke) {
+		return err
+	}
+	if i > 0 && kind.IsSecretKey(toks[i-1].Key) && !toks[i-1].noValue {
+		return afterSecret(ke, toks[i], toks[i-1].Key, syn)
+	}
+	if ke.At == "" && ke.Key == "" { // the error does not name the token: say where it is
+		ke.At = syn.noun + " " + strconv.Itoa(toks[i].n)
+	}
+	return ke
+}
+
+// afterSecret rewords the error ke of token t, which follows the secret
+// written as secretKey.
+func afterSecret(ke *kind.Error, t token, secretKey string, syn listSyntax) error {
+	e := &kind.Error{Kind: ke.Kind, At: syn.noun + " " + strconv.Itoa(t.n)}
+	hint := "if " + secretKey + "'s value holds " + syn.sep + ", " + syn.quote
+	if t.noValue || t.bad != nil || !knownKey(t.Key) {
+		e.What = "text after " + secretKey + " that is not a " + syn.noun
+		e.Key, e.Value = secretKey, kind.Redacted
+		e.Why = "an unquoted value ends at the first " + syn.sep + ", so this text may be the rest of " + secretKey +
+			"'s value (neither is shown)"
+		e.Fix = hint
+		return e
+	}
+	e.What, e.Key, e.Value, e.Why = ke.What, ke.Key, ke.Value, ke.Why
+	if e.Value != "" {
+		e.Value = kind.Redacted
+	}
+	if ke.Err != nil { // a driver's message may quote the value
+		e.Why = "the driver refused the value"
+	}
+	e.Why += " (the value is not shown: it follows " + secretKey + ")"
+	e.Fix = ke.Fix + "; " + hint
+	return e
+}
+
+// plainWord reports whether s is a word that may be shown: letters, digits,
+// and ' ', '.', '-', '_' inside, as keys are written.
+func plainWord(s string) bool {
+	if s == "" || len(s) > 64 {
+		return false
+	}
+	for i, r := range s {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9':
+		case i > 0 && (r == ' ' || r == '.' || r == '-' || r == '_'):
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// knownKey reports whether key (any case) is a key of one of dbtls's tables:
+// such a key, written after a secret, is shown in an error.
+func knownKey(key string) bool {
+	lk := strings.ToLower(strings.TrimSpace(key))
+	if _, ok := tlsProps[lk]; ok {
+		return true
+	}
+	for _, m := range []map[string]string{refusedKeys, sqlServerConnectKeys, sqlServerDriverParams, mysqlDriverParams, mysqlRefused, connectorJMapped} {
+		if _, ok := m[lk]; ok {
+			return true
+		}
+	}
+	switch lk {
+	case "sessionvariables", "user", "password", "allowpublickeyretrieval", "serverrsapublickeyfile":
+		return true
+	}
+	return sqlServerIgnored[lk] || connectorJIgnored[lk]
+}
