@@ -18,6 +18,14 @@
 //     on the first byte (0x16, a TLS ClientHello, or 0x12, a PRELOGIN);
 //   - LOGIN7, answered with LOGINACK, ENVCHANGE (database, language, packet
 //     size, collation), INFO and DONE;
+//   - routing: with Config.Route (or Server.SetRoute) a login is answered
+//     with LOGINACK and a routing ENVCHANGE (type 20) naming another server
+//     (host or host\instance, and a port), as Azure SQL's gateway and an
+//     Always On listener's read-only routing (Route.ReadOnlyOnly, read from
+//     LOGIN7's fReadOnlyIntent) do;
+//   - SQL Browser ([MC-SQLR], UDP 1434): ListenBrowser answers
+//     CLNT_UCAST_EX, CLNT_UCAST_INST and CLNT_UCAST_DAC with the instances
+//     it was given, or, Silent, reads and never answers;
 //   - SQLBatch, answered with COLMETADATA, ROW and DONE for SELECT of
 //     literals and a few @@ variables, DONE for SET/USE and the like, and an
 //     ERROR token for anything else; ATTENTION, answered with DONE_ATTN.

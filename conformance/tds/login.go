@@ -18,6 +18,7 @@ type login7 struct {
 	Language   string
 	Database   string
 	FeatureExt bool // the client sent feature extensions
+	ReadOnly   bool // TypeFlags fReadOnlyIntent: ApplicationIntent=ReadOnly
 }
 
 // parseLogin7 reads a LOGIN7 payload, checking every offset and length.
@@ -32,6 +33,7 @@ func parseLogin7(b []byte) (login7, error) {
 	l.TDSVersion = binary.LittleEndian.Uint32(b[4:8])
 	l.PacketSize = binary.LittleEndian.Uint32(b[8:12])
 	l.FeatureExt = b[27]&0x10 != 0 // OptionFlags3 fExtension
+	l.ReadOnly = b[26]&0x20 != 0   // TypeFlags fReadOnlyIntent
 	field := func(at int, what string) (string, error) {
 		off := int(binary.LittleEndian.Uint16(b[at:]))
 		n := int(binary.LittleEndian.Uint16(b[at+2:])) * 2

@@ -43,6 +43,15 @@ type Record struct {
 	User       string
 	AppName    string
 	Database   string
+	// ServerName is the LOGIN7 ServerName: the server as the client named
+	// it (host, or host\instance for a named instance).
+	ServerName string
+	// ReadOnlyIntent: the LOGIN7 TypeFlags carried fReadOnlyIntent
+	// (ApplicationIntent=ReadOnly).
+	ReadOnlyIntent bool
+	// RoutedTo is "server,port" when the server answered the login with a
+	// routing ENVCHANGE (Config.Route); "" otherwise.
+	RoutedTo string
 	// LoginEncrypted: the LOGIN7 message arrived inside TLS.
 	LoginEncrypted bool
 
@@ -77,6 +86,12 @@ func (r Record) String() string {
 	}
 	if r.LoggedIn {
 		fmt.Fprintf(&b, " login user=%q app=%q tds=0x%08x", r.User, r.AppName, r.TDSVersion)
+	}
+	if r.ReadOnlyIntent {
+		b.WriteString(" readonly")
+	}
+	if r.RoutedTo != "" {
+		fmt.Fprintf(&b, " routed-to=%s", r.RoutedTo)
 	}
 	if len(r.Batches) > 0 {
 		fmt.Fprintf(&b, " batches=%d", len(r.Batches))

@@ -52,12 +52,34 @@ type Config struct {
 
 	// HandshakeTimeout bounds PRELOGIN, TLS and LOGIN7; 0 means 30s.
 	HandshakeTimeout time.Duration
+
+	// Route, when set, makes the server answer a login with a routing
+	// ENVCHANGE instead of serving it (see Route; Server.SetRoute changes it
+	// on a running server).
+	Route *Route
+}
+
+// Route is a routing answer ([MS-TDS] 2.2.7.9, ENVCHANGE type 20): after
+// LOGINACK the server names another server, and the client closes this
+// connection and starts again there — Azure SQL's gateway under the
+// redirect connection policy, and an Always On listener's read-only routing.
+type Route struct {
+	// Server is the token's AlternateServer: a host name or an IP literal,
+	// optionally followed by \instance.
+	Server string
+	// Port is the token's ProtocolProperty, the TCP port. With
+	// host\instance and port 0 the client asks SQL Browser for the port.
+	Port uint16
+	// ReadOnlyOnly routes only the logins that carry ApplicationIntent=
+	// ReadOnly (read-only routing); other logins are served here.
+	ReadOnlyOnly bool
 }
 
 // Server is a running TDS server.
 type Server struct {
-	cfg Config
-	ln  net.Listener
+	cfg   Config
+	ln    net.Listener
+	route atomic.Pointer[Route]
 
 	nextID atomic.Uint64
 	wg     sync.WaitGroup
@@ -84,7 +106,19 @@ func NewServer(cfg Config) (*Server, error) {
 	if cfg.HandshakeTimeout == 0 {
 		cfg.HandshakeTimeout = 30 * time.Second
 	}
-	return &Server{cfg: cfg, changed: make(chan struct{}), conns: map[net.Conn]bool{}}, nil
+	s := &Server{cfg: cfg, changed: make(chan struct{}), conns: map[net.Conn]bool{}}
+	s.SetRoute(cfg.Route)
+	return s, nil
+}
+
+// SetRoute changes the routing answer for the logins that follow (nil: serve
+// every login here), so that servers can route to each other.
+func (s *Server) SetRoute(r *Route) {
+	if r != nil {
+		c := *r
+		r = &c
+	}
+	s.route.Store(r)
 }
 
 // Listen starts a server on addr (e.g. "127.0.0.1:0") serving in the

@@ -208,6 +208,7 @@ func (ss *session) login(typ byte, data []byte, encrypted bool) error {
 	ss.tdsVersion = l.TDSVersion
 	ss.srv.update(ss.rec, func(r *Record) {
 		r.TDSVersion, r.User, r.AppName, r.Database, r.LoginEncrypted = l.TDSVersion, l.UserName, l.AppName, l.Database, encrypted
+		r.ServerName, r.ReadOnlyIntent = l.ServerName, l.ReadOnly
 	})
 	c := ss.cfg()
 	if c.Password != "" && (l.Password != c.Password || c.User != "" && l.UserName != c.User) {
@@ -235,12 +236,24 @@ func (ss *session) login(typ byte, data []byte, encrypted bool) error {
 	t.message(tokInfo, 5703, 1, 0, "Changed language setting to us_english.", "dbtls-tds")
 	t.loginAck("Microsoft SQL Server")
 	t.envString(envPacketSize, fmt.Sprint(size), fmt.Sprint(defaultSize))
+	route := ss.srv.route.Load()
+	if route != nil && route.ReadOnlyOnly && !l.ReadOnly {
+		route = nil
+	}
+	if route != nil {
+		t.envRoute(route.Server, route.Port)
+	}
 	t.done(doneFinal, 0, 0)
 	if err := writeMessage(ss.rw, PacketReply, ss.spid, defaultSize, t.b); err != nil {
 		return err
 	}
 	ss.packetSize = size
-	ss.srv.update(ss.rec, func(r *Record) { r.LoggedIn = true })
+	ss.srv.update(ss.rec, func(r *Record) {
+		r.LoggedIn = true
+		if route != nil {
+			r.RoutedTo = fmt.Sprintf("%s,%d", route.Server, route.Port)
+		}
+	})
 	ss.srv.logf(ss.rec, "login")
 	return nil
 }

@@ -31,6 +31,7 @@ const (
 	envLanguage   byte = 2
 	envPacketSize byte = 4
 	envCollation  byte = 7
+	envRouting    byte = 20 // [MS-TDS] 2.2.7.9: Azure SQL's redirect, Always On read-only routing
 )
 
 // tdsVersion74 is what LOGINACK reports (SQL Server 2022 reports 7.4 on TDS
@@ -99,6 +100,22 @@ func (t *tokens) envString(typ byte, newV, oldV string) {
 	body := []byte{typ}
 	body = append(body, bvarchar(newV)...)
 	body = append(body, bvarchar(oldV)...)
+	t.withLength(tokEnvChange, body)
+}
+
+// envRoute writes the routing ENVCHANGE (type 20): NewValue is
+// RoutingDataValueLength, Protocol 0 (TCP), ProtocolProperty (the port) and
+// AlternateServer (a US_VARCHAR: host, or host\instance); OldValue is empty
+// (a zero USHORT).
+func (t *tokens) envRoute(server string, port uint16) {
+	var data []byte
+	data = append(data, 0) // protocol: TCP
+	data = binary.LittleEndian.AppendUint16(data, port)
+	data = append(data, usvarchar(server)...)
+	body := []byte{envRouting}
+	body = binary.LittleEndian.AppendUint16(body, uint16(len(data)))
+	body = append(body, data...)
+	body = append(body, 0, 0)
 	t.withLength(tokEnvChange, body)
 }
 

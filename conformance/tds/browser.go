@@ -1,0 +1,182 @@
+package tds
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"net"
+	"strconv"
+	"strings"
+	"sync"
+)
+
+// BrowserPort is the UDP port of the SQL Server Browser service ([MC-SQLR]).
+const BrowserPort = 1434
+
+// The SQL Server Resolution Protocol messages of [MC-SQLR] 2.2 that the
+// browser reads and writes.
+const (
+	ClntBcastEx  byte = 0x02 // all instances, broadcast
+	ClntUcastEx  byte = 0x03 // all instances (what go-mssqldb and mssql-jdbc send)
+	ClntUcastIns byte = 0x04 // one instance, by name
+	ClntUcastDAC byte = 0x0F // the dedicated admin connection's port
+	svrResp      byte = 0x05
+)
+
+// Instance is one named instance a Browser announces.
+type Instance struct {
+	Name string // e.g. "INST"
+	Port int    // its TCP port
+}
+
+// BrowserConfig sets up a Browser.
+type BrowserConfig struct {
+	// ServerName is the ServerName field of every answer; "" means "DBTLS".
+	ServerName string
+	// Instances are announced in this order.
+	Instances []Instance
+	// DACPort answers CLNT_UCAST_DAC; 0 leaves it unanswered.
+	DACPort int
+	// Silent reads every request and answers none: a browser that is up but
+	// does not answer (a firewall dropping the answers, a stopped service
+	// whose port is still bound).
+	Silent bool
+}
+
+// BrowserRequest is one request the browser read.
+type BrowserRequest struct {
+	From     string // the client's UDP address
+	Type     byte   // ClntUcastEx, ClntUcastIns, …
+	Instance string // the instance asked for (ClntUcastIns, ClntUcastDAC)
+	Answered bool
+}
+
+// Browser is a SQL Server Browser responder: it answers the SSRP requests of
+// [MC-SQLR] on one UDP address with the instances it was given, so that
+// clients resolve host\instance to a TCP port as against a real server.
+// Requests for an instance it does not know, and every request when
+// Silent, go unanswered, as the real service does for an unknown instance.
+type Browser struct {
+	cfg BrowserConfig
+	pc  net.PacketConn
+	wg  sync.WaitGroup
+
+	mu       sync.Mutex
+	requests []BrowserRequest
+}
+
+// ListenBrowser starts a browser on addr, e.g. "127.0.0.23:1434" (each
+// fixture its own loopback address, so that browsers run side by side).
+func ListenBrowser(addr string, cfg BrowserConfig) (*Browser, error) {
+	pc, err := net.ListenPacket("udp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("tds: SQL Browser on %s: %w", addr, err)
+	}
+	if cfg.ServerName == "" {
+		cfg.ServerName = "DBTLS"
+	}
+	b := &Browser{cfg: cfg, pc: pc}
+	b.wg.Add(1)
+	go b.serve()
+	return b, nil
+}
+
+// Addr is the UDP address the browser listens on.
+func (b *Browser) Addr() string { return b.pc.LocalAddr().String() }
+
+// Requests returns every request read so far, oldest first.
+func (b *Browser) Requests() []BrowserRequest {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return append([]BrowserRequest(nil), b.requests...)
+}
+
+// Close stops the browser.
+func (b *Browser) Close() error {
+	err := b.pc.Close()
+	b.wg.Wait()
+	return err
+}
+
+func (b *Browser) serve() {
+	defer b.wg.Done()
+	buf := make([]byte, 2048)
+	for {
+		n, from, err := b.pc.ReadFrom(buf)
+		if err != nil {
+			if errors.Is(err, net.ErrClosed) {
+				return
+			}
+			continue
+		}
+		req, answer := b.answer(buf[:n])
+		req.From = from.String()
+		if answer != nil && !b.cfg.Silent {
+			_, err := b.pc.WriteTo(answer, from)
+			req.Answered = err == nil
+		}
+		b.mu.Lock()
+		b.requests = append(b.requests, req)
+		b.mu.Unlock()
+	}
+}
+
+// answer returns the request read from msg and the answer to it (nil: none).
+func (b *Browser) answer(msg []byte) (BrowserRequest, []byte) {
+	var req BrowserRequest
+	if len(msg) == 0 {
+		return req, nil
+	}
+	req.Type = msg[0]
+	switch msg[0] {
+	case ClntBcastEx, ClntUcastEx:
+		return req, b.svrResp(b.cfg.Instances)
+	case ClntUcastIns:
+		req.Instance = cString(msg[1:])
+		if inst, ok := b.find(req.Instance); ok {
+			return req, b.svrResp([]Instance{inst})
+		}
+	case ClntUcastDAC:
+		if len(msg) >= 2 {
+			req.Instance = cString(msg[2:])
+		}
+		if _, ok := b.find(req.Instance); ok && b.cfg.DACPort != 0 {
+			out := []byte{svrResp, 6, 0, 1, 0, 0}
+			binary.LittleEndian.PutUint16(out[4:], uint16(b.cfg.DACPort))
+			return req, out
+		}
+	}
+	return req, nil
+}
+
+func (b *Browser) find(name string) (Instance, bool) {
+	for _, i := range b.cfg.Instances {
+		if strings.EqualFold(i.Name, name) {
+			return i, true
+		}
+	}
+	return Instance{}, false
+}
+
+// svrResp is SVR_RESP ([MC-SQLR] 2.2.5): 0x05, RESP_SIZE (little-endian),
+// then for each instance
+// "ServerName;S;InstanceName;I;IsClustered;No;Version;16.0.1000.6;tcp;P;;".
+func (b *Browser) svrResp(instances []Instance) []byte {
+	var data bytes.Buffer
+	for _, i := range instances {
+		fmt.Fprintf(&data, "ServerName;%s;InstanceName;%s;IsClustered;No;Version;16.0.1000.6;tcp;%s;;",
+			b.cfg.ServerName, i.Name, strconv.Itoa(i.Port))
+	}
+	out := []byte{svrResp, 0, 0}
+	binary.LittleEndian.PutUint16(out[1:], uint16(data.Len()))
+	return append(out, data.Bytes()...)
+}
+
+// cString is the text up to the first NUL.
+func cString(b []byte) string {
+	if i := bytes.IndexByte(b, 0); i >= 0 {
+		b = b[:i]
+	}
+	return string(b)
+}
