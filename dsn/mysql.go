@@ -59,19 +59,42 @@ func (c *Config) setDatabase(path string) error {
 	return nil
 }
 
+// mysqlGoSeparator returns the index of the '/' that ends
+// [user[:password]@][net[(addr)]] in a go-sql-driver DSN, or -1: the first '/'
+// whose text after the last '@' before it is empty or a network
+// (tcp, tcp4, tcp6, unix, each with an optional (address)). A password may
+// hold '/', '?', '@' and ')' (u:a/b?c@tcp(h)/d), and a parameter '/' and '@'
+// (ssl-ca=/home/me@corp/ca.pem); go-sql-driver itself takes the last '/'.
+func mysqlGoSeparator(s string) int {
+	for i := 0; i < len(s); i++ {
+		if s[i] != '/' {
+			continue
+		}
+		head := s[:i]
+		netpart := head[strings.LastIndex(head, "@")+1:]
+		name, addr, paren := strings.Cut(netpart, "(")
+		switch name {
+		case "", "tcp", "tcp4", "tcp6", "unix":
+			if netpart == "" || !paren || strings.HasSuffix(addr, ")") {
+				return i
+			}
+		}
+	}
+	return -1
+}
+
 // parseMySQLGo reads go-sql-driver's DSN:
 // [user[:password]@][net[(addr)]]/dbname[?param1=value1&paramN=valueN].
 func parseMySQLGo(s string) (*Config, error) {
 	c := &Config{Family: MySQL, Shape: ShapeMySQLGo}
-	slash := strings.LastIndex(s, "/")
-	if q := strings.Index(s, "?"); q >= 0 && q < slash {
-		// a '/' inside the parameters: the database separator is the last '/' before '?'
-		if slash = strings.LastIndex(s[:q], "/"); slash < 0 {
-			// no '/' before '?': the '?' is in the password (u:a?b@tcp(h)/d);
-			// the separator follows the address, or is the last '/'
-			if slash = strings.Index(s, ")/"); slash >= 0 {
-				slash++
-			} else {
+	slash := mysqlGoSeparator(s)
+	if slash < 0 {
+		// No '/' follows [user[:password]@][net[(addr)]]: find the separator
+		// as before, for the error that names what is wrong.
+		slash = strings.LastIndex(s, "/")
+		if q := strings.Index(s, "?"); q >= 0 && q < slash {
+			// a '/' inside the parameters: the database separator is the last '/' before '?'
+			if slash = strings.LastIndex(s[:q], "/"); slash < 0 {
 				slash = strings.LastIndex(s, "/")
 			}
 		}

@@ -76,7 +76,6 @@ func TestErrorsNeverEchoUnparsedInput(t *testing.T) {
 		{"mysql URL bad escape in password", "mysql://u:Tig3r%zz@h/d", []string{"bad percent-encoding in the password"}, []string{"Tig3r", "%zz"}},
 		{"mysql URL bad escape in user", "mysql://Tig3r%zz@h/d", []string{"bad percent-encoding in the user"}, []string{"Tig3r", "%zz"}},
 		{"mysql URL port from a password", "mysql://u:Tig3r@h:Tig4r/d", []string{"invalid port (port=xxxxx)"}, []string{"Tig4r"}},
-		{"go-sql-driver password with / and ?", "u:Tig3r)/pw?x@tcp(h)/d", nil, []string{"Tig3r"}},
 		{"go-sql-driver host without a network", "u:Tig3r/pw@localhost:3306/d", []string{"unsupported network (net=xxxxx)"}, []string{"Tig3r"}},
 		{"key that is not a word", "jdbc:sqlserver://h;sa:Tig3r@x=1", []string{"unknown property at property 1"}, []string{"Tig3r"}},
 		{"bad escape in a parameter name", "jdbc:mysql://h/d?Tig3r%zz=1", []string{"bad percent-encoding in a parameter name at parameter 1"}, []string{"Tig3r"}},
@@ -146,7 +145,9 @@ func TestTokenAfterASecret(t *testing.T) {
 		"jdbc:mysql://u:Tr0ub%2F4dor%3Fx@h/d":                                      "Tr0ub/4dor?x",
 		"u:Tr0ub&4dor;x@tcp(h)/d":                                                  "Tr0ub&4dor;x",
 		"jdbc:sqlserver://db;password={Tr0ub}};4dor{};trustServerCertificate=true": "Tr0ub};4dor{",
-		"u:Tr0ub/4dor@/d": "Tr0ub/4dor",
+		"u:Tr0ub/4dor@/d":          "Tr0ub/4dor",
+		"u:Tr0ub)/4dor?x@tcp(h)/d": "Tr0ub)/4dor?x",
+		"u:Tr0ub/4dor?x@tcp(h)/d?ssl-ca=/home/me@corp/ca.pem": "Tr0ub/4dor?x",
 	} {
 		c, err := Parse(dsn)
 		require.NoError(t, err, dsn)
@@ -261,4 +262,60 @@ func TestLoggingAConfig(t *testing.T) {
 	out := buf.String() + string(b)
 	require.NotContains(t, out, "Sl0g-pw")
 	require.Contains(t, out, "jdbc:sqlserver://db;user=sa;password=xxxxx;encrypt=true;trustStore=/t.jks;trustStorePassword=xxxxx")
+}
+
+// TestOneSecretRule: for every key of dsn's tables, in the family it
+// belongs to, what Config.String shows and what kind.Error shows agree: the
+// value is hidden by both or by neither, and a refused secret's value is not
+// in the error. Before kind.IsSecretKey was the one rule, dsn redacted by a
+// wider rule than kind.Error (AADSecurePrincipalSecret, msiClientSecret,
+// keyVaultProviderClientKey, …).
+func TestOneSecretRule(t *testing.T) {
+	const v = "Zq8vw7Kx"
+	var keys []string
+	keys = append(keys, tlsKeySpellings...)
+	for _, m := range []map[string]string{refusedKeys, sqlServerConnectKeys, sqlServerDriverParams, mysqlDriverParams, mysqlRefused, connectorJMapped} {
+		for k := range m {
+			keys = append(keys, k)
+		}
+	}
+	for _, m := range []map[string]bool{sqlServerIgnored, connectorJIgnored} {
+		for k := range m {
+			keys = append(keys, k)
+		}
+	}
+	keys = append(keys, "msiClientSecret", "sessionVariables", "user", "password", "PWD", "passwd")
+	secrets := 0
+	for _, k := range keys {
+		for _, base := range []string{"jdbc:sqlserver://h;", "jdbc:mysql://h/d?"} {
+			dsnText := base + k + "=" + v
+			secret := kind.IsSecretKey(k)
+			kindShows := strings.Contains((&kind.Error{Kind: kind.InvalidDSN, Key: k, Value: v}).Error(), v)
+			require.Equal(t, !secret, kindShows, k)
+			c, err := Parse(dsnText)
+			if err != nil {
+				if secret {
+					require.NotContains(t, err.Error(), v, dsnText)
+				}
+				continue
+			}
+			if secret {
+				secrets++
+			}
+			for _, shown := range []string{c.String(), c.RedactedDriverDSN(), fmt.Sprintf("%#v", c)} {
+				if strings.Contains(shown, v) && secret {
+					t.Errorf("%s: kind hides %s, the Config shows it: %s", dsnText, k, shown)
+				}
+			}
+			if !secret && !strings.Contains(c.String(), v) && !strings.Contains(c.Format(), v) {
+				// A value neither shown nor kept (a where-to-connect key written in
+				// its canonical form) says nothing about the rule.
+				continue
+			}
+			if !secret {
+				require.Contains(t, c.String(), v, "%s: not a secret for kind, hidden by the Config", dsnText)
+			}
+		}
+	}
+	require.Greater(t, secrets, 10, "the loop saw secrets")
 }
