@@ -16,6 +16,11 @@ type Options struct {
 	SessionCache tls.ClientSessionCache
 	// Time is the clock; nil means time.Now.
 	Time func() time.Time
+	// HopName, if set, is called from VerifyConnection and returns the name
+	// this handshake's certificate must carry when it differs from the
+	// strategy's: a SQL Server connection routed to another server (spec
+	// §2.1; see Strategy.HopName). "" keeps Strategy.ExpectedName.
+	HopName func() string
 }
 
 // TLSConfig is the one function that turns a Strategy into a *tls.Config.
@@ -53,7 +58,15 @@ func TLSConfig(s *Strategy, o Options) *tls.Config {
 		c.GetClientCertificate = func(*tls.CertificateRequestInfo) (*tls.Certificate, error) { return &cert, nil }
 	}
 	c.VerifyConnection = func(cs tls.ConnectionState) error {
-		err := Check(s, cs.PeerCertificates, now())
+		st := s
+		if o.HopName != nil {
+			if name := o.HopName(); name != "" && name != s.ExpectedName {
+				hop := *s
+				hop.ExpectedName = name
+				st = &hop
+			}
+		}
+		err := Check(st, cs.PeerCertificates, now())
 		if o.Observe != nil {
 			o.Observe(cs, err)
 		}
