@@ -1,0 +1,50 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"testing"
+
+	"github.com/dbtls/dbtls/internal/secretsweep"
+	"github.com/stretchr/testify/require"
+)
+
+// TestSecretsSweepCLI: every hostile DSN of internal/secretsweep through
+// explain and probe (against 127.0.0.1:1, a closed port), as text and as
+// JSON: no secret shows on stdout or stderr, in any case or encoding. A DSN
+// dsn.Parse refuses is an invalid-dsn failure of explain. package dsn's
+// TestSecretsSweep covers the library's printing and logging.
+func TestSecretsSweepCLI(t *testing.T) {
+	require.GreaterOrEqual(t, len(secretsweep.Cases), 80)
+	for _, tc := range secretsweep.Cases {
+		t.Run(tc.Name, func(t *testing.T) {
+			t.Parallel()
+			for _, args := range [][]string{
+				{"explain", tc.DSN},
+				{"explain", "--json", tc.DSN},
+				{"probe", "--timeout", "3s", tc.DSN},
+				{"probe", "--json", "--timeout", "3s", tc.DSN},
+			} {
+				var out, errb bytes.Buffer
+				code := run(args, &out, &errb)
+				if v := secretsweep.Leak(out.String()+errb.String(), tc.Secrets); v != "" {
+					t.Errorf("%v: secret shown as %q in:\n%s%s", args[:len(args)-1], v, out.String(), errb.String())
+				}
+				if args[0] == "probe" {
+					require.Equal(t, 1, code, "nothing listens on 127.0.0.1:1")
+				}
+				if args[0] == "explain" && tc.Want == secretsweep.Refused {
+					require.Equal(t, 1, code)
+				}
+				if len(args) > 2 && args[1] == "--json" {
+					var got struct{ Error *struct{ Kind, Message string } }
+					require.NoError(t, json.Unmarshal(out.Bytes(), &got), out.String())
+					if tc.Want == secretsweep.Refused {
+						require.NotNil(t, got.Error)
+						require.Equal(t, "invalid-dsn", got.Error.Kind)
+					}
+				}
+			}
+		})
+	}
+}
