@@ -37,7 +37,9 @@ func TestSecretsSweepCLI(t *testing.T) {
 					require.Equal(t, 1, code)
 				}
 				if len(args) > 2 && args[1] == "--json" {
-					var got struct{ Error *struct{ Kind, Message string } }
+					var got struct {
+						Error *struct{ Kind, Message string }
+					}
 					require.NoError(t, json.Unmarshal(out.Bytes(), &got), out.String())
 					if tc.Want == secretsweep.Refused {
 						require.NotNil(t, got.Error)
