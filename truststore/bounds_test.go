@@ -358,3 +358,115 @@ func TestPKCS12HiddenKeyNeedsMAC(t *testing.T) {
 	_, err = LoadBytes(noMAC, src("nomac.p12"))
 	require.ErrorIs(t, err, ErrMalformed, "as a trust store it is a key store too: its key is not decoded")
 }
+
+// plainP12 builds a PKCS12 file (no MAC, no encryption) whose one plain
+// safe holds the given bags, each DER.
+func plainP12(t testing.TB, bags [][]byte) []byte {
+	content, err := asn1.Marshal(asn1.RawValue{Class: asn1.ClassUniversal, Tag: asn1.TagSequence, IsCompound: true, Bytes: bytes.Join(bags, nil)})
+	require.NoError(t, err)
+	wrap := func(b []byte) []byte { // [0] EXPLICIT OCTET STRING
+		oct, err := asn1.Marshal(b)
+		require.NoError(t, err)
+		return oct
+	}
+	type ci struct {
+		ContentType asn1.ObjectIdentifier
+		Content     asn1.RawValue
+	}
+	item, err := asn1.Marshal(ci{oidP12Data, asn1.RawValue{Class: asn1.ClassContextSpecific, Tag: 0, IsCompound: true, Bytes: wrap(content)}})
+	require.NoError(t, err)
+	safe, err := asn1.Marshal(asn1.RawValue{Class: asn1.ClassUniversal, Tag: asn1.TagSequence, IsCompound: true, Bytes: item})
+	require.NoError(t, err)
+	out, err := asn1.Marshal(struct {
+		Version  int
+		AuthSafe ci
+	}{3, ci{oidP12Data, asn1.RawValue{Class: asn1.ClassContextSpecific, Tag: 0, IsCompound: true, Bytes: wrap(safe)}}})
+	require.NoError(t, err)
+	return out
+}
+
+// bag is a safe bag of type id with a NULL value and n attributes.
+func bag(t testing.TB, id asn1.ObjectIdentifier, attrs int) []byte {
+	attr, err := asn1.Marshal(struct {
+		ID    asn1.ObjectIdentifier
+		Value asn1.RawValue
+	}{asn1.ObjectIdentifier{1, 2, 3}, asn1.RawValue{Class: asn1.ClassUniversal, Tag: asn1.TagSet, IsCompound: true}})
+	require.NoError(t, err)
+	fields := []any{id, asn1.RawValue{Class: asn1.ClassContextSpecific, Tag: 0, IsCompound: true, Bytes: []byte{5, 0}}}
+	var body []byte
+	for _, f := range fields {
+		b, err := asn1.Marshal(f)
+		require.NoError(t, err)
+		body = append(body, b...)
+	}
+	if attrs > 0 {
+		set, err := asn1.Marshal(asn1.RawValue{Class: asn1.ClassUniversal, Tag: asn1.TagSet, IsCompound: true, Bytes: bytes.Repeat(attr, attrs)})
+		require.NoError(t, err)
+		body = append(body, set...)
+	}
+	out, err := asn1.Marshal(asn1.RawValue{Class: asn1.ClassUniversal, Tag: asn1.TagSequence, IsCompound: true, Bytes: body})
+	require.NoError(t, err)
+	return out
+}
+
+// TestEntryBounds: the decoders turn every entry, bag and attribute into a
+// struct of a hundred bytes or more, so a store of tiny ones amplifies its
+// size (an 8 MiB JKS of empty entries cost 85 MB, an 8 MiB PKCS12 of 9-byte
+// bags 1.4 GB and 12 s). MaxEntries and MaxPKCS12BagAttributes are enforced
+// before the decoders run, and an 8 MiB store of tiny entries is refused
+// with next to no allocation.
+func TestEntryBounds(t *testing.T) {
+	jks := func(n int) []byte {
+		w := (&jksWriter{}).u32(jksMagic).u32(1).u32(uint32(n))
+		for i := 0; i < n; i++ {
+			w.u32(jksTagTrusted).u16(4).u32(uint32(i)).u64(0).u32(0)
+		}
+		return w.sign("")
+	}
+	require.NoError(t, scanJKS(jks(MaxEntries)))
+	err := scanJKS(jks(MaxEntries + 1))
+	require.ErrorContains(t, err, "the header declares 10001 entries; dbtls reads at most 10000")
+	chains := (&jksWriter{}).header(2).key("a", nil, make([][]byte, MaxEntries-3)...).key("b", nil, []byte{1}).sign("")
+	require.NoError(t, scanJKS(chains))
+	chains = (&jksWriter{}).header(2).key("a", nil, make([][]byte, MaxEntries-3)...).key("b", nil, []byte{1}, []byte{2}).sign("")
+	require.ErrorContains(t, scanJKS(chains), "entry 2 of 2 declares 2 chain certificates, which bring the store over 10000")
+
+	huge := jks((MaxFileSize - 32) / 22)
+	require.LessOrEqual(t, len(huge), MaxFileSize)
+	var lerr error
+	n, took := allocated(func() { _, lerr = LoadBytes(huge, src("huge.jks")) })
+	require.ErrorIs(t, lerr, ErrMalformed)
+	require.Less(t, n, uint64(allocLimit))
+	require.Less(t, took, time.Second)
+
+	certBag := asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 12, 10, 1, 3}
+	one := bag(t, certBag, 0)
+	repeat := func(n int) [][]byte {
+		out := make([][]byte, n)
+		for i := range out {
+			out[i] = one
+		}
+		return out
+	}
+	_, err = scanPKCS12(plainP12(t, repeat(MaxEntries)))
+	require.NoError(t, err)
+	p12 := plainP12(t, repeat((MaxFileSize-100)/len(one)))
+	require.LessOrEqual(t, len(p12), MaxFileSize)
+	for name, load := range map[string]func() error{
+		"LoadBytes":    func() error { _, err := LoadBytes(p12, src("many.p12")); return err },
+		"keyPairBytes": func() error { _, err := keyPairBytes(p12, src("many.p12")); return err },
+	} {
+		var err error
+		n, took := allocated(func() { err = load() })
+		require.ErrorIs(t, err, ErrMalformed, name)
+		require.ErrorContains(t, err, "item 1 of the authenticated safe holds more than 10000 bags", name)
+		require.Less(t, n, uint64(allocLimit), name)
+		require.Less(t, took, time.Second, name)
+	}
+
+	_, err = scanPKCS12(plainP12(t, [][]byte{one, bag(t, certBag, MaxPKCS12BagAttributes)}))
+	require.NoError(t, err)
+	_, err = LoadBytes(plainP12(t, [][]byte{one, bag(t, certBag, MaxPKCS12BagAttributes+1)}), src("attrs.p12"))
+	require.ErrorIs(t, err, ErrMalformed)
+	require.ErrorContains(t, err, "bag 2 in item 1 of the authenticated safe declares 17 attributes; dbtls allows at most 16")
+}

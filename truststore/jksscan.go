@@ -30,7 +30,7 @@ import (
 // 0xFFFFFFFF bytes costs 4 GiB, and a chain of 0xFFFFFFFF certificates
 // 160 GiB. scanJKS walks the same layout without allocating and checks every
 // count and length against the bytes that remain before keystore-go sees the
-// data.
+// data, and the number of entries and certificates against MaxEntries.
 const (
 	jksMagic      = 0xFEEDFEED
 	jksDigestLen  = 20
@@ -214,6 +214,10 @@ func scanJKSKeys(data []byte) ([]jksKey, error) {
 	if err := s.count(uint64(n), "entries", min(minTrusted, jksMinKeyEntry)); err != nil {
 		return nil, err
 	}
+	if n > MaxEntries {
+		return nil, fmt.Errorf("the header declares %d entries; dbtls reads at most %d entries and certificates (MaxEntries)", n, MaxEntries)
+	}
+	total := uint64(n)
 	s.entries = uint64(n)
 	for i := uint64(1); i <= s.entries; i++ {
 		s.entry, s.cert, s.certs = i, 0, 0
@@ -248,6 +252,9 @@ func scanJKSKeys(data []byte) ([]jksKey, error) {
 			}
 			if err := s.count(uint64(chain), "chain certificates", s.minCert()); err != nil {
 				return nil, err
+			}
+			if total += uint64(chain); total > MaxEntries {
+				return nil, fmt.Errorf("%s declares %d chain certificates, which bring the store over %d entries and certificates (MaxEntries)", s.where(), chain, MaxEntries)
 			}
 			s.certs = uint64(chain)
 			for s.cert = 1; s.cert <= s.certs; s.cert++ {

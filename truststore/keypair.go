@@ -39,13 +39,7 @@ func keyPairBytes(data []byte, src Source) (tls.Certificate, error) {
 	}
 	switch f {
 	case PKCS12:
-		layout, err := scanPKCS12(data)
-		if err == nil {
-			err = layout.keysCheckable(src)
-		} else {
-			err = src.malformed("PKCS12", err.Error())
-		}
-		if err != nil {
+		if err := checkPKCS12(data, src); err != nil {
 			return tls.Certificate{}, err
 		}
 		key, leaf, chain, err := pkcs12.DecodeChain(data, src.Password)

@@ -28,6 +28,20 @@ const MaxFileSize = 8 << 20
 // 100,000 (JDK 8's MAC), OpenSSL 2,048.
 const MaxPKCS12Iterations = 1_000_000
 
+// MaxEntries bounds how many entries and certificates a store declares: the
+// entries of a JKS store plus the certificates of their chains, the bags of
+// a PKCS12 store's plain content. The decoders turn each into a struct of a
+// hundred bytes or more however few bytes the file spends on it (an 8 MiB
+// JKS of empty entries cost 85 MB, an 8 MiB PKCS12 of 9-byte bags 1.4 GB);
+// a JDK's cacerts holds about 150.
+//
+// MaxPKCS12BagAttributes bounds the attributes of one PKCS12 bag, for the
+// same reason: keytool writes up to 3 a bag, OpenSSL 2, Windows 4.
+const (
+	MaxEntries             = 10_000
+	MaxPKCS12BagAttributes = 16
+)
+
 // maxIterations is MaxPKCS12Iterations; the fuzz targets lower it so that the
 // allocation bound they assert measures the decoders, not a legitimate key
 // derivation.

@@ -12,9 +12,8 @@ import (
 // Java's trusted-certificate attribute), or a key store, whose own
 // certificate is then the anchor, as in the JDK.
 func loadPKCS12(data []byte, src Source) ([]*x509.Certificate, error) {
-	layout, err := scanPKCS12(data)
-	if err != nil {
-		return nil, src.malformed("PKCS12", err.Error())
+	if err := checkPKCS12(data, src); err != nil {
+		return nil, err
 	}
 	certs, err := pkcs12.DecodeTrustStore(data, src.Password)
 	if err != nil && src.HasPassword && strings.Contains(err.Error(), "no MAC in data") {
@@ -29,18 +28,12 @@ func loadPKCS12(data []byte, src Source) ([]*x509.Certificate, error) {
 		return nil, e
 	}
 	// Not a pure trust store: a key store (private key + chain)?
-	hidden := layout.keysCheckable(src)
-	if hidden == nil {
-		if _, leaf, _, kerr := pkcs12.DecodeChain(data, src.Password); kerr == nil {
-			return []*x509.Certificate{leaf}, nil
-		}
+	if _, leaf, _, kerr := pkcs12.DecodeChain(data, src.Password); kerr == nil {
+		return []*x509.Certificate{leaf}, nil
 	}
 	if strings.Contains(err.Error(), "not marked as trusted") {
 		return nil, src.unreadable(src.Path, "the PKCS12 file holds certificates not marked as trusted (not made by keytool as a trust store)",
 			"import the CA with keytool -importcert -storetype PKCS12, or give a PEM bundle", ErrNoTrustedCertificates)
-	}
-	if hidden != nil {
-		return nil, hidden
 	}
 	return nil, src.unreadable(src.Path, "the PKCS12 file cannot be read: "+err.Error(), "make the store again with keytool", errors.Join(ErrUnreadable, err))
 }
@@ -59,12 +52,17 @@ func (src Source) pkcs12Error(err error) error {
 	return nil
 }
 
-// keysCheckable refuses to decode the keys of a store without a MAC whose
-// content is encrypted: a key bag inside that content would be decrypted
-// with an iteration count no one vouches for and scanPKCS12 cannot see.
-func (l p12Layout) keysCheckable(src Source) error {
-	if l.mac || !l.hiddenKeys {
-		return nil
+// checkPKCS12 runs scanPKCS12 and refuses a store without a MAC whose
+// content is encrypted: go-pkcs12 would decrypt it with the empty password
+// and decode whatever it holds (any number of bags, a key with any
+// iteration count) without anything vouching for it.
+func checkPKCS12(data []byte, src Source) error {
+	l, err := scanPKCS12(data)
+	if err != nil {
+		return src.malformed("PKCS12", err.Error())
 	}
-	return src.malformed("PKCS12", "it has encrypted content but no MAC, so the key-derivation parameters of a key inside that content can neither be checked before decryption nor trusted")
+	if !l.mac && l.encrypted {
+		return src.malformed("PKCS12", "it has encrypted content but no MAC, so what decryption would reveal (its size, its key-derivation parameters) can neither be checked first nor trusted")
+	}
+	return nil
 }
