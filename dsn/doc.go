@@ -31,7 +31,11 @@
 //   - an unknown key on a SQL Server DSN, with "did you mean …" when a known
 //     key is two edits away or less; on a MySQL DSN unknown keys stay
 //     go-sql-driver session variables, except one without '_' that is two
-//     edits or less from a TLS key or from password (ssl-mdoe, pasword);
+//     edits or less from a TLS key or from password (ssl-mdoe, pasword), and
+//     those refused under Session variables below;
+//   - a key written without '=' (;encrypt; or &4dor&): go-sql-driver skips
+//     it and Connector/J reads it as empty, dbtls never ignores it nor makes
+//     it a session variable;
 //   - the same property twice, also through two aliases (sslMode, ssl-mode)
 //     or go-sql-driver's tls= with sslMode; the error names both keys;
 //   - two vocabularies for one concept (encrypt with sslMode, trustStore with
@@ -57,10 +61,61 @@
 // allowMultiQueries → multiStatements, sessionVariables → session variables).
 // Every key is listed in docs/properties.md.
 //
+// # Session variables
+//
+// go-sql-driver sends the parameters it does not know as one statement,
+// SET name1 = value1, name2 = value2, written as they are. Both routes to it
+// — an unknown parameter in any MySQL shape, and Connector/J's
+// sessionVariables=name=value,… — are checked (sessionvars.go): a name is one
+// MySQL variable (sql_mode, @@session.sql_mode, SESSION sql_mode,
+// `sql_mode`, @var); a name that is a secret in any spelling (password via
+// sessionVariables, @@password, session.password, `PASSWORD`, PASSWORD FOR …,
+// authentication_string, pwd) is refused, since SET password = … changes the
+// account's password; a value is one expression (quotes and parentheses
+// balanced; outside quotes no top-level ',', no ';', no comment; no
+// backslash or control character) and may not mention a secret
+// (PASSWORD('…')). password=… itself is the password, as Connector/J reads
+// it, never a variable. A sessionVariables item may not be a property
+// (parseTime=true).
+//
 // # Secrets
 //
-// String, RedactedDriverDSN, fmt's %v, %+v and %#v, every error and every
-// warning show kind.Redacted in place of the password and of every secret
-// property (trustStorePassword, …). Format shows them: Parse(c.Format())
-// equals c. DriverDSN is the Go driver's own DSN, without any TLS property.
+// String, RedactedDriverDSN, fmt's %v, %+v and %#v, log/slog (LogValue),
+// encoding/json (MarshalJSON), every error and every warning show
+// kind.Redacted in place of the password and of every secret property:
+// kind.IsSecretKey is the one rule (password, pwd, passwd, and every key
+// whose name holds password, secret, token or passphrase, and
+// keyVaultProviderClientKey). Format shows them: Parse(c.Format()) equals c.
+// DriverDSN is the Go driver's own DSN, without any TLS property.
+//
+// An error never shows text that dbtls could not read, since it may hold a
+// password (lists.go):
+//
+//   - a jdbc: URL that is not one of the three shapes shows the sub-protocol
+//     when it is a known word (jdbc:oracle, jdbc:mysql:loadbalance) and where
+//     the text differs from what dbtls reads (jdbc:sqlserver:/host is
+//     "at character 17"), never the rest; so does sqlserver:/host;
+//   - user:password@ where a shape has none (jdbc:sqlserver://sa:pw@host), a
+//     user or password holding an unencoded '/', '?' or '#' that ends a URL's
+//     host part (an '@' then follows it), bad percent-encoding in the user,
+//     password or database, and a host, port, network or instance that does
+//     not read are not shown; the error names the key, the first character
+//     refused, and what to percent-encode. A port of digits is shown;
+//   - a value not quoted ({…} in JDBC, "…" in ADO) or percent-encoded (URL
+//     parameters) ends at the first ';' or '&': password=Tr0ub;4dor;… is the
+//     password Tr0ub followed by a token 4dor. A token right after a secret
+//     that does not read — no '=', a key dbtls does not know, a bad value,
+//     bad quoting or percent-encoding, a session variable name that is not
+//     a name — may be the rest of the secret: the error names the secret's
+//     key with kind.Redacted ("text after password that is not a property
+//     (password=xxxxx) at property 3"), shows neither the token's key
+//     (unless dbtls knows it) nor its value, and says how to quote: {…} with
+//     }} for } in JDBC, "…" with "" for " in ADO (which does not quote with
+//     {…}), percent-encoding (& as %26, …) in URLs. A token that reads as a
+//     session variable (password=Tr0ub&sql_mode=ANSI) cannot be told from the
+//     rest of a password and is one: percent-encode & in passwords;
+//   - a key that is not a plain word is not shown; an error that does not
+//     name its token says which one it is ("parameter 3"). Character
+//     positions are given only before any secret, and ordinals after, so
+//     that an error never tells a secret's length.
 package dsn
