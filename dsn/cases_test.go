@@ -299,6 +299,25 @@ var parseCases = []parseCase{
 	{name: "jdbc mariadb verify-full", dsn: "jdbc:mariadb://h/d?sslMode=VERIFY-FULL", family: MySQL, shape: ShapeJDBCMariaDB, host: "h", db: "d", net: "tcp",
 		check: wantMode("sslMode", SSLVerifyIdentity)},
 
+	// ---- secrets in errors (lists.go, sessionvars.go) ----
+	errCase("jdbc unquoted ; in a password", "jdbc:sqlserver://h;user=sa;password=hunter22;4dor;encrypt=true",
+		"text after password that is not a property (password=xxxxx) at property 3", "{…}"),
+	errCase("ado braces are not quotes", "server=h;Password={hunter22;4dor}", "(Password=xxxxx) at property 3", `"…"`),
+	errCase("mysql unencoded & in a password", "jdbc:mysql://h/d?password=hunter22&4dor&sslMode=REQUIRED", "(password=xxxxx) at parameter 2", "%26"),
+	errCase("mysql parameter without a value", "u@tcp(h)/d?sslMode=REQUIRED&frob", "parameter without a value (frob=)"),
+	errCase("user:password@ in a jdbc:sqlserver URL", "jdbc:sqlserver://sa:hunter22@h", "user or password before the host (serverName=xxxxx)"),
+	errCase("unencoded / in a URL password", "mysql://u:hunter22/x@h/d", "user or password not percent-encoded", "%2F"),
+	errCase("jdbc one slash", "jdbc:sqlserver:/h;password=hunter22", "malformed JDBC URL (scheme=jdbc:sqlserver) at character 17"),
+	errCase("sessionVariables sets the password", "jdbc:mysql://h/d?sessionVariables=password%3D'hunter22'", "session variable that sets a secret (sessionVariables=xxxxx)"),
+	errCase("session variable @@session.password", "u@tcp(h)/d?@@session.password=hunter22", "session variable that sets a secret"),
+	errCase("session variable value with a second assignment", "u@tcp(h)/d?sql_mode=ANSI%2Cautocommit%3D0", "unsafe session variable value (sql_mode=xxxxx)", "unquoted ,"),
+	{name: "session variables as MySQL writes them", dsn: "u@tcp(h)/d?@@session.sql_mode=%27ANSI%27&SESSION%20time_zone=%27%2B00:00%27",
+		family: MySQL, shape: ShapeMySQLGo, host: "h", user: "u", db: "d", net: "tcp",
+		params: map[string]string{"@@session.sql_mode": "'ANSI'", "SESSION time_zone": "'+00:00'"}},
+	{name: "go-sql-driver password with / ? and )", dsn: "u:a/b?c)d@tcp(h:3306)/db?ssl-ca=/etc/ca.pem",
+		family: MySQL, shape: ShapeMySQLGo, host: "h", port: 3306, user: "u", pw: "a/b?c)d", db: "db", net: "tcp",
+		check: wantString(sslCA, "ssl-ca", "/etc/ca.pem")},
+
 	// ---- anything else ----
 	errCase("empty", "  ", "empty DSN"),
 	errCase("nonsense", "hello", "unrecognised DSN"),

@@ -293,6 +293,16 @@ func (c *Config) MySQLDriverConfig() *mysql.Config {
 		// rest; the connector reports the error (CheckDriverParams).
 		m = mysql.NewConfig()
 	}
+	// go-sql-driver percent-decodes values but not keys: a session variable
+	// named @@session.sql_mode or SESSION time_zone would be sent encoded.
+	for k, v := range c.Params {
+		if ek := url.QueryEscape(k); ek != k {
+			if _, ok := m.Params[ek]; ok {
+				delete(m.Params, ek)
+				m.Params[k] = v
+			}
+		}
+	}
 	m.User, m.Passwd, m.DBName = c.User, c.Password, c.Database
 	m.Net = c.Net
 	if m.Net == "" {

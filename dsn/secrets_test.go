@@ -231,6 +231,12 @@ func TestSessionVariablesNeverSetASecret(t *testing.T) {
 	require.Equal(t, map[string]string{"sql_mode": "'ANSI,TRADITIONAL'", "@@session.time_zone": "'+00:00'", "@myvar": "CONCAT('a','b')",
 		"SESSION wait_timeout": "60", "innodb_lock_wait_timeout": "5", "group_concat_max_len": "(1024*4)", "autocommit": "0", "net_read_timeout": "30"}, c.Params)
 
+	// go-sql-driver reads them as written (it does not percent-decode keys).
+	m := c.MySQLDriverConfig()
+	require.Equal(t, "'+00:00'", m.Params["@@session.time_zone"])
+	require.Equal(t, "60", m.Params["SESSION wait_timeout"])
+	require.Equal(t, "CONCAT('a','b')", m.Params["@myvar"])
+
 	// A Config made by hand with a secret-named session variable still never
 	// shows its value.
 	c, err = Parse("u@tcp(h)/d")
