@@ -4,7 +4,10 @@ import (
 	"context"
 	"crypto/tls"
 	"database/sql/driver"
+	"fmt"
+	"log/slog"
 	"net"
+	"strings"
 
 	"github.com/dbtls/dbtls/verify"
 	"github.com/go-sql-driver/mysql"
@@ -47,9 +50,24 @@ func (c *Connector) connectMySQL(ctx context.Context, st *verify.Strategy, tlsCf
 	m.AllowFallbackToPlaintext = !st.Disabled && !st.TLSRequired
 	m.DialFunc = c.dial(ctx, rec)
 	m.DialFunc = c.guardMySQLAuth(m.DialFunc, m, st, rec) // mysqlauth.go: no password in clear or to a server-supplied key without TLS
+	m.Logger = driverLog{c.opts.logger(), rec.info.ID}
 	mc, err := mysql.NewConnector(m)
 	if err != nil {
 		return nil, err
 	}
 	return mc.Connect(ctx)
+}
+
+// driverLog routes go-sql-driver's own log lines ("[mysql] packets.go: …
+// unexpected EOF", written to stderr by default) into the connector's
+// logger, at debug level: the error itself reaches the caller, mapped.
+type driverLog struct {
+	l  *slog.Logger
+	id uint64
+}
+
+func (d driverLog) Print(v ...any) {
+	if d.l.Enabled(context.Background(), slog.LevelDebug) {
+		d.l.Debug("dbtls: go-sql-driver: "+strings.TrimSpace(fmt.Sprint(v...)), "id", d.id)
+	}
 }

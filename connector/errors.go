@@ -2,7 +2,9 @@ package connector
 
 import (
 	"context"
+	"database/sql/driver"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"strings"
@@ -22,8 +24,13 @@ import (
 // than what the drivers pass on (go-mssqldb flattens TLS errors with %v).
 func mapError(ctx context.Context, err error, rec *record) error {
 	rec.mu.Lock()
-	refused, verdict := rec.refused, rec.verdict
+	refused, verdict, ioErr := rec.refused, rec.verdict, rec.ioErr
 	rec.mu.Unlock()
+	if ioErr != nil && (errors.Is(err, mysql.ErrInvalidConn) || errors.Is(err, driver.ErrBadConn)) {
+		// go-sql-driver hides the cause behind "invalid connection" or
+		// "bad connection"; the connection itself saw it
+		err = fmt.Errorf("%w (%w)", err, ioErr)
+	}
 	switch {
 	case refused != nil:
 		return refused
@@ -59,7 +66,10 @@ func mapError(ctx context.Context, err error, rec *record) error {
 		return &kind.Error{Kind: kind.ServerRefused, What: "server refused the connection", Why: msErr.Error(), Err: err}
 	case strings.Contains(msg, "server does not support encryption"):
 		return &kind.Error{Kind: kind.EncryptionNotSupported, What: "server does not support encryption", Why: msg, Err: err}
-	case isHangUp(err) || isTimeout(err):
+	case isHangUp(err) || isTimeout(err) || errors.Is(err, mysql.ErrInvalidConn) || errors.Is(err, driver.ErrBadConn) || msg == "bad connection":
+		// go-sql-driver's "invalid connection" and "bad connection" (its
+		// unexported errBadConnNoWrite) during a connect: the server broke
+		// off or never spoke the protocol
 		return &kind.Error{Kind: kind.Network, What: "the server hung up", Why: msg, Err: err}
 	case strings.Contains(msg, "TLS") || strings.Contains(msg, "tls:") || strings.Contains(msg, "x509"):
 		return verify.ClassifyHandshake(err)

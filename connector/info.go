@@ -66,8 +66,17 @@ type record struct {
 	// connecting goroutine) and the first byte (-1 none yet).
 	serverBytes int
 	firstByte   int
-	conn      *wireConn   // the connection kept (the last hop)
-	hops      []*wireConn // every TCP connection this Connect dialed
+	ioErr       error       // the first I/O error on any hop: what go-sql-driver's "invalid connection" hides
+	conn        *wireConn   // the connection kept (the last hop)
+	hops        []*wireConn // every TCP connection this Connect dialed
+}
+
+func (r *record) noteIOError(err error) {
+	r.mu.Lock()
+	if r.ioErr == nil {
+		r.ioErr = err
+	}
+	r.mu.Unlock()
 }
 
 // release ends the Connect context's hold on every connection it dialed.

@@ -46,6 +46,9 @@ func (r *record) wrap(nc net.Conn) *wireConn {
 
 func (w *wireConn) Read(p []byte) (int, error) {
 	n, err := w.Conn.Read(p)
+	if err != nil {
+		w.rec.noteIOError(err)
+	}
 	if n > 0 && w.rec.serverBytes == 0 {
 		w.rec.mu.Lock()
 		w.rec.firstByte = int(p[0])
@@ -82,7 +85,11 @@ func (w *wireConn) Write(p []byte) (int, error) {
 		w.Conn.Close()
 		return 0, refused
 	}
-	return w.Conn.Write(p)
+	n, err := w.Conn.Write(p)
+	if err != nil {
+		w.rec.noteIOError(err)
+	}
+	return n, err
 }
 
 func (w *wireConn) Close() error {

@@ -134,7 +134,10 @@ func TestExplainFailures(t *testing.T) {
 		{"empty versions with REQUIRED", "app@tcp(h)/db?ssl-mode=REQUIRED&tls-version=", "invalid-dsn", "no TLS version"},
 		{"restricted cipher", "app@tcp(h)/db?ssl-mode=REQUIRED&ssl-cipher=RC4-SHA", "invalid-dsn", "RC4"},
 		{"tls13 restriction", "app@tcp(h)/db?ssl-mode=REQUIRED&tls-ciphersuites=TLS_AES_128_GCM_SHA256", "invalid-dsn", "cannot be restricted"},
-		{"password in error never shown", "jdbc:sqlserver://h;password=" + secret + ";encrypt=bogus", "invalid-dsn", "encrypt=bogus"},
+		{"password in error never shown", "jdbc:sqlserver://h;password=" + secret + ";user=sa;encrypt=bogus", "invalid-dsn", "encrypt=bogus"},
+		// Right after the password, encrypt=bogus may be the rest of it (a ; inside an unquoted value ends it).
+		{"value right after a password is not shown", "jdbc:sqlserver://h;password=" + secret + ";encrypt=bogus", "invalid-dsn", "invalid encrypt value (encrypt=xxxxx) at property 2"},
+		{"session variable setting the password", "jdbc:mysql://h/db?user=u&password=" + secret + "&sessionVariables=password%3DPASSWORD('changeit')", "invalid-dsn", "session variable that sets a secret"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			code, out, _ := runCLI(t, "explain", "--json", tc.dsn)

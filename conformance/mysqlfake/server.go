@@ -250,6 +250,26 @@ func scramble() []byte {
 	return b
 }
 
+// greeting is a protocol-10 handshake packet's payload offering caps and
+// the auth plugin first.
+func greeting(seed []byte, caps uint32, first string) []byte {
+	g := []byte{10}
+	g = append(g, "8.0.40-mysqlfake\x00"...)
+	g = binary.LittleEndian.AppendUint32(g, 7)
+	g = append(g, seed[:8]...)
+	g = append(g, 0)
+	g = binary.LittleEndian.AppendUint16(g, uint16(caps&0xffff))
+	g = append(g, 0xff)                             // utf8mb4_0900_ai_ci
+	g = binary.LittleEndian.AppendUint16(g, 0x0002) // autocommit
+	g = binary.LittleEndian.AppendUint16(g, uint16(caps>>16))
+	g = append(g, 21)
+	g = append(g, make([]byte, 10)...)
+	g = append(g, seed[8:]...)
+	g = append(g, 0)
+	g = append(g, first+"\x00"...)
+	return g
+}
+
 func (s *Server) serve(c *conn) error {
 	_ = c.SetDeadline(time.Now().Add(30 * time.Second))
 	seed := scramble()
@@ -257,20 +277,7 @@ func (s *Server) serve(c *conn) error {
 	if s.cfg.SwitchFrom != "" {
 		first = s.cfg.SwitchFrom
 	}
-	g := []byte{10}
-	g = append(g, "8.0.40-mysqlfake\x00"...)
-	g = binary.LittleEndian.AppendUint32(g, 7)
-	g = append(g, seed[:8]...)
-	g = append(g, 0)
-	g = binary.LittleEndian.AppendUint16(g, uint16(greetingCaps&0xffff))
-	g = append(g, 0xff)                             // utf8mb4_0900_ai_ci
-	g = binary.LittleEndian.AppendUint16(g, 0x0002) // autocommit
-	g = binary.LittleEndian.AppendUint16(g, uint16(greetingCaps>>16))
-	g = append(g, 21)
-	g = append(g, make([]byte, 10)...)
-	g = append(g, seed[8:]...)
-	g = append(g, 0)
-	g = append(g, first+"\x00"...)
+	g := greeting(seed, greetingCaps, first)
 	c.seq = 0
 	if s.cfg.ErrAfterGreeting {
 		b := []byte{byte(len(g)), byte(len(g) >> 8), byte(len(g) >> 16), 0}
