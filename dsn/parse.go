@@ -186,8 +186,9 @@ func splitQuery(q string) []token {
 		}
 		t.Key = strings.TrimSpace(dk)
 		dv, err := url.QueryUnescape(v)
-		if err != nil {
-			t.bad = invalid(t.Key, v, "bad percent-encoding in a value", "a % must be followed by two hex digits", "write a literal % as %25")
+		if err != nil { // the value is not shown: it may hold a secret (sessionVariables=password=…)
+			t.bad = &kind.Error{Kind: kind.InvalidDSN, What: "bad percent-encoding in a value", Key: t.Key, Value: kind.Redacted,
+				Why: "a % must be followed by two hex digits (the value is not shown)", Fix: "write a literal % as %25"}
 		}
 		t.Value = dv
 		out = append(out, t)
