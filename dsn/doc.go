@@ -111,9 +111,11 @@
 //     (password=xxxxx) at property 3"), shows neither the token's key
 //     (unless dbtls knows it) nor its value, and says how to quote: {…} with
 //     }} for } in JDBC, "…" with "" for " in ADO (which does not quote with
-//     {…}), percent-encoding (& as %26, …) in URLs. A token that reads as a
-//     session variable (password=Tr0ub&sql_mode=ANSI) cannot be told from the
-//     rest of a password and is one: percent-encode & in passwords;
+//     {…}), percent-encoding (& as %26, …) in URLs. On a MySQL DSN a
+//     session variable right after a secret (password=Tr0ub&dor=x) is
+//     refused the same way, never sent: write it earlier or in
+//     sessionVariables. A known key with a value that reads
+//     (password=Tr0ub;encrypt=true) is taken as written;
 //   - a key that is not a plain word is not shown; an error that does not
 //     name its token says which one it is ("parameter 3"). Character
 //     positions are given only before any secret, and ordinals after, so

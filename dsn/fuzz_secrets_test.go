@@ -50,7 +50,11 @@ func FuzzRawPasswordNeverShown(f *testing.F) {
 		}
 	}
 	f.Fuzz(func(t *testing.T, shape uint8, pw string) {
-		if len(pw) < 6 || strings.ContainsAny(pw, "\x00\r\n\t") {
+		// A password that starts with a separator is an empty value followed
+		// by the DSN's own text (password=;user=x is user x): what Parse then
+		// shows is that text, not a secret. Passwords start with a letter or
+		// digit here.
+		if len(pw) < 6 || strings.ContainsAny(pw, "\x00\r\n\t") || !isAlnum(pw[0]) {
 			return
 		}
 		tpl := rawPasswordShapes[int(shape)%len(rawPasswordShapes)]
@@ -75,4 +79,8 @@ func FuzzRawPasswordNeverShown(f *testing.F) {
 			t.Fatalf("password %q shown as %q in %q", pw, v, with)
 		}
 	})
+}
+
+func isAlnum(b byte) bool {
+	return b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9'
 }

@@ -19,7 +19,10 @@ import (
 // dbtls does not know, a bad value, bad quoting or percent-encoding — may be
 // the rest of that secret. Its error names the secret's key, shows
 // kind.Redacted for it, shows neither the token's key (unless it is a key
-// dbtls knows) nor its value, and says how to quote the secret. Any other
+// dbtls knows) nor its value, and says how to quote the secret. On a MySQL
+// DSN this holds for a would-be session variable too (password=Tr0ub&dor=x
+// is refused): a key dbtls does not know right after a secret is never sent
+// to the server as SET dor = x, whose error would show it. Any other
 // token error that does not show the token's key gives its ordinal instead
 // ("property 3", "parameter 3"), which does not depend on how long a secret
 // before it is.
@@ -43,6 +46,9 @@ var (
 	jdbcList  = listSyntax{"property", ";", "quote it as {…} (write }} for a } inside)"}
 	adoList   = listSyntax{"property", ";", `quote it as "…" (write "" for a " inside; ADO does not quote with {…})`}
 	queryList = listSyntax{"parameter", "&", "percent-encode it (& as %26, = as %3D, ; as %3B, ? as %3F, # as %23, + as %2B, % as %25, space as %20)"}
+	// MySQL: a session variable right after a secret is refused too (see
+	// applyMySQLProps).
+	mysqlList = listSyntax{"parameter", "&", queryList.quote + "; a session variable cannot come right after it: write it earlier, or in sessionVariables"}
 )
 
 // noValue is the error for a token written without '='. Its text is shown

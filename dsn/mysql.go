@@ -153,8 +153,15 @@ func parseMySQLGo(s string) (*Config, error) {
 func (c *Config) applyMySQLProps(toks []token) error {
 	a := newApplier(c)
 	for i, p := range toks {
-		if err := c.applyMySQLToken(a, p); err != nil {
-			return locate(err, toks, i, queryList)
+		err := c.applyMySQLToken(a, p)
+		if err == nil && i > 0 && kind.IsSecretKey(toks[i-1].Key) && !toks[i-1].noValue && !knownKey(p.Key) &&
+			!strings.HasPrefix(strings.ToLower(p.Key), "xdevapi.") {
+			// A session variable (or a typo) right after a secret may be the
+			// rest of it (password=Tr0ub&dor=x): refused, never sent.
+			err = &kind.Error{Kind: kind.InvalidDSN, What: "session variable right after a secret"}
+		}
+		if err != nil {
+			return locate(err, toks, i, mysqlList)
 		}
 	}
 	return nil
@@ -168,7 +175,7 @@ func (c *Config) applyMySQLToken(a *applier, t token) error {
 		return t.bad
 	}
 	if t.noValue {
-		return noValue(t, queryList)
+		return noValue(t, mysqlList)
 	}
 	p := t.prop
 	var err error

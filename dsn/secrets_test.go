@@ -127,13 +127,22 @@ func TestTokenAfterASecret(t *testing.T) {
 	_, err = Parse("jdbc:sqlserver://h;encrypt")
 	require.EqualError(t, err, "dbtls: property without a value (encrypt=): a property is written key=value; add =value or remove it")
 
-	// A session variable after a password is still a session variable: it
-	// cannot be told from the rest of a password holding &; the package doc
-	// says to percent-encode.
-	c, err := Parse("jdbc:mysql://h/d?user=u&password=Tr0ub&sql_mode=ANSI")
+	// A session variable right after a password cannot be told from the
+	// rest of a password holding &: refused, never sent as SET dor = x.
+	// Before the password, or after another parameter, it is one.
+	for _, dsn := range []string{"jdbc:mysql://h/d?user=u&password=Tr0ub&dor=x", "u@tcp(h)/d?password=Tr0ub&sql_mode=ANSI",
+		"mysql://u@h/d?trustCertificateKeyStorePassword=Tr0ub&dor=x"} {
+		c, err := Parse(dsn)
+		require.Error(t, err, "parsed as %v", c)
+		require.Contains(t, err.Error(), "that is not a parameter (")
+		require.Contains(t, err.Error(), "a session variable cannot come right after it")
+		require.NotContains(t, err.Error(), "dor")
+		require.NotContains(t, err.Error(), "sql_mode")
+	}
+	c, err := Parse("jdbc:mysql://h/d?user=u&sql_mode=ANSI&password=Tr0ub&sslMode=REQUIRED&dor=x")
 	require.NoError(t, err)
 	require.Equal(t, "Tr0ub", c.Password)
-	require.Equal(t, map[string]string{"sql_mode": "ANSI"}, c.Params)
+	require.Equal(t, map[string]string{"sql_mode": "ANSI", "dor": "x"}, c.Params)
 
 	// Quoted as the error says, the same secrets read back.
 	for dsn, want := range map[string]string{
