@@ -359,3 +359,24 @@ func sortedKeys(m map[string]string) []string {
 func userinfoEscape(s string) string {
 	return strings.NewReplacer(":", "%3A", "@", "%40", "/", "%2F", "?", "%3F", "#", "%23").Replace(url.PathEscape(s))
 }
+
+// setting is Setting without methods, for printing.
+type setting[T any] Setting[T]
+
+// String prints the setting as fmt's %+v does, with the raw text and value
+// replaced by kind.Redacted when the key names a secret, so that printing a
+// TLS value (cfg.TLS, cfg.TLS.TrustStorePassword) shows no secret either.
+func (s Setting[T]) String() string {
+	if s.Set && kind.IsSecretKey(s.Key) {
+		return fmt.Sprintf("{Key:%s Raw:%s Value:%s Set:true}", s.Key, kind.Redacted, kind.Redacted)
+	}
+	return fmt.Sprintf("%+v", setting[T](s))
+}
+
+// GoString is %#v with the same redaction.
+func (s Setting[T]) GoString() string {
+	if s.Set && kind.IsSecretKey(s.Key) {
+		return fmt.Sprintf("dsn.Setting{Key:%q, Raw:%q, Value:%q, Set:true}", s.Key, kind.Redacted, kind.Redacted)
+	}
+	return fmt.Sprintf("%#v", setting[T](s))
+}

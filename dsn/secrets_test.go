@@ -334,3 +334,22 @@ func TestOneSecretRule(t *testing.T) {
 	}
 	require.Greater(t, secrets, 10, "the loop saw secrets")
 }
+
+// TestPrintingTLSSettings: fmt prints a TLS value or one Setting with every
+// secret redacted (Config.String covers the Config; a caller may print
+// cfg.TLS on its own). Before Setting had String and GoString, %v of cfg.TLS
+// showed the trust store password.
+func TestPrintingTLSSettings(t *testing.T) {
+	c, err := Parse("jdbc:mysql://h/d?sslMode=VERIFY_CA&trustCertificateKeyStoreUrl=file:/t.jks&trustCertificateKeyStorePassword=St0re-Pw-7&clientCertificateKeyStoreUrl=file:/c.p12&clientCertificateKeyStorePassword=Cl1ent-Pw-7")
+	require.NoError(t, err)
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s"} {
+		for _, v := range []any{c.TLS, &c.TLS, c.TLS.TrustCertKeyStorePassword, c.TLS.ClientKeyStorePassword} {
+			out := fmt.Sprintf(verb, v)
+			require.NotContains(t, out, "St0re-Pw-7", verb)
+			require.NotContains(t, out, "Cl1ent-Pw-7", verb)
+		}
+	}
+	require.Equal(t, "{Key:trustCertificateKeyStorePassword Raw:xxxxx Value:xxxxx Set:true}", fmt.Sprint(c.TLS.TrustCertKeyStorePassword))
+	require.Equal(t, "{Key:sslMode Raw:VERIFY_CA Value:VERIFY_CA Set:true}", fmt.Sprint(c.TLS.SSLMode), "other settings are shown")
+	require.Contains(t, fmt.Sprintf("%+v", c.TLS), "file:/t.jks")
+}
