@@ -122,7 +122,7 @@ func (c *Connector) Connect(ctx context.Context) (driver.Conn, error) {
 	rec := &record{info: ConnInfo{ID: c.nextID.Add(1), Mode: st.Mode.String(), Row: st.Row}, strategy: st, firstByte: -1}
 	var tlsCfg *tls.Config
 	if !st.Disabled {
-		tlsCfg = verify.TLSConfig(st, verify.Options{Observe: rec.observe, SessionCache: c.cache, Time: c.opts.clock})
+		tlsCfg = verify.TLSConfig(st, verify.Options{Observe: rec.observe, SessionCache: c.cache, Time: c.opts.clock, HopName: rec.hopName})
 	}
 	var conn driver.Conn
 	var err error
@@ -134,7 +134,7 @@ func (c *Connector) Connect(ctx context.Context) (driver.Conn, error) {
 	}
 	rec.release(err == nil)
 	if err != nil {
-		err = mapError(ctx, err, rec)
+		err = explainPath(mapError(ctx, err, rec), rec) // hops.go: named instances and routed hops
 		c.opts.logger().Warn("dbtls: connection failed", "id", rec.info.ID, "row", st.Row, "kind", string(kind.Of(err)), "error", err.Error())
 		return nil, err
 	}

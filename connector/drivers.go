@@ -31,7 +31,8 @@ func (c *Connector) connectSQLServer(ctx context.Context, st *verify.Strategy, t
 	p.TLSConfig = tlsCfg
 	p.TrustServerCertificate = false // every check is in tlsCfg
 	mc := mssql.NewConnectorConfig(p)
-	mc.Dialer = dialerFunc(c.dial(ctx, rec))
+	rec.path.instance = p.Instance
+	mc.Dialer = &sqlServerDialer{connectCtx: ctx, rec: rec, parallel: p.MultiSubnetFailover} // hops.go
 	return mc.Connect(ctx)
 }
 

@@ -33,6 +33,11 @@ type ConnInfo struct {
 	DidResume     bool
 	Mode, Row     string     // the strategy's mode and scenario row / sslMode
 	Peer          []CertInfo // the server's certificates, leaf first
+
+	// Hops (SQL Server) lists every server the connect reached, in order:
+	// the first, then each one a routing answer sent it to (hops.go). The
+	// fields above describe the last, the connection kept.
+	Hops []Hop
 }
 
 // CertInfo describes one certificate the server presented.
@@ -69,6 +74,8 @@ type record struct {
 	ioErr       error       // the first I/O error on any hop: what go-sql-driver's "invalid connection" hides
 	conn        *wireConn   // the connection kept (the last hop)
 	hops        []*wireConn // every TCP connection this Connect dialed
+
+	path pathState // SQL Server: named instance and routing hops (hops.go)
 }
 
 func (r *record) noteIOError(err error) {
@@ -109,6 +116,7 @@ func (r *record) observe(cs tls.ConnectionState, verdict error) {
 		}
 		r.info.Peer = append(r.info.Peer, ci)
 	}
+	r.noteHopTLS()
 }
 
 // finish settles Encrypted and LoginOnly once the connection is up.
@@ -117,6 +125,7 @@ func (r *record) finish() ConnInfo {
 	defer r.mu.Unlock()
 	r.info.LoginOnly = r.handshake && !r.strategy.Strict && r.prelogin == encryptOff
 	r.info.Encrypted = r.handshake && !r.info.LoginOnly
+	r.finishHops()
 	return r.info
 }
 

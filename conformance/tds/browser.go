@@ -112,13 +112,19 @@ func (b *Browser) serve() {
 		}
 		req, answer := b.answer(buf[:n])
 		req.From = from.String()
-		if answer != nil && !b.cfg.Silent {
-			_, err := b.pc.WriteTo(answer, from)
-			req.Answered = err == nil
-		}
+		// Recorded before the answer leaves, so that a client holding the
+		// answer finds its request in Requests.
 		b.mu.Lock()
+		i := len(b.requests)
 		b.requests = append(b.requests, req)
 		b.mu.Unlock()
+		if answer != nil && !b.cfg.Silent {
+			if _, err := b.pc.WriteTo(answer, from); err == nil {
+				b.mu.Lock()
+				b.requests[i].Answered = true
+				b.mu.Unlock()
+			}
+		}
 	}
 }
 

@@ -1,0 +1,424 @@
+package connector
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/dbtls/dbtls/kind"
+	"github.com/dbtls/dbtls/verify"
+)
+
+// How a SQL Server connection reaches its server (spec §2.1). go-mssqldb
+// does the work — it asks SQL Browser for a named instance's port, and
+// after a login answered with a routing ENVCHANGE (type 20) it closes the
+// connection and starts again at the server named — and every step goes
+// through sqlServerDialer, which therefore sees each hop as it starts:
+//
+//   - it implements go-mssqldb's HostDialer, so it is handed host names,
+//     not addresses the driver resolved: the routed server's name is the
+//     name its certificate is checked against;
+//   - every TCP connection after the first is a routed hop: it gets its own
+//     entry in ConnInfo.Hops, its own PRELOGIN guard (wire.go), and the name
+//     that mssql-jdbc checks there (verify.Strategy.HopName), which
+//     VerifyConnection reads through verify.Options.HopName;
+//   - it refuses the hop after verify.MaxRedirects routing answers (a
+//     routing loop: go-mssqldb follows routes forever);
+//   - the UDP exchange with SQL Browser is not TDS: it is never fed to the
+//     PRELOGIN reader, only watched (did it answer, which port) and bound by
+//     the Connect context like every TCP hop.
+
+// Hop is one server a SQL Server connection reached: the first, then each
+// one a routing answer sent it to. Each hop ran the whole TLS decision.
+type Hop struct {
+	Addr        string // the address dialed: host (as the DSN or the routing answer names it) and port
+	Remote      string // the IP address and port connected; "" when the dial failed
+	RoutedFrom  string // the Addr of the hop whose routing answer led here; "" for the first
+	BrowserAddr string // SQL Browser asked for this hop's port (UDP), if it was
+	Instance    string // the named instance whose TCP port SQL Browser gave
+	Name        string // the name the certificate was checked against; "" when the strategy checks none
+	Prelogin    string // the server's PRELOGIN ENCRYPTION answer, e.g. "ENCRYPT_REQ"; "" when not read (strict: TLS first)
+
+	Encrypted  bool // full TLS
+	LoginOnly  bool // TLS for LOGIN7 only (row 1 against ENCRYPT_OFF)
+	Version    string
+	CipherIANA string
+	ALPN       string
+	Peer       []CertInfo // the hop's certificates, leaf first
+}
+
+// pathState is a record's view of the hops of one SQL Server connect.
+type pathState struct {
+	instance string        // the DSN's named instance, for messages
+	browser  *browserState // the last SQL Browser exchange not yet followed by its TCP hop
+}
+
+// browserState is one exchange with SQL Browser.
+type browserState struct {
+	addr, host string
+	answered   bool
+	err        error          // the read's error, when it got no answer
+	ports      map[string]int // instance (upper case) → TCP port, from the answer
+	names      []string       // the instances announced, in order
+}
+
+// hopName is verify.Options.HopName: the name the current hop checks.
+func (r *record) hopName() string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if n := len(r.info.Hops); n > 0 {
+		return r.info.Hops[n-1].Name
+	}
+	return ""
+}
+
+// closeHop settles the current hop's facts (r.mu held): those that the next
+// hop or the end of the connect would otherwise overwrite.
+func (r *record) closeHop() {
+	n := len(r.info.Hops)
+	if n == 0 {
+		return
+	}
+	h := &r.info.Hops[n-1]
+	if r.prelogin >= 0 {
+		h.Prelogin = encryptName(r.prelogin)
+	}
+	h.LoginOnly = r.handshake && !r.strategy.Strict && r.prelogin == encryptOff
+	h.Encrypted = r.handshake && !h.LoginOnly
+}
+
+// noteHopTLS copies the handshake's facts to the current hop (r.mu held).
+func (r *record) noteHopTLS() {
+	if n := len(r.info.Hops); n > 0 {
+		h := &r.info.Hops[n-1]
+		h.Version, h.CipherIANA, h.ALPN, h.Peer = r.info.Version, r.info.CipherIANA, r.info.ALPN, r.info.Peer
+	}
+}
+
+// finishHops settles the last hop and gives the record its own copy of the
+// list (r.mu held).
+func (r *record) finishHops() {
+	r.closeHop()
+	r.info.Hops = append([]Hop(nil), r.info.Hops...)
+}
+
+// sqlServerDialer is the dialer of one SQL Server Connect (a go-mssqldb
+// HostDialer).
+type sqlServerDialer struct {
+	connectCtx context.Context
+	rec        *record
+	parallel   bool // multiSubnetFailover: dial every address of a name at once
+}
+
+// HostName makes sqlServerDialer a go-mssqldb HostDialer: the driver hands
+// it host names and leaves their resolution to it.
+func (d *sqlServerDialer) HostName() string { return "" }
+
+func (d *sqlServerDialer) DialContext(ctx context.Context, network, addr string) (net.Conn, error) {
+	if strings.HasPrefix(network, "udp") {
+		return d.dialBrowser(ctx, network, addr)
+	}
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return nil, err
+	}
+	rec := d.rec
+	st := rec.strategy
+	rec.mu.Lock()
+	rec.closeHop()
+	n := len(rec.info.Hops)
+	if n > verify.MaxRedirects {
+		err := d.loopError(addr)
+		rec.refused = err
+		rec.mu.Unlock()
+		return nil, err
+	}
+	hop := Hop{Addr: addr}
+	if n == 0 {
+		if st.NameRules != verify.NoName {
+			hop.Name = st.ExpectedName
+		}
+	} else {
+		prev := rec.info.Hops[n-1]
+		hop.RoutedFrom, hop.Name = prev.Addr, st.HopName(prev.Name, host)
+		if host == "" {
+			rec.mu.Unlock()
+			return nil, &kind.Error{Kind: kind.Network, What: "the server at " + prev.Addr + " routed the connection to no host",
+				Why: "its routing answer (ENVCHANGE type 20) names an empty server; nothing was sent"}
+		}
+	}
+	if b := rec.path.browser; b != nil && b.host == host {
+		hop.BrowserAddr = b.addr
+		for _, name := range b.names {
+			if strconv.Itoa(b.ports[name]) == port {
+				hop.Instance = name
+				break
+			}
+		}
+		rec.path.browser = nil
+	}
+	rec.info.Hops = append(rec.info.Hops, hop)
+	// The facts of the connection kept are the last hop's: start afresh.
+	rec.handshake, rec.verdict = false, nil
+	rec.serverBytes, rec.firstByte = 0, -1
+	rec.info.Version, rec.info.CipherIANA, rec.info.CipherOpenSSL, rec.info.ALPN, rec.info.DidResume, rec.info.Peer = "", "", "", "", false, nil
+	rec.mu.Unlock()
+
+	start := time.Now()
+	nc, err := d.dialTCP(ctx, network, host, port)
+	rec.mu.Lock()
+	rec.info.Network, rec.info.Addr, rec.info.DialStart, rec.info.DialDuration = network, addr, start, time.Since(start)
+	if err == nil {
+		rec.info.Hops[len(rec.info.Hops)-1].Remote = nc.RemoteAddr().String()
+	}
+	rec.mu.Unlock()
+	if err != nil {
+		return nil, err
+	}
+	w := rec.wrap(nc)
+	w.bind(d.connectCtx)
+	return w, nil
+}
+
+// dialTCP connects to host:port. With multiSubnetFailover and a name with
+// several addresses every address is dialed at once and the first to answer
+// kept, as go-mssqldb does when it resolves the name itself; otherwise the
+// addresses are tried in turn.
+func (d *sqlServerDialer) dialTCP(ctx context.Context, network, host, port string) (net.Conn, error) {
+	var nd net.Dialer
+	addr := net.JoinHostPort(host, port)
+	if !d.parallel || net.ParseIP(host) != nil {
+		return nd.DialContext(ctx, network, addr)
+	}
+	ips, err := net.DefaultResolver.LookupIPAddr(ctx, host)
+	if err != nil || len(ips) < 2 {
+		return nd.DialContext(ctx, network, addr)
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	type result struct {
+		c   net.Conn
+		err error
+	}
+	results := make(chan result, len(ips))
+	for _, ip := range ips {
+		go func() {
+			c, err := nd.DialContext(ctx, network, net.JoinHostPort(ip.String(), port))
+			results <- result{c, err}
+		}()
+	}
+	var errs []error
+	var won net.Conn
+	for range ips {
+		r := <-results
+		switch {
+		case r.err != nil:
+			errs = append(errs, r.err)
+		case won == nil:
+			won = r.c
+			cancel()
+		default:
+			r.c.Close()
+		}
+	}
+	if won != nil {
+		return won, nil
+	}
+	return nil, errors.Join(errs...)
+}
+
+// loopError is the error for the hop after MaxRedirects routing answers
+// (r.mu held).
+func (d *sqlServerDialer) loopError(next string) error {
+	var chain []string
+	for _, h := range d.rec.info.Hops {
+		chain = append(chain, h.Addr)
+	}
+	chain = append(chain, next)
+	return &kind.Error{Kind: kind.Network, What: "routing did not end", At: "routed hop " + strconv.Itoa(len(chain)-1) + " (" + next + ")",
+		Why: fmt.Sprintf("the servers routed the connection %d times (%s); more than %d routing answers in one login is a routing loop, and mssql-jdbc gives up there too",
+			len(chain)-1, strings.Join(chain, " → "), verify.MaxRedirects),
+		Fix: "check the routing configuration of the servers (Always On read-only routing lists, Azure SQL's connection policy)"}
+}
+
+// dialBrowser dials SQL Browser (UDP) for a named instance's port, watched
+// but untouched, and bound by the Connect context.
+func (d *sqlServerDialer) dialBrowser(ctx context.Context, network, addr string) (net.Conn, error) {
+	host, _, _ := net.SplitHostPort(addr)
+	b := &browserState{addr: addr, host: host}
+	d.rec.mu.Lock()
+	d.rec.info.BrowserAddr = addr
+	d.rec.path.browser = b
+	d.rec.mu.Unlock()
+	var nd net.Dialer
+	nc, err := nd.DialContext(ctx, network, addr)
+	if err != nil {
+		d.rec.mu.Lock()
+		b.err = err
+		d.rec.mu.Unlock()
+		return nil, err
+	}
+	bc := &browserConn{Conn: nc, rec: d.rec, state: b}
+	bc.limit, _ = d.connectCtx.Deadline()
+	_ = nc.SetDeadline(bc.limit)
+	bc.stop = context.AfterFunc(d.connectCtx, func() {
+		bc.mu.Lock()
+		defer bc.mu.Unlock()
+		bc.canceled = true
+		_ = bc.Conn.SetDeadline(pastDeadline)
+	})
+	return bc, nil
+}
+
+// browserConn is the UDP exchange with SQL Browser: it notes whether an
+// answer came and which ports it announced, and keeps the driver's
+// deadlines within the Connect context's.
+type browserConn struct {
+	net.Conn
+	rec   *record
+	state *browserState
+
+	mu       sync.Mutex
+	limit    time.Time
+	canceled bool
+	stop     func() bool
+}
+
+func (c *browserConn) Read(p []byte) (int, error) {
+	n, err := c.Conn.Read(p)
+	c.rec.mu.Lock()
+	defer c.rec.mu.Unlock()
+	if err != nil {
+		c.state.err = err
+		return n, err
+	}
+	c.state.answered = true
+	c.state.ports, c.state.names = parseBrowserAnswer(p[:n])
+	return n, err
+}
+
+func (c *browserConn) SetDeadline(t time.Time) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	switch {
+	case c.canceled:
+		t = pastDeadline
+	case !c.limit.IsZero() && (t.IsZero() || t.After(c.limit)):
+		t = c.limit
+	}
+	return c.Conn.SetDeadline(t)
+}
+
+func (c *browserConn) SetReadDeadline(t time.Time) error  { return c.SetDeadline(t) }
+func (c *browserConn) SetWriteDeadline(t time.Time) error { return c.SetDeadline(t) }
+
+func (c *browserConn) Close() error {
+	c.stop()
+	return c.Conn.Close()
+}
+
+// parseBrowserAnswer reads the instances and TCP ports of an SVR_RESP
+// ([MC-SQLR] 2.2.5): "ServerName;S;InstanceName;I;…;tcp;P;;" per instance.
+// It is only for the record and for messages: go-mssqldb reads the answer
+// itself.
+func parseBrowserAnswer(b []byte) (map[string]int, []string) {
+	ports := map[string]int{}
+	var names []string
+	if len(b) < 3 || b[0] != 0x05 {
+		return ports, names
+	}
+	for _, inst := range strings.Split(string(b[3:]), ";;") {
+		f := strings.Split(inst, ";")
+		var name string
+		for i := 0; i+1 < len(f); i += 2 {
+			switch strings.ToLower(f[i]) {
+			case "instancename":
+				name = strings.ToUpper(f[i+1])
+				names = append(names, name)
+			case "tcp":
+				if p, err := strconv.Atoi(f[i+1]); err == nil && name != "" {
+					ports[name] = p
+				}
+			}
+		}
+	}
+	return ports, names
+}
+
+// explainPath gives the failures of the paths of spec §2.1 their kind and
+// place (err is mapError's answer): a named instance whose port SQL Browser
+// did not give is kind network naming the instance and the UDP address; a
+// failure on a routed hop names the hop.
+func explainPath(err error, rec *record) error {
+	rec.mu.Lock()
+	b := rec.path.browser
+	var browser browserState
+	if b != nil {
+		browser = *b
+	}
+	hops := append([]Hop(nil), rec.info.Hops...)
+	instance := rec.path.instance
+	rec.mu.Unlock()
+	if b != nil {
+		if len(hops) > 0 {
+			instance = "" // a routed host\instance: the routing answer named it, not the DSN
+		}
+		return browserError(err, browser, instance)
+	}
+	if len(hops) < 2 {
+		return err
+	}
+	var ke *kind.Error
+	if !errors.As(err, &ke) || ke.At != "" {
+		return err
+	}
+	h := hops[len(hops)-1]
+	out := *ke
+	out.At = fmt.Sprintf("routed hop %d (%s, routed there by %s)", len(hops)-1, h.Addr, h.RoutedFrom)
+	if ke.Err == nil {
+		out.Err = ke
+	}
+	return &out
+}
+
+// browserError: SQL Browser was asked for a named instance's port and the
+// connect ended before its TCP hop.
+func browserError(err error, b browserState, instance string) error {
+	e := &kind.Error{Kind: kind.Network, Err: err,
+		Fix: "start the SQL Server Browser service and let UDP port 1434 through to it, or give the instance's TCP port (portNumber) so that it is not needed"}
+	if instance != "" {
+		e.Key, e.Value = "instanceName", instance
+	} else {
+		instance = "the instance the routing answer named"
+	}
+	switch {
+	case !b.answered:
+		e.What = "SQL Browser at " + b.addr + " (UDP) did not answer"
+		why := "no answer before the connect's deadline"
+		var ne net.Error
+		switch {
+		case b.err == nil:
+			why = "no answer"
+		case errors.As(b.err, &ne) && ne.Timeout():
+		case strings.Contains(b.err.Error(), "refused"):
+			why = "nothing listens there (connection refused)"
+		default:
+			why = b.err.Error()
+		}
+		e.Why = "asked for the TCP port of " + instance + ": " + why
+	default:
+		e.What = "SQL Browser at " + b.addr + " (UDP) does not know the instance"
+		listed := "no instance"
+		if len(b.names) > 0 {
+			listed = strings.Join(b.names, ", ")
+		}
+		e.Why = "asked for the TCP port of " + instance + ", it lists " + listed
+		e.Fix = "check the instance name, or give the instance's TCP port (portNumber)"
+	}
+	return e
+}

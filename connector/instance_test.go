@@ -1,0 +1,207 @@
+package connector
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dbtls/dbtls/conformance/tds"
+	"github.com/dbtls/dbtls/kind"
+	"github.com/stretchr/testify/require"
+)
+
+const pathsCreds = "user=sa;password=Tds-s3cret;"
+
+// pathRows are the scenario rows the path tests run (spec §2: 1 and 2 check
+// nothing, 7 checks the chain and the name, 11 is strict), with the props
+// that make them (TRUST: the fixture's trust store).
+var pathRows = []struct{ row, props string }{
+	{"1", "encrypt=false"},
+	{"2", "encrypt=true;trustServerCertificate=true"},
+	{"7", "encrypt=true;trustStore=TRUST"},
+	{"11", "encrypt=strict;trustStore=TRUST"},
+}
+
+// jdbcProps turns "k=v;k=v" into each shape's parameter syntax.
+func shapeProps(shape, props string) string {
+	switch shape {
+	case "url":
+		return strings.ReplaceAll(props, ";", "&")
+	}
+	return props
+}
+
+// TestNamedInstanceShapes (spec §2.1): host\instance and instanceName= in
+// every DSN shape resolve the port through SQL Browser, for rows 1, 2, 7
+// and 11; the name checked is the host without the instance (the server's
+// certificate carries only 127.0.0.21, so a check against
+// "127.0.0.21\INST" would fail), and the record shows the browser asked and
+// the TCP port it gave.
+func TestNamedInstanceShapes(t *testing.T) {
+	f := newPathFixture(t)
+	srv := f.server(t, "127.0.0.21", tds.Config{Encryption: tds.Off, Strict: tds.StrictAlso})
+	other := f.server(t, "127.0.0.21", tds.Config{Encryption: tds.Off})
+	b := f.browser(t, "127.0.0.21", tds.BrowserConfig{Instances: []tds.Instance{{Name: "OTHER", Port: other.Port()}, {Name: "INST", Port: srv.Port()}}})
+	shapes := []struct{ name, dsn string }{
+		{"jdbc host\\instance", `jdbc:sqlserver://127.0.0.21\INST;` + pathsCreds + "PROPS"},
+		{"jdbc instanceName", `jdbc:sqlserver://127.0.0.21;instanceName=INST;` + pathsCreds + "PROPS"},
+		{"ado", `server=127.0.0.21\INST;user id=sa;password=Tds-s3cret;PROPS`},
+		{"url", `sqlserver://sa:Tds-s3cret@127.0.0.21/INST?PROPS`},
+	}
+	asked := 0
+	for _, row := range pathRows {
+		for _, shape := range shapes {
+			t.Run("row "+row.row+"/"+shape.name, func(t *testing.T) {
+				before := uint64(len(srv.Records()))
+				props := strings.ReplaceAll(row.props, "TRUST", f.trust)
+				c, err := New(strings.ReplaceAll(shape.dsn, "PROPS", shapeProps(shape.name, props)))
+				require.NoError(t, err)
+				require.Equal(t, row.row, c.Strategy().Row)
+				info, err := connectOnce(t, c)
+				require.NoError(t, err)
+				asked++
+				require.Len(t, b.Requests(), asked, "SQL Browser asked once per connect")
+				require.Equal(t, "127.0.0.21:1434", info.BrowserAddr)
+				require.Equal(t, "127.0.0.21:"+strconv.Itoa(srv.Port()), info.Addr, "the TCP port SQL Browser gave for INST")
+				require.Len(t, info.Hops, 1)
+				hop := info.Hops[0]
+				require.Equal(t, "INST", hop.Instance)
+				require.Equal(t, "127.0.0.21:1434", hop.BrowserAddr)
+				switch row.row {
+				case "1":
+					require.True(t, info.LoginOnly, "row 1 vs ENCRYPT_OFF: the login only")
+					require.Equal(t, "", hop.Name, "row 1 checks no name")
+					require.Equal(t, "ENCRYPT_OFF", hop.Prelogin)
+				case "2":
+					require.True(t, info.Encrypted)
+					require.Equal(t, "", hop.Name, "row 2 checks no name")
+				case "7":
+					require.True(t, info.Encrypted)
+					require.Equal(t, "127.0.0.21", hop.Name, "the host without the instance")
+					require.Equal(t, "ENCRYPT_ON", hop.Prelogin)
+				case "11":
+					require.Equal(t, "tds/8.0", info.ALPN)
+					require.Equal(t, "127.0.0.21", hop.Name)
+					require.Equal(t, "", hop.Prelogin, "strict: TLS first, no PRELOGIN answer to read")
+				}
+				ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+				defer cancel()
+				rec, err := srv.WaitRecord(ctx, func(r tds.Record) bool { return r.ID == before+1 })
+				require.NoError(t, err)
+				require.True(t, rec.LoggedIn, rec.String())
+				require.Equal(t, []string{"SELECT 1"}, rec.Batches)
+				require.Equal(t, `127.0.0.21\INST`, rec.ServerName, "LOGIN7 names the instance")
+			})
+		}
+	}
+	require.Empty(t, other.Records(), "nothing reached the other instance")
+}
+
+// TestNamedInstancePortGiven: with the port given, SQL Browser is not
+// asked (spec §2.1), whatever it would answer.
+func TestNamedInstancePortGiven(t *testing.T) {
+	f := newPathFixture(t)
+	srv := f.server(t, "127.0.0.22", tds.Config{Encryption: tds.On})
+	b := f.browser(t, "127.0.0.22", tds.BrowserConfig{Instances: []tds.Instance{{Name: "INST", Port: 1}}})
+	port := strconv.Itoa(srv.Port())
+	for _, dsn := range []string{
+		`jdbc:sqlserver://127.0.0.22\INST:` + port + ";" + pathsCreds,
+		`jdbc:sqlserver://127.0.0.22;instanceName=INST;portNumber=` + port + ";" + pathsCreds,
+		`server=127.0.0.22\INST,` + port + ";user id=sa;password=Tds-s3cret;",
+	} {
+		c, err := New(dsn + "encrypt=true;trustStore=" + f.trust)
+		require.NoError(t, err)
+		info, err := connectOnce(t, c)
+		require.NoError(t, err, dsn)
+		require.Equal(t, "", info.BrowserAddr, dsn)
+		require.Equal(t, "127.0.0.22:"+port, info.Addr)
+		require.Equal(t, "127.0.0.22", info.Hops[0].Name)
+	}
+	require.Empty(t, b.Requests(), "SQL Browser was asked although the port was given")
+}
+
+// TestNamedInstanceBrowserUnanswered: a named instance whose port SQL
+// Browser does not give is kind network, naming the instance and the UDP
+// address, within the connect deadline: nothing listens on UDP 1434, a
+// browser reads and never answers, a browser that does not list the
+// instance.
+func TestNamedInstanceBrowserUnanswered(t *testing.T) {
+	f := newPathFixture(t)
+	f.browser(t, "127.0.0.24", tds.BrowserConfig{Silent: true, Instances: []tds.Instance{{Name: "INST", Port: 1}}})
+	f.browser(t, "127.0.0.25", tds.BrowserConfig{Instances: []tds.Instance{{Name: "SQLEXPRESS", Port: 1}, {Name: "OTHER", Port: 2}}})
+	for _, tc := range []struct {
+		name, ip string
+		says     []string
+	}{
+		{"nothing on UDP 1434", "127.0.0.23", []string{"SQL Browser at 127.0.0.23:1434 (UDP) did not answer (instanceName=INST)"}},
+		{"silent browser", "127.0.0.24", []string{"SQL Browser at 127.0.0.24:1434 (UDP) did not answer (instanceName=INST)", "deadline"}},
+		{"instance not listed", "127.0.0.25", []string{"SQL Browser at 127.0.0.25:1434 (UDP) does not know the instance (instanceName=INST)", "SQLEXPRESS, OTHER"}},
+	} {
+		for _, row := range pathRows {
+			t.Run(tc.name+"/row "+row.row, func(t *testing.T) {
+				c, err := New(`jdbc:sqlserver://` + tc.ip + `\INST;` + pathsCreds + strings.ReplaceAll(row.props, "TRUST", f.trust))
+				require.NoError(t, err)
+				ctx, cancel := context.WithTimeout(context.Background(), faultDeadline)
+				defer cancel()
+				start := time.Now()
+				conn, err := c.Connect(ctx)
+				took := time.Since(start)
+				if conn != nil {
+					conn.Close()
+				}
+				require.ErrorIs(t, err, kind.Network)
+				require.Less(t, took, faultDeadline+faultMargin)
+				for _, s := range tc.says {
+					require.Contains(t, err.Error(), s)
+				}
+				require.NotContains(t, err.Error(), "Tds-s3cret")
+			})
+		}
+	}
+}
+
+// TestNamedInstanceLocalhost: a host name, not a literal: localhost\INST,
+// with SQL Browser on 127.0.0.1 (the one test of the package that binds
+// 127.0.0.1:1434; it does not run in parallel). The name checked is
+// localhost.
+func TestNamedInstanceLocalhost(t *testing.T) {
+	f := newPathFixture(t)
+	srv := f.server(t, "127.0.0.1", tds.Config{Encryption: tds.Req, Strict: tds.StrictAlso}, "localhost")
+	f.browser(t, "127.0.0.1", tds.BrowserConfig{Instances: []tds.Instance{{Name: "INST", Port: srv.Port()}}})
+	for _, props := range []string{"encrypt=true;trustStore=" + f.trust, "encrypt=strict;trustStore=" + f.trust} {
+		c, err := New(`jdbc:sqlserver://localhost\INST;` + pathsCreds + props)
+		require.NoError(t, err)
+		info, err := connectOnce(t, c)
+		require.NoError(t, err, props)
+		require.Equal(t, "localhost:1434", info.BrowserAddr)
+		require.Equal(t, "localhost:"+strconv.Itoa(srv.Port()), info.Addr)
+		require.Equal(t, "localhost", info.Hops[0].Name)
+		require.Equal(t, "127.0.0.1:"+strconv.Itoa(srv.Port()), info.Hops[0].Remote)
+	}
+}
+
+// TestNamedInstanceHostName: as TestNamedInstanceLocalhost with a name that
+// only the hosts file knows (see testHosts); a certificate for the name
+// passes, one for the address only fails: the name checked is the host
+// name, without the instance.
+func TestNamedInstanceHostName(t *testing.T) {
+	needHosts(t)
+	f := newPathFixture(t)
+	byName := f.server(t, "127.0.0.30", tds.Config{Encryption: tds.On}, "sql-a.dbtls.test")
+	byIP := f.server(t, "127.0.0.30", tds.Config{Encryption: tds.On}, "127.0.0.30")
+	f.browser(t, "127.0.0.30", tds.BrowserConfig{Instances: []tds.Instance{{Name: "NAMED", Port: byName.Port()}, {Name: "BYIP", Port: byIP.Port()}}})
+	c, err := New(`jdbc:sqlserver://sql-a.dbtls.test\NAMED;` + pathsCreds + "encrypt=true;trustStore=" + f.trust)
+	require.NoError(t, err)
+	info, err := connectOnce(t, c)
+	require.NoError(t, err)
+	require.Equal(t, "sql-a.dbtls.test", info.Hops[0].Name)
+	require.Equal(t, "sql-a.dbtls.test:1434", info.BrowserAddr)
+
+	c, err = New(`jdbc:sqlserver://sql-a.dbtls.test;instanceName=BYIP;` + pathsCreds + "encrypt=true;trustStore=" + f.trust)
+	require.NoError(t, err)
+	_, err = connectOnce(t, c)
+	require.ErrorIs(t, err, kind.HostnameMismatch)
+	require.Contains(t, err.Error(), "sql-a.dbtls.test")
+}
