@@ -44,6 +44,12 @@ func caDER(t testing.TB) []byte {
 	return b.Bytes
 }
 
+func parseCerts(t testing.TB, der []byte) []*x509.Certificate {
+	c, err := x509.ParseCertificate(der)
+	require.NoError(t, err)
+	return []*x509.Certificate{c}
+}
+
 // hostileJKS are 400-byte JKS stores, each declaring one count or length far
 // beyond its size; want is what the error must say.
 func hostileJKS(t testing.TB) []struct {
@@ -214,10 +220,8 @@ func TestFileSizeBound(t *testing.T) {
 // p12At builds a PKCS12 trust store with enc at 65536 iterations (DER
 // INTEGER 02 03 01 00 00) and replaces the count at the occurrences picked
 // by which (0-based, in file order) with the 3-byte count v.
-func p12At(t *testing.T, enc *pkcs12.Encoder, which []int, v [3]byte) []byte {
-	ca, err := x509.ParseCertificate(caDER(t))
-	require.NoError(t, err)
-	data, err := enc.WithRand(rand.Reader).WithIterations(65536).EncodeTrustStore([]*x509.Certificate{ca}, pw)
+func p12At(t testing.TB, enc *pkcs12.Encoder, which []int, v [3]byte) []byte {
+	data, err := enc.WithRand(rand.Reader).WithIterations(65536).EncodeTrustStore(parseCerts(t, caDER(t)), pw)
 	require.NoError(t, err)
 	marker := []byte{0x02, 0x03, 0x01, 0x00, 0x00}
 	var at []int
