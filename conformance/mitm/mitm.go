@@ -1,0 +1,256 @@
+// Package mitm is the machine in the middle of the tests of issue 9 ("keep
+// them out"): a TCP proxy on 127.0.0.1 that records every byte each side
+// sends and can tamper with either direction of every connection, as an
+// active attacker between a client and its database would.
+//
+// A Tamper reads what one side sent and writes what the other side gets;
+// the proxy records both: Sent is what the sender put on the wire (what the
+// attacker learns), Delivered is what the receiver got (what the attacker
+// made of it). The tampers here are the classic ones: the downgrade of SQL
+// Server's PRELOGIN answer (PreloginEncryption), the removal of CLIENT_SSL
+// from a MySQL greeting (ClearGreetingCapability), and edits of the first
+// TLS record, the ClientHello (FirstTLSRecord). A terminating attacker needs
+// no tamper: it is a server of its own (conformance/tds, a MariaDB with its
+// own certificate) with this proxy in front only to capture.
+//
+// The functions of analysis.go read the captures: TLS records, MySQL
+// packets, and every form a password takes on these wires.
+package mitm
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"net"
+	"sync"
+)
+
+// Direction says which way bytes cross.
+type Direction int
+
+// The two directions.
+const (
+	ClientToServer Direction = iota
+	ServerToClient
+)
+
+func (d Direction) String() string {
+	if d == ClientToServer {
+		return "client→server"
+	}
+	return "server→client"
+}
+
+// Flow is one direction of one proxied connection, as a Tamper sees it.
+type Flow struct {
+	Conn int // the connection's number, from 1
+	Dir  Direction
+	Src  io.Reader // what the sender sends (recorded as Sent)
+	Dst  io.Writer // what the receiver gets (recorded as Delivered)
+	p    *Proxy
+}
+
+// Note records what the tamper did on this flow, for the test to read back
+// with Proxy.Notes.
+func (f *Flow) Note(format string, args ...any) {
+	f.p.mu.Lock()
+	f.p.notes = append(f.p.notes, fmt.Sprintf("conn %d %s: ", f.Conn, f.Dir)+fmt.Sprintf(format, args...))
+	f.p.mu.Unlock()
+}
+
+// Tamper relays one flow from Src to Dst, changing what it likes. It returns
+// when Src ends or a write fails. A nil Tamper copies unchanged.
+type Tamper func(f *Flow) error
+
+// Config sets up a Proxy.
+type Config struct {
+	Upstream       string // host:port every connection is forwarded to
+	ClientToServer Tamper
+	ServerToClient Tamper
+}
+
+// Proxy is a running machine in the middle.
+type Proxy struct {
+	cfg Config
+	ln  net.Listener
+	wg  sync.WaitGroup
+
+	mu        sync.Mutex
+	n         int
+	sent      map[key]*bytes.Buffer
+	delivered map[key]*bytes.Buffer
+	notes     []string
+	conns     []net.Conn
+	closed    bool
+}
+
+type key struct {
+	conn int
+	dir  Direction
+}
+
+// Listen starts a proxy on 127.0.0.1 (any port) forwarding to cfg.Upstream.
+func Listen(cfg Config) (*Proxy, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	p := &Proxy{cfg: cfg, ln: ln, sent: map[key]*bytes.Buffer{}, delivered: map[key]*bytes.Buffer{}}
+	p.wg.Add(1)
+	go p.accept()
+	return p, nil
+}
+
+// Addr is where clients connect, "127.0.0.1:port".
+func (p *Proxy) Addr() string { return p.ln.Addr().String() }
+
+// Port is the proxy's TCP port.
+func (p *Proxy) Port() int { return p.ln.Addr().(*net.TCPAddr).Port }
+
+// Close stops listening, closes every proxied connection and waits for
+// every relay to end.
+func (p *Proxy) Close() error {
+	err := p.ln.Close()
+	p.mu.Lock()
+	p.closed = true
+	for _, c := range p.conns {
+		c.Close()
+	}
+	p.mu.Unlock()
+	p.wg.Wait()
+	return err
+}
+
+// Conns is the number of connections accepted so far.
+func (p *Proxy) Conns() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.n
+}
+
+// Sent is everything the sender put on the wire in direction d of
+// connection n, before any tampering: what the attacker saw.
+func (p *Proxy) Sent(n int, d Direction) []byte { return p.get(p.sent, n, d) }
+
+// Delivered is everything the receiver got in direction d of connection n,
+// after tampering.
+func (p *Proxy) Delivered(n int, d Direction) []byte { return p.get(p.delivered, n, d) }
+
+// AllSent is every byte sent in either direction on every connection, one
+// slice per connection and direction: the whole capture.
+func (p *Proxy) AllSent() [][]byte {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	var out [][]byte
+	for n := 1; n <= p.n; n++ {
+		for _, d := range []Direction{ClientToServer, ServerToClient} {
+			if b := p.sent[key{n, d}]; b != nil {
+				out = append(out, bytes.Clone(b.Bytes()))
+			}
+		}
+	}
+	return out
+}
+
+// Notes returns what the tampers recorded, in order.
+func (p *Proxy) Notes() []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]string(nil), p.notes...)
+}
+
+func (p *Proxy) get(m map[key]*bytes.Buffer, n int, d Direction) []byte {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if b := m[key{n, d}]; b != nil {
+		return bytes.Clone(b.Bytes())
+	}
+	return nil
+}
+
+func (p *Proxy) accept() {
+	defer p.wg.Done()
+	for {
+		c, err := p.ln.Accept()
+		if err != nil {
+			return
+		}
+		s, err := net.Dial("tcp", p.cfg.Upstream)
+		if err != nil {
+			c.Close()
+			continue
+		}
+		p.mu.Lock()
+		if p.closed {
+			p.mu.Unlock()
+			c.Close()
+			s.Close()
+			return
+		}
+		p.n++
+		n := p.n
+		p.conns = append(p.conns, c, s)
+		p.sent[key{n, ClientToServer}], p.sent[key{n, ServerToClient}] = &bytes.Buffer{}, &bytes.Buffer{}
+		p.delivered[key{n, ClientToServer}], p.delivered[key{n, ServerToClient}] = &bytes.Buffer{}, &bytes.Buffer{}
+		p.mu.Unlock()
+		p.wg.Add(2)
+		go p.relay(n, ClientToServer, s, c, p.cfg.ClientToServer)
+		go p.relay(n, ServerToClient, c, s, p.cfg.ServerToClient)
+	}
+}
+
+// relay runs one flow. When it ends, the receiver's write side is closed
+// (the half-close is passed on) and, if the tamper failed, both ends.
+func (p *Proxy) relay(n int, d Direction, dst, src net.Conn, t Tamper) {
+	defer p.wg.Done()
+	f := &Flow{Conn: n, Dir: d, p: p,
+		Src: &recorder{r: src, p: p, buf: p.sent[key{n, d}]},
+		Dst: &recorder{w: dst, p: p, buf: p.delivered[key{n, d}]}}
+	if t == nil {
+		t = Copy
+	}
+	if err := t(f); err != nil && err != io.EOF {
+		src.Close()
+		dst.Close()
+		return
+	}
+	if tc, ok := dst.(*net.TCPConn); ok {
+		_ = tc.CloseWrite()
+	} else {
+		dst.Close()
+	}
+}
+
+// Copy relays a flow unchanged.
+func Copy(f *Flow) error {
+	_, err := io.Copy(f.Dst, f.Src)
+	return err
+}
+
+// recorder is a reader or writer that keeps a copy of what passes.
+type recorder struct {
+	r   io.Reader
+	w   io.Writer
+	p   *Proxy
+	buf *bytes.Buffer
+}
+
+func (r *recorder) Read(b []byte) (int, error) {
+	n, err := r.r.Read(b)
+	if n > 0 {
+		r.p.mu.Lock()
+		r.buf.Write(b[:n])
+		r.p.mu.Unlock()
+	}
+	return n, err
+}
+
+func (r *recorder) Write(b []byte) (int, error) {
+	n, err := r.w.Write(b)
+	if n > 0 {
+		r.p.mu.Lock()
+		r.buf.Write(b[:n])
+		r.p.mu.Unlock()
+	}
+	return n, err
+}
