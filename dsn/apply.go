@@ -161,7 +161,11 @@ func (a *applier) param(canon, key, raw, value string) error {
 	driver := "go-sql-driver"
 	if a.c.Family == SQLServer {
 		driver = "go-mssqldb"
-		probe := &Config{Family: SQLServer, Host: "localhost", Params: map[string]string{canon: value}}
+		// The probe names a database: go-mssqldb checks applicationintent=
+		// ReadOnly against it, and the DSN's own database may come later
+		// (or not at all: the connector's msdsn.Parse of the whole DSN
+		// refuses ReadOnly without one).
+		probe := &Config{Family: SQLServer, Host: "localhost", Database: "probe", Params: map[string]string{canon: value}}
 		_, err = parseMSDSN(probe.DriverDSN())
 	} else {
 		_, err = parseMySQLDSN("/?" + encodeQuery([]prop{{canon, value}}))
