@@ -39,6 +39,13 @@ func ClassifyHandshake(err error) error {
 		return &kind.Error{Kind: kind.HandshakeFailed, What: "the server refused the TLS handshake", Why: msg,
 			Fix: "compare the TLS versions and cipher suites both sides allow (and the server's certificate setup)", Err: err}
 	}
+	if errors.As(err, &oe) && oe.Op == "local error" {
+		// an alert crypto/tls sent itself (bad record MAC, decode error …):
+		// the bytes arrived but do not make a valid TLS exchange — tampered
+		// with, or a broken server.
+		return &kind.Error{Kind: kind.HandshakeFailed, What: "TLS handshake failed", Why: msg,
+			Fix: "the TLS exchange was corrupted: check for a machine in the middle or a broken server", Err: err}
+	}
 	var ne net.Error
 	if errors.As(err, &ne) {
 		return &kind.Error{Kind: kind.Network, What: "network failure during the TLS handshake", Why: msg, Err: err}

@@ -130,6 +130,11 @@ func TestClassifyHandshake(t *testing.T) {
 	require.Contains(t, err.Error(), "install a proper certificate")
 	require.ErrorIs(t, ClassifyHandshake(errString("remote error: tls: protocol version not supported")), kind.TLSVersionMismatch)
 	require.ErrorIs(t, ClassifyHandshake(errString("remote error: tls: handshake failure")), kind.HandshakeFailed)
+	// crypto/tls wraps alerts, received and sent, in *net.OpError: they are
+	// TLS failures, not network ones.
+	require.ErrorIs(t, ClassifyHandshake(&net.OpError{Op: "remote error", Err: errString("tls: handshake failure")}), kind.HandshakeFailed)
+	require.ErrorIs(t, ClassifyHandshake(&net.OpError{Op: "local error", Err: errString("tls: bad record MAC")}), kind.HandshakeFailed)
+	require.ErrorIs(t, ClassifyHandshake(&net.OpError{Op: "read", Err: errString("connection reset by peer")}), kind.Network)
 }
 
 type errString string
