@@ -54,6 +54,9 @@ func (i ConnInfo) logAttrs() []any {
 	if len(i.Peer) > 0 {
 		a = append(a, "subject", i.Peer[0].Subject, "sha256", i.Peer[0].SHA256)
 	}
+	if len(i.Hops) > 1 { // routed: where the connect started
+		a = append(a, "hops", len(i.Hops), "firstAddr", i.Hops[0].Addr)
+	}
 	return a
 }
 

@@ -41,6 +41,24 @@ type probeTLS struct {
 	PeerCertificates []probeCert `json:"peerCertificates"`
 }
 
+// probeHop is one server a SQL Server connect reached (connector.Hop): the
+// first, then each one a routing answer sent it to.
+type probeHop struct {
+	Addr        string     `json:"addr"`
+	Remote      string     `json:"remote,omitempty"`
+	RoutedFrom  string     `json:"routedFrom,omitempty"`
+	BrowserAddr string     `json:"browserAddr,omitempty"`
+	Instance    string     `json:"instance,omitempty"`
+	NameChecked string     `json:"nameChecked,omitempty"`
+	Prelogin    string     `json:"prelogin,omitempty"`
+	Encrypted   bool       `json:"encrypted"`
+	LoginOnly   bool       `json:"loginOnly"`
+	Version     string     `json:"version,omitempty"`
+	Cipher      string     `json:"cipher,omitempty"`
+	ALPN        string     `json:"alpn,omitempty"`
+	Certificate *probeCert `json:"certificate,omitempty"`
+}
+
 type probeServer struct {
 	SSLVersion        string `json:"sslVersion"`
 	SSLCipher         string `json:"sslCipher"`
@@ -55,6 +73,7 @@ type probeResult struct {
 	Addr     string       `json:"addr,omitempty"`
 	DialMS   float64      `json:"dialMs,omitempty"`
 	TLS      *probeTLS    `json:"tls,omitempty"`
+	Hops     []probeHop   `json:"hops,omitempty"`
 	Server   *probeServer `json:"server,omitempty"`
 	Warnings []string     `json:"warnings"`
 	Error    *errorJSON   `json:"error,omitempty"`
@@ -122,6 +141,17 @@ func probe(ctx context.Context, s string) (probeResult, error) {
 			NotBefore: p.NotBefore.UTC().Format(time.RFC3339), NotAfter: p.NotAfter.UTC().Format(time.RFC3339), SHA256: p.SHA256})
 	}
 	res.TLS = t
+	for _, h := range info.Hops {
+		ph := probeHop{Addr: h.Addr, Remote: h.Remote, RoutedFrom: h.RoutedFrom, BrowserAddr: h.BrowserAddr, Instance: h.Instance,
+			NameChecked: h.Name, Prelogin: h.Prelogin, Encrypted: h.Encrypted, LoginOnly: h.LoginOnly, Version: h.Version,
+			Cipher: h.CipherIANA, ALPN: h.ALPN}
+		if len(h.Peer) > 0 {
+			p := h.Peer[0]
+			ph.Certificate = &probeCert{Subject: p.Subject, Issuer: p.Issuer, DNSNames: p.DNSNames, IPs: p.IPAddresses,
+				NotBefore: p.NotBefore.UTC().Format(time.RFC3339), NotAfter: p.NotAfter.UTC().Format(time.RFC3339), SHA256: p.SHA256}
+		}
+		res.Hops = append(res.Hops, ph)
+	}
 	if cfg.Family == dsn.MySQL {
 		srv := &probeServer{}
 		for name, dst := range map[string]*string{"Ssl_version": &srv.SSLVersion, "Ssl_cipher": &srv.SSLCipher, "Ssl_server_not_after": &srv.SSLServerNotAfter} {
@@ -170,6 +200,37 @@ func printProbe(w io.Writer, r probeResult) {
 			}
 			line("  valid", p.NotBefore+" to "+p.NotAfter)
 			line("  sha-256", p.SHA256)
+		}
+	}
+	// The hops of a SQL Server connect, when there is more to say than the
+	// address above: a named instance, or routing.
+	if len(r.Hops) > 1 || len(r.Hops) == 1 && r.Hops[0].BrowserAddr != "" {
+		for i, h := range r.Hops {
+			where := h.Addr
+			if h.RoutedFrom != "" {
+				where += " (routed there by " + h.RoutedFrom + ")"
+			}
+			line(fmt.Sprintf("hop %d", i+1), where)
+			if h.BrowserAddr != "" {
+				line("  sql browser", h.BrowserAddr+" gave instance "+h.Instance+" this port")
+			}
+			if h.Remote != h.Addr {
+				line("  remote", h.Remote)
+			}
+			line("  name checked", h.NameChecked)
+			line("  prelogin", h.Prelogin)
+			state := "none (plaintext)"
+			switch {
+			case h.LoginOnly:
+				state = "login packet only"
+			case h.Encrypted:
+				state = "full"
+			}
+			line("  encryption", state)
+			line("  tls", strings.TrimSpace(h.Version+" "+h.Cipher+" "+h.ALPN))
+			if c := h.Certificate; c != nil {
+				line("  certificate", c.Subject+" issued by "+c.Issuer+", sha-256 "+c.SHA256)
+			}
 		}
 	}
 	if s := r.Server; s != nil {

@@ -1,0 +1,86 @@
+package main
+
+import (
+	"encoding/json"
+	"net"
+	"os"
+	"path/filepath"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/dbtls/dbtls/conformance/mariadb"
+	"github.com/dbtls/dbtls/conformance/tds"
+	"github.com/dbtls/dbtls/internal/certgen"
+	"github.com/stretchr/testify/require"
+)
+
+// TestProbePaths: probe shows every hop of a SQL Server connect (spec §6,
+// §2.1): a login routed from one TDS server to another (each hop's address,
+// the name checked there, its PRELOGIN answer and TLS), and a named
+// instance resolved through SQL Browser. This package binds 127.0.0.50–59.
+func TestProbePaths(t *testing.T) {
+	nb, na := certgen.Window(time.Now(), time.Hour, 24*time.Hour)
+	ca := certgen.Must(certgen.Spec{CN: "probe paths CA", IsCA: true, NotBefore: nb, NotAfter: na})
+	trust := filepath.Join(t.TempDir(), "trust.pem")
+	require.NoError(t, os.WriteFile(trust, ca.CertPEM(), 0o644))
+	listen := func(ip string, cfg tds.Config) *tds.Server {
+		leaf := certgen.Must(certgen.Spec{CN: ip, IPs: []net.IP{net.ParseIP(ip)}, Parent: ca, NotBefore: nb, NotAfter: na})
+		cert := leaf.TLS(true)
+		cfg.Certificate = &cert
+		srv, err := tds.Listen(ip+":0", cfg)
+		require.NoError(t, err)
+		t.Cleanup(func() { srv.Close() })
+		return srv
+	}
+	b := listen("127.0.0.51", tds.Config{Encryption: tds.Req})
+	a := listen("127.0.0.50", tds.Config{Encryption: tds.On, Route: &tds.Route{Server: "127.0.0.51", Port: uint16(b.Port())}})
+	aAddr, bAddr := "127.0.0.50:"+strconv.Itoa(a.Port()), "127.0.0.51:"+strconv.Itoa(b.Port())
+	url := "jdbc:sqlserver://" + aAddr + ";user=sa;password=" + mariadb.PlainPassword + ";encrypt=true;trustStore=" + trust
+
+	code, stdout, errText := runProbeCLI(t, "probe", "--json", url)
+	require.Equal(t, 0, code, errText)
+	var r struct {
+		OK   bool
+		Addr string
+		Hops []struct {
+			Addr, Remote, RoutedFrom, NameChecked, Prelogin, Version string
+			Encrypted                                                bool
+			Certificate                                              struct{ Subject string }
+		}
+	}
+	require.NoError(t, json.Unmarshal([]byte(stdout), &r), stdout)
+	require.True(t, r.OK)
+	require.Equal(t, bAddr, r.Addr)
+	require.Len(t, r.Hops, 2)
+	require.Equal(t, aAddr, r.Hops[0].Addr)
+	require.Equal(t, "127.0.0.50", r.Hops[0].NameChecked)
+	require.Equal(t, "ENCRYPT_ON", r.Hops[0].Prelogin)
+	require.Equal(t, "", r.Hops[0].RoutedFrom)
+	require.Equal(t, bAddr, r.Hops[1].Addr)
+	require.Equal(t, aAddr, r.Hops[1].RoutedFrom)
+	require.Equal(t, "127.0.0.51", r.Hops[1].NameChecked)
+	require.Equal(t, "ENCRYPT_REQ", r.Hops[1].Prelogin)
+	require.Equal(t, "CN=127.0.0.51", r.Hops[1].Certificate.Subject)
+	for _, h := range r.Hops {
+		require.True(t, h.Encrypted)
+		require.Equal(t, "TLSv1.2", h.Version)
+	}
+
+	code, text, errText := runProbeCLI(t, "probe", url)
+	require.Equal(t, 0, code, errText)
+	require.Contains(t, text, "hop 1:           "+aAddr+"\n")
+	require.Contains(t, text, "hop 2:           "+bAddr+" (routed there by "+aAddr+")\n")
+	require.Contains(t, text, "  name checked:  127.0.0.51\n")
+	require.Contains(t, text, "  prelogin:      ENCRYPT_REQ\n")
+
+	// A named instance: the browser and the port it gave.
+	inst := listen("127.0.0.52", tds.Config{Encryption: tds.On})
+	br, err := tds.ListenBrowser("127.0.0.52:1434", tds.BrowserConfig{Instances: []tds.Instance{{Name: "INST", Port: inst.Port()}}})
+	require.NoError(t, err)
+	defer br.Close()
+	code, text, errText = runProbeCLI(t, "probe", `jdbc:sqlserver://127.0.0.52\INST;user=sa;password=`+mariadb.PlainPassword+";encrypt=true;trustStore="+trust)
+	require.Equal(t, 0, code, errText)
+	require.Contains(t, text, "address:         127.0.0.52:"+strconv.Itoa(inst.Port())+"\n")
+	require.Contains(t, text, "  sql browser:   127.0.0.52:1434 gave instance INST this port\n")
+}
