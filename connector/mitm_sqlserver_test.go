@@ -150,6 +150,7 @@ func requireTDSHandshakeOnly(t *testing.T, c2s []byte, strict bool, prelogins in
 	recs, err := mitm.TLSRecords(inner)
 	require.NoError(t, err)
 	require.NoError(t, mitm.HandshakeOnly(recs), "records: %v", recs)
+	t.Logf("the client sent %d PRELOGIN packets and TLS records %v", n, recs)
 }
 
 // requireNoLogin checks the server's side: no connection got as far as a
@@ -197,6 +198,7 @@ func TestMITMSQLServerDowngrade(t *testing.T) {
 			require.NoError(t, err)
 			require.Equal(t, tc.row, c.Strategy().Row)
 			info, err := connectOnce(t, c)
+			require.True(t, px.Wait(10*time.Second), "the proxied connections did not end")
 			require.NoError(t, px.Close())
 			require.NoError(t, srv.Close())
 			require.GreaterOrEqual(t, px.Conns(), 1)
@@ -271,6 +273,7 @@ func TestMITMSQLServerClientHelloTamper(t *testing.T) {
 			c, err := New(mitmSQLURL(px.Port(), f.props("11")))
 			require.NoError(t, err)
 			info, err := connectOnce(t, c)
+			require.True(t, px.Wait(10*time.Second), "the proxied connections did not end")
 			require.NoError(t, px.Close())
 			require.NoError(t, srv.Close())
 			require.Contains(t, strings.Join(px.Notes(), "\n"), tc.note)
@@ -343,6 +346,7 @@ func TestMITMSQLServerTerminatingAttacker(t *testing.T) {
 				require.NoError(t, err)
 				require.Equal(t, row, c.Strategy().Row)
 				info, err := connectOnce(t, c)
+				require.True(t, px.Wait(10*time.Second), "the proxied connections did not end")
 				require.NoError(t, px.Close())
 				require.NoError(t, srv.Close())
 				requireNoSecret(t, px, mitmSQLPassword, &counts.leaked)

@@ -23,6 +23,7 @@ import (
 	"io"
 	"net"
 	"sync"
+	"time"
 )
 
 // Direction says which way bytes cross.
@@ -73,13 +74,14 @@ type Config struct {
 type Proxy struct {
 	cfg Config
 	ln  net.Listener
-	wg  sync.WaitGroup
+	wg  sync.WaitGroup // the accept loop and every relay
 
 	mu        sync.Mutex
 	n         int
 	sent      map[key]*bytes.Buffer
 	delivered map[key]*bytes.Buffer
 	notes     []string
+	active    int // relays running
 	conns     []net.Conn
 	closed    bool
 }
@@ -119,6 +121,25 @@ func (p *Proxy) Close() error {
 	p.mu.Unlock()
 	p.wg.Wait()
 	return err
+}
+
+// Wait waits until every connection accepted so far has ended on its own —
+// both sides closed, each relay has read its sender to the end — so that
+// the captures are complete, for at most timeout. It reports whether they
+// all ended. Closing the proxy instead would drop what a sender wrote that
+// the relay had not yet read (a client's last alert, say).
+func (p *Proxy) Wait(timeout time.Duration) bool {
+	for deadline := time.Now().Add(timeout); ; time.Sleep(5 * time.Millisecond) {
+		p.mu.Lock()
+		active := p.active
+		p.mu.Unlock()
+		if active == 0 {
+			return true
+		}
+		if time.Now().After(deadline) {
+			return false
+		}
+	}
 }
 
 // Conns is the number of connections accepted so far.
@@ -190,35 +211,52 @@ func (p *Proxy) accept() {
 		p.n++
 		n := p.n
 		p.conns = append(p.conns, c, s)
-		p.sent[key{n, ClientToServer}], p.sent[key{n, ServerToClient}] = &bytes.Buffer{}, &bytes.Buffer{}
-		p.delivered[key{n, ClientToServer}], p.delivered[key{n, ServerToClient}] = &bytes.Buffer{}, &bytes.Buffer{}
+		bufs := [4]*bytes.Buffer{{}, {}, {}, {}}
+		p.sent[key{n, ClientToServer}], p.sent[key{n, ServerToClient}] = bufs[0], bufs[1]
+		p.delivered[key{n, ClientToServer}], p.delivered[key{n, ServerToClient}] = bufs[2], bufs[3]
+		p.active += 2
 		p.mu.Unlock()
-		p.wg.Add(2)
-		go p.relay(n, ClientToServer, s, c, p.cfg.ClientToServer)
-		go p.relay(n, ServerToClient, c, s, p.cfg.ServerToClient)
+		var left sync.WaitGroup // both relays of this connection
+		left.Add(2)
+		p.wg.Add(3)
+		go p.relay(&Flow{Conn: n, Dir: ClientToServer, p: p, Src: &recorder{r: c, p: p, buf: bufs[0]}, Dst: &recorder{w: s, p: p, buf: bufs[2]}},
+			s, p.cfg.ClientToServer, &left)
+		go p.relay(&Flow{Conn: n, Dir: ServerToClient, p: p, Src: &recorder{r: s, p: p, buf: bufs[1]}, Dst: &recorder{w: c, p: p, buf: bufs[3]}},
+			c, p.cfg.ServerToClient, &left)
+		go func() {
+			defer p.wg.Done()
+			left.Wait()
+			c.Close()
+			s.Close()
+		}()
 	}
 }
 
-// relay runs one flow. When it ends, the receiver's write side is closed
-// (the half-close is passed on) and, if the tamper failed, both ends.
-func (p *Proxy) relay(n int, d Direction, dst, src net.Conn, t Tamper) {
+// relay runs one flow. Whatever ends it — the sender's end of stream, an
+// error, a receiver gone — the receiver's write side is closed, passing the
+// end on, and the rest of what the sender sends is still read and recorded:
+// the capture holds every byte each side sent. A connection is closed when
+// both its flows have ended.
+func (p *Proxy) relay(f *Flow, dst net.Conn, t Tamper, left *sync.WaitGroup) {
 	defer p.wg.Done()
-	f := &Flow{Conn: n, Dir: d, p: p,
-		Src: &recorder{r: src, p: p, buf: p.sent[key{n, d}]},
-		Dst: &recorder{w: dst, p: p, buf: p.delivered[key{n, d}]}}
+	defer left.Done()
+	defer func() {
+		p.mu.Lock()
+		p.active--
+		p.mu.Unlock()
+	}()
 	if t == nil {
 		t = Copy
 	}
 	if err := t(f); err != nil && err != io.EOF {
-		src.Close()
-		dst.Close()
-		return
+		f.Note("relay ended: %v", err)
 	}
 	if tc, ok := dst.(*net.TCPConn); ok {
 		_ = tc.CloseWrite()
 	} else {
 		dst.Close()
 	}
+	_, _ = io.Copy(io.Discard, f.Src)
 }
 
 // Copy relays a flow unchanged.
@@ -229,10 +267,11 @@ func Copy(f *Flow) error {
 
 // recorder is a reader or writer that keeps a copy of what passes.
 type recorder struct {
-	r   io.Reader
-	w   io.Writer
-	p   *Proxy
-	buf *bytes.Buffer
+	r    io.Reader
+	w    io.Writer
+	p    *Proxy
+	buf  *bytes.Buffer
+	dead bool // the receiver is gone (writer only; one relay uses it)
 }
 
 func (r *recorder) Read(b []byte) (int, error) {
@@ -245,12 +284,21 @@ func (r *recorder) Read(b []byte) (int, error) {
 	return n, err
 }
 
+// Write passes b on to the receiver. Once the receiver is gone, what
+// follows is dropped without an error, so that the relay goes on reading
+// (and recording) the sender to its end.
 func (r *recorder) Write(b []byte) (int, error) {
+	if r.dead {
+		return len(b), nil
+	}
 	n, err := r.w.Write(b)
 	if n > 0 {
 		r.p.mu.Lock()
 		r.buf.Write(b[:n])
 		r.p.mu.Unlock()
 	}
-	return n, err
+	if err != nil {
+		r.dead = true
+	}
+	return len(b), nil
 }
