@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -411,6 +412,10 @@ func browserError(err error, b browserState, instance string) error {
 			why = b.err.Error()
 		}
 		e.Why = "asked for the TCP port of " + instance + ": " + why
+	case instance != "" && slices.Contains(b.names, strings.ToUpper(instance)):
+		e.What = "SQL Browser at " + b.addr + " (UDP) gave no usable TCP port for the instance"
+		e.Why = "its answer lists " + strings.ToUpper(instance) + " without a TCP port go-mssqldb can use: " + err.Error()
+		e.Fix = "check that the instance listens on TCP (SQL Server Configuration Manager), or give its TCP port (portNumber)"
 	default:
 		e.What = "SQL Browser at " + b.addr + " (UDP) does not know the instance"
 		listed := "no instance"

@@ -126,11 +126,12 @@ func TestNamedInstancePortGiven(t *testing.T) {
 // Browser does not give is kind network, naming the instance and the UDP
 // address, within the connect deadline: nothing listens on UDP 1434, a
 // browser reads and never answers, a browser that does not list the
-// instance.
+// instance, one that lists it without a TCP port (TCP disabled).
 func TestNamedInstanceBrowserUnanswered(t *testing.T) {
 	f := newPathFixture(t)
 	f.browser(t, "127.0.0.24", tds.BrowserConfig{Silent: true, Instances: []tds.Instance{{Name: "INST", Port: 1}}})
 	f.browser(t, "127.0.0.25", tds.BrowserConfig{Instances: []tds.Instance{{Name: "SQLEXPRESS", Port: 1}, {Name: "OTHER", Port: 2}}})
+	f.browser(t, "127.0.0.20", tds.BrowserConfig{Instances: []tds.Instance{{Name: "INST", Port: 0}}}) // TCP disabled
 	for _, tc := range []struct {
 		name, ip string
 		says     []string
@@ -138,6 +139,7 @@ func TestNamedInstanceBrowserUnanswered(t *testing.T) {
 		{"nothing on UDP 1434", "127.0.0.23", []string{"SQL Browser at 127.0.0.23:1434 (UDP) did not answer (instanceName=INST)"}},
 		{"silent browser", "127.0.0.24", []string{"SQL Browser at 127.0.0.24:1434 (UDP) did not answer (instanceName=INST)", "deadline"}},
 		{"instance not listed", "127.0.0.25", []string{"SQL Browser at 127.0.0.25:1434 (UDP) does not know the instance (instanceName=INST)", "SQLEXPRESS, OTHER"}},
+		{"instance without TCP", "127.0.0.20", []string{"SQL Browser at 127.0.0.20:1434 (UDP) gave no usable TCP port for the instance (instanceName=INST)"}},
 	} {
 		for _, row := range pathRows {
 			t.Run(tc.name+"/row "+row.row, func(t *testing.T) {

@@ -5,6 +5,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -90,17 +91,30 @@ var testHosts = []struct{ name, ip string }{
 	{"myserver.database.dbtls.test", "127.0.0.31"},
 	{"a.tr1.westus1-a.worker.database.dbtls.test", "127.0.0.32"},
 	{"b.tr2.westus1-a.worker.database.dbtls.test", "127.0.0.33"},
+	{"ag.dbtls.test", "127.0.0.36"}, // two addresses: an availability group listener
+	{"ag.dbtls.test", "127.0.0.37"},
 }
 
 // needHosts skips the test unless every name of testHosts resolves to its
-// address.
+// addresses, and to no other.
 func needHosts(t *testing.T) {
 	t.Helper()
-	var missing []string
+	want := map[string][]string{}
+	var order []string
 	for _, h := range testHosts {
-		addrs, err := net.DefaultResolver.LookupHost(context.Background(), h.name)
-		if err != nil || len(addrs) != 1 || addrs[0] != h.ip {
-			missing = append(missing, h.ip+" "+h.name)
+		if want[h.name] == nil {
+			order = append(order, h.name)
+		}
+		want[h.name] = append(want[h.name], h.ip)
+	}
+	var missing []string
+	for _, name := range order {
+		addrs, err := net.DefaultResolver.LookupHost(context.Background(), name)
+		slices.Sort(addrs)
+		if err != nil || !slices.Equal(addrs, want[name]) {
+			for _, ip := range want[name] {
+				missing = append(missing, ip+" "+name)
+			}
 		}
 	}
 	if len(missing) > 0 {

@@ -398,3 +398,31 @@ func TestRoutingToNamedInstance(t *testing.T) {
 	require.Contains(t, err.Error(), "SQL Browser at 127.0.0.39:1434 (UDP) did not answer")
 	require.Contains(t, err.Error(), "the instance the routing answer named")
 }
+
+// TestMultiSubnetFailoverName: a host name with several addresses (an
+// availability group listener; see testHosts) where only one answers: with
+// multiSubnetFailover=true every address is dialed at once and the one that
+// answers is kept (as go-mssqldb does when it resolves the name itself);
+// the name checked is the listener's name. When none answers, the error is
+// kind network.
+func TestMultiSubnetFailoverName(t *testing.T) {
+	needHosts(t)
+	f := newPathFixture(t)
+	srv := f.server(t, "127.0.0.37", tds.Config{Encryption: tds.On}, "ag.dbtls.test")
+	for _, msf := range []string{"true", "false"} {
+		c, err := New("jdbc:sqlserver://ag.dbtls.test:" + strconv.Itoa(srv.Port()) + ";" + pathsCreds + "encrypt=true;trustStore=" + f.trust + ";multiSubnetFailover=" + msf)
+		require.NoError(t, err)
+		info, err := connectOnce(t, c)
+		require.NoError(t, err, "multiSubnetFailover="+msf)
+		require.Equal(t, "127.0.0.37:"+strconv.Itoa(srv.Port()), info.Hops[0].Remote)
+		require.Equal(t, "ag.dbtls.test", info.Hops[0].Name)
+	}
+	port := strconv.Itoa(srv.Port())
+	srv.Close()
+	c, err := New("jdbc:sqlserver://ag.dbtls.test:" + port + ";" + pathsCreds + "encrypt=true;trustStore=" + f.trust + ";multiSubnetFailover=true")
+	require.NoError(t, err)
+	_, err = connectOnce(t, c)
+	require.ErrorIs(t, err, kind.Network)
+	require.Contains(t, err.Error(), "127.0.0.36:"+port)
+	require.Contains(t, err.Error(), "127.0.0.37:"+port)
+}

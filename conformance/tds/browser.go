@@ -27,7 +27,7 @@ const (
 // Instance is one named instance a Browser announces.
 type Instance struct {
 	Name string // e.g. "INST"
-	Port int    // its TCP port
+	Port int    // its TCP port; 0: TCP disabled, only a named pipe is announced
 }
 
 // BrowserConfig sets up a Browser.
@@ -167,12 +167,17 @@ func (b *Browser) find(name string) (Instance, bool) {
 
 // svrResp is SVR_RESP ([MC-SQLR] 2.2.5): 0x05, RESP_SIZE (little-endian),
 // then for each instance
-// "ServerName;S;InstanceName;I;IsClustered;No;Version;16.0.1000.6;tcp;P;;".
+// "ServerName;S;InstanceName;I;IsClustered;No;Version;16.0.1000.6;tcp;P;;"
+// (np;\\S\pipe\… in place of tcp;P when TCP is disabled).
 func (b *Browser) svrResp(instances []Instance) []byte {
 	var data bytes.Buffer
 	for _, i := range instances {
-		fmt.Fprintf(&data, "ServerName;%s;InstanceName;%s;IsClustered;No;Version;16.0.1000.6;tcp;%s;;",
-			b.cfg.ServerName, i.Name, strconv.Itoa(i.Port))
+		fmt.Fprintf(&data, "ServerName;%s;InstanceName;%s;IsClustered;No;Version;16.0.1000.6;", b.cfg.ServerName, i.Name)
+		if i.Port == 0 {
+			fmt.Fprintf(&data, `np;\\%s\pipe\MSSQL$%s\sql\query;;`, b.cfg.ServerName, i.Name)
+		} else {
+			fmt.Fprintf(&data, "tcp;%s;;", strconv.Itoa(i.Port))
+		}
 	}
 	out := []byte{svrResp, 0, 0}
 	binary.LittleEndian.PutUint16(out[1:], uint16(data.Len()))
