@@ -34,12 +34,17 @@ const (
 	Network                Kind = "network"
 )
 
-// All lists every kind, in the order of spec §8.
-var All = []Kind{
+// all is every kind, in the order of spec §8: an array, so no caller can
+// change it through the slice All returns.
+var all = [...]Kind{
 	InvalidDSN, EncryptionNotSupported, UntrustedCertificate, HostnameMismatch,
 	CertificateExpired, CertificateUsage, PinMismatch, TruststoreIntegrity,
 	TruststoreUnreadable, TLSVersionMismatch, HandshakeFailed, ServerRefused, Network,
 }
+
+// All returns every kind, in the order of spec §8, as a new slice each
+// call: changing it changes nothing else.
+func All() []Kind { return append([]Kind(nil), all[:]...) }
 
 // Error returns the kind's name, e.g. "hostname-mismatch".
 func (k Kind) Error() string { return string(k) }

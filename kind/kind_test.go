@@ -34,5 +34,8 @@ func TestIsAndOf(t *testing.T) {
 	require.Equal(t, HostnameMismatch, Of(wrapped))
 	require.Equal(t, Kind(""), Of(errors.New("plain")))
 	require.Equal(t, Network, Of(fmt.Errorf("x: %w", Network)))
-	require.Len(t, All, 13)
+	require.Len(t, All(), 13)
+	a := All()
+	a[0] = "changed by a caller"
+	require.Equal(t, InvalidDSN, All()[0], "a caller cannot change the list")
 }
