@@ -12,8 +12,8 @@ import (
 
 // MaxFileSize is the largest trust or key material file dbtls reads: trust
 // stores, PEM bundles and client key stores, 8 MiB. A JDK's cacerts is about
-// 200 KB and the largest public CA bundles about 250 KB, so nothing real comes
-// near it. A larger file is refused before its content is read, with kind
+// 170 KB and a Linux distribution's CA bundle about 220 KB, so nothing real
+// comes near it. A larger file is refused before its content is read, with kind
 // truststore-unreadable and ErrTooLarge; LoadBytes refuses larger content the
 // same way.
 const MaxFileSize = 8 << 20
@@ -137,7 +137,7 @@ func (src Source) tooLarge(path string, size int64) error {
 		is = fmt.Sprintf("it is %d bytes", size)
 	}
 	return &kind.Error{Kind: kind.TruststoreUnreadable, What: "trust material file too large", Key: keyOr(src.PathKey, "trustStore"), Value: path,
-		Why: fmt.Sprintf("%s; dbtls reads trust stores, PEM bundles and key stores of at most %d bytes (8 MiB; a JDK cacerts is about 200 KB)", is, MaxFileSize),
+		Why: fmt.Sprintf("%s; dbtls reads trust stores, PEM bundles and key stores of at most %d bytes (8 MiB; a JDK's cacerts is about 170 KB)", is, MaxFileSize),
 		Fix: "set " + keyOr(src.PathKey, "trustStore") + " to the trust store or CA bundle itself, or keep only the CAs this database needs",
 		Err: errors.Join(ErrUnreadable, ErrTooLarge)}
 }

@@ -33,7 +33,7 @@ import (
 // key bags in plain content, themselves encrypted). go-pkcs12 decrypts it
 // only after the MAC was verified with the configured password, or in a
 // store without a MAC opened with an empty password. The latter is refused
-// (p12Layout.authenticated): nothing vouches for what it would reveal. What
+// (checkPKCS12): nothing vouches for what it would reveal. What
 // the holder of the password wrote is trusted as far as that.
 //
 // The structures, from RFC 7292 (PKCS #12 v1.1) and RFC 8018 (PKCS #5 v2.1).
