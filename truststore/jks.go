@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/x509"
 	"errors"
+	"fmt"
 
 	keystore "github.com/pavlo-v-chernykh/keystore-go/v4"
 )
@@ -44,7 +45,7 @@ func loadJKS(data []byte, src Source) ([]*x509.Certificate, error) {
 		}
 		c, err := x509.ParseCertificate(raw)
 		if err != nil {
-			return nil, src.unreadable(src.Path, "entry "+alias+" holds a certificate that does not parse: "+err.Error(), "replace that entry", errors.Join(ErrUnreadable, err))
+			return nil, src.unreadable(src.Path, fmt.Sprintf("entry %q holds a certificate that does not parse: %v", alias, err), "replace that entry", errors.Join(ErrUnreadable, err))
 		}
 		certs = append(certs, c)
 	}

@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
+	"fmt"
 
 	"github.com/dbtls/dbtls/kind"
 	keystore "github.com/pavlo-v-chernykh/keystore-go/v4"
@@ -83,7 +84,7 @@ func keyPairBytes(data []byte, src Source) (tls.Certificate, error) {
 			}
 			key, err := x509.ParsePKCS8PrivateKey(e.PrivateKey)
 			if err != nil {
-				return tls.Certificate{}, src.unreadable(path, "the private key of "+alias+" does not parse: "+err.Error(), "export the key again", errors.Join(ErrUnreadable, err))
+				return tls.Certificate{}, src.unreadable(path, fmt.Sprintf("the private key of %q does not parse: %v", alias, err), "export the key again", errors.Join(ErrUnreadable, err))
 			}
 			tc := tls.Certificate{PrivateKey: key}
 			for _, c := range e.CertificateChain {
