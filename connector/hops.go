@@ -148,9 +148,10 @@ func (d *sqlServerDialer) DialContext(ctx context.Context, network, addr string)
 		prev := rec.info.Hops[n-1]
 		hop.RoutedFrom, hop.Name = prev.Addr, st.HopName(prev.Name, host)
 		if host == "" {
+			err := emptyRoute(prev.Addr)
+			rec.refused = err
 			rec.mu.Unlock()
-			return nil, &kind.Error{Kind: kind.Network, What: "the server at " + prev.Addr + " routed the connection to no host",
-				Why: "its routing answer (ENVCHANGE type 20) names an empty server; nothing was sent"}
+			return nil, err
 		}
 	}
 	if b := rec.path.browser; b != nil && b.host == host {
@@ -184,6 +185,13 @@ func (d *sqlServerDialer) DialContext(ctx context.Context, network, addr string)
 	w := rec.wrap(nc)
 	w.bind(d.connectCtx)
 	return w, nil
+}
+
+// emptyRoute: a routing answer that names no host (go-mssqldb would dial
+// this machine).
+func emptyRoute(from string) error {
+	return &kind.Error{Kind: kind.Network, What: "the server at " + from + " routed the connection to no host",
+		Why: "its routing answer (ENVCHANGE type 20) names an empty server; nothing was sent there"}
 }
 
 // dialTCP connects to host:port. With multiSubnetFailover and a name with
@@ -253,6 +261,12 @@ func (d *sqlServerDialer) dialBrowser(ctx context.Context, network, addr string)
 	host, _, _ := net.SplitHostPort(addr)
 	b := &browserState{addr: addr, host: host}
 	d.rec.mu.Lock()
+	if n := len(d.rec.info.Hops); n > 0 && host == "" {
+		err := emptyRoute(d.rec.info.Hops[n-1].Addr)
+		d.rec.refused = err // go-mssqldb only logs a browser's failure
+		d.rec.mu.Unlock()
+		return nil, err
+	}
 	d.rec.info.BrowserAddr = addr
 	d.rec.path.browser = b
 	d.rec.mu.Unlock()

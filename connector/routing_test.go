@@ -426,3 +426,19 @@ func TestMultiSubnetFailoverName(t *testing.T) {
 	require.Contains(t, err.Error(), "127.0.0.36:"+port)
 	require.Contains(t, err.Error(), "127.0.0.37:"+port)
 }
+
+// TestRoutingToNoHost: a routing answer whose server is `\INST` (no host)
+// would send go-mssqldb to this machine (its browser, or ":port"); it is
+// refused, kind network, naming the server that answered so.
+func TestRoutingToNoHost(t *testing.T) {
+	f := newPathFixture(t)
+	a := f.server(t, "127.0.0.29", tds.Config{Encryption: tds.On})
+	for _, port := range []uint16{0, 1433} {
+		a.SetRoute(&tds.Route{Server: `\INST`, Port: port})
+		c, err := New(firstURL("127.0.0.29", a, "encrypt=true;trustStore="+f.trust))
+		require.NoError(t, err)
+		_, err = connectOnce(t, c)
+		require.ErrorIs(t, err, kind.Network)
+		require.Contains(t, err.Error(), "the server at 127.0.0.29:"+strconv.Itoa(a.Port())+" routed the connection to no host")
+	}
+}
