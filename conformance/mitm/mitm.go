@@ -249,7 +249,12 @@ func (p *Proxy) relay(f *Flow, dst net.Conn, t Tamper, left *sync.WaitGroup) {
 		t = Copy
 	}
 	if err := t(f); err != nil && err != io.EOF {
-		f.Note("relay ended: %v", err)
+		p.mu.Lock()
+		closed := p.closed
+		p.mu.Unlock()
+		if !closed { // not the proxy's own Close
+			f.Note("relay ended: %v", err)
+		}
 	}
 	if tc, ok := dst.(*net.TCPConn); ok {
 		_ = tc.CloseWrite()

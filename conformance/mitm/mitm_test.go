@@ -45,6 +45,7 @@ func TestDetectorSeesAPlaintextLogin7(t *testing.T) {
 	var one int
 	require.NoError(t, db.QueryRowContext(ctx, "SELECT 1").Scan(&one))
 	require.NoError(t, db.Close())
+	require.True(t, px.Wait(5*time.Second))
 	require.NoError(t, px.Close())
 
 	frames, err := tds.Frames(px.Sent(1, mitm.ClientToServer))
@@ -78,6 +79,7 @@ func TestDetectorSeesAClearPassword(t *testing.T) {
 	conn, err := mc.Connect(ctx)
 	require.NoError(t, err)
 	require.NoError(t, conn.Close())
+	require.True(t, px.Wait(5*time.Second))
 	require.NoError(t, px.Close())
 	require.Equal(t, []string{"capture 0: utf-8 form"}, mitm.FindSecret(px.AllSent(), pw))
 }
@@ -159,6 +161,7 @@ func TestClearGreetingCapability(t *testing.T) {
 	got, err := io.ReadAll(c)
 	require.NoError(t, err)
 	c.Close()
+	require.True(t, px.Wait(5*time.Second))
 	require.NoError(t, px.Close())
 	payload, rest, ok := mitm.MySQLPacket(got)
 	require.True(t, ok)
