@@ -5,7 +5,6 @@ import (
 	"crypto/x509"
 	"encoding/pem"
 	"errors"
-	"os"
 
 	"github.com/dbtls/dbtls/dsn"
 	"github.com/dbtls/dbtls/kind"
@@ -52,10 +51,9 @@ func loadAnchors(a anchors) (*x509.CertPool, Trust, error) {
 // loadPin reads the serverCertificate file (PEM or DER). A file that does
 // not parse is an error, never an accept-all.
 func loadPin(s dsn.Setting[string]) (*x509.Certificate, error) {
-	data, err := os.ReadFile(s.Value)
+	data, err := truststore.ReadFile(s.Value, s.Key) // bounded: truststore.MaxFileSize
 	if err != nil {
-		return nil, &kind.Error{Kind: kind.TruststoreUnreadable, What: "cannot read the pinned certificate", Key: s.Key, Value: s.Value,
-			Why: err.Error(), Fix: "check the path of " + s.Key, Err: err}
+		return nil, err
 	}
 	der := data
 	if b, _ := pem.Decode(data); b != nil {
@@ -89,7 +87,15 @@ func loadClientCert(t *dsn.TLS) (*tls.Certificate, error) {
 			return nil, &kind.Error{Kind: kind.InvalidDSN, What: "half a client certificate", Key: given.Key, Value: given.Value,
 				Why: "ssl-cert and ssl-key go together", Fix: "set " + missing + " too"}
 		}
-		c, err := tls.LoadX509KeyPair(t.SSLCert.Value, t.SSLKey.Value)
+		certPEM, err := truststore.ReadFile(t.SSLCert.Value, t.SSLCert.Key) // bounded: truststore.MaxFileSize
+		if err != nil {
+			return nil, err
+		}
+		keyPEM, err := truststore.ReadFile(t.SSLKey.Value, t.SSLKey.Key)
+		if err != nil {
+			return nil, err
+		}
+		c, err := tls.X509KeyPair(certPEM, keyPEM)
 		if err != nil {
 			return nil, &kind.Error{Kind: kind.TruststoreUnreadable, What: "cannot load the client certificate", Key: t.SSLCert.Key, Value: t.SSLCert.Value,
 				Why: err.Error() + " (key file " + t.SSLKey.Value + ")", Fix: "check ssl-cert and ssl-key", Err: errors.Join(truststore.ErrUnreadable, err)}
