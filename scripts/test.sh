@@ -25,4 +25,5 @@ echo "== go test"
 # -p 2: two cores; the conformance packages share their servers inside a
 # package. -race: the connector is used from many goroutines.
 go test -race -count=1 -p 2 -timeout 35m "${pkgs[@]}"
-bash scripts/fuzz.sh
+echo "== fuzz (every target, bounded time and memory; scripts/fuzz.sh)"
+bash scripts/fuzz.sh "${pkgs[@]}"
