@@ -74,7 +74,7 @@ func TestPathsDifferentialMssqlJdbc(t *testing.T) {
 		id    string
 		url   string    // without user, password, applicationName
 		want  kind.Kind // "" connects
-		jdbc  string    // mssql-jdbc's class when it differs from want (docs/divergences.md #22, #26)
+		jdbc  string    // mssql-jdbc's class when it differs from want (docs/divergences.md #21, #22, #26)
 		check func(t *testing.T, app string)
 	}
 	var cases []pathCase
@@ -108,6 +108,14 @@ func TestPathsDifferentialMssqlJdbc(t *testing.T) {
 	routed("wildcard whose suffix is not the tail: kept", kept, on, leaf(ca, "*.0.99"), "127.0.0.61", listen("127.0.0.61", on, leaf(ca, "*.0.99")), "")
 	routed("wildcard whose suffix is not the tail: not rewritten", kept, on, leaf(ca, "*.0.99"), "127.0.0.61",
 		listen("127.0.0.61", on, leaf(ca, "*.0.0.61")), kind.HostnameMismatch)
+	// mssql-jdbc's comparison loop stops at the routed host's second letter:
+	// a suffix longer than the host is "its tail" there and rewritten
+	// (*.0.0.61); here the whole suffix must be a tail (docs/divergences.md
+	// #21), so the value is kept and the *.0.0.61 certificate fails.
+	long := trust + ";hostNameInCertificate=*.9.127.0.0.61"
+	routed("wildcard suffix longer than the routed host", long, on, leaf(ca, "*.9.127.0.0.61"), "127.0.0.61",
+		listen("127.0.0.61", on, leaf(ca, "*.0.0.61")), kind.HostnameMismatch)
+	cases[len(cases)-1].jdbc = "ok"
 	routed("routed server without encryption", trust, on, leaf(ca, "127.0.0.60"), "127.0.0.61",
 		listen("127.0.0.61", tds.Config{Encryption: tds.NotSup}, leaf(ca, "127.0.0.61")), kind.EncryptionNotSupported)
 	routed("routed server with an untrusted certificate", trust, on, leaf(ca, "127.0.0.60"), "127.0.0.61",
