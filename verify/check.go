@@ -83,14 +83,19 @@ func checkChain(s *Strategy, chain []*x509.Certificate, now time.Time) error {
 				Fix: "set trustStore (or ssl-ca) to the CA that issued the server's certificate", Err: err}
 		}
 	}
+	key := chainKey(chain)
+	if s.chains.lookup(key, now) {
+		return nil
+	}
 	inter := x509.NewCertPool()
 	for _, c := range chain[1:] {
 		inter.AddCert(c)
 	}
 	leaf := chain[0]
-	_, err := leaf.Verify(x509.VerifyOptions{Roots: roots, Intermediates: inter, CurrentTime: now,
+	built, err := leaf.Verify(x509.VerifyOptions{Roots: roots, Intermediates: inter, CurrentTime: now,
 		KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}})
 	if err == nil {
+		s.chains.store(key, built[0])
 		return nil
 	}
 	var inv x509.CertificateInvalidError

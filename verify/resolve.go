@@ -10,13 +10,23 @@ import (
 // JDK's default store file, ssl-ca bundles, the serverCertificate pin and
 // client certificates. Every failure is a *kind.Error naming the key.
 func Resolve(cfg *dsn.Config) (*Strategy, error) {
+	var s *Strategy
+	var err error
 	switch cfg.Family {
 	case dsn.SQLServer:
-		return resolveSQLServer(cfg)
+		s, err = resolveSQLServer(cfg)
 	case dsn.MySQL:
-		return resolveMySQL(cfg)
+		s, err = resolveMySQL(cfg)
+	default:
+		return nil, &kind.Error{Kind: kind.InvalidDSN, What: "unknown driver family", Value: string(cfg.Family)}
 	}
-	return nil, &kind.Error{Kind: kind.InvalidDSN, What: "unknown driver family", Value: string(cfg.Family)}
+	if err != nil {
+		return nil, err
+	}
+	if s.Mode == ModeCAChain || s.Mode == ModeHostnameOverride {
+		s.chains = &chainCache{}
+	}
+	return s, nil
 }
 
 // hostOf returns the host name to check and the tls.Config ServerName. The

@@ -104,4 +104,9 @@ type Strategy struct {
 
 	// Warnings, each naming the property concerned.
 	Warnings []string
+
+	// chains caches chain verifications against Roots (chaincache.go): made
+	// by Resolve, so a Reload starts from an empty one. A Strategy built by
+	// hand has none and verifies every time.
+	chains *chainCache
 }
