@@ -36,19 +36,21 @@ func shapeProps(shape, props string) string {
 // TestNamedInstanceShapes (spec §2.1): host\instance and instanceName= in
 // every DSN shape resolve the port through SQL Browser, for rows 1, 2, 7
 // and 11; the name checked is the host without the instance (the server's
-// certificate carries only 127.0.0.21, so a check against
-// "127.0.0.21\INST" would fail), and the record shows the browser asked and
-// the TCP port it gave.
+// certificate carries only the address, so a check against "address\INST"
+// would fail), and the record shows the browser asked and the TCP port it
+// gave.
 func TestNamedInstanceShapes(t *testing.T) {
 	f := newPathFixture(t)
-	srv := f.server(t, "127.0.0.21", tds.Config{Encryption: tds.Off, Strict: tds.StrictAlso})
-	other := f.server(t, "127.0.0.21", tds.Config{Encryption: tds.Off})
-	b := f.browser(t, "127.0.0.21", tds.BrowserConfig{Instances: []tds.Instance{{Name: "OTHER", Port: other.Port()}, {Name: "INST", Port: srv.Port()}}})
+	b := f.browserAnywhere(t, tds.BrowserConfig{})
+	ip := b.Host()
+	srv := f.server(t, ip, tds.Config{Encryption: tds.Off, Strict: tds.StrictAlso})
+	other := f.server(t, ip, tds.Config{Encryption: tds.Off})
+	b.SetInstances([]tds.Instance{{Name: "OTHER", Port: other.Port()}, {Name: "INST", Port: srv.Port()}})
 	shapes := []struct{ name, dsn string }{
-		{"jdbc host\\instance", `jdbc:sqlserver://127.0.0.21\INST;` + pathsCreds + "PROPS"},
-		{"jdbc instanceName", `jdbc:sqlserver://127.0.0.21;instanceName=INST;` + pathsCreds + "PROPS"},
-		{"ado", `server=127.0.0.21\INST;user id=sa;password=Tds-s3cret;PROPS`},
-		{"url", `sqlserver://sa:Tds-s3cret@127.0.0.21/INST?PROPS`},
+		{"jdbc host\\instance", `jdbc:sqlserver://` + ip + `\INST;` + pathsCreds + "PROPS"},
+		{"jdbc instanceName", `jdbc:sqlserver://` + ip + `;instanceName=INST;` + pathsCreds + "PROPS"},
+		{"ado", `server=` + ip + `\INST;user id=sa;password=Tds-s3cret;PROPS`},
+		{"url", `sqlserver://sa:Tds-s3cret@` + ip + `/INST?PROPS`},
 	}
 	asked := 0
 	for _, row := range pathRows {
@@ -63,12 +65,12 @@ func TestNamedInstanceShapes(t *testing.T) {
 				require.NoError(t, err)
 				asked++
 				require.Len(t, b.Requests(), asked, "SQL Browser asked once per connect")
-				require.Equal(t, "127.0.0.21:1434", info.BrowserAddr)
-				require.Equal(t, "127.0.0.21:"+strconv.Itoa(srv.Port()), info.Addr, "the TCP port SQL Browser gave for INST")
+				require.Equal(t, ip+":1434", info.BrowserAddr)
+				require.Equal(t, ip+":"+strconv.Itoa(srv.Port()), info.Addr, "the TCP port SQL Browser gave for INST")
 				require.Len(t, info.Hops, 1)
 				hop := info.Hops[0]
 				require.Equal(t, "INST", hop.Instance)
-				require.Equal(t, "127.0.0.21:1434", hop.BrowserAddr)
+				require.Equal(t, ip+":1434", hop.BrowserAddr)
 				switch row.row {
 				case "1":
 					require.True(t, info.LoginOnly, "row 1 vs ENCRYPT_OFF: the login only")
@@ -79,11 +81,11 @@ func TestNamedInstanceShapes(t *testing.T) {
 					require.Equal(t, "", hop.Name, "row 2 checks no name")
 				case "7":
 					require.True(t, info.Encrypted)
-					require.Equal(t, "127.0.0.21", hop.Name, "the host without the instance")
+					require.Equal(t, ip, hop.Name, "the host without the instance")
 					require.Equal(t, "ENCRYPT_ON", hop.Prelogin)
 				case "11":
 					require.Equal(t, "tds/8.0", info.ALPN)
-					require.Equal(t, "127.0.0.21", hop.Name)
+					require.Equal(t, ip, hop.Name)
 					require.Equal(t, "", hop.Prelogin, "strict: TLS first, no PRELOGIN answer to read")
 				}
 				ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -92,7 +94,7 @@ func TestNamedInstanceShapes(t *testing.T) {
 				require.NoError(t, err)
 				require.True(t, rec.LoggedIn, rec.String())
 				require.Equal(t, []string{"SELECT 1"}, rec.Batches)
-				require.Equal(t, `127.0.0.21\INST`, rec.ServerName, "LOGIN7 names the instance")
+				require.Equal(t, ip+`\INST`, rec.ServerName, "LOGIN7 names the instance")
 			})
 		}
 	}
@@ -103,21 +105,22 @@ func TestNamedInstanceShapes(t *testing.T) {
 // asked (spec §2.1), whatever it would answer.
 func TestNamedInstancePortGiven(t *testing.T) {
 	f := newPathFixture(t)
-	srv := f.server(t, "127.0.0.22", tds.Config{Encryption: tds.On})
-	b := f.browser(t, "127.0.0.22", tds.BrowserConfig{Instances: []tds.Instance{{Name: "INST", Port: 1}}})
+	b := f.browserAnywhere(t, tds.BrowserConfig{Instances: []tds.Instance{{Name: "INST", Port: 1}}})
+	ip := b.Host()
+	srv := f.server(t, ip, tds.Config{Encryption: tds.On})
 	port := strconv.Itoa(srv.Port())
 	for _, dsn := range []string{
-		`jdbc:sqlserver://127.0.0.22\INST:` + port + ";" + pathsCreds,
-		`jdbc:sqlserver://127.0.0.22;instanceName=INST;portNumber=` + port + ";" + pathsCreds,
-		`server=127.0.0.22\INST,` + port + ";user id=sa;password=Tds-s3cret;",
+		`jdbc:sqlserver://` + ip + `\INST:` + port + ";" + pathsCreds,
+		`jdbc:sqlserver://` + ip + `;instanceName=INST;portNumber=` + port + ";" + pathsCreds,
+		`server=` + ip + `\INST,` + port + ";user id=sa;password=Tds-s3cret;",
 	} {
 		c, err := New(dsn + "encrypt=true;trustStore=" + f.trust)
 		require.NoError(t, err)
 		info, err := connectOnce(t, c)
 		require.NoError(t, err, dsn)
 		require.Equal(t, "", info.BrowserAddr, dsn)
-		require.Equal(t, "127.0.0.22:"+port, info.Addr)
-		require.Equal(t, "127.0.0.22", info.Hops[0].Name)
+		require.Equal(t, ip+":"+port, info.Addr)
+		require.Equal(t, ip, info.Hops[0].Name)
 	}
 	require.Empty(t, b.Requests(), "SQL Browser was asked although the port was given")
 }
@@ -129,17 +132,18 @@ func TestNamedInstancePortGiven(t *testing.T) {
 // instance, one that lists it without a TCP port (TCP disabled).
 func TestNamedInstanceBrowserUnanswered(t *testing.T) {
 	f := newPathFixture(t)
-	f.browser(t, "127.0.0.24", tds.BrowserConfig{Silent: true, Instances: []tds.Instance{{Name: "INST", Port: 1}}})
-	f.browser(t, "127.0.0.25", tds.BrowserConfig{Instances: []tds.Instance{{Name: "SQLEXPRESS", Port: 1}, {Name: "OTHER", Port: 2}}})
-	f.browser(t, "127.0.0.20", tds.BrowserConfig{Instances: []tds.Instance{{Name: "INST", Port: 0}}}) // TCP disabled
+	none := freeLoopback(t)
+	silent := f.browserAnywhere(t, tds.BrowserConfig{Silent: true, Instances: []tds.Instance{{Name: "INST", Port: 1}}}).Host()
+	others := f.browserAnywhere(t, tds.BrowserConfig{Instances: []tds.Instance{{Name: "SQLEXPRESS", Port: 1}, {Name: "OTHER", Port: 2}}}).Host()
+	noTCP := f.browserAnywhere(t, tds.BrowserConfig{Instances: []tds.Instance{{Name: "INST", Port: 0}}}).Host() // TCP disabled
 	for _, tc := range []struct {
 		name, ip string
 		says     []string
 	}{
-		{"nothing on UDP 1434", "127.0.0.23", []string{"SQL Browser at 127.0.0.23:1434 (UDP) did not answer (instanceName=INST)"}},
-		{"silent browser", "127.0.0.24", []string{"SQL Browser at 127.0.0.24:1434 (UDP) did not answer (instanceName=INST)", "deadline"}},
-		{"instance not listed", "127.0.0.25", []string{"SQL Browser at 127.0.0.25:1434 (UDP) does not know the instance (instanceName=INST)", "SQLEXPRESS, OTHER"}},
-		{"instance without TCP", "127.0.0.20", []string{"SQL Browser at 127.0.0.20:1434 (UDP) gave no usable TCP port for the instance (instanceName=INST)"}},
+		{"nothing on UDP 1434", none, []string{"SQL Browser at " + none + ":1434 (UDP) did not answer (instanceName=INST)"}},
+		{"silent browser", silent, []string{"SQL Browser at " + silent + ":1434 (UDP) did not answer (instanceName=INST)", "deadline"}},
+		{"instance not listed", others, []string{"SQL Browser at " + others + ":1434 (UDP) does not know the instance (instanceName=INST)", "SQLEXPRESS, OTHER"}},
+		{"instance without TCP", noTCP, []string{"SQL Browser at " + noTCP + ":1434 (UDP) gave no usable TCP port for the instance (instanceName=INST)"}},
 	} {
 		for _, row := range pathRows {
 			t.Run(tc.name+"/row "+row.row, func(t *testing.T) {

@@ -15,12 +15,14 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// The tests of spec §2.1's paths (named instances, routing) put each server
-// and each SQL Browser on its own loopback address: this package uses
-// 127.0.0.20–127.0.0.39 (conformance/tds uses 127.0.0.40–49), and 127.0.0.1
-// only in TestNamedInstanceLocalhost, so that tests and packages run side by
-// side never share UDP port 1434. 127.0.0.0/8 is all loopback on Linux, and
-// binding it needs no privilege.
+// The tests of spec §2.1's paths (named instances, routing) put each SQL
+// Browser on UDP 1434 of a loopback address of its own, picked at random
+// (tds.ListenBrowserLoopback), so that tests, packages and concurrent test
+// processes never share one; 127.0.0.0/8 is all loopback on Linux, and
+// binding it needs no privilege. Servers that only need a distinct address
+// (TCP, any port) use 127.0.0.20–39 of this package; the fixed browsers are
+// those of the host-name tests: 127.0.0.1 (TestNamedInstanceLocalhost) and
+// 127.0.0.30 (TestNamedInstanceHostName).
 
 // pathFixture is a CA, a PEM trust store holding it, and certificates it
 // issues for the names each test needs.
@@ -72,12 +74,30 @@ func (f *pathFixture) serverWith(t *testing.T, ip string, cfg tds.Config, leaf *
 	return srv
 }
 
-// browser starts a SQL Browser on ip:1434.
+// browser starts a SQL Browser on ip:1434 (the host-name tests, whose
+// addresses are fixed).
 func (f *pathFixture) browser(t *testing.T, ip string, cfg tds.BrowserConfig) *tds.Browser {
 	b, err := tds.ListenBrowser(net.JoinHostPort(ip, "1434"), cfg)
 	require.NoError(t, err)
 	t.Cleanup(func() { b.Close() })
 	return b
+}
+
+// browserAnywhere starts a SQL Browser on UDP 1434 of a loopback address of
+// its own (tds.ListenBrowserLoopback): the test's servers listen on its
+// Host, and SetInstances tells it their ports.
+func (f *pathFixture) browserAnywhere(t *testing.T, cfg tds.BrowserConfig) *tds.Browser {
+	b, err := tds.ListenBrowserLoopback(cfg)
+	require.NoError(t, err)
+	t.Cleanup(func() { b.Close() })
+	return b
+}
+
+// freeLoopback is a loopback address with nothing on UDP 1434.
+func freeLoopback(t *testing.T) string {
+	ip, err := tds.FreeLoopback()
+	require.NoError(t, err)
+	return ip
 }
 
 // testHosts are the host names the name-resolution tests connect to, and

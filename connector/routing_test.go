@@ -372,22 +372,25 @@ func TestRoutingReadOnly(t *testing.T) {
 // An unanswered browser there is kind network naming the UDP address.
 func TestRoutingToNamedInstance(t *testing.T) {
 	f := newPathFixture(t)
-	b := f.server(t, "127.0.0.38", tds.Config{Encryption: tds.On})
-	f.browser(t, "127.0.0.38", tds.BrowserConfig{Instances: []tds.Instance{{Name: "INST", Port: b.Port()}}})
-	a := f.server(t, "127.0.0.29", tds.Config{Encryption: tds.On, Route: &tds.Route{Server: `127.0.0.38\INST`}})
+	br := f.browserAnywhere(t, tds.BrowserConfig{})
+	ip := br.Host()
+	b := f.server(t, ip, tds.Config{Encryption: tds.On})
+	br.SetInstances([]tds.Instance{{Name: "INST", Port: b.Port()}})
+	a := f.server(t, "127.0.0.29", tds.Config{Encryption: tds.On, Route: &tds.Route{Server: ip + `\INST`}})
 	c, err := New(firstURL("127.0.0.29", a, "encrypt=true;trustStore="+f.trust+";applicationName=routed-inst"))
 	require.NoError(t, err)
 	info, err := connectOnce(t, c)
 	require.NoError(t, err)
 	require.Len(t, info.Hops, 2)
 	h := info.Hops[1]
-	require.Equal(t, "127.0.0.38:1434", h.BrowserAddr)
+	require.Equal(t, ip+":1434", h.BrowserAddr)
 	require.Equal(t, "INST", h.Instance)
-	require.Equal(t, "127.0.0.38", h.Name)
-	require.Equal(t, "127.0.0.38:"+strconv.Itoa(b.Port()), h.Addr)
-	require.Equal(t, `127.0.0.38\INST`, waitLogin(t, b, "routed-inst").ServerName)
+	require.Equal(t, ip, h.Name)
+	require.Equal(t, ip+":"+strconv.Itoa(b.Port()), h.Addr)
+	require.Equal(t, ip+`\INST`, waitLogin(t, b, "routed-inst").ServerName)
 
-	a.SetRoute(&tds.Route{Server: `127.0.0.39\INST`})
+	none := freeLoopback(t)
+	a.SetRoute(&tds.Route{Server: none + `\INST`})
 	ctx, cancel := context.WithTimeout(context.Background(), faultDeadline)
 	defer cancel()
 	conn, err := c.Connect(ctx)
@@ -395,7 +398,7 @@ func TestRoutingToNamedInstance(t *testing.T) {
 		conn.Close()
 	}
 	require.ErrorIs(t, err, kind.Network)
-	require.Contains(t, err.Error(), "SQL Browser at 127.0.0.39:1434 (UDP) did not answer")
+	require.Contains(t, err.Error(), "SQL Browser at "+none+":1434 (UDP) did not answer")
 	require.Contains(t, err.Error(), "the instance the routing answer named")
 }
 

@@ -18,7 +18,8 @@ import (
 // TestProbePaths: probe shows every hop of a SQL Server connect (spec §6,
 // §2.1): a login routed from one TDS server to another (each hop's address,
 // the name checked there, its PRELOGIN answer and TLS), and a named
-// instance resolved through SQL Browser. This package binds 127.0.0.50–59.
+// instance resolved through SQL Browser (on a loopback address of its own).
+// The routing servers listen on 127.0.0.50–51.
 func TestProbePaths(t *testing.T) {
 	nb, na := certgen.Window(time.Now(), time.Hour, 24*time.Hour)
 	ca := certgen.Must(certgen.Spec{CN: "probe paths CA", IsCA: true, NotBefore: nb, NotAfter: na})
@@ -75,12 +76,14 @@ func TestProbePaths(t *testing.T) {
 	require.Contains(t, text, "  prelogin:      ENCRYPT_REQ\n")
 
 	// A named instance: the browser and the port it gave.
-	inst := listen("127.0.0.52", tds.Config{Encryption: tds.On})
-	br, err := tds.ListenBrowser("127.0.0.52:1434", tds.BrowserConfig{Instances: []tds.Instance{{Name: "INST", Port: inst.Port()}}})
+	br, err := tds.ListenBrowserLoopback(tds.BrowserConfig{})
 	require.NoError(t, err)
 	defer br.Close()
-	code, text, errText = runProbeCLI(t, "probe", `jdbc:sqlserver://127.0.0.52\INST;user=sa;password=`+mariadb.PlainPassword+";encrypt=true;trustStore="+trust)
+	ip := br.Host()
+	inst := listen(ip, tds.Config{Encryption: tds.On})
+	br.SetInstances([]tds.Instance{{Name: "INST", Port: inst.Port()}})
+	code, text, errText = runProbeCLI(t, "probe", `jdbc:sqlserver://`+ip+`\INST;user=sa;password=`+mariadb.PlainPassword+";encrypt=true;trustStore="+trust)
 	require.Equal(t, 0, code, errText)
-	require.Contains(t, text, "address:         127.0.0.52:"+strconv.Itoa(inst.Port())+"\n")
-	require.Contains(t, text, "  sql browser:   127.0.0.52:1434 gave instance INST this port\n")
+	require.Contains(t, text, "address:         "+ip+":"+strconv.Itoa(inst.Port())+"\n")
+	require.Contains(t, text, "  sql browser:   "+ip+":1434 gave instance INST this port\n")
 }

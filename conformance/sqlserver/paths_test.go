@@ -28,8 +28,8 @@ import (
 // routed server that refuses encryption or presents an untrusted
 // certificate, a routing loop (both clients give up after the same number
 // of logins), read-only routing, and named instances through SQL Browser.
-// Hosts are IP literals, so that the JVM and Go resolve nothing; this
-// package binds 127.0.0.60–69.
+// Hosts are IP literals, so that the JVM and Go resolve nothing: servers on
+// 127.0.0.60–67, SQL Browser on a loopback address of its own.
 func TestPathsDifferentialMssqlJdbc(t *testing.T) {
 	dir := t.TempDir()
 	now := time.Now()
@@ -154,29 +154,35 @@ func TestPathsDifferentialMssqlJdbc(t *testing.T) {
 		}})
 
 	// Named instances through SQL Browser, directly and through a route.
-	inst := listen("127.0.0.66", on, leaf(ca, "127.0.0.66"))
-	br, err := tds.ListenBrowser("127.0.0.66:1434", tds.BrowserConfig{Instances: []tds.Instance{{Name: "OTHER", Port: 1}, {Name: "INST", Port: inst.Port()}}})
+	br, err := tds.ListenBrowserLoopback(tds.BrowserConfig{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { br.Close() })
+	ip := br.Host()
+	inst := listen(ip, on, leaf(ca, ip))
+	br.SetInstances([]tds.Instance{{Name: "OTHER", Port: 1}, {Name: "INST", Port: inst.Port()}})
 	served := func(t *testing.T, app string) {
-		if r := login(t, inst, app); !strings.EqualFold(r.ServerName, `127.0.0.66\INST`) {
+		if r := login(t, inst, app); !strings.EqualFold(r.ServerName, ip+`\INST`) {
 			t.Errorf("named instance: LOGIN7 ServerName %q", r.ServerName)
 		}
 	}
-	cases = append(cases, pathCase{id: "named instance", url: `jdbc:sqlserver://127.0.0.66\INST;` + trust, check: served})
-	cases = append(cases, pathCase{id: "instanceName", url: `jdbc:sqlserver://127.0.0.66;instanceName=INST;` + trust, check: served})
+	cases = append(cases, pathCase{id: "named instance", url: `jdbc:sqlserver://` + ip + `\INST;` + trust, check: served})
+	cases = append(cases, pathCase{id: "instanceName", url: `jdbc:sqlserver://` + ip + `;instanceName=INST;` + trust, check: served})
 	// A routing answer naming host\instance with port 0: spec §2.1 (and
 	// go-mssqldb) ask SQL Browser on the routed host; mssql-jdbc refuses a
 	// routing port of 0 as an invalid TDS stream (docs/divergences.md #26).
-	toInst := listen("127.0.0.67", tds.Config{Encryption: tds.On, Route: &tds.Route{Server: `127.0.0.66\INST`}}, leaf(ca, "127.0.0.67"))
+	toInst := listen("127.0.0.67", tds.Config{Encryption: tds.On, Route: &tds.Route{Server: ip + `\INST`}}, leaf(ca, "127.0.0.67"))
 	cases = append(cases, pathCase{id: "routed to a named instance, port 0", url: "jdbc:sqlserver://127.0.0.67:" + port(toInst) + ";" + trust, jdbc: "other", check: served})
 	// With the port in the answer both connect there, checking the host
 	// without the instance.
-	toInstPort := listen("127.0.0.67", tds.Config{Encryption: tds.On, Route: &tds.Route{Server: `127.0.0.66\INST`, Port: uint16(inst.Port())}}, leaf(ca, "127.0.0.67"))
+	toInstPort := listen("127.0.0.67", tds.Config{Encryption: tds.On, Route: &tds.Route{Server: ip + `\INST`, Port: uint16(inst.Port())}}, leaf(ca, "127.0.0.67"))
 	cases = append(cases, pathCase{id: "routed to a named instance with its port", url: "jdbc:sqlserver://127.0.0.67:" + port(toInstPort) + ";" + trust, check: served})
-	cases = append(cases, pathCase{id: "named instance, no browser", url: `jdbc:sqlserver://127.0.0.68\INST;loginTimeout=3;` + trust, want: kind.Network, jdbc: "other"})
+	none, err := tds.FreeLoopback()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases = append(cases, pathCase{id: "named instance, no browser", url: `jdbc:sqlserver://` + none + `\INST;loginTimeout=3;` + trust, want: kind.Network, jdbc: "other"})
 
 	creds := ";user=sa;password=Tds-s3cret;applicationName="
 	var jcases []jdbc.Case

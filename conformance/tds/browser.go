@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"net"
 	"strconv"
 	"strings"
@@ -82,8 +83,54 @@ func ListenBrowser(addr string, cfg BrowserConfig) (*Browser, error) {
 	return b, nil
 }
 
+// ListenBrowserLoopback starts a browser on UDP port 1434 of a loopback
+// address of its own, picked at random in 127.100.0.1–127.199.255.254
+// (Linux routes all of 127.0.0.0/8 to the loopback interface, and port 1434
+// needs no privilege), so that tests — and test processes — running side by
+// side never share one. Host is that address: start the browser first, the
+// instances' servers on its Host, then SetInstances.
+func ListenBrowserLoopback(cfg BrowserConfig) (*Browser, error) {
+	var err error
+	for range 20 {
+		var b *Browser
+		if b, err = ListenBrowser(net.JoinHostPort(randomLoopback(), strconv.Itoa(BrowserPort)), cfg); err == nil {
+			return b, nil
+		}
+	}
+	return nil, err
+}
+
+// FreeLoopback returns a loopback address, picked as ListenBrowserLoopback
+// picks one, on whose UDP port 1434 nothing listens.
+func FreeLoopback() (string, error) {
+	var err error
+	for range 20 {
+		ip := randomLoopback()
+		var pc net.PacketConn
+		if pc, err = net.ListenPacket("udp", net.JoinHostPort(ip, strconv.Itoa(BrowserPort))); err == nil {
+			pc.Close()
+			return ip, nil
+		}
+	}
+	return "", err
+}
+
+func randomLoopback() string {
+	return fmt.Sprintf("127.%d.%d.%d", 100+rand.IntN(100), rand.IntN(256), 1+rand.IntN(254))
+}
+
 // Addr is the UDP address the browser listens on.
 func (b *Browser) Addr() string { return b.pc.LocalAddr().String() }
+
+// Host is the IP address the browser listens on.
+func (b *Browser) Host() string { return b.pc.LocalAddr().(*net.UDPAddr).IP.String() }
+
+// SetInstances changes the instances announced from now on.
+func (b *Browser) SetInstances(instances []Instance) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.cfg.Instances = append([]Instance(nil), instances...)
+}
 
 // Requests returns every request read so far, oldest first.
 func (b *Browser) Requests() []BrowserRequest {
@@ -130,6 +177,8 @@ func (b *Browser) serve() {
 
 // answer returns the request read from msg and the answer to it (nil: none).
 func (b *Browser) answer(msg []byte) (BrowserRequest, []byte) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
 	var req BrowserRequest
 	if len(msg) == 0 {
 		return req, nil

@@ -14,13 +14,14 @@ import (
 	_ "github.com/microsoft/go-mssqldb"
 )
 
-// This package's tests bind SQL Browsers on 127.0.0.40–127.0.0.49 (the
-// connector's tests use others), so that packages tested side by side never
-// share a UDP port 1434.
+// Each SQL Browser of these tests listens on a loopback address of its own
+// (ListenBrowserLoopback), so that tests, packages and test processes run
+// side by side never share UDP port 1434; servers that need only a distinct
+// address use 127.0.0.40–49.
 
-func listenBrowser(t *testing.T, ip string, cfg BrowserConfig) *Browser {
+func listenBrowser(t *testing.T, cfg BrowserConfig) *Browser {
 	t.Helper()
-	b, err := ListenBrowser(ip+":1434", cfg)
+	b, err := ListenBrowserLoopback(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,7 +67,7 @@ func ask(t *testing.T, addr string, msg []byte) []byte {
 // TestBrowserSSRP: the answers of [MC-SQLR] 2.2.5 and 2.2.6, byte for byte
 // as the specification lays them out.
 func TestBrowserSSRP(t *testing.T) {
-	b := listenBrowser(t, "127.0.0.40", BrowserConfig{ServerName: "H", DACPort: 1444,
+	b := listenBrowser(t, BrowserConfig{ServerName: "H", DACPort: 1444,
 		Instances: []Instance{{"INST", 50001}, {"Other", 50002}}})
 	all := "ServerName;H;InstanceName;INST;IsClustered;No;Version;16.0.1000.6;tcp;50001;;" +
 		"ServerName;H;InstanceName;Other;IsClustered;No;Version;16.0.1000.6;tcp;50002;;"
@@ -91,7 +92,7 @@ func TestBrowserSSRP(t *testing.T) {
 		t.Errorf("requests recorded: %+v", reqs)
 	}
 
-	silent := listenBrowser(t, "127.0.0.41", BrowserConfig{Silent: true, Instances: []Instance{{"INST", 50001}}})
+	silent := listenBrowser(t, BrowserConfig{Silent: true, Instances: []Instance{{"INST", 50001}}})
 	if got := ask(t, silent.Addr(), []byte{0x03}); got != nil {
 		t.Errorf("a silent browser answered %q", got)
 	}
@@ -118,9 +119,10 @@ func openPlain(t *testing.T, dsn string) error {
 // host\instance through the browser and logs in on the port it announced,
 // naming the server host\instance in LOGIN7.
 func TestGoMssqldbNamedInstance(t *testing.T) {
-	srv := listen(t, "127.0.0.42:0", Config{Encryption: On})
-	b := listenBrowser(t, "127.0.0.42", BrowserConfig{Instances: []Instance{{"SQLEXPRESS", 1}, {"INST", srv.Port()}}})
-	err := openPlain(t, "sqlserver://sa:pw@127.0.0.42/inst?encrypt=true&trustServerCertificate=true&app+name=named&dial+timeout=5")
+	b := listenBrowser(t, BrowserConfig{})
+	srv := listen(t, b.Host()+":0", Config{Encryption: On})
+	b.SetInstances([]Instance{{"SQLEXPRESS", 1}, {"INST", srv.Port()}})
+	err := openPlain(t, "sqlserver://sa:pw@"+b.Host()+"/inst?encrypt=true&trustServerCertificate=true&app+name=named&dial+timeout=5")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -130,8 +132,8 @@ func TestGoMssqldbNamedInstance(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !rec.LoggedIn || !strings.EqualFold(rec.ServerName, `127.0.0.42\INST`) {
-		t.Errorf("server logged %s with LOGIN7 ServerName %q, want a login naming 127.0.0.42\\INST", rec, rec.ServerName)
+	if want := b.Host() + `\INST`; !rec.LoggedIn || !strings.EqualFold(rec.ServerName, want) {
+		t.Errorf("server logged %s with LOGIN7 ServerName %q, want a login naming %s", rec, rec.ServerName, want)
 	}
 	if reqs := b.Requests(); len(reqs) != 1 || reqs[0].Type != ClntUcastEx || !reqs[0].Answered {
 		t.Errorf("browser requests %+v, want one answered CLNT_UCAST_EX", reqs)
