@@ -39,24 +39,22 @@ func parseMySQLURL(rest string, shape Shape, scheme string) (*Config, error) {
 	if err := c.setHostPort(authority); err != nil {
 		return nil, err
 	}
-	if err := c.setDatabase(path); err != nil {
-		return nil, err
+	return c.readMySQLTail(path, query)
+}
+
+// readMySQLTail ends the reading of every MySQL shape: the database
+// (percent-decoded) and the parameters.
+func (c *Config) readMySQLTail(db, query string) (*Config, error) {
+	d, err := url.PathUnescape(db)
+	if err != nil {
+		return nil, &kind.Error{Kind: kind.InvalidDSN, What: "bad percent-encoding in the database",
+			Why: "a % must be followed by two hex digits (the text is not shown)", Fix: "write a literal % as %25"}
 	}
+	c.Database = d
 	if err := c.applyMySQLProps(splitQuery(query)); err != nil {
 		return nil, err
 	}
 	return c, nil
-}
-
-// setDatabase percent-decodes the database of a MySQL shape.
-func (c *Config) setDatabase(path string) error {
-	db, err := url.PathUnescape(path)
-	if err != nil {
-		return &kind.Error{Kind: kind.InvalidDSN, What: "bad percent-encoding in the database",
-			Why: "a % must be followed by two hex digits (the text is not shown)", Fix: "write a literal % as %25"}
-	}
-	c.Database = db
-	return nil
 }
 
 // mysqlGoSeparator returns the index of the '/' that ends
@@ -136,13 +134,7 @@ func parseMySQLGo(s string) (*Config, error) {
 		}
 	}
 	db, query, _ := strings.Cut(tail, "?")
-	if err := c.setDatabase(db); err != nil {
-		return nil, err
-	}
-	if err := c.applyMySQLProps(splitQuery(query)); err != nil {
-		return nil, err
-	}
-	return c, nil
+	return c.readMySQLTail(db, query)
 }
 
 // applyMySQLProps reads the parameters of a MySQL-family DSN. user and

@@ -24,6 +24,16 @@ type Error struct {
 	Err   error  // the cause, if any
 }
 
+// KeyOr returns key, or canonical when key is empty: the name a message
+// gives a property that was not written (a setting left blank, or one of a
+// Config built as a struct), so that every message names a key.
+func KeyOr(key, canonical string) string {
+	if key == "" {
+		return canonical
+	}
+	return key
+}
+
 // Error formats the message; secret values are redacted.
 func (e *Error) Error() string {
 	var b strings.Builder

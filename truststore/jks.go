@@ -25,9 +25,9 @@ func loadJKS(data []byte, src Source) ([]*x509.Certificate, error) {
 	err := ks.Load(bytes.NewReader(data), pw)
 	switch {
 	case err == nil:
-	case err.Error() == "got invalid digest" && !src.HasPassword:
+	case invalidDigest(err) && !src.HasPassword:
 		// no password given: integrity not checked, as the JDK does
-	case err.Error() == "got invalid digest":
+	case invalidDigest(err):
 		return nil, src.integrity(err)
 	default:
 		return nil, src.unreadable(src.Path, "the JKS store is damaged: "+err.Error(), "make the store again with keytool", errors.Join(ErrUnreadable, err))

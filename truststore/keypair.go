@@ -62,7 +62,7 @@ func keyPairBytes(data []byte, src Source) (tls.Certificate, error) {
 		}
 		ks := keystore.New(keystore.WithOrderedAliases())
 		if err := ks.Load(bytes.NewReader(data), []byte(src.Password)); err != nil {
-			if err.Error() == "got invalid digest" {
+			if invalidDigest(err) {
 				return tls.Certificate{}, src.integrity(err)
 			}
 			return tls.Certificate{}, src.unreadable(path, "the JKS store is damaged: "+err.Error(), "make the store again with keytool", errors.Join(ErrUnreadable, err))
@@ -96,6 +96,6 @@ func keyPairBytes(data []byte, src Source) (tls.Certificate, error) {
 			return tc, nil
 		}
 	}
-	return tls.Certificate{}, &kind.Error{Kind: kind.TruststoreUnreadable, What: "no client key in the key store", Key: keyOr(src.PathKey, "clientCertificateKeyStoreUrl"), Value: path,
+	return tls.Certificate{}, &kind.Error{Kind: kind.TruststoreUnreadable, What: "no client key in the key store", Key: kind.KeyOr(src.PathKey, "clientCertificateKeyStoreUrl"), Value: path,
 		Why: "it holds no private-key entry", Fix: "point to a key store with the client's key and certificate", Err: ErrNoTrustedCertificates}
 }

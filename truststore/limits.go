@@ -136,9 +136,9 @@ func (src Source) tooLarge(path string, size int64) error {
 	if size >= 0 {
 		is = fmt.Sprintf("it is %d bytes", size)
 	}
-	return &kind.Error{Kind: kind.TruststoreUnreadable, What: "trust material file too large", Key: keyOr(src.PathKey, "trustStore"), Value: path,
+	return &kind.Error{Kind: kind.TruststoreUnreadable, What: "trust material file too large", Key: kind.KeyOr(src.PathKey, "trustStore"), Value: path,
 		Why: fmt.Sprintf("%s; dbtls reads trust stores, PEM bundles and key stores of at most %d bytes (8 MiB; a JDK's cacerts is about 170 KB)", is, MaxFileSize),
-		Fix: "set " + keyOr(src.PathKey, "trustStore") + " to the trust store or CA bundle itself, or keep only the CAs this database needs",
+		Fix: "set " + kind.KeyOr(src.PathKey, "trustStore") + " to the trust store or CA bundle itself, or keep only the CAs this database needs",
 		Err: errors.Join(ErrUnreadable, ErrTooLarge)}
 }
 
@@ -146,5 +146,5 @@ func (src Source) tooLarge(path string, size int64) error {
 // bounds; why says what was declared and what remains.
 func (src Source) malformed(format, why string) error {
 	return src.unreadable(src.Path, "the "+format+" store is damaged: "+why,
-		"make the store again with keytool, or point "+keyOr(src.PathKey, "trustStore")+" to the right file", errors.Join(ErrUnreadable, ErrMalformed))
+		"make the store again with keytool, or point "+kind.KeyOr(src.PathKey, "trustStore")+" to the right file", errors.Join(ErrUnreadable, ErrMalformed))
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 
+	"github.com/dbtls/dbtls/kind"
 	"software.sslmate.com/src/go-pkcs12"
 )
 
@@ -45,7 +46,7 @@ func (src Source) pkcs12Error(err error) error {
 	switch {
 	case !src.HasPassword && (wrongPassword || noMAC):
 		return src.unreadable(src.Path, "the PKCS12 store is protected and no password was given",
-			"set "+keyOr(src.PasswordKey, "trustStorePassword")+" to the store's password", errors.Join(ErrPasswordRequired, err))
+			"set "+kind.KeyOr(src.PasswordKey, "trustStorePassword")+" to the store's password", errors.Join(ErrPasswordRequired, err))
 	case wrongPassword:
 		return src.integrity(err)
 	}

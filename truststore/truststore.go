@@ -157,25 +157,25 @@ func isKnownType(t string) bool {
 }
 
 func (src Source) unsupported(name string) error {
-	return &kind.Error{Kind: kind.TruststoreUnreadable, What: "unsupported trust store type", Key: keyOr(src.PathKey, "trustStore"), Value: src.Path,
+	return &kind.Error{Kind: kind.TruststoreUnreadable, What: "unsupported trust store type", Key: kind.KeyOr(src.PathKey, "trustStore"), Value: src.Path,
 		Why: name + " stores cannot be read; dbtls reads JKS, PKCS12 and PEM",
 		Fix: "convert it: keytool -importkeystore -srckeystore FILE -srcstoretype " + name + " -destkeystore out.p12 -deststoretype PKCS12",
 		Err: ErrUnsupportedFormat}
 }
 
 func (src Source) unreadable(path, why, fix string, cause error) error {
-	return &kind.Error{Kind: kind.TruststoreUnreadable, What: "cannot load trust store", Key: keyOr(src.PathKey, "trustStore"), Value: path, Why: why, Fix: fix, Err: cause}
+	return &kind.Error{Kind: kind.TruststoreUnreadable, What: "cannot load trust store", Key: kind.KeyOr(src.PathKey, "trustStore"), Value: path, Why: why, Fix: fix, Err: cause}
 }
 
 func (src Source) integrity(cause error) error {
-	return &kind.Error{Kind: kind.TruststoreIntegrity, What: "trust store integrity check failed", Key: keyOr(src.PasswordKey, "trustStorePassword"), Value: src.Password,
-		Why: "the password does not match the store " + src.Path, Fix: "set " + keyOr(src.PasswordKey, "trustStorePassword") + " to the store's password",
+	return &kind.Error{Kind: kind.TruststoreIntegrity, What: "trust store integrity check failed", Key: kind.KeyOr(src.PasswordKey, "trustStorePassword"), Value: src.Password,
+		Why: "the password does not match the store " + src.Path, Fix: "set " + kind.KeyOr(src.PasswordKey, "trustStorePassword") + " to the store's password",
 		Err: errors.Join(ErrIncorrectPassword, cause)}
 }
 
-func keyOr(k, def string) string {
-	if k == "" {
-		return def
-	}
-	return k
+// invalidDigest reports whether err is keystore-go's answer to a JKS
+// store whose keyed digest does not match the password: "got invalid
+// digest", translated here, in one place, into an integrity failure.
+func invalidDigest(err error) bool {
+	return err != nil && err.Error() == "got invalid digest"
 }

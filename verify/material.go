@@ -104,7 +104,7 @@ func loadClientCert(t *dsn.TLS) (*tls.Certificate, error) {
 	case t.ClientKeyStoreURL.Set:
 		c, err := truststore.LoadKeyPair(truststore.Source{Path: t.ClientKeyStoreURL.Value, Type: t.ClientKeyStoreType.Value,
 			Password: t.ClientKeyStorePassword.Value, HasPassword: t.ClientKeyStorePassword.Set,
-			PathKey: t.ClientKeyStoreURL.Key, TypeKey: t.ClientKeyStoreType.Key, PasswordKey: orKey(t.ClientKeyStorePassword.Key, "clientCertificateKeyStorePassword")})
+			PathKey: t.ClientKeyStoreURL.Key, TypeKey: t.ClientKeyStoreType.Key, PasswordKey: kind.KeyOr(t.ClientKeyStorePassword.Key, "clientCertificateKeyStorePassword")})
 		if err != nil {
 			return nil, err
 		}
@@ -118,11 +118,4 @@ func firstKey(a, b dsn.Setting[string]) string {
 		return a.Key
 	}
 	return b.Key
-}
-
-func orKey(k, def string) string {
-	if k == "" {
-		return def
-	}
-	return k
 }

@@ -75,8 +75,8 @@ func resolveMySQL(cfg *dsn.Config) (*Strategy, error) {
 		if len(versions.Value) == 0 {
 			if mode > dsn.SSLPreferred {
 				return nil, &kind.Error{Kind: kind.InvalidDSN, What: "TLS required with no TLS version allowed", Key: versions.Key, Value: versions.Raw,
-					Why: "an empty version list means no encrypted connection may be made, but " + orKey(modeKey, "sslMode") + " asks for " + mode.String(),
-					Fix: "list the versions to allow in " + versions.Key + ", or lower " + orKey(modeKey, "sslMode")}
+					Why: "an empty version list means no encrypted connection may be made, but " + kind.KeyOr(modeKey, "sslMode") + " asks for " + mode.String(),
+					Fix: "list the versions to allow in " + versions.Key + ", or lower " + kind.KeyOr(modeKey, "sslMode")}
 			}
 			mode = dsn.SSLDisabled
 			s.Row = mode.String()
