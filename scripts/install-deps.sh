@@ -22,3 +22,21 @@ fi
 if [ -f conformance/jdbc/oracle/pom.xml ]; then
   (cd conformance/jdbc/oracle && mvn -q -B package -DskipTests)
 fi
+
+# Host names the named-instance and routing tests connect to (docs/paths.md):
+# loopback addresses in /etc/hosts, added once.
+if ! grep -q 'sql-a.dbtls.test' /etc/hosts 2>/dev/null; then
+  if [ -w /etc/hosts ]; then
+    cat >>/etc/hosts <<'HOSTS'
+# dbtls tests (docs/paths.md)
+127.0.0.30 sql-a.dbtls.test
+127.0.0.31 myserver.database.dbtls.test
+127.0.0.32 a.tr1.westus1-a.worker.database.dbtls.test
+127.0.0.33 b.tr2.westus1-a.worker.database.dbtls.test
+127.0.0.36 ag.dbtls.test
+127.0.0.37 ag.dbtls.test
+HOSTS
+  else
+    echo "install-deps: /etc/hosts is not writable; the host-name tests of docs/paths.md will skip (and fail under CI)" >&2
+  fi
+fi
