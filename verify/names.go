@@ -44,7 +44,9 @@ func (e *NameError) found() string {
 // is a *NameError.
 //
 // SQLServerNames (Microsoft JDBC 13.x): the subject CN is tried first, then
-// the SAN dNSNames, then the SAN iPAddresses. MySQLNames (Connector/J
+// the SAN dNSNames, then the SAN iPAddresses; an IP literal expected name
+// (spec §2.1) matches a SAN iPAddress, or a CN or dNSName equal to it letter
+// for letter, never a wildcard. MySQLNames (Connector/J
 // VERIFY_IDENTITY): when the certificate has any SAN DNS or IP entry one of
 // them must match and the CN is not consulted; only without SANs is the CN
 // used. Both compare ASCII-case-insensitively with the wildcard rule of
@@ -91,6 +93,21 @@ func namesMatch(rules NameRules, ne *NameError, expected string) bool {
 	}
 	switch rules {
 	case SQLServerNames:
+		if net.ParseIP(expected) != nil {
+			// Spec §2.1: an IP literal matches a SAN iPAddress, or a CN or
+			// dNSName equal to it letter for letter; never a wildcard
+			// (*.0.0.1 does not stand for 127.0.0.1).
+			literal := func(n string) bool { return n != "" && asciiLower(n) == asciiLower(expected) }
+			if literal(ne.CommonName) || ipMatch() {
+				return true
+			}
+			for _, d := range ne.DNSNames {
+				if literal(d) {
+					return true
+				}
+			}
+			return false
+		}
 		return matchPattern(ne.CommonName, expected) || dnsMatch() || ipMatch()
 	case MySQLNames:
 		if len(ne.DNSNames)+len(ne.IPAddresses) > 0 {
