@@ -27,6 +27,10 @@ type Options struct {
 	ClientCA               *certgen.Cert // ssl-ca: the CA client certificates must chain to (REQUIRE X509 / SUBJECT)
 	RequireSecureTransport bool          // require_secure_transport=ON
 	TLSVersion             string        // tls_version, e.g. "TLSv1.2"; "" = the server's default
+	// IPv6 makes the server listen on [::1] as well as on 127.0.0.1, on the
+	// same port (bind-address=127.0.0.1,::1, MariaDB 10.11 and later), so
+	// that a DSN can name it by either literal.
+	IPv6 bool
 }
 
 // The test users every server has; passwords are test-only.
@@ -103,13 +107,25 @@ func tail(b []byte) string {
 	return string(b)
 }
 
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
+// freePort finds a port free on 127.0.0.1 and, with ipv6, also on [::1].
+func freePort(ipv6 bool) (int, error) {
+	for range 20 {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return 0, err
+		}
+		port := l.Addr().(*net.TCPAddr).Port
+		l.Close()
+		if !ipv6 {
+			return port, nil
+		}
+		l6, err := net.Listen("tcp", net.JoinHostPort("::1", strconv.Itoa(port)))
+		if err == nil {
+			l6.Close()
+			return port, nil
+		}
 	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
+	return 0, errors.New("mariadb: no port free on both 127.0.0.1 and [::1]")
 }
 
 // Start starts a server in o's configuration and creates the test users.
@@ -125,7 +141,7 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 	if out, err := exec.Command("cp", "-a", tmpl, filepath.Join(dir, "data")).CombinedOutput(); err != nil {
 		return nil, fmt.Errorf("mariadb: copy data dir: %v: %s", err, out)
 	}
-	port, err := freePort()
+	port, err := freePort(o.IPv6)
 	if err != nil {
 		return nil, err
 	}
@@ -178,8 +194,12 @@ func (s *Server) start(ctx context.Context) error {
 		return err
 	}
 	logPath := filepath.Join(s.Dir, "error.log")
+	bind := "127.0.0.1"
+	if s.opts.IPv6 {
+		bind = "127.0.0.1,::1"
+	}
 	args := append([]string{"--no-defaults", "--user=root", "--datadir=" + filepath.Join(s.Dir, "data"),
-		"--socket=" + s.SocketPath, "--port=" + strconv.Itoa(s.Port), "--bind-address=127.0.0.1",
+		"--socket=" + s.SocketPath, "--port=" + strconv.Itoa(s.Port), "--bind-address=" + bind,
 		"--pid-file=" + filepath.Join(s.Dir, "mysqld.pid"), "--log-error=" + logPath, "--skip-name-resolve",
 		"--innodb-buffer-pool-size=16M", "--skip-log-bin", "--max-connections=200"}, tlsArgs...)
 	if s.opts.RequireSecureTransport {

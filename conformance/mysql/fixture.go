@@ -53,24 +53,24 @@ func NewFixture() (*Fixture, error) {
 	f.ca = certgen.Must(certgen.Spec{CN: "dbtls conformance CA", IsCA: true, NotBefore: nb, NotAfter: na})
 	f.other = certgen.Must(certgen.Spec{CN: "unrelated CA", IsCA: true, NotBefore: nb, NotAfter: na})
 	f.clientCA = certgen.Must(certgen.Spec{CN: "client CA", IsCA: true, NotBefore: nb, NotAfter: na})
-	ip := []net.IP{net.ParseIP("127.0.0.1")}
-	leaf := func(s certgen.Spec) *certgen.Cert {
-		if s.NotBefore.IsZero() {
-			s.NotBefore, s.NotAfter = nb, na
+	// One leaf per kind, carrying the names CertNames gives it (the oracle
+	// reads the same table); expired, untrusted and self-signed differ from
+	// a good leaf in that one respect.
+	for kind, n := range CertNames {
+		s := certgen.Spec{CN: n.CN, DNSNames: n.DNS, Parent: f.ca, NotBefore: nb, NotAfter: na, RSA: true}
+		for _, ip := range n.IPs {
+			s.IPs = append(s.IPs, net.ParseIP(ip))
 		}
-		if s.Parent == nil && !s.IsCA {
-			s.Parent = f.ca
+		switch kind {
+		case "expired":
+			s.NotBefore, s.NotAfter = now.Add(-48*time.Hour), now.Add(-time.Hour)
+		case "untrusted":
+			s.Parent = f.other
+		case "self-signed":
+			s.Parent = nil
 		}
-		s.RSA = true
-		return certgen.Must(s)
+		f.certs[kind] = certgen.Must(s)
 	}
-	f.certs["good"] = leaf(certgen.Spec{CN: "localhost", DNSNames: []string{"localhost"}, IPs: ip})
-	f.certs["cn-only"] = leaf(certgen.Spec{CN: "127.0.0.1"})
-	f.certs["san-other"] = leaf(certgen.Spec{CN: "127.0.0.1", DNSNames: []string{"other.example.com"}})
-	f.certs["wildcard"] = leaf(certgen.Spec{CN: "wild", DNSNames: []string{"*.dbtls.test"}})
-	f.certs["expired"] = leaf(certgen.Spec{CN: "127.0.0.1", IPs: ip, NotBefore: now.Add(-48 * time.Hour), NotAfter: now.Add(-time.Hour)})
-	f.certs["untrusted"] = leaf(certgen.Spec{CN: "127.0.0.1", IPs: ip, Parent: f.other})
-	f.certs["self-signed"] = certgen.Must(certgen.Spec{CN: "127.0.0.1", IPs: ip, NotBefore: nb, NotAfter: na, RSA: true})
 
 	// Trust stores holding the CA: PEM, and JKS / PKCS12 made by keytool.
 	pemPath := filepath.Join(dir, "ca.pem")
@@ -129,7 +129,9 @@ func (f *Fixture) Server(config, cert string) (*mariadb.Server, error) {
 	if s, ok := f.servers[key]; ok {
 		return s, nil
 	}
-	o := mariadb.Options{TLS: config != "off", Cert: f.certs[cert]}
+	// Every server listens on 127.0.0.1 and [::1]: the matrix names it by
+	// either literal, or as localhost.
+	o := mariadb.Options{TLS: config != "off", Cert: f.certs[cert], IPv6: true}
 	switch config {
 	case "off":
 		o.Cert = nil

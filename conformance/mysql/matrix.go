@@ -27,7 +27,13 @@ var (
 //     a good certificate under REQUIRED: the certificate checks are the
 //     matrix's other axes and do not interact with the account;
 //   - the system trust store cannot hold this run's CA without changing the
-//     machine, so "system" is covered by the verify unit tests instead.
+//     machine, so "system" is covered by the verify unit tests instead;
+//   - the naming dimension (how the DSN names the server: 127.0.0.1, which
+//     the rest of the matrix uses, localhost or [::1]) is crossed with the
+//     modes that check a name (VERIFY_IDENTITY, encrypt=true) and every
+//     certificate whose names differ, under one trust source (PEM); the
+//     other modes check no name and are run once each against the good
+//     certificate, so that every mode connects to every host.
 func Cases() []Case {
 	var out []Case
 	for _, m := range modes {
@@ -54,11 +60,49 @@ func Cases() []Case {
 			out = append(out, Case{Mode: "REQUIRED", Server: "x509", Cert: "good", Trust: "none", Client: cl, User: u})
 		}
 	}
+	for i := range out {
+		out[i].Host = "ipv4"
+	}
+	return append(out, NamingCases()...)
+}
+
+// Hosts are the values of the naming dimension; NameCerts the certificates
+// it crosses with the modes that check a name (IPCerts are its own).
+var (
+	Hosts     = []string{"dns", "ipv4", "ipv6"}
+	NameCerts = []string{"good", "cn-only", "san-other", "wildcard", "ip-san", "cn-ipv6"}
+	IPCerts   = map[string]bool{"ip-san": true, "cn-ipv6": true}
+)
+
+// NamingCases are the matrix's cases that name the server as localhost or
+// [::1], or serve an IP certificate (see Cases).
+func NamingCases() []Case {
+	var out []Case
+	for _, h := range Hosts {
+		for _, m := range modes {
+			if effectiveMode(m) != "VERIFY_IDENTITY" {
+				if h != "ipv4" {
+					trust := "none"
+					if verifies[m] {
+						trust = "pem"
+					}
+					out = append(out, Case{Mode: m, Server: "tls", Cert: "good", Trust: trust, Client: "none", User: "plain", Host: h})
+				}
+				continue
+			}
+			for _, cert := range NameCerts {
+				if h == "ipv4" && !IPCerts[cert] {
+					continue // in the matrix above
+				}
+				out = append(out, Case{Mode: m, Server: "tls", Cert: cert, Trust: "pem", Client: "none", User: "plain", Host: h})
+			}
+		}
+	}
 	return out
 }
 
 func (c Case) Name() string {
-	return fmt.Sprintf("%s/server=%s/cert=%s/trust=%s/client=%s/user=%s/versions=%s", c.Mode, c.Server, c.Cert, c.Trust, c.Client, c.User, c.Versions)
+	return fmt.Sprintf("%s/server=%s/cert=%s/trust=%s/client=%s/user=%s/versions=%s/host=%s", c.Mode, c.Server, c.Cert, c.Trust, c.Client, c.User, c.Versions, c.Host)
 }
 
 var passwords = map[string]string{"plain": mariadb.PlainPassword, "ssluser": mariadb.SSLPassword, "x509user": mariadb.X509Password, "subjuser": mariadb.SubjPassword}
@@ -106,7 +150,7 @@ func (f *Fixture) DSNFor(c Case, s *mariadb.Server) string {
 	if c.Versions != "" {
 		q.Set("tlsVersions", c.Versions)
 	}
-	return fmt.Sprintf("jdbc:mysql://127.0.0.1:%d/?%s", s.Port, q.Encode())
+	return fmt.Sprintf("jdbc:mysql://%s:%d/?%s", hostPart(c.Host), s.Port, q.Encode())
 }
 
 // Attempt connects once and, on success, compares the connection's record

@@ -1,5 +1,10 @@
 package mysql
 
+import (
+	"net"
+	"strings"
+)
+
 // Case is one connection attempt of the matrix.
 type Case struct {
 	Mode     string // DISABLED … VERIFY_IDENTITY, or jdbc:encrypt=false / jdbc:encrypt+tsc / jdbc:encrypt=true
@@ -9,6 +14,90 @@ type Case struct {
 	Client   string // none, pem, keystore, pem-other-subject
 	User     string // plain, ssluser, x509user, subjuser
 	Versions string // client tls-version list, "" = default
+	Host     string // how the DSN names the server: ipv4 (127.0.0.1), dns (localhost), ipv6 ([::1])
+}
+
+// HostName is the host a DSN names for a value of Case.Host: the name
+// VERIFY_IDENTITY checks.
+func HostName(h string) string {
+	switch h {
+	case "dns":
+		return "localhost"
+	case "ipv6":
+		return "::1"
+	}
+	return "127.0.0.1"
+}
+
+// hostPart is HostName as a URL writes it (an IPv6 literal in brackets).
+func hostPart(h string) string {
+	if h == "ipv6" {
+		return "[::1]"
+	}
+	return HostName(h)
+}
+
+// names are the names a server certificate carries.
+type names struct {
+	CN       string
+	DNS, IPs []string
+}
+
+// CertNames are the names of each server certificate (the fixture makes them
+// so). expired, untrusted and self-signed carry the same names, so that only
+// their one defect shows.
+var CertNames = map[string]names{
+	"good":        {CN: "localhost", DNS: []string{"localhost"}, IPs: []string{"127.0.0.1"}},
+	"cn-only":     {CN: "127.0.0.1"},
+	"san-other":   {CN: "127.0.0.1", DNS: []string{"other.example.com"}},
+	"wildcard":    {CN: "wild", DNS: []string{"*.dbtls.test"}},
+	"expired":     {CN: "127.0.0.1", IPs: []string{"127.0.0.1"}},
+	"untrusted":   {CN: "127.0.0.1", IPs: []string{"127.0.0.1"}},
+	"self-signed": {CN: "127.0.0.1", IPs: []string{"127.0.0.1"}},
+	// The naming dimension's own: SAN iPAddresses for both literals under a
+	// CN that is the DNS name (which SANs make irrelevant), and a CN that is
+	// the IPv6 literal with no SAN.
+	"ip-san":  {CN: "localhost", IPs: []string{"127.0.0.1", "::1"}},
+	"cn-ipv6": {CN: "::1"},
+}
+
+// nameMatches is spec §3's MySQL-family name rule (Connector/J
+// VERIFY_IDENTITY), written here independently of package verify: when the
+// certificate has any SAN dNSName or iPAddress one of them must match (a
+// dNSName by the wildcard rule, an iPAddress as an address) and the CN is
+// not consulted; only without SANs is the CN used.
+func nameMatches(n names, host string) bool {
+	if len(n.DNS)+len(n.IPs) > 0 {
+		for _, d := range n.DNS {
+			if wildcardMatch(d, host) {
+				return true
+			}
+		}
+		want := net.ParseIP(host)
+		for _, ip := range n.IPs {
+			if want != nil && net.ParseIP(ip).Equal(want) {
+				return true
+			}
+		}
+		return false
+	}
+	return wildcardMatch(n.CN, host)
+}
+
+// wildcardMatch: equal ignoring ASCII case, or a '*' standing for one
+// whole left-most label with at least two labels after it (the matrix's
+// certificates need no more of §3's rule).
+func wildcardMatch(pattern, host string) bool {
+	pattern, host = strings.ToLower(pattern), strings.ToLower(host)
+	if pattern == host {
+		return true
+	}
+	rest, ok := strings.CutPrefix(pattern, "*.")
+	if !ok || strings.Count(rest, ".") < 1 {
+		return false
+	}
+	_, hrest, ok := strings.Cut(host, ".")
+	return ok && hrest == rest
 }
 
 // Outcome is what the spec says must happen.
@@ -60,9 +149,9 @@ func Expect(c Case) Outcome {
 			}
 		}
 		if mode == "VERIFY_IDENTITY" {
-			// §3 MySQL names, host 127.0.0.1: SANs decide when present, else the CN.
-			switch c.Cert {
-			case "san-other", "wildcard":
+			// §3 MySQL names, the name being the host as the DSN names it:
+			// SANs decide when present, else the CN.
+			if !nameMatches(CertNames[c.Cert], HostName(c.Host)) {
 				return Outcome{Kind: "hostname-mismatch"}
 			}
 		}

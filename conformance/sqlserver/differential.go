@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -16,6 +17,7 @@ import (
 // through dbtls on the same servers.
 type Agreement struct {
 	Rows        []RowAgreement
+	Hosts       []RowAgreement // the naming dimension: Row is a value of Hosts
 	Divergences map[string]int // known divergence → cases it explains
 	Unexplained []string       // disagreements no listed divergence explains
 }
@@ -38,14 +40,9 @@ func Differential(ctx context.Context, m *Matrix) (*Agreement, error) {
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, 8)
 	for i, c := range kept {
-		srv := m.Servers.For(c.Server, c.Cert)
-		base, props, _ := strings.Cut(m.JDBCURL(c, srv.Port(), fmt.Sprintf("diff-jdbc-%d", i)), ";")
-		jc := jdbc.Case{ID: fmt.Sprint(i), Driver: "mssql", URL: base, Properties: map[string]string{}, TimeoutSeconds: 15}
-		for _, kv := range strings.Split(props, ";") {
-			k, v, _ := strings.Cut(kv, "=")
-			jc.Properties[k] = v
-		}
-		jcases[i] = jc
+		srv := m.Servers.ForCase(c)
+		jcases[i] = m.JVMCase(c, srv.Port(), fmt.Sprintf("diff-jdbc-%d", i))
+		jcases[i].ID = fmt.Sprint(i)
 		u := m.JDBCURL(c, srv.Port(), fmt.Sprintf("diff-dbtls-%d", i))
 		wg.Add(1)
 		sem <- struct{}{}
@@ -63,6 +60,10 @@ func Differential(ctx context.Context, m *Matrix) (*Agreement, error) {
 	}
 	ag := &Agreement{Divergences: map[string]int{}}
 	rows := map[string]*RowAgreement{}
+	hosts := map[string]*RowAgreement{}
+	for _, h := range Hosts {
+		hosts[h] = &RowAgreement{Row: h}
+	}
 	for _, d := range Divergences {
 		ag.Divergences[d.Name] = 0
 	}
@@ -73,13 +74,17 @@ func Differential(ctx context.Context, m *Matrix) (*Agreement, error) {
 			ra = &RowAgreement{Row: row}
 			rows[row] = ra
 		}
+		ha := hosts[c.HostKind()]
 		ra.Cases++
+		ha.Cases++
 		a, o := dbtls[i], outs[i]
 		switch name := knownDivergence(c, a, o); {
 		case agrees(c, a, o):
 			ra.Agree++
+			ha.Agree++
 		case name != "":
 			ra.Known++
+			ha.Known++
 			ag.Divergences[name]++
 		default:
 			ag.Unexplained = append(ag.Unexplained, fmt.Sprintf("%s: dbtls %s; mssql-jdbc %s", c.Name(), describeAttempt(a), describeOutcome(o)))
@@ -88,11 +93,35 @@ func Differential(ctx context.Context, m *Matrix) (*Agreement, error) {
 	for _, ra := range rows {
 		ag.Rows = append(ag.Rows, *ra)
 	}
+	for _, h := range Hosts {
+		ag.Hosts = append(ag.Hosts, *hosts[h])
+	}
 	sort.Slice(ag.Rows, func(i, j int) bool {
 		a, b := ag.Rows[i].Row, ag.Rows[j].Row
 		return len(a) < len(b) || len(a) == len(b) && a < b
 	})
 	return ag, nil
+}
+
+// JVMCase is case c for mssql-jdbc: the JDBC URL of JDBCURL with its
+// properties passed as connection properties. mssql-jdbc does not read an
+// IPv6 literal in the URL's host part ("jdbc:sqlserver://[::1]:1433" is
+// "The port number :1]:1433 is not valid"; Microsoft documents serverName
+// for IPv6), so an IPv6 case gives the JVM serverName=::1 and portNumber
+// instead: the same server, named by the same literal.
+func (m *Matrix) JVMCase(c Case, port int, app string) jdbc.Case {
+	base, props, _ := strings.Cut(m.JDBCURL(c, port, app), ";")
+	jc := jdbc.Case{Driver: "mssql", URL: base, Properties: map[string]string{}, TimeoutSeconds: 15}
+	for _, kv := range strings.Split(props, ";") {
+		k, v, _ := strings.Cut(kv, "=")
+		jc.Properties[k] = v
+	}
+	if c.HostKind() == "ipv6" {
+		jc.URL = "jdbc:sqlserver://"
+		jc.Properties["serverName"] = IPv6
+		jc.Properties["portNumber"] = strconv.Itoa(port)
+	}
+	return jc
 }
 
 // agrees: both connected, or both refused with the same class (or two
@@ -172,6 +201,31 @@ var Divergences = []Divergence{
 	{"#20 TDS 7.x vs a strict-only server: server-refused", func(c Case, a Attempt, o jdbc.Outcome) bool {
 		return c.Encrypt != "strict" && c.Server == "strict-only" && kind.Of(a.Err) == kind.ServerRefused && !o.Connected
 	}},
+	// #27: spec §2.1 matches an IP literal against a SAN iPAddress as an
+	// address; mssql-jdbc compares the JDK's text of the SAN address
+	// (0:0:0:0:0:0:0:1) with the host as written (::1), so a certificate
+	// for ::1 never matches an IPv6 literal written short.
+	{"#27 IPv6 SAN iPAddress: mssql-jdbc compares the JDK's long text with the literal", func(c Case, a Attempt, o jdbc.Outcome) bool {
+		return c.HostKind() == "ipv6" && c.HostName == "" && c.ServerCert == "" && carriesIP(c.Cert, IPv6) &&
+			a.Err == nil && !o.Connected && o.Class == "hostname-mismatch"
+	}},
+	// #28: spec §2.1 matches an IP literal only letter for letter in the CN
+	// and dNSNames; mssql-jdbc applies its wildcard rule to an address, so
+	// a certificate for *.0.0.1 passes for 127.0.0.1.
+	{"#28 wildcard over an IP literal: mssql-jdbc lets *.0.0.1 stand for 127.0.0.1", func(c Case, a Attempt, o jdbc.Outcome) bool {
+		return c.HostKind() != "dns" && c.HostName == "" && c.Cert == "wildcard-ip" && kind.Of(a.Err) == kind.HostnameMismatch && o.Connected
+	}},
+}
+
+// carriesIP: the certificate kind has the address ip among its SAN
+// iPAddresses.
+func carriesIP(cert, ip string) bool {
+	for _, x := range CertNames[cert].IPs {
+		if x == ip {
+			return true
+		}
+	}
+	return false
 }
 
 func certClass(c string) bool {
@@ -197,6 +251,12 @@ func (ag *Agreement) Markdown() string {
 	b.WriteString("| row | cases | agree | known divergence |\n|---|---|---|---|\n")
 	for _, r := range ag.Rows {
 		fmt.Fprintf(&b, "| %s | %d | %d | %d |\n", r.Row, r.Cases, r.Agree, r.Known)
+	}
+	b.WriteString("\nThe same cases by how the server is named (the naming dimension of [conformance.md](conformance.md); the JVM\n")
+	b.WriteString("is given `::1` as `serverName`, the form mssql-jdbc documents for IPv6; see divergence #29):\n\n")
+	b.WriteString("| host | cases | agree | known divergence |\n|---|---|---|---|\n")
+	for _, h := range ag.Hosts {
+		fmt.Fprintf(&b, "| %s (`%s`) | %d | %d | %d |\n", h.Row, HostName(h.Row), h.Cases, h.Agree, h.Known)
 	}
 	b.WriteString("\n| divergence (docs/divergences.md) | cases |\n|---|---|\n")
 	for _, d := range Divergences {

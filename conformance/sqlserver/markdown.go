@@ -2,11 +2,14 @@ package sqlserver
 
 import (
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"runtime"
 	"sort"
 	"strings"
+
+	"github.com/dbtls/dbtls/conformance/mysql"
 )
 
 // AgreementCommand is the command that writes docs/agreement.md (the
@@ -88,6 +91,11 @@ func Markdown() string {
 	dim("serverCertificate", ServerCerts)
 	dim("server setting", Settings)
 	dim("server certificate", Certs)
+	hosts := make([]string, len(Hosts))
+	for i, h := range Hosts {
+		hosts[i] = "`" + h + "` (" + strings.Trim(net.JoinHostPort(HostName(h), ""), ":") + ")"
+	}
+	p("| how the server is named | %s |\n", strings.Join(hosts, ", "))
 	p("\n%d combinations; %d cases kept, one for every group that can differ.\n\n", total, len(kept))
 
 	p("### Pruned, and why\n\n| combinations | rule |\n|---|---|\n")
@@ -128,8 +136,120 @@ func Markdown() string {
 		sort.Strings(st)
 		p("| %s | %s | %d | %s |\n", row, strings.Join(st, ", "), n, strings.Join(outs, "; "))
 	}
+	namingSection(p, kept)
 	p("\n## Agreement with the JDBC drivers\n\n")
 	p("Produced by `%s`, which writes [agreement.md](agreement.md); this section repeats its figures.\n\n", AgreementCommand)
 	p("%s", agreementFigures())
 	return b.String()
+}
+
+// namingSection renders the naming dimension (spec §2.1) of both matrices:
+// how the reduction was chosen, the cases per host and row, and what each
+// certificate does under each host.
+func namingSection(p func(string, ...any), kept []Case) {
+	p("\n### The naming dimension: DNS name, IPv4 literal, IPv6 literal\n\n")
+	p("Spec §2.1: for an IP literal the name checked is the literal; it matches a SAN iPAddress (as an address), or a\n")
+	p("CN or dNSName equal to it letter for letter, never a wildcard; no SNI is sent; any mode against an IP host\n")
+	p("behaves as against a DNS name, and nothing may crash. Every server of the matrix listens on 127.0.0.1 (reached\n")
+	p("as `localhost` and as `127.0.0.1`) and again on `[::1]`. The certificates `ip-san`, `cn-ipv4`, `cn-ipv6`,\n")
+	p("`dns-ip` and `wildcard-ip` exist for this dimension; `cn-only` and `another-host` carry no IP, and `good`\n")
+	p("carries 127.0.0.1 but not ::1.\n\n")
+	p("**The reduction.** An IP host (or an IP certificate under the DNS name) is crossed with every scenario row\n")
+	p("and with the certificates where the name decides, not with every trust-store variation, which the DNS name\n")
+	p("already covers and which cannot interact with the name (it is checked after the chain): one trust source\n")
+	p("per row (none for rows 3/4, JKS with password for 5/10, the default store file for 6/8, JKS without password\n")
+	p("for 7/9 — no PEM or PKCS12, so that mssql-jdbc can judge every case), hostNameInCertificate blank or\n")
+	p("matching, trustServerCertificate only where it makes row 2, the server answering ON for rows 2–11 (with\n")
+	p("NOT_SUP and strict-only kept for the refusals, and every setting for row 1), and the certificates good,\n")
+	p("cn-only, another-host and the IP ones (wildcards are DNS rules; expired, untrusted and clientauth-only fail\n")
+	p("before the name; rows 1, 2 and pins check no name and keep only good). The rules and what they removed are\n")
+	p("in the pruning table above (\"naming dimension\").\n\n")
+	rows := map[string]map[string]int{}
+	outs := map[string]map[string]int{}
+	for _, c := range kept {
+		h := c.HostKind()
+		if rows[h] == nil {
+			rows[h], outs[h] = map[string]int{}, map[string]int{}
+		}
+		o := Oracle(c)
+		rows[h][o.Row]++
+		outs[h][o.Short()]++
+	}
+	p("| host | cases | per row 1–11 | outcomes |\n|---|---|---|---|\n")
+	for _, h := range Hosts {
+		n := 0
+		var per []string
+		for _, r := range []string{"1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11"} {
+			n += rows[h][r]
+			per = append(per, fmt.Sprint(rows[h][r]))
+		}
+		var os []string
+		for o, k := range outs[h] {
+			os = append(os, fmt.Sprintf("%s ×%d", o, k))
+		}
+		sort.Strings(os)
+		p("| %s (`%s`) | %d | %s | %s |\n", h, HostName(h), n, strings.Join(per, " / "), strings.Join(os, "; "))
+	}
+	p("\nWhat each certificate does when the name checked is the host (row 3, server ON; the oracle's answer):\n\n")
+	p("| certificate | CN | SAN dNSName | SAN iPAddress | `localhost` | `127.0.0.1` | `::1` |\n|---|---|---|---|---|---|---|\n")
+	for _, cert := range []string{"good", "cn-only", "another-host", "ip-san", "cn-ipv4", "cn-ipv6", "dns-ip", "wildcard-ip"} {
+		n := CertNames[cert]
+		p("| %s | %s | %s | %s |", cert, orDash(n.CN), orDash(strings.Join(n.DNS, ", ")), orDash(strings.Join(n.IPs, ", ")))
+		for _, h := range Hosts {
+			o := Oracle(Case{Encrypt: "true", Server: "on", Cert: cert, Host: h})
+			res := "connects"
+			if !o.Connects {
+				res = strings.TrimPrefix(o.Short(), "refused: ")
+			}
+			p(" %s |", res)
+		}
+		p("\n")
+	}
+	mysqlNaming(p)
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return s
+}
+
+// mysqlNaming renders the MySQL matrix's naming dimension.
+func mysqlNaming(p func(string, ...any)) {
+	p("\n### The MySQL matrix's naming dimension (`conformance/mysql`)\n\n")
+	p("The MySQL matrix (real MariaDB servers, each listening on 127.0.0.1 and `[::1]`; go-sql-driver through dbtls)\n")
+	p("names the server as `127.0.0.1` in all its cases, and in its naming cases also as `localhost` and `[::1]`:\n")
+	p("every mode once against the good certificate, and the modes that check a name (VERIFY_IDENTITY and\n")
+	p("`encrypt=true`, under a PEM trust source) against every certificate whose names differ. Its oracle is spec\n")
+	p("§3's MySQL rule: when the certificate has a SAN dNSName or iPAddress one of them must match, and the CN is\n")
+	p("not consulted; only without SANs is the CN used.\n\n")
+	cases := mysql.Cases()
+	count := map[string]int{}
+	okCount := map[string]int{}
+	for _, c := range cases {
+		count[c.Host]++
+		if mysql.Expect(c).OK {
+			okCount[c.Host]++
+		}
+	}
+	p("| host | cases | connect | refused |\n|---|---|---|---|\n")
+	for _, h := range mysql.Hosts {
+		p("| %s (`%s`) | %d | %d | %d |\n", h, mysql.HostName(h), count[h], okCount[h], count[h]-okCount[h])
+	}
+	p("\nVERIFY_IDENTITY per certificate and host (the oracle's answer):\n\n")
+	p("| certificate | CN | SAN dNSName | SAN iPAddress | `localhost` | `127.0.0.1` | `::1` |\n|---|---|---|---|---|---|---|\n")
+	for _, cert := range mysql.NameCerts {
+		n := mysql.CertNames[cert]
+		p("| %s | %s | %s | %s |", cert, orDash(n.CN), orDash(strings.Join(n.DNS, ", ")), orDash(strings.Join(n.IPs, ", ")))
+		for _, h := range mysql.Hosts {
+			o := mysql.Expect(mysql.Case{Mode: "VERIFY_IDENTITY", Server: "tls", Cert: cert, Trust: "pem", Client: "none", User: "plain", Host: h})
+			res := "connects"
+			if !o.OK {
+				res = o.Kind
+			}
+			p(" %s |", res)
+		}
+		p("\n")
+	}
 }

@@ -1,6 +1,9 @@
 package sqlserver
 
-import "strings"
+import (
+	"net"
+	"strings"
+)
 
 // matchName is spec §3's SQL Server name rule for one certificate name
 // (written here independently of package verify): ASCII case-insensitive;
@@ -45,18 +48,26 @@ type certNames struct {
 }
 
 // matchCert: the CN is tried first, then the SAN dNSNames, then the SAN
-// iPAddresses, exactly.
+// iPAddresses, exactly: an address equal to the IP literal host (spec §2.1;
+// a CN or dNSName equal to the literal letter for letter matches above).
 func matchCert(c certNames, host string) bool {
-	if c.CN != "" && matchName(c.CN, host) {
+	want := net.ParseIP(host)
+	match := matchName
+	if want != nil {
+		// An IP literal is never matched by a wildcard: only a name equal
+		// to it letter for letter.
+		match = func(pattern, host string) bool { return pattern == host }
+	}
+	if c.CN != "" && match(c.CN, host) {
 		return true
 	}
 	for _, d := range c.DNS {
-		if matchName(d, host) {
+		if match(d, host) {
 			return true
 		}
 	}
 	for _, ip := range c.IPs {
-		if ip == host {
+		if want != nil && net.ParseIP(ip).Equal(want) {
 			return true
 		}
 	}

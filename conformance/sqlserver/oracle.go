@@ -108,7 +108,9 @@ func Oracle(c Case) Outcome {
 	case "clientauth-only":
 		return fail(o, "the leaf's EKU allows clientAuth only", kind.CertificateUsage)
 	}
-	name := Host
+	// §2.1: with hostNameInCertificate blank the name is the host as the
+	// DSN names it, an IP literal included.
+	name := HostName(c.HostKind())
 	switch c.HostName {
 	case "matching":
 		name = Matching

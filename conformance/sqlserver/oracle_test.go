@@ -70,7 +70,7 @@ func TestOracleRows(t *testing.T) {
 // removes something and leaves a representative.
 func TestCasesPruning(t *testing.T) {
 	kept, pruned := Cases()
-	total := len(Encrypts) * len(TSCs) * len(HostNames) * len(Stores) * len(Passwords) * len(ServerCerts) * len(Settings) * len(Certs)
+	total := len(Hosts) * len(Encrypts) * len(TSCs) * len(HostNames) * len(Stores) * len(Passwords) * len(ServerCerts) * len(Settings) * len(Certs)
 	n := len(kept)
 	for _, k := range pruned {
 		n += k
@@ -78,7 +78,8 @@ func TestCasesPruning(t *testing.T) {
 	if n != total {
 		t.Errorf("kept %d + pruned = %d, want the full product %d", len(kept), n, total)
 	}
-	for _, rule := range []string{PruneRow1, PruneRow2, PrunePinStore, PruneNoStrict, PrunePEMPass, PruneNoTLSCert} {
+	for _, rule := range []string{PruneRow1, PruneRow2, PrunePinStore, PruneNoStrict, PrunePEMPass, PruneNoTLSCert,
+		PruneNameTSC, PruneNameTrust, PruneNameHNIC, PruneNameSetting, PruneNameCert, PruneNameNoCheck} {
 		if pruned[rule] == 0 {
 			t.Errorf("rule never applied: %s", rule)
 		}

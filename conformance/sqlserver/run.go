@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -55,7 +57,8 @@ type Connect func(ctx context.Context, jdbcURL string) Attempt
 
 // JDBCURL is the case as the JDBC URL a Java service would have used,
 // aimed at port, with applicationName set to app so the server's record
-// can be found.
+// can be found. The host is the case's: localhost, 127.0.0.1 or [::1]
+// (mssql-jdbc takes an IPv6 literal only as serverName; see JVMCase).
 func (m *Matrix) JDBCURL(c Case, port int, app string) string {
 	f := m.Fixture
 	props := []string{"user=sa", "password=pw", "applicationName=" + app, "loginTimeout=5"}
@@ -85,7 +88,7 @@ func (m *Matrix) JDBCURL(c Case, port int, app string) string {
 	case "another":
 		add("serverCertificate", f.Pins["another"])
 	}
-	return fmt.Sprintf("jdbc:sqlserver://%s:%d;%s", Host, port, strings.Join(props, ";"))
+	return fmt.Sprintf("jdbc:sqlserver://%s;%s", net.JoinHostPort(HostName(c.HostKind()), strconv.Itoa(port)), strings.Join(props, ";"))
 }
 
 // Check runs case c with connect and compares what happened, on both the
@@ -93,7 +96,7 @@ func (m *Matrix) JDBCURL(c Case, port int, app string) string {
 // agree and otherwise an error describing the difference.
 func (m *Matrix) Check(ctx context.Context, c Case, connect Connect) error {
 	want := Oracle(c)
-	srv := m.Servers.For(c.Server, c.Cert)
+	srv := m.Servers.ForCase(c)
 	app := fmt.Sprintf("case-%d", m.seq.Add(1))
 	url := m.JDBCURL(c, srv.Port(), app)
 	got := connect(ctx, url)
