@@ -52,15 +52,30 @@ if [ ${#targets[@]} -eq 0 ]; then
 	exit 0
 fi
 
-run() { # package target
+run1() { # package target
 	go test "$1" -run '^$' -fuzz "^$2\$" -fuzztime "$fuzztime" -fuzzminimizetime "$minimize"
+}
+
+# run runs a target; a run that fails with Go's own "context deadline
+# exceeded" and no failing input (the fuzz time ran out while the coordinator
+# was stopping a worker, a known flake of go test -fuzz) is run once more.
+run() { # package target
+	local out rc=0
+	out=$(run1 "$1" "$2" 2>&1) || rc=$?
+	printf '%s\n' "$out"
+	if [ $rc -ne 0 ] && grep -q 'context deadline exceeded' <<<"$out" && ! grep -q 'Failing input written' <<<"$out"; then
+		echo "-- $1 $2: go test -fuzz stopped on its own deadline without a failing input; running it once more"
+		run1 "$1" "$2"
+		return
+	fi
+	return $rc
 }
 
 # ulimit -v if Go's fuzzing runs under it here: the first target, for one
 # input, under the limit.
 if [ "$vmem" != 0 ]; then
 	read -r pkg name <<<"${targets[0]}"
-	if ! (ulimit -v "$vmem" 2>/dev/null && fuzztime=1x run "$pkg" "$name" >/dev/null 2>&1); then
+	if ! (ulimit -v "$vmem" 2>/dev/null && fuzztime=1x run1 "$pkg" "$name" >/dev/null 2>&1); then
 		echo "== fuzz: Go fuzzing does not run under ulimit -v $vmem here; relying on GOMEMLIMIT and the targets' own allocation checks"
 		vmem=0
 	fi
