@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The project's test command (README "Run the tests"). On a fresh machine it
+# The project's test command (README "The two commands", the second). On a fresh machine it
 # installs what the tests need, then runs every Go test, including the
 # conformance suites against real MariaDB servers, our TDS server checked by
 # tedious and mssql-jdbc, and the JDBC-driver oracle.
