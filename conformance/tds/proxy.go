@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"sync"
+	"time"
 )
 
 // Chunk is one read of bytes crossing a Proxy.
@@ -51,15 +52,25 @@ func (p *Proxy) Addr() string { return p.ln.Addr().String() }
 // Port is the proxy's TCP port.
 func (p *Proxy) Port() int { return p.ln.Addr().(*net.TCPAddr).Port }
 
-// Close stops the proxy and closes every proxied connection.
+// Close stops the proxy. It first lets the proxied connections end on
+// their own for up to a second, so that every byte either side sent is
+// recorded (a test that asserts something did not cross must see all that
+// did), then closes those still open.
 func (p *Proxy) Close() error {
 	err := p.ln.Close()
+	done := make(chan struct{})
+	go func() { p.wg.Wait(); close(done) }()
+	select {
+	case <-done:
+		return err
+	case <-time.After(time.Second):
+	}
 	p.mu.Lock()
 	for _, c := range p.conns {
 		c.Close()
 	}
 	p.mu.Unlock()
-	p.wg.Wait()
+	<-done
 	return err
 }
 
