@@ -22,6 +22,12 @@ import (
 // no certificate for ::1 carries; docs/divergences.md #29, pinned by
 // TestConnectorJBracketedIPv6), so only this form asks it about ::1 itself.
 func (f *Fixture) connectorJURL(c Case, s *mariadb.Server) (string, map[string]string) {
+	return f.ConnectorJURL(c, s.Port)
+}
+
+// ConnectorJURL is connectorJURL for the server on port: the URL and
+// properties Connector/J is given for c, or "" when c is not comparable.
+func (f *Fixture) ConnectorJURL(c Case, port int) (string, map[string]string) {
 	q := url.Values{}
 	q.Set("sslMode", c.Mode)
 	q.Set("connectTimeout", "5000")
@@ -47,9 +53,9 @@ func (f *Fixture) connectorJURL(c Case, s *mariadb.Server) (string, map[string]s
 		q.Set("tlsVersions", c.Versions)
 	}
 	props := map[string]string{"user": c.User, "password": passwords[c.User]}
-	host := fmt.Sprintf("%s:%d", hostPart(c.Host), s.Port)
+	host := fmt.Sprintf("%s:%d", hostPart(c.Host), port)
 	if c.Host == "ipv6" {
-		host = fmt.Sprintf("address=(host=%s)(port=%d)", HostName(c.Host), s.Port)
+		host = fmt.Sprintf("address=(host=%s)(port=%d)", HostName(c.Host), port)
 	}
 	return fmt.Sprintf("jdbc:mysql://%s/?%s", host, q.Encode()), props
 }
@@ -101,6 +107,12 @@ func carriesIP(cert, ip string) bool {
 // The JDBC-vocabulary modes are left out: Connector/J has no encrypt
 // property, the mapping is dbtls's own (spec §5).
 func Differential(ctx context.Context, f *Fixture) (*Agreement, error) {
+	return DifferentialCases(ctx, f, Cases())
+}
+
+// DifferentialCases is Differential over the given cases, against the
+// fixture's servers (MariaDB's, or its Engine's).
+func DifferentialCases(ctx context.Context, f *Fixture, cases []Case) (*Agreement, error) {
 	type pair struct {
 		c    Case
 		ok   bool
@@ -108,19 +120,19 @@ func Differential(ctx context.Context, f *Fixture) (*Agreement, error) {
 	}
 	var pairs []*pair
 	var jcases []jdbc.Case
-	for i, c := range Cases() {
+	for i, c := range cases {
 		if strings.HasPrefix(c.Mode, "jdbc:") {
 			continue
 		}
-		s, err := f.Server(c.Server, c.Cert)
+		port, err := f.Port(c.Server, c.Cert)
 		if err != nil {
 			return nil, err
 		}
-		u, props := f.connectorJURL(c, s)
+		u, props := f.ConnectorJURL(c, port)
 		if u == "" {
 			continue
 		}
-		_, _, err = Attempt(ctx, f.DSNFor(c, s))
+		_, _, err = Attempt(ctx, f.DSN(c, port))
 		pairs = append(pairs, &pair{c: c, ok: err == nil, kind: string(kind.Of(err))})
 		jcases = append(jcases, jdbc.Case{ID: fmt.Sprint(i), Driver: "mysql", URL: u, Properties: props, TimeoutSeconds: 20})
 	}

@@ -19,16 +19,20 @@ const storePass = "store-pass"
 
 // Fixture is one run's CAs, certificates, trust stores and servers.
 type Fixture struct {
-	dir       string
-	ca, other *certgen.Cert
-	clientCA  *certgen.Cert
-	certs     map[string]*certgen.Cert
-	trust     map[string]string // pem, jks, pkcs12 → path (each holds ca)
-	clientPEM [2]string         // cert, key with ClientSubject
-	otherPEM  [2]string         // cert, key with another subject
-	clientJKS string
-	mu        sync.Mutex
-	servers   map[string]*mariadb.Server
+	dir         string
+	ca, other   *certgen.Cert
+	clientCA    *certgen.Cert
+	client      *certgen.Cert // the pem and keystore client certificate
+	otherClient *certgen.Cert // pem-other-subject
+	certs       map[string]*certgen.Cert
+	trust       map[string]string // pem, jks, pkcs12 → path (each holds ca)
+	clientPEM   [2]string         // cert, key with ClientSubject
+	otherPEM    [2]string         // cert, key with another subject
+	clientJKS   string
+	mu          sync.Mutex
+	servers     map[string]*mariadb.Server
+	engine      Engine              // nil: MariaDB (servers)
+	engineSrv   map[string]*started // engine's servers by config/cert
 }
 
 // Close stops the servers and removes the files.
@@ -37,6 +41,11 @@ func (f *Fixture) Close() {
 	defer f.mu.Unlock()
 	for _, s := range f.servers {
 		s.Stop()
+	}
+	for _, s := range f.engineSrv {
+		if s.stop != nil {
+			s.stop()
+		}
 	}
 	os.RemoveAll(f.dir)
 }
@@ -86,9 +95,10 @@ func NewFixture() (*Fixture, error) {
 		f.trust[name] = p
 	}
 
-	// Client certificates from the client CA.
-	client := certgen.Must(certgen.Spec{CN: "dbtls client", Org: "dbtls", Parent: f.clientCA, NotBefore: nb, NotAfter: na, RSA: true})
-	other := certgen.Must(certgen.Spec{CN: "someone else", Org: "dbtls", Parent: f.clientCA, NotBefore: nb, NotAfter: na, RSA: true})
+	// Client certificates from the client CA, as ClientCerts lists them.
+	client := certgen.Must(certgen.Spec{CN: "dbtls client", Org: "dbtls", DNSNames: ClientCerts["pem"].DNS, Parent: f.clientCA, NotBefore: nb, NotAfter: na, RSA: true})
+	other := certgen.Must(certgen.Spec{CN: "someone else", Org: "dbtls", DNSNames: ClientCerts["pem-other-subject"].DNS, Parent: f.clientCA, NotBefore: nb, NotAfter: na, RSA: true})
+	f.client, f.otherClient = client, other
 	if f.clientPEM[0], f.clientPEM[1], err = client.WriteFiles(dir, "client"); err != nil {
 		return nil, err
 	}

@@ -105,10 +105,21 @@ func (c Case) Name() string {
 	return fmt.Sprintf("%s/server=%s/cert=%s/trust=%s/client=%s/user=%s/versions=%s/host=%s", c.Mode, c.Server, c.Cert, c.Trust, c.Client, c.User, c.Versions, c.Host)
 }
 
-var passwords = map[string]string{"plain": mariadb.PlainPassword, "ssluser": mariadb.SSLPassword, "x509user": mariadb.X509Password, "subjuser": mariadb.SubjPassword}
+// Users are the accounts of the matrix and their passwords: those of
+// conformance/mariadb, and the two with REQUIRE ISSUER and REQUIRE SAN that
+// conformance/tidb also creates (the same names and passwords).
+var Users = map[string]string{"plain": mariadb.PlainPassword, "ssluser": mariadb.SSLPassword, "x509user": mariadb.X509Password,
+	"subjuser": mariadb.SubjPassword, "issueruser": "issuer-pw", "sanuser": "san-pw"}
 
-// dsnFor writes the case as a Connector/J URL, in the vocabulary its mode uses.
-func (f *Fixture) DSNFor(c Case, s *mariadb.Server) string {
+var passwords = Users
+
+// DSNFor writes the case as a Connector/J URL, in the vocabulary its mode
+// uses, for the MariaDB server s.
+func (f *Fixture) DSNFor(c Case, s *mariadb.Server) string { return f.DSN(c, s.Port) }
+
+// DSN writes the case as a Connector/J URL, in the vocabulary its mode uses,
+// for the server on port.
+func (f *Fixture) DSN(c Case, port int) string {
 	q := url.Values{}
 	q.Set("user", c.User)
 	q.Set("password", passwords[c.User])
@@ -150,7 +161,7 @@ func (f *Fixture) DSNFor(c Case, s *mariadb.Server) string {
 	if c.Versions != "" {
 		q.Set("tlsVersions", c.Versions)
 	}
-	return fmt.Sprintf("jdbc:mysql://%s:%d/?%s", hostPart(c.Host), s.Port, q.Encode())
+	return fmt.Sprintf("jdbc:mysql://%s:%d/?%s", hostPart(c.Host), port, q.Encode())
 }
 
 // Attempt connects once and, on success, compares the connection's record

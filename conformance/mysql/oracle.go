@@ -2,17 +2,18 @@ package mysql
 
 import (
 	"net"
+	"slices"
 	"strings"
 )
 
 // Case is one connection attempt of the matrix.
 type Case struct {
 	Mode     string // DISABLED … VERIFY_IDENTITY, or jdbc:encrypt=false / jdbc:encrypt+tsc / jdbc:encrypt=true
-	Server   string // tls, off, require-secure, tls12, tls13, x509
-	Cert     string // good, cn-only, san-other, wildcard, expired, untrusted, self-signed
+	Server   string // tls, off, require-secure, x509, or a key of ServerVersions (tls12, tls13, min-tls12, tls11-ignored)
+	Cert     string // a key of CertNames: good, cn-only, san-other, wildcard, expired, untrusted, self-signed, ip-san, cn-ipv6
 	Trust    string // pem, jks, pkcs12, none
-	Client   string // none, pem, keystore, pem-other-subject
-	User     string // plain, ssluser, x509user, subjuser
+	Client   string // a key of ClientCerts: none, pem, keystore, pem-other-subject
+	User     string // plain, ssluser, x509user, subjuser, issueruser, sanuser (see Users)
 	Versions string // client tls-version list, "" = default
 	Host     string // how the DSN names the server: ipv4 (127.0.0.1), dns (localhost), ipv6 ([::1])
 }
@@ -105,6 +106,7 @@ type Outcome struct {
 	OK        bool
 	Kind      string // the error kind when !OK
 	Encrypted bool   // when OK: TLS was used
+	Version   string // when Encrypted: the TLS version negotiated (spec §5: the highest common one)
 }
 
 // effectiveMode maps the JDBC vocabulary onto sslMode (spec §5).
@@ -134,8 +136,9 @@ func Expect(c Case) Outcome {
 	}
 	encrypted := serverTLS && wantsTLS
 	if encrypted {
-		// §5 versions: no common version is tls-version-mismatch.
-		if (c.Server == "tls12" && c.Versions == "TLSv1.3") || (c.Server == "tls13" && c.Versions == "TLSv1.2") {
+		// §5 versions: negotiation picks the highest common version; none
+		// in common is tls-version-mismatch.
+		if negotiated(c) == "" {
 			return Outcome{Kind: "tls-version-mismatch"}
 		}
 		// §3 / §9: validity dates are checked in every mode of the MySQL family.
@@ -160,19 +163,27 @@ func Expect(c Case) Outcome {
 	if c.Server == "require-secure" && !encrypted {
 		return Outcome{Kind: "server-refused"}
 	}
+	// The account's REQUIRE clause, against the client certificate sent
+	// (every one the fixture makes chains to the servers' client CA).
+	cl, cert := ClientCerts[c.Client], c.Client != "none"
+	refused := false
 	switch c.User {
 	case "ssluser":
-		if !encrypted {
-			return Outcome{Kind: "server-refused"}
-		}
+		refused = !encrypted
 	case "x509user":
-		if !encrypted || c.Client == "none" {
-			return Outcome{Kind: "server-refused"}
-		}
+		refused = !encrypted || !cert
 	case "subjuser":
-		if !encrypted || c.Client == "none" || c.Client == "pem-other-subject" {
-			return Outcome{Kind: "server-refused"}
-		}
+		refused = !encrypted || !cert || cl.Subject != RequiredSubject
+	case "issueruser":
+		refused = !encrypted || !cert || cl.Issuer != RequiredIssuer
+	case "sanuser":
+		refused = !encrypted || !cert || !slices.Contains(cl.DNS, RequiredSANDNS)
 	}
-	return Outcome{OK: true, Encrypted: encrypted}
+	if refused {
+		return Outcome{Kind: "server-refused"}
+	}
+	if !encrypted {
+		return Outcome{OK: true}
+	}
+	return Outcome{OK: true, Encrypted: true, Version: negotiated(c)}
 }
