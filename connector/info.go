@@ -132,16 +132,11 @@ func (r *record) finish() ConnInfo {
 	return r.info
 }
 
-// The side table from each driver connection to its record: database/sql
-// keeps the driver's own connection (and all its fast paths), and Info finds
-// the record through sql.Conn.Raw. An entry leaves when its network
-// connection closes.
-var records sync.Map // driver.Conn → *record
 
 func register(conn driver.Conn, rec *record) {
-	records.Store(conn, rec)
+	records.store(conn, rec)
 	if rec.conn != nil {
-		rec.conn.onClose = func() { records.Delete(conn) }
+		rec.conn.onClose = func() { records.delete(conn) }
 	}
 }
 
@@ -152,11 +147,10 @@ var ErrNotDBTLS = errors.New("dbtls: connection was not made by a dbtls connecto
 func Info(conn *sql.Conn) (ConnInfo, error) {
 	var info ConnInfo
 	err := conn.Raw(func(dc any) error {
-		v, ok := records.Load(dc)
+		rec, ok := records.load(dc)
 		if !ok {
 			return ErrNotDBTLS
 		}
-		rec := v.(*record)
 		rec.mu.Lock()
 		info = rec.info
 		rec.mu.Unlock()

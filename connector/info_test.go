@@ -62,11 +62,7 @@ func TestFastPathsKept(t *testing.T) {
 // TestRecordsLeaveWithTheirConnections: the side table does not grow: a
 // connection's record goes when the connection closes.
 func TestRecordsLeaveWithTheirConnections(t *testing.T) {
-	count := func() int {
-		n := 0
-		records.Range(func(any, any) bool { n++; return true })
-		return n
-	}
+	count := records.len
 	f := newTDSFixture(t)
 	srv := f.server(t, tds.Config{Encryption: tds.On})
 	c, err := New("jdbc:sqlserver://localhost:" + strconv.Itoa(srv.Port()) + ";user=sa;password=pw;encrypt=true;trustServerCertificate=true")
