@@ -132,7 +132,6 @@ func (r *record) finish() ConnInfo {
 	return r.info
 }
 
-
 func register(conn driver.Conn, rec *record) {
 	records.store(conn, rec)
 	if rec.conn != nil {
