@@ -15,6 +15,9 @@ import (
 // chain (leaf first) at the time now. It is what VerifyConnection runs, so it
 // also holds on resumed sessions.
 func Check(s *Strategy, chain []*x509.Certificate, now time.Time) error {
+	if s.described {
+		return errDescribed
+	}
 	if len(chain) == 0 {
 		return &kind.Error{Kind: kind.HandshakeFailed, What: "server presented no certificate"}
 	}

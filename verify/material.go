@@ -71,22 +71,33 @@ func loadPin(s dsn.Setting[string]) (*x509.Certificate, error) {
 	return c, nil
 }
 
-// loadClientCert reads ssl-cert + ssl-key (PEM) or a client key store.
-func loadClientCert(t *dsn.TLS) (*tls.Certificate, error) {
+// checkClientCert checks, without reading a file, that the client
+// certificate properties name one certificate: ssl-cert with ssl-key, or a
+// client key store, not both.
+func checkClientCert(t *dsn.TLS) error {
 	pemPair := t.SSLCert.Set || t.SSLKey.Set
 	switch {
 	case pemPair && t.ClientKeyStoreURL.Set:
-		return nil, &kind.Error{Kind: kind.InvalidDSN, What: "two client certificates", Key: t.ClientKeyStoreURL.Key, Value: t.ClientKeyStoreURL.Value,
+		return &kind.Error{Kind: kind.InvalidDSN, What: "two client certificates", Key: t.ClientKeyStoreURL.Key, Value: t.ClientKeyStoreURL.Value,
 			Why: "both " + firstKey(t.SSLCert, t.SSLKey) + " and " + t.ClientKeyStoreURL.Key + " name a client certificate", Fix: "keep one"}
-	case pemPair:
-		if !t.SSLCert.Set || !t.SSLKey.Set {
-			missing, given := "ssl-cert", t.SSLKey
-			if t.SSLCert.Set {
-				missing, given = "ssl-key", t.SSLCert
-			}
-			return nil, &kind.Error{Kind: kind.InvalidDSN, What: "half a client certificate", Key: given.Key, Value: given.Value,
-				Why: "ssl-cert and ssl-key go together", Fix: "set " + missing + " too"}
+	case pemPair && (!t.SSLCert.Set || !t.SSLKey.Set):
+		missing, given := "ssl-cert", t.SSLKey
+		if t.SSLCert.Set {
+			missing, given = "ssl-key", t.SSLCert
 		}
+		return &kind.Error{Kind: kind.InvalidDSN, What: "half a client certificate", Key: given.Key, Value: given.Value,
+			Why: "ssl-cert and ssl-key go together", Fix: "set " + missing + " too"}
+	}
+	return nil
+}
+
+// loadClientCert reads ssl-cert + ssl-key (PEM) or a client key store.
+func loadClientCert(t *dsn.TLS) (*tls.Certificate, error) {
+	if err := checkClientCert(t); err != nil {
+		return nil, err
+	}
+	switch {
+	case t.SSLCert.Set:
 		certPEM, err := truststore.ReadFile(t.SSLCert.Value, t.SSLCert.Key) // bounded: truststore.MaxFileSize
 		if err != nil {
 			return nil, err

@@ -9,14 +9,18 @@ import (
 // (MySQL family), loading the trust material it names: trust stores, the
 // JDK's default store file, ssl-ca bundles, the serverCertificate pin and
 // client certificates. Every failure is a *kind.Error naming the key.
-func Resolve(cfg *dsn.Config) (*Strategy, error) {
+func Resolve(cfg *dsn.Config) (*Strategy, error) { return resolveWith(cfg, readFiles) }
+
+// resolveWith is Resolve (m reads the files the configuration names) and
+// Describe (m only names them).
+func resolveWith(cfg *dsn.Config, m material) (*Strategy, error) {
 	var s *Strategy
 	var err error
 	switch cfg.Family {
 	case dsn.SQLServer:
-		s, err = resolveSQLServer(cfg)
+		s, err = resolveSQLServer(cfg, m)
 	case dsn.MySQL:
-		s, err = resolveMySQL(cfg)
+		s, err = resolveMySQL(cfg, m)
 	default:
 		return nil, &kind.Error{Kind: kind.InvalidDSN, What: "unknown driver family", Value: string(cfg.Family)}
 	}

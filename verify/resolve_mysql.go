@@ -50,7 +50,7 @@ func mysqlMode(t *dsn.TLS) (dsn.SSLMode, string, error) {
 	return dsn.SSLPreferred, "", nil
 }
 
-func resolveMySQL(cfg *dsn.Config) (*Strategy, error) {
+func resolveMySQL(cfg *dsn.Config, m material) (*Strategy, error) {
 	t := &cfg.TLS
 	if t.ServerCertificate.Set {
 		return nil, &kind.Error{Kind: kind.InvalidDSN, What: "serverCertificate on a MySQL DSN", Key: t.ServerCertificate.Key, Value: t.ServerCertificate.Value,
@@ -134,12 +134,12 @@ func resolveMySQL(cfg *dsn.Config) (*Strategy, error) {
 			return nil, &kind.Error{Kind: kind.InvalidDSN, What: "no trust anchors", Key: t.FallbackToSystemTrustStore.Key, Value: t.FallbackToSystemTrustStore.Raw,
 				Why: mode.String() + " needs trust anchors, no trust store is given and the system store is refused", Fix: "set ssl-ca or trustCertificateKeyStoreUrl"}
 		}
-		if s.Roots, s.Trust, err = loadAnchors(a); err != nil {
+		if s.Roots, s.Trust, err = m.anchors(a); err != nil {
 			return nil, err
 		}
 	}
 	if !s.Disabled {
-		if s.ClientCertificate, err = loadClientCert(t); err != nil {
+		if s.ClientCertificate, err = m.clientCert(t); err != nil {
 			return nil, err
 		}
 	}

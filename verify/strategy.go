@@ -109,4 +109,8 @@ type Strategy struct {
 	// by Resolve, so a Reload starts from an empty one. A Strategy built by
 	// hand has none and verifies every time.
 	chains *chainCache
+
+	// described: made by Describe, with no trust material loaded; Check
+	// refuses every chain.
+	described bool
 }
