@@ -2,9 +2,7 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
-	"io"
 	"time"
 
 	"github.com/dbtls/dbtls/conformance/sqlserver"
@@ -20,24 +18,24 @@ func init() {
 // runDemo is `dbtls demo`: it starts the conformance TDS servers in-process
 // on 127.0.0.1 with certificates made at start, and connects once per row
 // of the scenario table through the connector, printing
-// row → strategy → outcome. Exit status 1 when a row did not do what the
+// row → mode → outcome. Exit status 1 when a row did not do what the
 // table says.
-func runDemo(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	timeout := fs.Duration("timeout", 2*time.Minute, "give up after this long")
-	if err := fs.Parse(args); err != nil {
-		return 2
+func runDemo(c *cli, args []string) int {
+	f := newFlags("demo", "dbtls demo [--timeout d]", false)
+	timeout := f.Duration("timeout", 2*time.Minute, "give up after `d`, for all rows together")
+	pos, status, ok := f.parse(c, args)
+	if !ok {
+		return status
 	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "dbtls demo: unexpected argument %q\n", fs.Arg(0))
-		return 2
+	if len(pos) > 0 {
+		// never echoed: it may be a connection string given to the wrong command
+		return f.usageError(c, fmt.Sprintf("%d unexpected arguments; demo takes none", len(pos)))
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), *timeout)
 	defer cancel()
-	if err := sqlserver.Demo(ctx, stdout); err != nil {
-		fmt.Fprintln(stderr, "dbtls demo:", err)
-		return 1
+	if err := sqlserver.Demo(ctx, c.stdout); err != nil {
+		fmt.Fprintln(c.stdout, "dbtls demo:", err)
+		return exitFailed
 	}
-	return 0
+	return exitOK
 }

@@ -23,6 +23,9 @@ func TestDemo(t *testing.T) {
 	if err := cmd.Run(); err != nil {
 		t.Fatalf("dbtls demo: %v\nstdout:\n%s\nstderr:\n%s", err, out.String(), errb.String())
 	}
+	if !regexp.MustCompile(`(?m)^row\s+mode\s+outcome$`).MatchString(out.String()) {
+		t.Errorf("no header row, mode, outcome (docs/cli.md):\n%s", out.String())
+	}
 	rowLine := regexp.MustCompile(`(?m)^(\d+)\s+.*\[ok\]$`)
 	rows := rowLine.FindAllStringSubmatch(out.String(), -1)
 	if len(rows) != 11 {

@@ -1,10 +1,7 @@
 package main
 
 import (
-	"flag"
-	"fmt"
 	"io"
-	"strconv"
 	"strings"
 
 	"github.com/dbtls/dbtls/dsn"
@@ -13,27 +10,34 @@ import (
 )
 
 func init() {
-	commands["explain"] = command{"explain [--json] <dsn>: the TLS strategy a connection string resolves to", runExplain}
+	commands["explain"] = command{"what a connection string means for TLS, without connecting", runExplain}
 }
 
-// explanation is explain's output; its JSON field names are a contract.
+// explanation is explain's output; its JSON form is a contract
+// (docs/cli/explain.schema.json, docs/cli.md). A field is left out until
+// explain got that far: family, shape and dsn once the string parsed; row,
+// mode, the TLS demands, name, trust, versions and suites once it is
+// described (verify.Describe, which reads no file); pinSHA256,
+// clientCertificate and a store's format once the files are read
+// (verify.Resolve).
 type explanation struct {
 	Family       string     `json:"family,omitempty"`
 	Shape        string     `json:"shape,omitempty"`
-	Row          any        `json:"row,omitempty"` // 1–11 (SQL Server) or the sslMode name (MySQL)
+	Row          string     `json:"row,omitempty"` // "1"–"11" (SQL Server) or the sslMode name (MySQL)
 	Mode         string     `json:"mode,omitempty"`
-	TLSRequired  bool       `json:"tlsRequired"`
-	TLSDisabled  bool       `json:"tlsDisabled"`
-	LoginOnly    bool       `json:"loginOnlyPossible"`
-	Strict       bool       `json:"strict"`
-	ExpectedName string     `json:"expectedName"`
+	TLSRequired  *bool      `json:"tlsRequired,omitempty"`
+	TLSDisabled  *bool      `json:"tlsDisabled,omitempty"`
+	LoginOnly    *bool      `json:"loginOnlyPossible,omitempty"`
+	Strict       *bool      `json:"strict,omitempty"`
+	ExpectedName string     `json:"expectedName,omitempty"`
 	NameRules    string     `json:"nameRules,omitempty"`
 	Trust        string     `json:"trust,omitempty"`
+	TrustPath    string     `json:"trustPath,omitempty"`
 	PinSHA256    string     `json:"pinSHA256,omitempty"`
 	MinVersion   string     `json:"minVersion,omitempty"`
 	MaxVersion   string     `json:"maxVersion,omitempty"`
-	CipherSuites []string   `json:"cipherSuites"`
-	ALPN         []string   `json:"alpn,omitempty"`
+	CipherSuites []string   `json:"cipherSuites,omitempty"`
+	ALPN         []string   `json:"alpnOffered,omitempty"`
 	ClientCert   string     `json:"clientCertificate,omitempty"`
 	DSN          string     `json:"dsn,omitempty"`
 	DriverDSN    string     `json:"driverDSN,omitempty"`
@@ -41,48 +45,47 @@ type explanation struct {
 	Error        *errorJSON `json:"error,omitempty"`
 }
 
-type errorJSON struct {
-	Kind    string `json:"kind"`
-	Message string `json:"message"`
-}
+const explainSynopsis = "dbtls explain [--json] <connection string> | - | --dsn-env NAME"
 
-func runExplain(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("explain", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	asJSON := fs.Bool("json", false, "print one JSON object")
-	if err := fs.Parse(args); err != nil {
-		return 2
+func runExplain(c *cli, args []string) int {
+	f := newFlags("explain", explainSynopsis, true)
+	asJSON := f.Bool("json", false, "print one JSON object (docs/cli/explain.schema.json)")
+	pos, status, ok := f.parse(c, args)
+	if !ok {
+		return status
 	}
-	if fs.NArg() != 1 {
-		fmt.Fprintln(stderr, "usage: dbtls explain [--json] <dsn-or-jdbc-url>")
-		return 2
+	s, status, ok := f.connectionString(c, pos)
+	if !ok {
+		return status
 	}
-	ex, err := explain(fs.Arg(0))
+	ex, err := explain(s)
 	if err != nil {
-		ex.Error = &errorJSON{Kind: string(kindOf(err)), Message: err.Error()}
+		ex.Error = newErrorJSON(err, kind.InvalidDSN)
 	}
-	return report(stdout, stderr, *asJSON, ex, func(w io.Writer) { printExplanation(w, ex) }, err)
+	report(c, *asJSON, ex, func(w io.Writer) { printExplanation(w, ex) })
+	return exitStatus(ex.Error)
 }
 
-func kindOf(err error) kind.Kind {
-	if k := kind.Of(err); k != "" {
-		return k
-	}
-	return kind.InvalidDSN
-}
-
-// explain parses and resolves a DSN; on failure the explanation holds what
-// was learnt before the error.
+// explain parses s and says what it means (verify.Describe), then reads the
+// files it names (verify.Resolve). On failure the explanation holds what was
+// learnt before the error: a trust store that cannot be read is an error
+// beside the row, mode and TLS demand the string resolved to.
 func explain(s string) (explanation, error) {
-	ex := explanation{Warnings: []string{}, CipherSuites: []string{}}
+	ex := explanation{Warnings: []string{}}
 	cfg, err := dsn.Parse(s)
 	if err != nil {
 		return ex, err
 	}
-	ex.Family, ex.Shape, ex.DSN, ex.DriverDSN = string(cfg.Family), string(cfg.Shape), cfg.String(), cfg.RedactedDriverDSN()
+	ex.Family, ex.Shape, ex.DSN = string(cfg.Family), string(cfg.Shape), cfg.String()
 	ex.Warnings = append(ex.Warnings, cfg.Warnings...)
+	described, err := verify.Describe(cfg)
+	if err != nil {
+		return ex, err
+	}
+	ex.DriverDSN = cfg.RedactedDriverDSN()
 	st, err := verify.Resolve(cfg)
 	if err != nil {
+		fillStrategy(&ex, described)
 		return ex, err
 	}
 	fillStrategy(&ex, st)
@@ -90,24 +93,22 @@ func explain(s string) (explanation, error) {
 }
 
 func fillStrategy(ex *explanation, st *verify.Strategy) {
-	if n, err := strconv.Atoi(st.Row); err == nil {
-		ex.Row = n
-	} else {
-		ex.Row = st.Row
-	}
-	ex.Mode, ex.TLSRequired, ex.TLSDisabled, ex.LoginOnly, ex.Strict = st.Mode.String(), st.TLSRequired, st.Disabled, st.LoginOnlyPossible, st.Strict
+	ex.Row, ex.Mode = st.Row, st.Mode.String()
+	ex.TLSRequired, ex.TLSDisabled, ex.LoginOnly, ex.Strict = &st.TLSRequired, &st.Disabled, &st.LoginOnlyPossible, &st.Strict
 	ex.ExpectedName = st.ExpectedName
-	ex.NameRules = map[verify.NameRules]string{verify.NoName: "", verify.SQLServerNames: "sqlserver (CN, then SAN DNS, then SAN IP)", verify.MySQLNames: "mysql (SANs when present, else CN)"}[st.NameRules]
-	ex.Trust = st.Trust.String()
+	ex.NameRules = nameRules[st.NameRules]
+	ex.Trust, ex.TrustPath = st.Trust.Source, st.Trust.Path
 	if st.Pin != nil {
 		ex.PinSHA256 = sha256Hex(st.Pin.Raw)
 	}
-	ex.MinVersion, ex.MaxVersion = verify.VersionName(st.MinVersion), verify.VersionName(st.MaxVersion)
-	if ex.MinVersion == "" && !st.Disabled {
-		ex.MinVersion = "TLSv1.2"
-	}
-	if ex.MaxVersion == "" && !st.Disabled {
-		ex.MaxVersion = "TLSv1.3"
+	if !st.Disabled {
+		ex.MinVersion, ex.MaxVersion = verify.VersionName(st.MinVersion), verify.VersionName(st.MaxVersion)
+		if ex.MinVersion == "" {
+			ex.MinVersion = "TLSv1.2"
+		}
+		if ex.MaxVersion == "" {
+			ex.MaxVersion = "TLSv1.3"
+		}
 	}
 	for _, id := range st.CipherSuites {
 		ex.CipherSuites = append(ex.CipherSuites, verify.OpenSSLName(id))
@@ -119,28 +120,34 @@ func fillStrategy(ex *explanation, st *verify.Strategy) {
 	ex.Warnings = append(ex.Warnings, st.Warnings...)
 }
 
+// nameRules are the values of nameRules (docs/cli.md).
+var nameRules = map[verify.NameRules]string{
+	verify.NoName:         "",
+	verify.SQLServerNames: "sqlserver (CN, then SAN DNS, then SAN IP)",
+	verify.MySQLNames:     "mysql (SANs when present, else CN)",
+}
+
+// explainWidth is the width of explain's text labels.
+const explainWidth = 19
+
+// printExplanation is explain's text output: the JSON's fields, one line
+// each, labelled with the field's words (docs/cli.md has the table).
 func printExplanation(w io.Writer, ex explanation) {
-	line := func(k, v string) {
-		if v != "" {
-			fmt.Fprintf(w, "%-14s %s\n", k+":", v)
-		}
-	}
+	line := func(k, v string) { textLine(w, explainWidth, k, v) }
 	line("family", ex.Family)
 	line("shape", ex.Shape)
-	if ex.Row != nil {
-		line("row", fmt.Sprint(ex.Row))
-	}
-	line("strategy", ex.Mode)
-	if ex.Family != "" && ex.Mode != "" {
+	line("row", ex.Row)
+	line("mode", ex.Mode)
+	if ex.TLSRequired != nil {
 		tls := "optional (as the server asks)"
 		switch {
-		case ex.TLSDisabled:
+		case *ex.TLSDisabled:
 			tls = "never"
-		case ex.Strict:
-			tls = "required, strict (TDS 8.0: TLS first, ALPN tds/8.0)"
-		case ex.TLSRequired:
+		case *ex.Strict:
+			tls = "required, strict (TDS 8.0: TLS first)"
+		case *ex.TLSRequired:
 			tls = "required"
-		case ex.LoginOnly:
+		case *ex.LoginOnly:
 			tls = "optional (the login packet is always encrypted when the server can)"
 		}
 		line("tls", tls)
@@ -148,20 +155,18 @@ func printExplanation(w io.Writer, ex explanation) {
 	line("expected name", ex.ExpectedName)
 	line("name rules", ex.NameRules)
 	line("trust", ex.Trust)
+	line("trust path", ex.TrustPath)
 	line("pin sha-256", ex.PinSHA256)
 	if ex.MinVersion != "" {
 		line("versions", ex.MinVersion+" to "+ex.MaxVersion)
 	}
-	if len(ex.CipherSuites) > 0 {
-		line("tls1.2 suites", strings.Join(ex.CipherSuites, ":"))
-	}
-	line("client cert", ex.ClientCert)
+	line("cipher suites", strings.Join(ex.CipherSuites, ":"))
+	line("alpn offered", strings.Join(ex.ALPN, ", "))
+	line("client certificate", ex.ClientCert)
 	line("dsn", ex.DSN)
 	line("driver dsn", ex.DriverDSN)
 	for _, warn := range ex.Warnings {
 		line("warning", warn)
 	}
-	if ex.Error != nil {
-		line("error", ex.Error.Kind)
-	}
+	printError(w, explainWidth, ex.Error)
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"strconv"
@@ -14,10 +13,11 @@ import (
 	"github.com/dbtls/dbtls/connector"
 	"github.com/dbtls/dbtls/dsn"
 	"github.com/dbtls/dbtls/kind"
+	"github.com/dbtls/dbtls/verify"
 )
 
 func init() {
-	commands["probe"] = command{"probe [--json] [--timeout d] <dsn>: connect, run SELECT 1, print what was negotiated", runProbe}
+	commands["probe"] = command{"connect once, run SELECT 1, print what was negotiated", runProbe}
 }
 
 type probeCert struct {
@@ -65,10 +65,13 @@ type probeServer struct {
 	SSLServerNotAfter string `json:"sslServerNotAfter"`
 }
 
+// probeResult is probe's output; its JSON form is a contract
+// (docs/cli/probe.schema.json, docs/cli.md). row and mode are there once the
+// string is described (verify.Describe), whether or not the connect worked.
 type probeResult struct {
 	OK       bool         `json:"ok"`
 	Family   string       `json:"family,omitempty"`
-	Row      any          `json:"row,omitempty"`
+	Row      string       `json:"row,omitempty"`
 	Mode     string       `json:"mode,omitempty"`
 	Addr     string       `json:"addr,omitempty"`
 	DialMS   float64      `json:"dialMs,omitempty"`
@@ -79,25 +82,32 @@ type probeResult struct {
 	Error    *errorJSON   `json:"error,omitempty"`
 }
 
-func runProbe(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("probe", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	asJSON := fs.Bool("json", false, "print one JSON object")
-	timeout := fs.Duration("timeout", 15*time.Second, "give up after this long")
-	if err := fs.Parse(args); err != nil {
-		return 2
+const probeSynopsis = "dbtls probe [--json] [--timeout d] <connection string> | - | --dsn-env NAME"
+
+func runProbe(c *cli, args []string) int {
+	f := newFlags("probe", probeSynopsis, true)
+	asJSON := f.Bool("json", false, "print one JSON object (docs/cli/probe.schema.json)")
+	timeout := f.Duration("timeout", 15*time.Second, "give up after `d`, for the whole probe: dial, TLS, login, SELECT 1 and the status queries")
+	pos, status, ok := f.parse(c, args)
+	if !ok {
+		return status
 	}
-	if fs.NArg() != 1 {
-		fmt.Fprintln(stderr, "usage: dbtls probe [--json] [--timeout d] <dsn-or-jdbc-url>")
-		return 2
+	s, status, ok := f.connectionString(c, pos)
+	if !ok {
+		return status
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), *timeout)
 	defer cancel()
-	res, err := probe(ctx, fs.Arg(0))
+	res, err := probe(ctx, s)
 	if err != nil {
-		res.Error = &errorJSON{Kind: string(kindOf(err)), Message: err.Error()}
+		fallback := kind.HandshakeFailed // a connect error; the connector gives them all a kind
+		if res.Mode == "" {
+			fallback = kind.InvalidDSN
+		}
+		res.Error = newErrorJSON(err, fallback)
 	}
-	return report(stdout, stderr, *asJSON, res, func(w io.Writer) { printProbe(w, res) }, err)
+	report(c, *asJSON, res, func(w io.Writer) { printProbe(w, res) })
+	return exitStatus(res.Error)
 }
 
 func probe(ctx context.Context, s string) (probeResult, error) {
@@ -108,15 +118,20 @@ func probe(ctx context.Context, s string) (probeResult, error) {
 	}
 	res.Family = string(cfg.Family)
 	res.Warnings = append(res.Warnings, cfg.Warnings...)
-	c, err := connector.NewFromConfig(cfg)
+	// What the string means, before any file is read: there even when a
+	// trust store cannot be read or the connect fails.
+	d, err := verify.Describe(cfg)
 	if err != nil {
 		return res, err
 	}
-	st := c.Strategy()
-	res.Mode, res.Row = st.Mode.String(), st.Row
-	if n, err := strconv.Atoi(st.Row); err == nil {
-		res.Row = n
+	res.Row, res.Mode = d.Row, d.Mode.String()
+	c, err := connector.NewFromConfig(cfg)
+	if err != nil {
+		res.Warnings = append(res.Warnings, d.Warnings...)
+		return res, err
 	}
+	st := c.Strategy()
+	res.Row, res.Mode = st.Row, st.Mode.String()
 	res.Warnings = append(res.Warnings, st.Warnings...)
 	db := sql.OpenDB(c)
 	defer db.Close()
@@ -127,7 +142,7 @@ func probe(ctx context.Context, s string) (probeResult, error) {
 	defer conn.Close()
 	var one int
 	if err := conn.QueryRowContext(ctx, "SELECT 1").Scan(&one); err != nil {
-		return res, &kind.Error{Kind: kind.ServerRefused, What: "SELECT 1 failed", Why: err.Error(), Err: err}
+		return res, afterConnect(ctx, "SELECT 1 failed", err)
 	}
 	info, err := connector.Info(conn)
 	if err != nil {
@@ -137,8 +152,7 @@ func probe(ctx context.Context, s string) (probeResult, error) {
 	t := &probeTLS{Encrypted: info.Encrypted, Version: info.Version, Cipher: info.CipherIANA, CipherOpenSSL: info.CipherOpenSSL,
 		ALPN: info.ALPN, LoginOnly: info.LoginOnly, Resumed: info.DidResume, PeerCertificates: []probeCert{}}
 	for _, p := range info.Peer {
-		t.PeerCertificates = append(t.PeerCertificates, probeCert{Subject: p.Subject, Issuer: p.Issuer, DNSNames: p.DNSNames, IPs: p.IPAddresses,
-			NotBefore: p.NotBefore.UTC().Format(time.RFC3339), NotAfter: p.NotAfter.UTC().Format(time.RFC3339), SHA256: p.SHA256})
+		t.PeerCertificates = append(t.PeerCertificates, newProbeCert(p))
 	}
 	res.TLS = t
 	for _, h := range info.Hops {
@@ -146,9 +160,8 @@ func probe(ctx context.Context, s string) (probeResult, error) {
 			NameChecked: h.Name, Prelogin: h.Prelogin, Encrypted: h.Encrypted, LoginOnly: h.LoginOnly, Version: h.Version,
 			Cipher: h.CipherIANA, ALPN: h.ALPN}
 		if len(h.Peer) > 0 {
-			p := h.Peer[0]
-			ph.Certificate = &probeCert{Subject: p.Subject, Issuer: p.Issuer, DNSNames: p.DNSNames, IPs: p.IPAddresses,
-				NotBefore: p.NotBefore.UTC().Format(time.RFC3339), NotAfter: p.NotAfter.UTC().Format(time.RFC3339), SHA256: p.SHA256}
+			pc := newProbeCert(h.Peer[0])
+			ph.Certificate = &pc
 		}
 		res.Hops = append(res.Hops, ph)
 	}
@@ -157,7 +170,7 @@ func probe(ctx context.Context, s string) (probeResult, error) {
 		for name, dst := range map[string]*string{"Ssl_version": &srv.SSLVersion, "Ssl_cipher": &srv.SSLCipher, "Ssl_server_not_after": &srv.SSLServerNotAfter} {
 			var k string
 			if err := conn.QueryRowContext(ctx, "SHOW SESSION STATUS LIKE '"+name+"'").Scan(&k, dst); err != nil && !errors.Is(err, sql.ErrNoRows) {
-				return res, &kind.Error{Kind: kind.ServerRefused, What: "SHOW STATUS failed", Why: err.Error(), Err: err}
+				return res, afterConnect(ctx, "SHOW STATUS failed", err)
 			}
 		}
 		res.Server = srv
@@ -167,17 +180,11 @@ func probe(ctx context.Context, s string) (probeResult, error) {
 }
 
 func printProbe(w io.Writer, r probeResult) {
-	line := func(k, v string) {
-		if v != "" {
-			fmt.Fprintf(w, "%-16s %s\n", k+":", v)
-		}
-	}
+	line := func(k, v string) { textLine(w, probeWidth, k, v) }
 	line("ok", strconv.FormatBool(r.OK))
 	line("family", r.Family)
-	if r.Row != nil {
-		line("row", fmt.Sprint(r.Row))
-	}
-	line("strategy", r.Mode)
+	line("row", r.Row)
+	line("mode", r.Mode)
 	line("address", r.Addr)
 	if t := r.TLS; t != nil {
 		state := "none (plaintext)"
@@ -239,7 +246,25 @@ func printProbe(w io.Writer, r probeResult) {
 	for _, warn := range r.Warnings {
 		line("warning", warn)
 	}
-	if r.Error != nil {
-		line("error", r.Error.Kind)
+	printError(w, probeWidth, r.Error)
+}
+
+// probeWidth is the width of probe's text labels.
+const probeWidth = 16
+
+// newProbeCert is one certificate of probe's output; its name lists are
+// arrays, empty rather than null.
+func newProbeCert(p connector.CertInfo) probeCert {
+	return probeCert{Subject: p.Subject, Issuer: p.Issuer,
+		DNSNames: append([]string{}, p.DNSNames...), IPs: append([]string{}, p.IPAddresses...),
+		NotBefore: p.NotBefore.UTC().Format(time.RFC3339), NotAfter: p.NotAfter.UTC().Format(time.RFC3339), SHA256: p.SHA256}
+}
+
+// afterConnect is the error of a query after the connect: kind network when
+// --timeout ran out, server-refused otherwise.
+func afterConnect(ctx context.Context, what string, err error) error {
+	if ctx.Err() != nil {
+		return &kind.Error{Kind: kind.Network, What: what + ": --timeout ran out", Why: err.Error(), Fix: "give probe a longer --timeout", Err: err}
 	}
+	return &kind.Error{Kind: kind.ServerRefused, What: what, Why: err.Error(), Err: err}
 }

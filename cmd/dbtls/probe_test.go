@@ -94,7 +94,7 @@ func TestProbeSQLServer(t *testing.T) {
 	type result struct {
 		OK     bool
 		Family string
-		Row    int
+		Row    string
 		Mode   string
 		TLS    *struct {
 			Encrypted, LoginOnly bool
@@ -115,7 +115,7 @@ func TestProbeSQLServer(t *testing.T) {
 	require.Equal(t, 0, code)
 	require.True(t, r.OK)
 	require.Equal(t, "sqlserver", r.Family)
-	require.Equal(t, 1, r.Row)
+	require.Equal(t, "1", r.Row)
 	require.Equal(t, "none", r.Mode)
 	require.True(t, r.TLS.LoginOnly)
 	require.False(t, r.TLS.Encrypted)
@@ -123,7 +123,7 @@ func TestProbeSQLServer(t *testing.T) {
 
 	code, r = probeJSON(url(off, "encrypt=true;trustStore="+trust))
 	require.Equal(t, 0, code)
-	require.Equal(t, 7, r.Row)
+	require.Equal(t, "7", r.Row)
 	require.Equal(t, "ca-chain", r.Mode)
 	require.True(t, r.TLS.Encrypted)
 	require.False(t, r.TLS.LoginOnly)
@@ -150,7 +150,7 @@ func TestProbeUsage(t *testing.T) {
 	require.Equal(t, 2, code)
 
 	code, stdout, _ := runProbeCLI(t, "probe", "--json", "jdbc:mysql://h/?user=u&password="+mariadb.PlainPassword+"&sslMode=SOMETIMES")
-	require.Equal(t, 1, code)
+	require.Equal(t, 3, code, "invalid-dsn (docs/cli.md)")
 	var r struct {
 		OK    bool
 		Error struct{ Kind string }

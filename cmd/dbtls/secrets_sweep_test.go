@@ -12,7 +12,8 @@ import (
 // TestSecretsSweepCLI: every hostile DSN of internal/secretsweep through
 // explain and probe (against 127.0.0.1:1, a closed port), as text and as
 // JSON: no secret shows on stdout or stderr, in any case or encoding. A DSN
-// dsn.Parse refuses is an invalid-dsn failure of explain. package dsn's
+// dsn.Parse refuses is an invalid-dsn failure (exit status 3); every JSON
+// output holds to its schema (docs/cli/). package dsn's
 // TestSecretsSweep covers the library's printing and logging.
 func TestSecretsSweepCLI(t *testing.T) {
 	require.GreaterOrEqual(t, len(secretsweep.Cases), 80)
@@ -30,11 +31,12 @@ func TestSecretsSweepCLI(t *testing.T) {
 				if v := secretsweep.Leak(out.String()+errb.String(), tc.Secrets); v != "" {
 					t.Errorf("%v: secret shown as %q in:\n%s%s", args[:len(args)-1], v, out.String(), errb.String())
 				}
-				if args[0] == "probe" {
-					require.Equal(t, 1, code, "nothing listens on 127.0.0.1:1")
-				}
-				if args[0] == "explain" && tc.Want == secretsweep.Refused {
-					require.Equal(t, 1, code)
+				requireContract(t, args, code, out.String())
+				switch {
+				case tc.Want == secretsweep.Refused:
+					require.Equal(t, 3, code, "invalid-dsn (docs/cli.md)")
+				case args[0] == "probe":
+					require.NotEqual(t, 0, code, "nothing listens on 127.0.0.1:1")
 				}
 				if len(args) > 2 && args[1] == "--json" {
 					var got struct {

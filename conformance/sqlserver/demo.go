@@ -33,12 +33,12 @@ var DemoCases = []DemoCase{
 }
 
 // RunDemo starts nothing itself: it runs each demo case through connect on
-// m's servers and prints row → strategy → outcome, with the outcome the
+// m's servers and prints row → mode → outcome, with the outcome the
 // table expects. It returns an error naming the rows that did not do what
 // the table says.
 func RunDemo(ctx context.Context, w io.Writer, m *Matrix, connect Connect) error {
 	var bad []string
-	fmt.Fprintf(w, "%-4s %-18s %s\n", "row", "strategy", "outcome")
+	fmt.Fprintf(w, "%-4s %-18s %s\n", "row", "mode", "outcome")
 	for _, d := range DemoCases {
 		want := Oracle(d.Case)
 		srv := m.Servers.For(d.Case.Server, d.Case.Cert)
