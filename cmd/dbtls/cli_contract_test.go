@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -383,4 +384,28 @@ func TestSchemaValidator(t *testing.T) {
 	require.NoError(t, err)
 	require.NotEmpty(t, s.validate([]byte(`{"mode": "none"}`)), "dependentRequired")
 	require.Empty(t, s.validate([]byte(`{"row": "1"}`)))
+}
+
+// TestWarningsShownWithoutALogger (issue 11 item 2, the CLI's side): the
+// warnings of spec §2 and §5 are in explain's and probe's output, text and
+// JSON, also when the command then fails (a trust store that cannot be
+// read, a server that does not answer).
+func TestWarningsShownWithoutALogger(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		warn string // written from the spec: encrypt blank (§9), REQUIRED validates nothing (§5), serverCertificate outside strict (§2)
+	}{
+		{[]string{"explain", "jdbc:sqlserver://db.example.com;user=sa"}, "encrypt is not set"},
+		{[]string{"explain", "jdbc:sqlserver://db.example.com;encrypt=true;serverCertificate=/nonexistent.pem;trustStore=/nonexistent.jks"}, "ignored outside encrypt=strict"},
+		{[]string{"probe", "--timeout", "5s", "jdbc:sqlserver://127.0.0.1:1;loginTimeout=3"}, "encrypt is not set"},
+		{[]string{"probe", "--timeout", "5s", "jdbc:mysql://127.0.0.1:1/?sslMode=REQUIRED"}, "sslMode REQUIRED"},
+		{[]string{"probe", "jdbc:sqlserver://127.0.0.1:1;encrypt=true;serverCertificate=/nonexistent.pem;trustStore=/nonexistent.jks"}, "ignored outside encrypt=strict"},
+	} {
+		_, out, _ := runCLI(t, tc.args...)
+		require.Regexp(t, `(?m)^warning: +.*`+regexp.QuoteMeta(tc.warn), out, "%q", tc.args)
+		_, out, _ = runCLI(t, append([]string{tc.args[0], "--json"}, tc.args[1:]...)...)
+		var got struct{ Warnings []string }
+		require.NoError(t, json.Unmarshal([]byte(out), &got))
+		require.Contains(t, strings.Join(got.Warnings, "\n"), tc.warn, "%q", tc.args)
+	}
 }
