@@ -113,7 +113,7 @@ var commandWord = regexp.MustCompile(`^[a-z][a-z-]{0,15}$`)
 
 const helpText = `
 The connection string (explain, probe) is one argument, or comes from:
-  -                 standard input (its first line)
+  -                 standard input (one line)
   --dsn-env NAME    the environment variable NAME
 so that a password need not appear in the process's arguments.
 Flags may come before or after the connection string.
