@@ -36,6 +36,7 @@ type Record struct {
 	Cipher     string     // IANA name; "" without TLS
 	ALPN       string
 	SNI        string
+	Resumed    bool // the TLS session was resumed (a session ticket from an earlier connection)
 
 	// LOGIN7.
 	LoggedIn   bool

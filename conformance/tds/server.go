@@ -3,6 +3,7 @@ package tds
 import (
 	"bufio"
 	"context"
+	"crypto/rand"
 	"crypto/tls"
 	"errors"
 	"fmt"
@@ -57,6 +58,11 @@ type Config struct {
 	// ENVCHANGE instead of serving it (see Route; Server.SetRoute changes it
 	// on a running server).
 	Route *Route
+
+	// NoResumption makes the server refuse TLS session resumption. By
+	// default it offers it, as SQL Server does: session tickets under one
+	// key per Server, so a client's later connections may resume.
+	NoResumption bool
 }
 
 // Route is a routing answer ([MS-TDS] 2.2.7.9, ENVCHANGE type 20): after
@@ -84,6 +90,8 @@ type Server struct {
 	nextID atomic.Uint64
 	wg     sync.WaitGroup
 
+	ticketKey [32]byte // TLS session tickets: one key for every connection of this server
+
 	mu      sync.Mutex
 	records []*Record
 	changed chan struct{}
@@ -107,6 +115,9 @@ func NewServer(cfg Config) (*Server, error) {
 		cfg.HandshakeTimeout = 30 * time.Second
 	}
 	s := &Server{cfg: cfg, changed: make(chan struct{}), conns: map[net.Conn]bool{}}
+	if _, err := rand.Read(s.ticketKey[:]); err != nil {
+		return nil, err
+	}
 	s.SetRoute(cfg.Route)
 	return s, nil
 }

@@ -69,7 +69,10 @@ func (ss *session) tlsConfig(strict bool) *tls.Config {
 	tc := &tls.Config{
 		Certificates:           []tls.Certificate{*c.Certificate},
 		MinVersion:             c.MinVersion,
-		SessionTicketsDisabled: true,
+		SessionTicketsDisabled: c.NoResumption,
+	}
+	if !c.NoResumption {
+		tc.SetSessionTicketKeys([][32]byte{ss.srv.ticketKey})
 	}
 	if tc.MinVersion == 0 {
 		tc.MinVersion = tls.VersionTLS12
@@ -92,6 +95,7 @@ func (ss *session) noteTLS(st tls.ConnectionState) {
 		r.Cipher = tls.CipherSuiteName(st.CipherSuite)
 		r.ALPN = st.NegotiatedProtocol
 		r.SNI = st.ServerName
+		r.Resumed = st.DidResume
 	})
 }
 
