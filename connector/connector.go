@@ -42,31 +42,43 @@ func New(s string, opts ...Option) (*Connector, error) {
 	return NewFromConfig(cfg, opts...)
 }
 
-// NewFromConfig is New for an already parsed DSN; both take this one path.
+// NewFromConfig is New for a Config, parsed or built as a struct; both take
+// this one path. The Config is checked from its fields as Parse checks a DSN
+// (dsn.Normalize) and kept as a private copy: what Parse refuses,
+// NewFromConfig refuses with the same error, and a change the caller makes
+// to cfg afterwards changes nothing here. The driver's configuration is
+// built from the fields (driverconfig.go), never from DSN text.
 func NewFromConfig(cfg *dsn.Config, opts ...Option) (*Connector, error) {
-	c := &Connector{cfg: cfg, cache: tls.NewLRUClientSessionCache(64)}
-	for _, o := range opts {
-		o(&c.opts)
-	}
-	st, err := verify.Resolve(cfg)
+	n, err := dsn.Normalize(cfg)
 	if err != nil {
 		return nil, err
 	}
-	switch cfg.Family {
+	c := &Connector{cfg: n, cache: tls.NewLRUClientSessionCache(64)}
+	for _, o := range opts {
+		o(&c.opts)
+	}
+	st, err := verify.Resolve(n)
+	if err != nil {
+		return nil, err
+	}
+	switch n.Family {
 	case dsn.SQLServer:
-		p, err := msdsn.Parse(cfg.DriverDSN())
-		if err != nil {
-			return nil, &kind.Error{Kind: kind.InvalidDSN, What: "go-mssqldb refused the configuration", Why: err.Error(), Err: err}
+		if c.msBase, err = sqlServerConfig(n); err != nil {
+			return nil, err
 		}
-		c.msBase = p
 	case dsn.MySQL:
-		c.myBase = cfg.MySQLDriverConfig()
+		if c.myBase, err = mysqlConfig(n); err != nil {
+			return nil, err
+		}
 		if err := c.pinServerRSAKey(); err != nil { // mysqlauth.go
+			return nil, err
+		}
+		if err := checkMySQLConfig(c.myBase); err != nil {
 			return nil, err
 		}
 	}
 	c.strategy.Store(st)
-	for _, w := range append(append([]string(nil), cfg.Warnings...), st.Warnings...) {
+	for _, w := range append(append([]string(nil), n.Warnings...), st.Warnings...) {
 		c.opts.logger().Warn("dbtls: "+w, "row", st.Row)
 	}
 	return c, nil
@@ -84,8 +96,9 @@ func OpenDB(s string, opts ...Option) (*sql.DB, error) {
 // Strategy returns the strategy in force now (it changes only on Reload).
 func (c *Connector) Strategy() verify.Strategy { return *c.strategy.Load() }
 
-// Config returns the parsed DSN.
-func (c *Connector) Config() *dsn.Config { return c.cfg }
+// Config returns a copy of the connector's configuration, normalized
+// (dsn.Normalize): changing it changes nothing in the connector.
+func (c *Connector) Config() *dsn.Config { return c.cfg.Clone() }
 
 // Reload re-reads the trust stores, pins and client certificates the DSN
 // names (spec §7). New connections use the new material; open connections

@@ -6,39 +6,78 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/dbtls/dbtls/internal/driverparam"
 	"github.com/dbtls/dbtls/kind"
 )
 
-// applier reads properties into a Config, remembering which key set which
-// property and which vocabulary each concept was written in.
+// applier reads the properties of a DSN into a Config, remembering which
+// key set which property and which vocabulary each concept was written in,
+// so that an error names the key as written; Normalize runs the same checks
+// on the fields (normalize.go).
 type applier struct {
-	c        *Config
-	seen     map[string]string // canonical property → key as written
-	vocabKey map[concept]struct {
-		vocab vocabulary
-		key   string
-	}
+	c      *Config
+	seen   map[string]string // slot (field or parameter) → key as written
+	vocab  map[concept]vocabKey
+	labels []Property // what the current token set in Params
+}
+
+// vocabKey is the vocabulary a concept was first written in, and the key.
+type vocabKey struct {
+	vocab vocabulary
+	key   string
 }
 
 func newApplier(c *Config) *applier {
 	if c.Params == nil {
 		c.Params = map[string]string{}
 	}
-	return &applier{c: c, seen: map[string]string{}, vocabKey: map[concept]struct {
-		vocab vocabulary
-		key   string
-	}{}}
+	return &applier{c: c, seen: map[string]string{}, vocab: map[concept]vocabKey{}}
 }
 
-// once records that canonical was set by key; a second key for the same
-// property is an error naming both.
-func (a *applier) once(canonical, key, value string) error {
-	if first, dup := a.seen[strings.ToLower(canonical)]; dup {
-		return &kind.Error{Kind: kind.InvalidDSN, What: "property given twice", Key: key, Value: kind.Redact(key, value),
-			Why: fmt.Sprintf("%s and %s both set %s", first, key, canonical), Fix: "keep only one of " + first + " and " + key}
+// givenTwice is the error for a second key filling one slot.
+func givenTwice(first, key, value, slot string) error {
+	return &kind.Error{Kind: kind.InvalidDSN, What: "property given twice", Key: key, Value: kind.Redact(key, value),
+		Why: fmt.Sprintf("%s and %s both set %s", first, key, slot), Fix: "keep only one of " + first + " and " + key}
+}
+
+// once records that slot was set by key; a second key for the same slot is
+// an error naming both.
+func (a *applier) once(slot, key, value string) error {
+	return onceIn(a.seen, slot, key, value)
+}
+
+func onceIn(seen map[string]string, slot, key, value string) error {
+	if first, dup := seen[strings.ToLower(slot)]; dup {
+		return givenTwice(first, key, value, slot)
 	}
-	a.seen[strings.ToLower(canonical)] = key
+	seen[strings.ToLower(slot)] = key
 	return nil
+}
+
+// twoVocabularies is the error for a concept written in both vocabularies.
+func twoVocabularies(prev vocabKey, key, value string, f *field) error {
+	return &kind.Error{Kind: kind.InvalidDSN, What: "two vocabularies for one setting", Key: key, Value: kind.Redact(key, value),
+		Why: fmt.Sprintf("%s (%s) and %s (%s) both set the %s", prev.key, prev.vocab, key, f.vocab, f.concept),
+		Fix: "use either " + prev.key + " or " + key + ", not both"}
+}
+
+// vocabularyOnce records the vocabulary f's concept is written in; the
+// other vocabulary for the same concept is an error naming both keys.
+func vocabularyOnce(seen map[concept]vocabKey, f *field, key, value string) error {
+	if f.concept == "" {
+		return nil
+	}
+	if prev, ok := seen[f.concept]; ok && prev.vocab != f.vocab {
+		return twoVocabularies(prev, key, value, f)
+	} else if !ok {
+		seen[f.concept] = vocabKey{f.vocab, key}
+	}
+	return nil
+}
+
+// cannotHonour is the error for a key that is refused whatever its value.
+func cannotHonour(key, value, why string) error {
+	return &kind.Error{Kind: kind.InvalidDSN, What: "property cannot be honoured", Key: key, Value: kind.Redact(key, value), Why: why, Fix: "remove " + key}
 }
 
 // apply reads one key=value pair that is not part of where to connect.
@@ -48,25 +87,11 @@ func (a *applier) apply(key, value string) error {
 		return invalid("", value, "property without a name", "a property is written key=value", "remove the stray =")
 	}
 	lk := strings.ToLower(key)
-	a.c.props = append(a.c.props, prop{key, value})
-	if p, ok := tlsProps[lk]; ok {
-		if err := a.once(p.slot, key, value); err != nil {
-			return err
-		}
-		if prev, ok := a.vocabKey[p.concept]; ok && prev.vocab != p.vocab {
-			return &kind.Error{Kind: kind.InvalidDSN, What: "two vocabularies for one setting", Key: key, Value: kind.Redact(key, value),
-				Why: fmt.Sprintf("%s (%s) and %s (%s) both set the %s", prev.key, prev.vocab, key, p.vocab, p.concept),
-				Fix: "use either " + prev.key + " or " + key + ", not both"}
-		} else if !ok {
-			a.vocabKey[p.concept] = struct {
-				vocab vocabulary
-				key   string
-			}{p.vocab, key}
-		}
-		return p.set(&a.c.TLS, key, value)
+	if f, ok := tlsProps[lk]; ok {
+		return a.field(f, key, value)
 	}
 	if why, ok := refusedKeys[lk]; ok {
-		return &kind.Error{Kind: kind.InvalidDSN, What: "property cannot be honoured", Key: key, Value: kind.Redact(key, value), Why: why, Fix: "remove " + key}
+		return cannotHonour(key, value, why)
 	}
 	if a.c.Family == SQLServer {
 		return a.applySQLServer(key, lk, value)
@@ -74,102 +99,139 @@ func (a *applier) apply(key, value string) error {
 	return a.applyMySQL(key, lk, value)
 }
 
+// field reads a property of TLS or MySQLAuth.
+func (a *applier) field(f *field, key, value string) error {
+	if err := a.once(f.slot, key, value); err != nil {
+		return err
+	}
+	if err := vocabularyOnce(a.vocab, f, key, value); err != nil {
+		return err
+	}
+	if err := f.ops.apply(a.c, key, value); err != nil {
+		return err
+	}
+	a.c.layout = append(a.c.layout, mark{kind: markField, field: f.name})
+	return nil
+}
+
+// params reads a token that sets parameters of the driver (set calls param
+// for each), and remembers it as written.
+func (a *applier) params(key, raw string, set func() error) error {
+	a.labels = nil
+	if err := set(); err != nil {
+		return err
+	}
+	a.c.layout = append(a.c.layout, mark{kind: markParam, key: key, raw: raw, params: a.labels})
+	return nil
+}
+
+// ignore accepts a property that cannot be honoured, with a warning.
+func (a *applier) ignore(key, value string) error {
+	a.c.Ignored = append(a.c.Ignored, Property{key, value})
+	a.c.layout = append(a.c.layout, mark{kind: markIgnored, key: key, raw: value})
+	return nil
+}
+
 func (a *applier) applySQLServer(key, lk, value string) error {
 	if canon, ok := sqlServerDriverParams[lk]; ok {
-		return a.param(canon, key, value, value)
+		return a.params(key, value, func() error { return a.param(canon, key, value, value) })
 	}
 	if sqlServerIgnored[lk] {
-		a.ignored(key, "a Microsoft JDBC or ADO property that go-mssqldb cannot honour")
-		return nil
+		return a.ignore(key, value)
 	}
 	return unknownKey(key, value, "SQL Server")
 }
 
-// ignored records the warning for a property accepted but not honoured.
-func (a *applier) ignored(key, what string) {
-	a.c.Warnings = append(a.c.Warnings, fmt.Sprintf("ignored: %s is %s", key, what))
-}
-
 func (a *applier) applyMySQL(key, lk, value string) error {
 	if why, ok := mysqlRefused[lk]; ok {
-		return &kind.Error{Kind: kind.InvalidDSN, What: "property cannot be honoured", Key: key, Value: kind.Redact(key, value), Why: why, Fix: "remove " + key}
+		return cannotHonour(key, value, why)
 	}
 	if canon, ok := mysqlDriverParams[lk]; ok {
-		return a.param(canon, key, value, value)
+		return a.params(key, value, func() error { return a.param(canon, key, value, value) })
 	}
 	if canon, ok := connectorJMapped[lk]; ok {
 		v, err := connectorJValue(key, lk, value)
 		if err != nil {
 			return err
 		}
-		return a.param(canon, key, value, v)
+		return a.params(key, value, func() error { return a.param(canon, key, value, v) })
 	}
 	if lk == "sessionvariables" { // Connector/J: a list of session variables
 		vars, err := splitSessionVariables(key, value)
 		if err != nil {
 			return err
 		}
-		for i, p := range vars {
-			if err := checkSessionVariable(key, p.Key, p.Value, i+1); err != nil {
-				return err
+		return a.params(key, value, func() error {
+			for i, p := range vars {
+				if err := checkSessionVariable(key, p.Key, p.Value, i+1); err != nil {
+					return err
+				}
+				if err := a.param(p.Key, key, kind.Redacted, p.Value); err != nil {
+					return err
+				}
 			}
-			if err := a.param(p.Key, key, kind.Redacted, p.Value); err != nil {
-				return err
-			}
-		}
-		return nil
+			return nil
+		})
 	}
-	if ok, err := a.applyMySQLAuth(key, lk, value); ok {
-		return err
+	if f, ok := authProps[lk]; ok {
+		return a.field(f, key, value)
 	}
 	if connectorJIgnored[lk] || strings.HasPrefix(lk, "xdevapi.") {
-		a.ignored(key, "a Connector/J property that go-sql-driver cannot honour")
-		return nil
+		return a.ignore(key, value)
 	}
-	// go-sql-driver's rule: other parameters are session variables (SET k=v),
-	// checked in sessionvars.go; one that sets a secret is refused first, and
-	// a misspelt TLS key or password is a typo, never a variable (suggest.go).
+	// go-sql-driver's rule: other parameters are session variables (SET k=v).
+	if err := checkSessionParam(key, value); err != nil {
+		return err
+	}
+	return a.params(key, value, func() error { return a.param(key, key, value, value) })
+}
+
+// checkSessionParam checks a MySQL parameter that go-sql-driver would send
+// as a session variable (sessionvars.go): one that sets a secret is refused
+// first, and a misspelt TLS key or password is a typo, never a variable
+// (suggest.go).
+func checkSessionParam(key, value string) error {
 	if kind.IsSecretKey(key) {
 		return checkSessionVariable(key, key, value, 0)
 	}
 	if err := misspeltTLSKey(key, value); err != nil {
 		return err
 	}
-	if err := checkSessionVariable(key, key, value, 0); err != nil {
-		return err
-	}
-	return a.param(key, key, value, value)
+	return checkSessionVariable(key, key, value, 0)
 }
 
 // param passes one parameter on to the Go driver under its canonical name,
-// after asking the driver's own parser about its value, so that a bad value
-// (parseTime=maybe) is an invalid-dsn error now, naming the key as written.
+// after checking its value as the driver reads it (internal/driverparam), so
+// that a bad value (parseTime=maybe) is an invalid-dsn error now, naming the
+// key as written.
 func (a *applier) param(canon, key, raw, value string) error {
 	if err := a.once(canon, key, raw); err != nil {
 		return err
 	}
-	var err error
-	driver := "go-sql-driver"
-	if a.c.Family == SQLServer {
-		driver = "go-mssqldb"
-		// The probe names a database: go-mssqldb checks applicationintent=
-		// ReadOnly against it, and the DSN's own database may come later
-		// (or not at all: the connector's msdsn.Parse of the whole DSN
-		// refuses ReadOnly without one).
-		probe := &Config{Family: SQLServer, Host: "localhost", Database: "probe", Params: map[string]string{canon: value}}
-		_, err = parseMSDSN(probe.DriverDSN())
-	} else {
-		_, err = parseMySQLDSN("/?" + encodeQuery([]prop{{canon, value}}))
-	}
-	if err != nil {
-		why := err.Error()
-		if kind.IsSecretKey(key) || kind.IsSecretKey(canon) { // the driver's text may quote the value
-			why, err = "the driver refused the value", nil
-		}
-		return &kind.Error{Kind: kind.InvalidDSN, What: "invalid value for a " + driver + " parameter", Key: key, Value: kind.Redact(key, raw),
-			Why: why, Fix: "fix the value of " + key, Err: err}
+	if err := checkDriverValue(a.c.Family, canon, key, raw, value); err != nil {
+		return err
 	}
 	a.c.Params[canon] = value
+	a.labels = append(a.labels, Property{canon, value})
+	return nil
+}
+
+// checkDriverValue checks the value of the driver parameter canon, written
+// as key=raw; a session variable (not a driver parameter) is not checked
+// here.
+func checkDriverValue(family Family, canon, key, raw, value string) error {
+	table, driver := driverparam.MySQL, "go-sql-driver"
+	if family == SQLServer {
+		table, driver = driverparam.SQLServer, "go-mssqldb"
+	}
+	k, ok := table[canon]
+	if !ok {
+		return nil
+	}
+	if err := driverparam.Check(k, value); err != nil {
+		return &kind.Error{Kind: kind.InvalidDSN, What: "invalid value for a " + driver + " parameter", Key: key, Value: kind.Redact(key, raw),
+			Why: err.Error(), Fix: "fix the value of " + key, Err: err}
+	}
 	return nil
 }
 

@@ -1,5 +1,7 @@
 package dsn
 
+import "strconv"
+
 // Family is the driver family a DSN names.
 type Family string
 
@@ -23,15 +25,25 @@ const (
 	ShapeJDBCMariaDB   Shape = "jdbc-mariadb"   // jdbc:mariadb://host:port/db?k=v&…
 )
 
-// Setting is one TLS property as read from the DSN: the key exactly as the
-// user wrote it (so errors can name it), the raw text, the typed value, and
-// whether it was present at all ("blank" in the scenario table is Set=false).
+// Setting is one TLS property: the key exactly as the user wrote it (so
+// errors can name it), the raw text, the typed value, and whether it was
+// present at all ("blank" in the scenario table is Set=false).
+//
+// Value and Set are the truth. Key and Raw say how it was written, for
+// messages and for Format: in a Config built as a struct they may be left
+// empty (NewSetting), and then messages name the property by its canonical
+// key and Format writes the value in its canonical form; Raw that no longer
+// reads as Value (the value was changed) is not used.
 type Setting[T any] struct {
-	Key   string // as written, e.g. "trustServerCertificate" or "ssl-mode"
-	Raw   string // the text after '='
+	Key   string // as written, e.g. "trustServerCertificate" or "ssl-mode"; "" for the canonical key
+	Raw   string // the text after '='; "" when not written
 	Value T      // the parsed value; the zero value when !Set
 	Set   bool   // the key was present
 }
+
+// NewSetting returns the setting of a property set to v, with no key or raw
+// text: what a Config built as a struct holds.
+func NewSetting[T any](v T) Setting[T] { return Setting[T]{Value: v, Set: true} }
 
 // Encrypt is the SQL Server vocabulary's `encrypt` value.
 type Encrypt int
@@ -45,13 +57,14 @@ const (
 
 func (e Encrypt) String() string {
 	switch e {
+	case EncryptFalse:
+		return "false"
 	case EncryptTrue:
 		return "true"
 	case EncryptStrict:
 		return "strict"
-	default:
-		return "false"
 	}
+	return "Encrypt(" + strconv.Itoa(int(e)) + ")"
 }
 
 // SSLMode is the MySQL vocabulary's mode (Connector/J sslMode, MySQL ssl-mode).
@@ -122,16 +135,24 @@ type TLS struct {
 
 // Config is a parsed DSN: where to connect, who as, the TLS properties, and
 // the parameters passed on to the Go driver.
+//
+// Its exported fields are its only truth. Parse fills them; a Config may
+// also be built as a struct or changed after Parse. Every function that
+// accepts a Config — Normalize, verify.Resolve, connector.NewFromConfig —
+// first checks it from its fields with the checks Parse runs (vocabularies,
+// conflicts, values, secrets, driver parameters), on a copy; Format and
+// String write it from its fields. What Parse refuses in a DSN, they refuse
+// in the Config Format would write for it, with the same kind and message.
 type Config struct {
 	Family   Family
-	Shape    Shape
+	Shape    Shape  // "" means the family's default: ShapeJDBCSQLServer or ShapeMySQLGo
 	Host     string // "" means the driver's default (localhost)
 	Port     int    // 0 means the family's default (1433, 3306)
 	Instance string // SQL Server named instance
 	Database string
 	User     string
 	Password string // secret: never printed by String()
-	Net      string // MySQL: "tcp" or "unix" (Host is then the socket path)
+	Net      string // MySQL: "tcp", "tcp4", "tcp6" or "unix" (Host is then the socket path); "" in go-sql-driver's user@/db
 
 	TLS TLS
 
@@ -140,18 +161,23 @@ type Config struct {
 	Auth MySQLAuth
 
 	// Params are the non-TLS parameters passed on to the Go driver, keyed by
-	// the driver's own (canonical) names. For MySQL, unknown keys are session
-	// variables, as go-sql-driver does.
+	// the driver's own names (go-mssqldb's in lower case, "app name";
+	// go-sql-driver's as it spells them, "parseTime"). For MySQL, other keys
+	// are session variables, as go-sql-driver does (SET key=value).
 	Params map[string]string
 
-	// Warnings are properties the JDBC driver defines but the Go driver cannot
-	// honour, and other things a user should know; each names the key.
+	// Ignored are the properties the JDBC driver defines but the Go driver
+	// cannot honour (sendStringParametersAsUnicode, autoReconnect, …), as
+	// written: accepted, never sent, each with a warning.
+	Ignored []Property
+
+	// Warnings name each property of Ignored. Parse and Normalize write them
+	// from Ignored; what a caller puts here is replaced.
 	Warnings []string
 
-	props  []prop // the properties as written (for Format)
-	scheme string // the URL scheme as written, for the URL shapes (e.g. "mariadb://")
+	layout []mark  // the order and spelling properties were written in: display only (format.go)
+	scheme string  // ShapeMySQLURL: the scheme as written ("mysql://", "mariadb://", "tidb://"): display only
 }
 
-// prop is one key=value pair of a DSN other than where-to-connect, in the
-// order written; Format writes them back.
-type prop struct{ Key, Value string }
+// Property is one key=value pair as written.
+type Property struct{ Key, Value string }

@@ -24,13 +24,6 @@ func ExampleParse() {
 	// dbtls: unknown property (trustServerCertifcate=true): it is not a SQL Server property that dbtls knows; did you mean trustServerCertificate?
 }
 
-func ExampleConfig_DriverDSN() {
-	c, _ := dsn.Parse("jdbc:mysql://db.example.com:3306/orders?user=app&password=pw&sslMode=VERIFY_IDENTITY&parseTime=true")
-	fmt.Println(c.RedactedDriverDSN())
-	// Output:
-	// app:xxxxx@tcp(db.example.com:3306)/orders?parseTime=true
-}
-
 // Conflicts name both keys; warnings name the key that is ignored.
 func ExampleParse_conflicts() {
 	for _, s := range []string{

@@ -1,23 +1,208 @@
 package dsn
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 
 	"github.com/dbtls/dbtls/kind"
-	"github.com/go-sql-driver/mysql"
-	"github.com/microsoft/go-mssqldb/msdsn"
 )
 
-// String returns the DSN in the shape it was written in, with the password and
-// every secret property replaced by kind.Redacted. It never shows a secret;
-// fmt's %v, %+v and %#v print this form, for a Config and a *Config alike.
+// What Format writes after where to connect is a list of items, from the
+// fields. A Config that Parse returned remembers, in layout, the order and
+// spelling its properties were written in; Format follows it while it still
+// says what the fields hold, and writes what it does not cover (a setting
+// set or changed since, a Config built as a struct) with canonical keys
+// after it. layout is display only: Normalize rewrites it as the items
+// Format writes, and nothing reads it for meaning.
+
+// markKind says what a mark stands for.
+type markKind int
+
+const (
+	markField    markKind = iota // a field of TLS or MySQLAuth
+	markParam                    // a key=value that set parameters of the driver
+	markIgnored                  // a property of Ignored
+	markUser                     // MySQL: the user, written as a parameter
+	markPassword                 // MySQL: the password, written as a parameter
+	markAuthority                // go-sql-driver's DSN: the password, written before '@'
+)
+
+// mark is one property in the order it was written.
+type mark struct {
+	kind     markKind
+	field    string     // markField: the field's canonical key
+	key, raw string     // markParam, markIgnored: as written; markUser, markPassword: the key as written
+	params   []Property // markParam: what it set in Params (name, value)
+}
+
+// item is one key=value Format writes, and the mark it leaves.
+type item struct {
+	key, value string
+	mark       mark
+}
+
+// items lists what Format writes after where to connect: first in the
+// order of layout, the properties it names whose fields still hold what it
+// says (a parameter written as applicationName=billing stays so while
+// Params["app name"] is billing; a setting is written from its field, in
+// the key it was read with); then the rest in a canonical order — the
+// fields of TLS and MySQLAuth as declared, Params by key, Ignored — with the
+// secrets last. On a MySQL DSN a session variable right after a secret is
+// refused by Parse (it may be the rest of the secret), so none is written
+// there.
+//
+// In go-sql-driver's DSN the password is written before '@' when it was
+// read there and still reads back from there, else as a parameter; with
+// redact (String) it stays where it was read, so that where it is shown
+// never depends on what it holds.
+func (c Config) items(redact bool) []item {
+	var out, rest []item
+	done := map[string]bool{}
+	fieldItem := func(f *field) item {
+		k, v := f.ops.display(&c, f)
+		return item{k, v, mark{kind: markField, field: f.name}}
+	}
+	paramItem := func(k string) item {
+		v := c.Params[k]
+		return item{k, v, mark{kind: markParam, key: k, raw: v, params: []Property{{k, v}}}}
+	}
+	authItem := func(m mark) item {
+		switch {
+		case m.kind == markUser && m.key == "":
+			m.key = "user"
+		case m.key == "":
+			m.key = "password"
+		}
+		if m.kind == markUser {
+			return item{m.key, c.User, m}
+		}
+		return item{m.key, c.Password, m}
+	}
+	for _, m := range c.layout {
+		switch m.kind {
+		case markField:
+			if f := fieldByName[m.field]; f != nil && f.ops.isSet(&c) && !done["f "+f.name] {
+				done["f "+f.name] = true
+				out = append(out, fieldItem(f))
+			}
+		case markUser, markPassword:
+			if k := fmt.Sprint("a ", m.kind); c.Family == MySQL && !done[k] {
+				done[k] = true
+				out = append(out, authItem(m))
+			}
+		case markParam:
+			holds := true
+			for _, p := range m.params {
+				if v, ok := c.Params[p.Key]; !ok || v != p.Value || done["p "+p.Key] {
+					holds = false
+				}
+			}
+			if holds {
+				for _, p := range m.params {
+					done["p "+p.Key] = true
+				}
+				out = append(out, item{m.key, m.raw, m})
+				continue
+			}
+			for _, p := range m.params {
+				if _, ok := c.Params[p.Key]; ok && !done["p "+p.Key] {
+					done["p "+p.Key] = true
+					out = append(out, paramItem(p.Key))
+				}
+			}
+		case markIgnored:
+			for i, p := range c.Ignored {
+				if k := fmt.Sprint("i ", i); !done[k] && p.Key == m.key && p.Value == m.raw {
+					done[k] = true
+					out = append(out, item{p.Key, p.Value, m})
+					break
+				}
+			}
+		}
+	}
+	if c.Family == MySQL && c.shape() == ShapeMySQLGo {
+		// go-sql-driver's DSN cannot hold every user and password before '@'.
+		user := c.User
+		if k := fmt.Sprint("a ", markUser); done[k] {
+			user = ""
+		} else if c.User != "" && !c.goAuthorityReads(c.User, "") {
+			done[k], user = true, ""
+			rest = append(rest, authItem(mark{kind: markUser}))
+		}
+		if k := fmt.Sprint("a ", markPassword); !done[k] && c.Password != "" &&
+			!(c.hasMark(markAuthority) && (redact || c.goAuthorityReads(user, c.Password))) {
+			done[k] = true
+			rest = append(rest, authItem(mark{kind: markPassword}))
+		}
+	}
+	for _, f := range fields {
+		if f.ops.isSet(&c) && !done["f "+f.name] {
+			rest = append(rest, fieldItem(f))
+		}
+	}
+	for _, k := range sortedKeys(c.Params) {
+		if !done["p "+k] {
+			rest = append(rest, paramItem(k))
+		}
+	}
+	for i, p := range c.Ignored {
+		if !done[fmt.Sprint("i ", i)] {
+			rest = append(rest, item{p.Key, p.Value, mark{kind: markIgnored, key: p.Key, raw: p.Value}})
+		}
+	}
+	slices.SortStableFunc(rest, func(a, b item) int {
+		return cmp.Compare(b2i(kind.IsSecretKey(a.key)), b2i(kind.IsSecretKey(b.key)))
+	})
+	out = append(out, rest...)
+	if c.Family == MySQL {
+		for i := 1; i < len(out); i++ {
+			if kind.IsSecretKey(out[i-1].key) && !kind.IsSecretKey(out[i].key) && !knownKey(out[i].key) &&
+				!strings.HasPrefix(strings.ToLower(out[i].key), "xdevapi.") {
+				out[i-1], out[i] = out[i], out[i-1]
+				i = max(i-2, 0)
+			}
+		}
+	}
+	return out
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// goAuthorityReads reports whether user[:pw]@ written before the network
+// part of go-sql-driver's DSN reads back as user and pw (a user holding ':',
+// a password holding '@' then '/', … do not): else Format writes them as
+// parameters (user=, password=, percent-encoded).
+func (c Config) goAuthorityReads(user, pw string) bool {
+	s := user
+	if pw != "" {
+		s += ":" + pw
+	}
+	r, err := parseMySQLGo(s + "@" + c.goNetPart() + "/")
+	return err == nil && r.User == user && r.Password == pw
+}
+
+// hasMark reports whether layout holds a mark of kind k.
+func (c Config) hasMark(k markKind) bool {
+	return slices.ContainsFunc(c.layout, func(m mark) bool { return m.kind == k })
+}
+
+// String returns the DSN in its shape, written from the fields, with the
+// password and every secret property replaced by kind.Redacted. It never
+// shows a secret; fmt's %v, %+v and %#v print this form, for a Config and a
+// *Config alike.
 func (c Config) String() string { return c.format(true) }
 
 // GoString is String, so that %#v does not show the password either.
@@ -32,154 +217,220 @@ func (c Config) LogValue() slog.Value { return slog.StringValue(c.format(true)) 
 // marshalled into a log record or a response shows no secret.
 func (c Config) MarshalJSON() ([]byte, error) { return json.Marshal(c.format(true)) }
 
-// Format returns the DSN in the shape it was written in, secrets included:
-// Parse(c.Format()) yields a Config equal to c.
+// Format returns the DSN in its shape, secrets included, written from the
+// fields: for a Config that Normalize accepts, Parse(c.Format()) equals
+// Normalize(c), and for a Config Parse returned, c itself. Properties keep
+// the order and spelling they were read in while they still say what the
+// fields hold; a property set or changed since is written with its
+// canonical key and value.
 func (c *Config) Format() string { return c.format(false) }
 
 func (c Config) format(redact bool) string {
-	pw := c.password(redact)
-	val := func(p prop) string {
-		if redact && kind.IsSecretKey(p.Key) && p.Value != "" {
-			return kind.Redacted
+	items := c.items(redact)
+	if redact {
+		for i, it := range items {
+			if it.value != "" && kind.IsSecretKey(it.key) {
+				items[i].value = kind.Redacted
+			}
 		}
-		return p.Value
 	}
-	switch c.Shape {
+	pw := c.password(redact)
+	switch c.shape() {
 	case ShapeJDBCSQLServer:
-		var b strings.Builder
-		b.WriteString("jdbc:sqlserver://")
-		b.WriteString(hostForURL(c.Host))
-		if c.Instance != "" {
-			b.WriteString(`\` + c.Instance)
-		}
-		if c.Port != 0 {
-			b.WriteString(":" + strconv.Itoa(c.Port))
-		}
-		w := func(k, v string) { b.WriteString(";" + k + "=" + jdbcQuote(v)) }
-		if c.Database != "" {
-			w("databaseName", c.Database)
-		}
-		if c.User != "" {
-			w("user", c.User)
-		}
-		if c.Password != "" {
-			w("password", pw)
-		}
-		for _, p := range c.props {
-			w(p.Key, val(p))
-		}
-		return b.String()
+		return c.formatJDBCSQLServer(pw, items)
 	case ShapeADO:
-		var parts []string
-		server := c.Host
-		if c.Instance != "" {
-			server += `\` + c.Instance
-		}
-		if c.Port != 0 {
-			server += "," + strconv.Itoa(c.Port)
-		}
-		w := func(k, v string) { parts = append(parts, k+"="+adoQuote(v)) }
-		w("server", server) // always: it also marks the string as ADO
-		if c.User != "" {
-			w("user id", c.User)
-		}
-		if c.Password != "" {
-			w("password", pw)
-		}
-		if c.Database != "" {
-			w("database", c.Database)
-		}
-		for _, p := range c.props {
-			w(p.Key, val(p))
-		}
-		return strings.Join(parts, ";")
+		return c.formatADO(pw, items)
 	case ShapeSQLServerURL:
-		var b strings.Builder
-		b.WriteString("sqlserver://")
-		if c.User != "" || c.Password != "" {
-			ui := url.User(c.User)
-			if c.Password != "" {
-				ui = url.UserPassword(c.User, pw)
-			}
-			b.WriteString(ui.String() + "@")
-		}
-		b.WriteString(joinHostPort(c.Host, c.Port))
-		if c.Instance != "" {
-			b.WriteString("/" + url.PathEscape(c.Instance))
-		}
-		var q []prop
-		if c.Database != "" {
-			q = append(q, prop{"database", c.Database})
-		}
-		for _, p := range c.props {
-			q = append(q, prop{p.Key, val(p)})
-		}
-		if len(q) > 0 {
-			b.WriteString("?" + encodeQuery(q))
-		}
-		return b.String()
+		return c.formatSQLServerURL(pw, items)
 	case ShapeMySQLGo:
-		var b strings.Builder
-		user, pw := c.authority(pw)
-		if user != "" || pw != "" {
-			b.WriteString(user)
-			if pw != "" {
-				b.WriteString(":" + pw)
-			}
-			b.WriteString("@")
-		}
-		if c.Net != "" {
-			b.WriteString(c.Net)
-			if c.Net == "unix" {
-				b.WriteString("(" + c.Host + ")")
-			} else if c.Host != "" || c.Port != 0 {
-				b.WriteString("(" + joinHostPort(c.Host, c.Port) + ")")
-			}
-		}
-		b.WriteString("/" + url.PathEscape(c.Database))
-		var q []prop
-		for _, p := range c.props {
-			q = append(q, prop{p.Key, val(p)})
-		}
-		if len(q) > 0 {
-			b.WriteString("?" + encodeQuery(q))
-		}
-		return b.String()
-	default: // the MySQL URL shapes
-		var b strings.Builder
-		b.WriteString(c.scheme)
-		user, pw := c.authority(pw)
-		if user != "" || pw != "" {
-			b.WriteString(userinfoEscape(user))
-			if pw != "" {
-				b.WriteString(":" + userinfoEscape(pw))
-			}
-			b.WriteString("@")
-		}
-		b.WriteString(joinHostPort(c.Host, c.Port))
-		// '@' too: an @ after the host part is refused (misplacedUserinfo).
-		b.WriteString("/" + strings.ReplaceAll(url.PathEscape(c.Database), "@", "%40"))
-		var q []prop
-		for _, p := range c.props {
-			q = append(q, prop{p.Key, val(p)})
-		}
-		if len(q) > 0 {
-			b.WriteString("?" + encodeQuery(q))
-		}
-		return b.String()
+		return c.formatMySQLGo(pw, items)
+	default:
+		return c.formatMySQLURL(pw, items)
 	}
 }
 
+// formatJDBCSQLServer writes jdbc:sqlserver://host\instance:port;k=v;…
+func (c Config) formatJDBCSQLServer(pw string, items []item) string {
+	var b strings.Builder
+	b.WriteString("jdbc:sqlserver://")
+	b.WriteString(hostForURL(c.Host))
+	if c.Instance != "" {
+		b.WriteString(`\` + c.Instance)
+	}
+	if c.Port != 0 {
+		b.WriteString(":" + strconv.Itoa(c.Port))
+	}
+	w := func(k, v string) { b.WriteString(";" + k + "=" + jdbcQuote(v)) }
+	if c.Database != "" {
+		w("databaseName", c.Database)
+	}
+	if c.User != "" {
+		w("user", c.User)
+	}
+	if c.Password != "" {
+		w("password", pw)
+	}
+	for _, it := range items {
+		w(it.key, it.value)
+	}
+	return b.String()
+}
+
+// formatADO writes server=host\instance,port;user id=…;k=v;…
+func (c Config) formatADO(pw string, items []item) string {
+	var parts []string
+	server := c.Host
+	if c.Instance != "" {
+		server += `\` + c.Instance
+	}
+	if c.Port != 0 {
+		server += "," + strconv.Itoa(c.Port)
+	}
+	w := func(k, v string) { parts = append(parts, k+"="+adoQuote(v)) }
+	w("server", server) // always: it also marks the string as ADO
+	if c.User != "" {
+		w("user id", c.User)
+	}
+	if c.Password != "" {
+		w("password", pw)
+	}
+	if c.Database != "" {
+		w("database", c.Database)
+	}
+	for _, it := range items {
+		w(it.key, it.value)
+	}
+	return strings.Join(parts, ";")
+}
+
+// formatSQLServerURL writes go-mssqldb's sqlserver://user:pw@host:port/instance?k=v&…
+func (c Config) formatSQLServerURL(pw string, items []item) string {
+	var b strings.Builder
+	b.WriteString("sqlserver://")
+	if c.User != "" || c.Password != "" {
+		ui := url.User(c.User)
+		if c.Password != "" {
+			ui = url.UserPassword(c.User, pw)
+		}
+		b.WriteString(ui.String() + "@")
+	}
+	b.WriteString(joinHostPort(c.Host, c.Port))
+	if c.Instance != "" {
+		b.WriteString("/" + url.PathEscape(c.Instance))
+	}
+	if c.Database != "" {
+		items = append([]item{{key: "database", value: c.Database}}, items...)
+	}
+	writeQuery(&b, items)
+	return b.String()
+}
+
+// formatMySQLGo writes go-sql-driver's user:pw@net(host:port)/db?k=v&…
+func (c Config) formatMySQLGo(pw string, items []item) string {
+	var b strings.Builder
+	user, pw := c.authority(items, pw)
+	if user != "" || pw != "" {
+		b.WriteString(user)
+		if pw != "" {
+			b.WriteString(":" + pw)
+		}
+		b.WriteString("@")
+	}
+	b.WriteString(c.goNetPart())
+	b.WriteString("/" + url.PathEscape(c.Database))
+	writeQuery(&b, items)
+	return b.String()
+}
+
+// formatMySQLURL writes the URL shapes: mysql:// (mariadb://, tidb://),
+// jdbc:mysql:// and jdbc:mariadb://, user:pw@host:port/db?k=v&…
+func (c Config) formatMySQLURL(pw string, items []item) string {
+	var b strings.Builder
+	b.WriteString(c.urlScheme())
+	user, pw := c.authority(items, pw)
+	if user != "" || pw != "" {
+		b.WriteString(userinfoEscape(user))
+		if pw != "" {
+			b.WriteString(":" + userinfoEscape(pw))
+		}
+		b.WriteString("@")
+	}
+	b.WriteString(joinHostPort(c.Host, c.Port))
+	// '@' too: an @ after the host part is refused (misplacedUserinfo).
+	b.WriteString("/" + strings.ReplaceAll(url.PathEscape(c.Database), "@", "%40"))
+	writeQuery(&b, items)
+	return b.String()
+}
+
+// writeQuery writes ?k=v&… percent-encoded, or nothing.
+func writeQuery(b *strings.Builder, items []item) {
+	for i, it := range items {
+		if i == 0 {
+			b.WriteString("?")
+		} else {
+			b.WriteString("&")
+		}
+		b.WriteString(url.QueryEscape(it.key) + "=" + url.QueryEscape(it.value))
+	}
+}
+
+// shape is the shape Format writes: Shape, or the family's default.
+func (c Config) shape() Shape {
+	if _, ok := shapeFamily[c.Shape]; ok {
+		return c.Shape
+	}
+	if s, ok := defaultShape[c.Family]; ok {
+		return s
+	}
+	return ShapeMySQLGo
+}
+
+// urlScheme is the scheme of a MySQL URL shape.
+func (c Config) urlScheme() string {
+	switch c.shape() {
+	case ShapeJDBCMySQL:
+		return "jdbc:mysql://"
+	case ShapeJDBCMariaDB:
+		return "jdbc:mariadb://"
+	}
+	switch c.scheme {
+	case "mysql://", "mariadb://", "tidb://":
+		return c.scheme
+	}
+	return "mysql://"
+}
+
+// goNetPart is the network and address of go-sql-driver's DSN:
+// tcp(host:port), unix(/path), tcp, or nothing.
+func (c Config) goNetPart() string {
+	switch netw := c.goNet(); {
+	case netw == "unix":
+		return "unix(" + c.Host + ")"
+	case netw != "" && (c.Host != "" || c.Port != 0):
+		return netw + "(" + joinHostPort(c.Host, c.Port) + ")"
+	default:
+		return netw
+	}
+}
+
+// goNet is the network of go-sql-driver's DSN: Net, or tcp when a host or
+// port is given without one (user@/db names neither).
+func (c Config) goNet() string {
+	if c.Net == "" && (c.Host != "" || c.Port != 0) {
+		return "tcp"
+	}
+	return c.Net
+}
+
 // authority returns the user and password (or its stand-in pw) to write
-// before '@' in a MySQL shape: those not given as parameters, which Format
-// writes back as parameters.
-func (c Config) authority(pw string) (string, string) {
+// before '@' in a MySQL shape: those that items do not write as parameters.
+func (c Config) authority(items []item, pw string) (string, string) {
 	user := c.User
-	for _, p := range c.props {
-		switch strings.ToLower(p.Key) {
-		case "user":
+	for _, it := range items {
+		switch it.mark.kind {
+		case markUser:
 			user = ""
-		case "password":
+		case markPassword:
 			pw = ""
 		}
 	}
@@ -224,128 +475,6 @@ func adoQuote(v string) string {
 	return v
 }
 
-func encodeQuery(q []prop) string {
-	parts := make([]string, len(q))
-	for i, p := range q {
-		parts[i] = url.QueryEscape(p.Key) + "=" + url.QueryEscape(p.Value)
-	}
-	return strings.Join(parts, "&")
-}
-
-// DriverDSN returns the Go driver's own DSN for this configuration: a
-// sqlserver:// URL that go-mssqldb's msdsn.Parse accepts, or a go-sql-driver
-// DSN. It carries where to connect, who as, and the pass-through parameters,
-// and no TLS property: the connector sets TLS itself.
-func (c *Config) DriverDSN() string { return c.driverDSN(false) }
-
-// RedactedDriverDSN is DriverDSN with the password replaced by kind.Redacted.
-func (c *Config) RedactedDriverDSN() string { return c.driverDSN(true) }
-
-func (c *Config) driverDSN(hide bool) string {
-	pw := c.password(hide)
-	if c.Family == SQLServer {
-		host := c.Host
-		if host == "" {
-			host = "localhost"
-		}
-		u := url.URL{Scheme: "sqlserver", Host: joinHostPort(host, c.Port)}
-		if c.Instance != "" {
-			u.Path = "/" + c.Instance
-		}
-		if c.User != "" || c.Password != "" {
-			u.User = url.UserPassword(c.User, pw)
-		}
-		var q []prop
-		if c.Database != "" {
-			q = append(q, prop{"database", c.Database})
-		}
-		for _, k := range sortedKeys(c.Params) {
-			v := c.Params[k]
-			if hide {
-				v = kind.Redact(k, v)
-			}
-			q = append(q, prop{k, v})
-		}
-		u.RawQuery = encodeQuery(q)
-		return u.String()
-	}
-	m := c.MySQLDriverConfig()
-	m.Passwd = pw
-	if hide {
-		for k, v := range m.Params { // session variables with a secret's name
-			m.Params[k] = kind.Redact(k, v)
-		}
-	}
-	return m.FormatDSN()
-}
-
-// MySQLDriverConfig returns go-sql-driver's configuration for this DSN,
-// without TLS (the connector sets it). Pass-through parameters that
-// go-sql-driver does not know become session variables, as in its own DSNs.
-func (c *Config) MySQLDriverConfig() *mysql.Config {
-	var q []prop
-	for _, k := range sortedKeys(c.Params) {
-		q = append(q, prop{k, c.Params[k]})
-	}
-	m, err := parseMySQLDSN("/?" + encodeQuery(q))
-	if err != nil {
-		// A driver parameter with a value go-sql-driver refuses: keep the
-		// rest; the connector reports the error (CheckDriverParams).
-		m = mysql.NewConfig()
-	}
-	// go-sql-driver percent-decodes values but not keys: a session variable
-	// named @@session.sql_mode or SESSION time_zone would be sent encoded.
-	for k, v := range c.Params {
-		if ek := url.QueryEscape(k); ek != k {
-			if _, ok := m.Params[ek]; ok {
-				delete(m.Params, ek)
-				m.Params[k] = v
-			}
-		}
-	}
-	m.User, m.Passwd, m.DBName = c.User, c.Password, c.Database
-	m.Net = c.Net
-	if m.Net == "" {
-		m.Net = "tcp"
-	}
-	switch {
-	case m.Net == "unix":
-		m.Addr = c.Host
-	case c.Host != "" || c.Port != 0:
-		host := c.Host
-		if host == "" {
-			host = "127.0.0.1"
-		}
-		port := c.Port
-		if port == 0 {
-			port = 3306
-		}
-		m.Addr = net.JoinHostPort(host, strconv.Itoa(port))
-	}
-	return m
-}
-
-// parseMySQLDSN is mysql.ParseDSN, with a panic (go-sql-driver panics on
-// some parameters, e.g. strict) turned into an error.
-func parseMySQLDSN(s string) (cfg *mysql.Config, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			cfg, err = nil, fmt.Errorf("go-sql-driver refused the parameter: %v", r)
-		}
-	}()
-	return mysql.ParseDSN(s)
-}
-
-// parseMSDSN is msdsn.Parse, with any panic turned into an error.
-func parseMSDSN(s string) (cfg msdsn.Config, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("go-mssqldb refused the parameter: %v", r)
-		}
-	}()
-	return msdsn.Parse(s)
-}
-
 func sortedKeys(m map[string]string) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
@@ -364,19 +493,54 @@ func userinfoEscape(s string) string {
 type setting[T any] Setting[T]
 
 // String prints the setting as fmt's %+v does, with the raw text and value
-// replaced by kind.Redacted when the key names a secret, so that printing a
-// TLS value (cfg.TLS, cfg.TLS.TrustStorePassword) shows no secret either.
+// replaced by kind.Redacted when it may hold a secret (hidden), so that
+// printing one setting (cfg.TLS.TrustStorePassword) shows no secret either.
 func (s Setting[T]) String() string {
-	if s.Set && kind.IsSecretKey(s.Key) {
-		return fmt.Sprintf("{Key:%s Raw:%s Value:%s Set:true}", s.Key, kind.Redacted, kind.Redacted)
+	if s.hidden() {
+		return fmt.Sprintf("{Key:%s Raw:%s Value:%s Set:%t}", s.Key, kind.Redacted, kind.Redacted, s.Set)
 	}
 	return fmt.Sprintf("%+v", setting[T](s))
 }
 
 // GoString is %#v with the same redaction.
 func (s Setting[T]) GoString() string {
-	if s.Set && kind.IsSecretKey(s.Key) {
-		return fmt.Sprintf("dsn.Setting{Key:%q, Raw:%q, Value:%q, Set:true}", s.Key, kind.Redacted, kind.Redacted)
+	if s.hidden() {
+		return fmt.Sprintf("dsn.Setting{Key:%q, Raw:%q, Value:%q, Set:%t}", s.Key, kind.Redacted, kind.Redacted, s.Set)
 	}
 	return fmt.Sprintf("%#v", setting[T](s))
+}
+
+// hidden reports whether printing s shows kind.Redacted for its raw text
+// and value: when its key names a secret, and — since a Setting does not
+// know which field holds it — when it holds text under no key at all (a
+// Config built as a struct: TLS.String redacts its secret fields by field).
+func (s Setting[T]) hidden() bool {
+	v, text := any(s.Value).(string)
+	if kind.IsSecretKey(s.Key) {
+		return s.Set || s.Raw != "" || v != ""
+	}
+	return s.Key == "" && text && (v != "" || s.Raw != "")
+}
+
+// tlsFields is TLS without methods, for printing.
+type tlsFields TLS
+
+// String prints the TLS settings as fmt's %+v prints the struct, with the
+// raw text and value of the secret fields (trustStorePassword,
+// trustCertificateKeyStorePassword, clientCertificateKeyStorePassword)
+// replaced by kind.Redacted whatever their key.
+func (t TLS) String() string { return fmt.Sprintf("%+v", tlsFields(t.redacted())) }
+
+// GoString is %#v with the same redaction.
+func (t TLS) GoString() string {
+	return strings.Replace(fmt.Sprintf("%#v", tlsFields(t.redacted())), "dsn.tlsFields{", "dsn.TLS{", 1)
+}
+
+func (t TLS) redacted() TLS {
+	for _, s := range []*Setting[string]{&t.TrustStorePassword, &t.TrustCertKeyStorePassword, &t.ClientKeyStorePassword} {
+		if s.Raw != "" || s.Value != "" {
+			s.Raw, s.Value = kind.Redacted, kind.Redacted
+		}
+	}
+	return t
 }

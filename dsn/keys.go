@@ -32,89 +32,105 @@ const (
 	conceptTLS13    concept = "TLS 1.3 cipher suites"
 )
 
-// tlsProp is one TLS property: its canonical name, vocabulary, concept, the
-// field it fills (slot; several properties may share one) and the function
-// that stores a value there.
-type tlsProp struct {
-	name    string
-	vocab   vocabulary
-	concept concept
-	slot    string
-	set     func(t *TLS, key, raw string) error
+// field is one typed property of TLS or MySQLAuth: its canonical key, the
+// vocabulary and concept it belongs to ("" for MySQLAuth's), the slot two
+// keys may not both fill (its name, or another property's: go-sql-driver's
+// serverPubKey and serverRSAPublicKeyFile both pin the server's key), its
+// spellings, and how its value reads and writes (values.go).
+type field struct {
+	name      string
+	vocab     vocabulary
+	concept   concept
+	slot      string
+	spellings []string
+	ops       fieldOps
 }
 
-// tlsProps maps every lower-cased spelling to its property.
-var tlsProps = map[string]*tlsProp{}
+var (
+	// fields lists every field in the order Format writes those not
+	// placed by the DSN they were read from: TLS's fields as declared, then
+	// MySQLAuth's.
+	fields      []*field
+	fieldByName = map[string]*field{}
+	// tlsProps maps every lower-cased spelling of a TLS key to its field.
+	tlsProps = map[string]*field{}
+	// authProps maps every lower-cased spelling of a MySQLAuth key to its field.
+	authProps = map[string]*field{}
+	// tlsKeySpellings lists every TLS key as documented, for suggestions.
+	tlsKeySpellings []string
+)
 
-// tlsKeySpellings lists every TLS key as documented, for suggestions.
-var tlsKeySpellings []string
-
-// addProp adds a property under its name and aliases; the slot is the name.
-func addProp(name string, vocab vocabulary, c concept, set func(t *TLS, key, raw string) error, aliases ...string) {
-	addSlot(&tlsProp{name, vocab, c, name, set}, aliases...)
+// spelt reports whether key (any case) is a spelling of f.
+func (f *field) spelt(key string) bool {
+	for _, s := range f.spellings {
+		if strings.EqualFold(s, key) {
+			return true
+		}
+	}
+	return false
 }
 
-func addSlot(p *tlsProp, aliases ...string) {
-	for _, a := range append([]string{p.name}, aliases...) {
-		tlsProps[strings.ToLower(a)] = p
-		tlsKeySpellings = append(tlsKeySpellings, a)
+func addField(into map[string]*field, f *field) {
+	if f.slot == "" {
+		f.slot = f.name
+	}
+	f.spellings = append([]string{f.name}, f.spellings...)
+	fields = append(fields, f)
+	fieldByName[f.name] = f
+	for _, a := range f.spellings {
+		if into[strings.ToLower(a)] != nil {
+			panic("dsn: " + a + " spells two fields")
+		}
+		into[strings.ToLower(a)] = f
 	}
 }
 
-func str(f func(t *TLS) *Setting[string]) func(*TLS, string, string) error {
-	return func(t *TLS, k, v string) error { return setString(f(t), k, v) }
-}
-
-func secret(f func(t *TLS) *Setting[string]) func(*TLS, string, string) error {
-	return func(t *TLS, k, v string) error { return setSecret(f(t), k, v) }
-}
-
-func boolean(f func(t *TLS) *Setting[bool]) func(*TLS, string, string) error {
-	return func(t *TLS, k, v string) error { return setBool(f(t), k, v) }
-}
-
-func list(seps string, f func(t *TLS) *Setting[[]string]) func(*TLS, string, string) error {
-	return func(t *TLS, k, v string) error { return setList(f(t), k, v, seps) }
+func addTLS(name string, vocab vocabulary, c concept, ops fieldOps, aliases ...string) {
+	addField(tlsProps, &field{name: name, vocab: vocab, concept: c, spellings: aliases, ops: ops})
+	tlsKeySpellings = append(tlsKeySpellings, append([]string{name}, aliases...)...)
 }
 
 func init() {
 	// SQL Server / Microsoft JDBC vocabulary (also go-mssqldb's names, which
 	// are the same words in lower case). MariaDB Connector/J uses trustStore,
 	// trustStorePassword and trustStoreType with the same meaning.
-	addProp("encrypt", vocabJDBC, conceptMode, func(t *TLS, k, v string) error { return setEncrypt(&t.Encrypt, k, v) })
-	addProp("trustServerCertificate", vocabJDBC, conceptMode, boolean(func(t *TLS) *Setting[bool] { return &t.TrustServerCertificate }))
-	addProp("hostNameInCertificate", vocabJDBC, conceptName, str(func(t *TLS) *Setting[string] { return &t.HostNameInCertificate }))
+	addTLS("encrypt", vocabJDBC, conceptMode, encryptField(func(t *TLS) *Setting[Encrypt] { return &t.Encrypt }))
+	addTLS("trustServerCertificate", vocabJDBC, conceptMode, boolField(func(t *TLS) *Setting[bool] { return &t.TrustServerCertificate }))
+	addTLS("hostNameInCertificate", vocabJDBC, conceptName, stringField(func(t *TLS) *Setting[string] { return &t.HostNameInCertificate }))
 	// go-mssqldb's "certificate" is a PEM file of trusted certificates: the
 	// same thing as a PEM trust store, so it is an alias of trustStore.
-	addProp("trustStore", vocabJDBC, conceptAnchors, str(func(t *TLS) *Setting[string] { return &t.TrustStore }), "certificate")
-	addProp("trustStorePassword", vocabJDBC, conceptAnchors, secret(func(t *TLS) *Setting[string] { return &t.TrustStorePassword }))
-	addProp("trustStoreType", vocabJDBC, conceptAnchors, str(func(t *TLS) *Setting[string] { return &t.TrustStoreType }))
-	addProp("serverCertificate", vocabJDBC, conceptPin, str(func(t *TLS) *Setting[string] { return &t.ServerCertificate }))
-	addProp("sslProtocol", vocabJDBC, conceptVersions, str(func(t *TLS) *Setting[string] { return &t.SSLProtocol }))
+	addTLS("trustStore", vocabJDBC, conceptAnchors, stringField(func(t *TLS) *Setting[string] { return &t.TrustStore }), "certificate")
+	addTLS("trustStorePassword", vocabJDBC, conceptAnchors, secretField(func(t *TLS) *Setting[string] { return &t.TrustStorePassword }))
+	addTLS("trustStoreType", vocabJDBC, conceptAnchors, stringField(func(t *TLS) *Setting[string] { return &t.TrustStoreType }))
+	addTLS("serverCertificate", vocabJDBC, conceptPin, stringField(func(t *TLS) *Setting[string] { return &t.ServerCertificate }))
+	addTLS("sslProtocol", vocabJDBC, conceptVersions, stringField(func(t *TLS) *Setting[string] { return &t.SSLProtocol }))
 
-	// MySQL / Connector/J / MariaDB Connector/J / TiDB vocabulary.
-	addProp("sslMode", vocabMySQL, conceptMode, func(t *TLS, k, v string) error { return setSSLMode(&t.SSLMode, k, v) }, "ssl-mode", "ssl_mode")
-	// go-sql-driver's tls= fills the same field as sslMode.
-	addSlot(&tlsProp{"tls", vocabMySQL, conceptMode, "sslMode", setGoSQLDriverTLS})
-	addProp("useSSL", vocabMySQL, conceptMode, boolean(func(t *TLS) *Setting[bool] { return &t.UseSSL }), "ssl")
-	addProp("requireSSL", vocabMySQL, conceptMode, boolean(func(t *TLS) *Setting[bool] { return &t.RequireSSL }))
-	addProp("verifyServerCertificate", vocabMySQL, conceptMode, boolean(func(t *TLS) *Setting[bool] { return &t.VerifyServerCertificate }))
-	addProp("ssl-ca", vocabMySQL, conceptAnchors, str(func(t *TLS) *Setting[string] { return &t.SSLCA }), "sslCa", "ssl_ca", "serverSslCert")
-	addProp("trustCertificateKeyStoreUrl", vocabMySQL, conceptAnchors, str(func(t *TLS) *Setting[string] { return &t.TrustCertKeyStoreURL }))
-	addProp("trustCertificateKeyStorePassword", vocabMySQL, conceptAnchors, secret(func(t *TLS) *Setting[string] { return &t.TrustCertKeyStorePassword }))
-	addProp("trustCertificateKeyStoreType", vocabMySQL, conceptAnchors, str(func(t *TLS) *Setting[string] { return &t.TrustCertKeyStoreType }))
-	addProp("fallbackToSystemTrustStore", vocabMySQL, conceptAnchors, boolean(func(t *TLS) *Setting[bool] { return &t.FallbackToSystemTrustStore }))
-	addProp("ssl-cert", vocabMySQL, conceptClient, str(func(t *TLS) *Setting[string] { return &t.SSLCert }), "sslCert", "ssl_cert")
-	addProp("ssl-key", vocabMySQL, conceptClient, str(func(t *TLS) *Setting[string] { return &t.SSLKey }), "sslKey", "ssl_key")
+	// MySQL / Connector/J / MariaDB Connector/J / TiDB vocabulary. go-sql-driver's
+	// tls= fills the same field as sslMode, in its own words (values.go).
+	addTLS("sslMode", vocabMySQL, conceptMode, sslModeField(func(t *TLS) *Setting[SSLMode] { return &t.SSLMode }), "ssl-mode", "ssl_mode", "tls")
+	addTLS("useSSL", vocabMySQL, conceptMode, boolField(func(t *TLS) *Setting[bool] { return &t.UseSSL }), "ssl")
+	addTLS("requireSSL", vocabMySQL, conceptMode, boolField(func(t *TLS) *Setting[bool] { return &t.RequireSSL }))
+	addTLS("verifyServerCertificate", vocabMySQL, conceptMode, boolField(func(t *TLS) *Setting[bool] { return &t.VerifyServerCertificate }))
+	addTLS("ssl-ca", vocabMySQL, conceptAnchors, stringField(func(t *TLS) *Setting[string] { return &t.SSLCA }), "sslCa", "ssl_ca", "serverSslCert")
+	addTLS("trustCertificateKeyStoreUrl", vocabMySQL, conceptAnchors, stringField(func(t *TLS) *Setting[string] { return &t.TrustCertKeyStoreURL }))
+	addTLS("trustCertificateKeyStorePassword", vocabMySQL, conceptAnchors, secretField(func(t *TLS) *Setting[string] { return &t.TrustCertKeyStorePassword }))
+	addTLS("trustCertificateKeyStoreType", vocabMySQL, conceptAnchors, stringField(func(t *TLS) *Setting[string] { return &t.TrustCertKeyStoreType }))
+	addTLS("fallbackToSystemTrustStore", vocabMySQL, conceptAnchors, boolField(func(t *TLS) *Setting[bool] { return &t.FallbackToSystemTrustStore }))
+	addTLS("ssl-cert", vocabMySQL, conceptClient, stringField(func(t *TLS) *Setting[string] { return &t.SSLCert }), "sslCert", "ssl_cert")
+	addTLS("ssl-key", vocabMySQL, conceptClient, stringField(func(t *TLS) *Setting[string] { return &t.SSLKey }), "sslKey", "ssl_key")
 	// MariaDB Connector/J calls the client key store keyStore, keyStorePassword, keyStoreType.
-	addProp("clientCertificateKeyStoreUrl", vocabMySQL, conceptClient, str(func(t *TLS) *Setting[string] { return &t.ClientKeyStoreURL }), "keyStore")
-	addProp("clientCertificateKeyStorePassword", vocabMySQL, conceptClient, secret(func(t *TLS) *Setting[string] { return &t.ClientKeyStorePassword }), "keyStorePassword")
-	addProp("clientCertificateKeyStoreType", vocabMySQL, conceptClient, str(func(t *TLS) *Setting[string] { return &t.ClientKeyStoreType }), "keyStoreType")
-	addProp("tls-version", vocabMySQL, conceptVersions, list(",", func(t *TLS) *Setting[[]string] { return &t.TLSVersions }),
+	addTLS("clientCertificateKeyStoreUrl", vocabMySQL, conceptClient, stringField(func(t *TLS) *Setting[string] { return &t.ClientKeyStoreURL }), "keyStore")
+	addTLS("clientCertificateKeyStorePassword", vocabMySQL, conceptClient, secretField(func(t *TLS) *Setting[string] { return &t.ClientKeyStorePassword }), "keyStorePassword")
+	addTLS("clientCertificateKeyStoreType", vocabMySQL, conceptClient, stringField(func(t *TLS) *Setting[string] { return &t.ClientKeyStoreType }), "keyStoreType")
+	addTLS("tls-version", vocabMySQL, conceptVersions, listField(",", func(t *TLS) *Setting[[]string] { return &t.TLSVersions }),
 		"tlsVersions", "enabledTLSProtocols", "tls_version", "enabledSslProtocolSuites")
-	addProp("ssl-cipher", vocabMySQL, conceptCiphers, list(":,", func(t *TLS) *Setting[[]string] { return &t.Ciphers }),
+	addTLS("ssl-cipher", vocabMySQL, conceptCiphers, listField(":,", func(t *TLS) *Setting[[]string] { return &t.Ciphers }),
 		"tlsCiphersuites", "enabledSSLCipherSuites", "ssl_cipher")
-	addProp("tls-ciphersuites", vocabMySQL, conceptTLS13, list(":,", func(t *TLS) *Setting[[]string] { return &t.TLS13Suites }), "tls_ciphersuites")
+	addTLS("tls-ciphersuites", vocabMySQL, conceptTLS13, listField(":,", func(t *TLS) *Setting[[]string] { return &t.TLS13Suites }), "tls_ciphersuites")
+
+	// MySQLAuth (auth_mysql.go): MySQL family only.
+	addField(authProps, &field{name: "allowPublicKeyRetrieval", ops: authBool(func(a *MySQLAuth) *Setting[bool] { return &a.AllowPublicKeyRetrieval })})
+	addField(authProps, &field{name: "serverRSAPublicKeyFile", slot: "serverPubKey", ops: rsaKeyFileField(func(a *MySQLAuth) *Setting[string] { return &a.ServerRSAPublicKeyFile })})
 }
 
 // refusedKeys cannot be honoured and must not be ignored: they change whom the

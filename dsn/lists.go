@@ -27,6 +27,9 @@ import (
 // ("property 3", "parameter 3"), which does not depend on how long a secret
 // before it is.
 
+// prop is one key=value pair as split.
+type prop = Property
+
 // token is one key=value pair of a list as split, before it is applied.
 type token struct {
 	prop

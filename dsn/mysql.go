@@ -11,7 +11,10 @@ import (
 // "mysql://": [user[:password]@]host[:port][/database][?k=v&…]. In JDBC URLs
 // user and password may also be parameters, as Connector/J allows.
 func parseMySQLURL(rest string, shape Shape, scheme string) (*Config, error) {
-	c := &Config{Family: MySQL, Shape: shape, Net: "tcp", scheme: scheme}
+	c := &Config{Family: MySQL, Shape: shape, Net: "tcp"}
+	if shape == ShapeMySQLURL {
+		c.scheme = scheme
+	}
 	rest, query, _ := strings.Cut(rest, "?")
 	if err := misplacedUserinfo(scheme, rest, "/", query); err != nil {
 		return nil, err
@@ -107,6 +110,9 @@ func parseMySQLGo(s string) (*Config, error) {
 		user, pw, _ := strings.Cut(head[:at], ":")
 		c.User, c.Password = user, pw
 		head = head[at+1:]
+		if pw != "" { // where the password was written, for Format (format.go)
+			c.layout = append(c.layout, mark{kind: markAuthority})
+		}
 	}
 	if head != "" {
 		open := strings.Index(head, "(")
@@ -172,16 +178,13 @@ func (c *Config) applyMySQLToken(a *applier, t token) error {
 	p := t.prop
 	var err error
 	switch strings.ToLower(p.Key) {
-	case "user", "password": // kept as written, for Format
-		c.props = append(c.props, p)
-	}
-	switch strings.ToLower(p.Key) {
 	case "user":
 		if err = a.once("user", p.Key, p.Value); err == nil {
 			if c.User != "" {
 				err = invalid(p.Key, p.Value, "user given twice", "the DSN names a user before @ and as a parameter", "keep one")
 			}
 			c.User = p.Value
+			c.layout = append(c.layout, mark{kind: markUser, key: p.Key})
 		}
 	case "password":
 		if err = a.once("password", p.Key, p.Value); err == nil {
@@ -189,6 +192,7 @@ func (c *Config) applyMySQLToken(a *applier, t token) error {
 				err = invalid(p.Key, p.Value, "password given twice", "the DSN has a password before @ and as a parameter", "keep one")
 			}
 			c.Password = p.Value
+			c.layout = append(c.layout, mark{kind: markPassword, key: p.Key})
 		}
 	default:
 		err = a.apply(p.Key, p.Value)

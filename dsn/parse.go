@@ -13,9 +13,15 @@ import (
 // family, and reads every property into the returned Config. Unknown,
 // misspelt, duplicated and conflicting keys are *kind.Error values of kind
 // invalid-dsn naming the key; no secret appears in any error.
+//
+// The Config returned is normalized (Normalize): every check Normalize runs
+// from the fields has passed, and Parse(c.Format()) equals c.
 func Parse(s string) (*Config, error) {
 	c, err := parseShape(s)
 	if err != nil {
+		return nil, err
+	}
+	if err := c.normalize(); err != nil {
 		return nil, err
 	}
 	return c, nil

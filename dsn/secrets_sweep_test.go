@@ -20,7 +20,7 @@ import (
 
 // TestSecretsSweep runs every hostile DSN of internal/secretsweep through
 // everything that prints: dsn.Parse and its error, the Config (String,
-// RedactedDriverDSN, warnings, fmt's %v %+v %#v %s, encoding/json),
+// connector.RedactedDriverDSN, warnings, fmt's %v %+v %#v %s, encoding/json),
 // connector.New and connector.OpenDB with PingContext against 127.0.0.1:1 (a
 // closed port, so connecting fails at once), every error on the way and
 // every error it wraps (Error, %v %+v %#v), and log/slog records holding the
@@ -59,7 +59,8 @@ func TestSecretsSweep(t *testing.T) {
 			log.Error("parse", "dsn", cfg, "err", err)
 			if cfg != nil {
 				require.True(t, cfg.Net == "unix" || cfg.Host == "127.0.0.1" && cfg.Port == 1, "a case connects to 127.0.0.1:1 only")
-				show("config", cfg, *cfg, cfg.String(), cfg.RedactedDriverDSN(), strings.Join(cfg.Warnings, "\n"))
+				driverDSN, err := connector.RedactedDriverDSN(cfg)
+				show("config", cfg, *cfg, cfg.String(), driverDSN, err, strings.Join(cfg.Warnings, "\n"))
 				b, err := json.Marshal(cfg)
 				require.NoError(t, err)
 				show("json", string(b))

@@ -1,6 +1,9 @@
 package dsn
 
 import (
+	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/dbtls/dbtls/kind"
@@ -12,22 +15,177 @@ func invalid(key, value, what, why, fix string) error {
 	return &kind.Error{Kind: kind.InvalidDSN, What: what, Key: key, Value: kind.Redact(key, value), Why: why, Fix: fix}
 }
 
-func setEncrypt(s *Setting[Encrypt], key, raw string) error {
-	var v Encrypt
+// fieldOps is how one field of TLS or MySQLAuth is read, written and
+// checked. Every field is a typed[T]; the interface lets the table in
+// keys.go hold fields of every value type.
+type fieldOps interface {
+	// apply reads raw, written as key, into the field (the Parse path).
+	apply(c *Config, key, raw string) error
+	// isSet reports whether the field is set.
+	isSet(c *Config) bool
+	// display returns the key and the text Format writes for the field: the
+	// key and raw text as written when they still say what the field holds,
+	// else the canonical key or the value in its canonical form.
+	display(c *Config, f *field) (key, raw string)
+	// normalize checks the field of a Config that may have been built or
+	// changed by hand, and leaves it as Parse would read display's text.
+	normalize(c *Config, f *field) error
+}
+
+// typed is a field whose value has type T.
+type typed[T any] struct {
+	get   func(c *Config) *Setting[T]
+	parse func(key, raw string) (T, error)   // the text after key=, as Parse reads it
+	text  func(key string, v T) (string, bool) // v written after key=; false when key has no word for v
+	equal func(a, b T) bool
+	// cannot says why a value does not survive being written (it reads back
+	// as another value): spaces at its ends, an empty list item, …
+	cannot string
+}
+
+func (t typed[T]) apply(c *Config, key, raw string) error {
+	v, err := t.parse(key, raw)
+	if err != nil {
+		return err
+	}
+	*t.get(c) = Setting[T]{Key: key, Raw: raw, Value: v, Set: true}
+	return nil
+}
+
+func (t typed[T]) isSet(c *Config) bool { return t.get(c).Set }
+
+func (t typed[T]) display(c *Config, f *field) (string, string) {
+	s := t.get(c)
+	key := s.Key
+	if !f.spelt(key) {
+		key = f.name
+	}
+	if v, err := t.parse(key, s.Raw); err == nil && t.equal(v, s.Value) {
+		return key, s.Raw
+	}
+	if txt, ok := t.text(key, s.Value); ok {
+		return key, txt
+	}
+	txt, _ := t.text(f.name, s.Value)
+	return f.name, txt
+}
+
+func (t typed[T]) normalize(c *Config, f *field) error {
+	s := t.get(c)
+	var zero T
+	if !s.Set {
+		if s.Key != "" || s.Raw != "" || !t.equal(s.Value, zero) {
+			txt, _ := t.text(f.name, s.Value)
+			return &kind.Error{Kind: kind.InvalidDSN, What: "setting with a value but Set false", Key: f.name, Value: kind.Redact(f.name, txt),
+				Why: "a setting whose Set is false is blank, so its value would be ignored", Fix: "set Set to true (dsn.NewSetting), or clear the setting"}
+		}
+		*s = Setting[T]{}
+		return nil
+	}
+	if s.Key != "" && !f.spelt(s.Key) {
+		return &kind.Error{Kind: kind.InvalidDSN, What: "setting whose key is not its property's", Key: f.name,
+			Why: fmt.Sprintf("its Key %q is not a spelling of %s", s.Key, f.name),
+			Fix: "leave Key empty, or write one of " + strings.Join(f.spellings, ", ")}
+	}
+	key, raw := t.display(c, f)
+	v, err := t.parse(key, raw)
+	if err != nil {
+		return err
+	}
+	if !t.equal(v, s.Value) {
+		return invalid(key, raw, "value a DSN cannot hold", t.cannot, "fix the value of "+key)
+	}
+	*s = Setting[T]{Key: key, Raw: raw, Value: v, Set: true}
+	return nil
+}
+
+func tlsGet[T any](get func(t *TLS) *Setting[T]) func(c *Config) *Setting[T] {
+	return func(c *Config) *Setting[T] { return get(&c.TLS) }
+}
+
+func authGet[T any](get func(a *MySQLAuth) *Setting[T]) func(c *Config) *Setting[T] {
+	return func(c *Config) *Setting[T] { return get(&c.Auth) }
+}
+
+func eq[T comparable](a, b T) bool { return a == b }
+
+func encryptField(get func(t *TLS) *Setting[Encrypt]) fieldOps {
+	return typed[Encrypt]{get: tlsGet(get), parse: parseEncrypt, equal: eq[Encrypt],
+		text: func(_ string, v Encrypt) (string, bool) { return v.String(), true }}
+}
+
+func boolField(get func(t *TLS) *Setting[bool]) fieldOps {
+	return boolOps(tlsGet(get))
+}
+
+func authBool(get func(a *MySQLAuth) *Setting[bool]) fieldOps { return boolOps(authGet(get)) }
+
+func boolOps(get func(c *Config) *Setting[bool]) fieldOps {
+	return typed[bool]{get: get, parse: parseBoolValue, equal: eq[bool],
+		text: func(_ string, v bool) (string, bool) { return strconv.FormatBool(v), true }}
+}
+
+// stringField: the value is the text with the spaces at its ends removed.
+func stringField(get func(t *TLS) *Setting[string]) fieldOps {
+	return typed[string]{get: tlsGet(get), equal: eq[string], text: sameText,
+		parse:  func(_, raw string) (string, error) { return strings.TrimSpace(raw), nil },
+		cannot: "it has spaces at its ends, which are not part of a value"}
+}
+
+// secretField keeps the value exactly (a password may begin or end with spaces).
+func secretField(get func(t *TLS) *Setting[string]) fieldOps {
+	return typed[string]{get: tlsGet(get), equal: eq[string], text: sameText,
+		parse: func(_, raw string) (string, error) { return raw, nil }}
+}
+
+// rsaKeyFileField is serverRSAPublicKeyFile: a path or PEM text, not empty.
+func rsaKeyFileField(get func(a *MySQLAuth) *Setting[string]) fieldOps {
+	return typed[string]{get: authGet(get), equal: eq[string], text: sameText,
+		parse: func(key, raw string) (string, error) {
+			if strings.TrimSpace(raw) == "" {
+				return "", invalid(key, raw, "empty "+key, "it names no key file",
+					"set "+key+" to the path of the server's RSA public key (PEM), or remove it")
+			}
+			return strings.TrimSpace(raw), nil
+		},
+		cannot: "it has spaces at its ends, which are not part of a value"}
+}
+
+func sameText(_ string, v string) (string, bool) { return v, true }
+
+// listField splits on any of seps and trims; an empty value is a set, empty
+// list.
+func listField(seps string, get func(t *TLS) *Setting[[]string]) fieldOps {
+	return typed[[]string]{get: tlsGet(get),
+		parse: func(_, raw string) ([]string, error) { return splitList(raw, seps), nil },
+		text:  func(_ string, v []string) (string, bool) { return strings.Join(v, seps[:1]), true },
+		equal: func(a, b []string) bool { return slices.Equal(a, b) },
+		cannot: "a list item is empty, has spaces at its ends or holds one of the separators " +
+			strings.Join(strings.Split(seps, ""), " ")}
+}
+
+func splitList(raw, seps string) []string {
+	list := []string{}
+	for _, f := range strings.FieldsFunc(raw, func(r rune) bool { return strings.ContainsRune(seps, r) }) {
+		if f = strings.TrimSpace(f); f != "" {
+			list = append(list, f)
+		}
+	}
+	return list
+}
+
+func parseEncrypt(key, raw string) (Encrypt, error) {
 	switch strings.ToLower(strings.TrimSpace(raw)) {
 	case "false", "no", "optional":
-		v = EncryptFalse
+		return EncryptFalse, nil
 	case "true", "yes", "mandatory":
-		v = EncryptTrue
+		return EncryptTrue, nil
 	case "strict":
-		v = EncryptStrict
+		return EncryptStrict, nil
 	case "disable":
-		return invalid(key, raw, "invalid encrypt value", "go-mssqldb's encrypt=disable (no TLS even for the login) is not one of the scenario table's values; the weakest is false (TLS for the login only)", "set "+key+" to false, true or strict")
-	default:
-		return invalid(key, raw, "invalid encrypt value", "want false (no, optional), true (yes, mandatory) or strict", "set "+key+" to one of those")
+		return 0, invalid(key, raw, "invalid encrypt value", "go-mssqldb's encrypt=disable (no TLS even for the login) is not one of the scenario table's values; the weakest is false (TLS for the login only)", "set "+key+" to false, true or strict")
 	}
-	*s = Setting[Encrypt]{Key: key, Raw: raw, Value: v, Set: true}
-	return nil
+	return 0, invalid(key, raw, "invalid encrypt value", "want false (no, optional), true (yes, mandatory) or strict", "set "+key+" to one of those")
 }
 
 // parseBool accepts, in any case, true/false (mssql-jdbc accepts only
@@ -43,36 +201,12 @@ func parseBool(raw string) (bool, bool) {
 	return false, false
 }
 
-func setBool(s *Setting[bool], key, raw string) error {
+func parseBoolValue(key, raw string) (bool, error) {
 	v, ok := parseBool(raw)
 	if !ok {
-		return invalid(key, raw, "invalid boolean value", "want true or false", "set "+key+" to true or false")
+		return false, invalid(key, raw, "invalid boolean value", "want true or false", "set "+key+" to true or false")
 	}
-	*s = Setting[bool]{Key: key, Raw: raw, Value: v, Set: true}
-	return nil
-}
-
-func setString(s *Setting[string], key, raw string) error {
-	*s = Setting[string]{Key: key, Raw: raw, Value: strings.TrimSpace(raw), Set: true}
-	return nil
-}
-
-// setSecret keeps the value exactly (a password may begin or end with spaces).
-func setSecret(s *Setting[string], key, raw string) error {
-	*s = Setting[string]{Key: key, Raw: raw, Value: raw, Set: true}
-	return nil
-}
-
-// setList splits on any of seps and trims; an empty value is a set, empty list.
-func setList(s *Setting[[]string], key, raw, seps string) error {
-	list := []string{}
-	for _, f := range strings.FieldsFunc(raw, func(r rune) bool { return strings.ContainsRune(seps, r) }) {
-		if f = strings.TrimSpace(f); f != "" {
-			list = append(list, f)
-		}
-	}
-	*s = Setting[[]string]{Key: key, Raw: raw, Value: list, Set: true}
-	return nil
+	return v, nil
 }
 
 // sslModes maps accepted spellings to modes, in any case and with '-' or
@@ -86,33 +220,49 @@ var sslModes = map[string]SSLMode{
 	"disable": SSLDisabled, "trust": SSLRequired, "verify_full": SSLVerifyIdentity,
 }
 
-func setSSLMode(s *Setting[SSLMode], key, raw string) error {
-	m, ok := sslModes[strings.ReplaceAll(strings.ToLower(strings.TrimSpace(raw)), "-", "_")]
-	if !ok {
-		return invalid(key, raw, "invalid sslMode value", "want DISABLED, PREFERRED, REQUIRED, VERIFY_CA or VERIFY_IDENTITY (or MariaDB's disable, trust, verify-ca, verify-full)", "set "+key+" to one of those")
-	}
-	*s = Setting[SSLMode]{Key: key, Raw: raw, Value: m, Set: true}
-	return nil
+// goSQLDriverTLS are go-sql-driver's own words for the modes it has, as its
+// tls= parameter writes them: false → DISABLED, preferred → PREFERRED,
+// skip-verify → REQUIRED, true → VERIFY_IDENTITY. It has none for
+// VERIFY_CA.
+var goSQLDriverTLS = map[SSLMode]string{SSLDisabled: "false", SSLPreferred: "preferred", SSLRequired: "skip-verify", SSLVerifyIdentity: "true"}
+
+func sslModeField(get func(t *TLS) *Setting[SSLMode]) fieldOps {
+	return typed[SSLMode]{get: tlsGet(get), parse: parseSSLMode, equal: eq[SSLMode],
+		text: func(key string, v SSLMode) (string, bool) {
+			if strings.EqualFold(key, "tls") {
+				w, ok := goSQLDriverTLS[v]
+				return w, ok
+			}
+			if v < SSLDisabled || v > SSLVerifyIdentity {
+				return strconv.Itoa(int(v)), true
+			}
+			return v.String(), true
+		}}
 }
 
-// setGoSQLDriverTLS maps go-sql-driver's own tls= parameter onto sslMode:
-// false → DISABLED, preferred → PREFERRED, skip-verify → REQUIRED,
-// true → VERIFY_IDENTITY. A registered configuration name cannot be honoured
-// (dbtls never uses the global registry) and is an error.
-func setGoSQLDriverTLS(t *TLS, key, raw string) error {
-	var m SSLMode
-	switch strings.ToLower(strings.TrimSpace(raw)) {
-	case "false", "0":
-		m = SSLDisabled
-	case "preferred":
-		m = SSLPreferred
-	case "skip-verify":
-		m = SSLRequired
-	case "true", "1":
-		m = SSLVerifyIdentity
-	default:
-		return invalid(key, raw, "invalid tls value", "dbtls does not use go-sql-driver's registered TLS configurations; want false, preferred, skip-verify or true", "use sslMode with ssl-ca or a trust store instead")
+// parseSSLMode reads sslMode and its aliases, and go-sql-driver's tls=
+// (0 and 1 for false and true, as it reads them). A registered configuration
+// name for tls= cannot be honoured (dbtls never uses the global registry)
+// and is an error.
+func parseSSLMode(key, raw string) (SSLMode, error) {
+	if strings.EqualFold(key, "tls") {
+		switch v := strings.ToLower(strings.TrimSpace(raw)); v {
+		case "0":
+			return SSLDisabled, nil
+		case "1":
+			return SSLVerifyIdentity, nil
+		default:
+			for m, w := range goSQLDriverTLS {
+				if v == w {
+					return m, nil
+				}
+			}
+		}
+		return 0, invalid(key, raw, "invalid tls value", "dbtls does not use go-sql-driver's registered TLS configurations; want false, preferred, skip-verify or true", "use sslMode with ssl-ca or a trust store instead")
 	}
-	t.SSLMode = Setting[SSLMode]{Key: key, Raw: raw, Value: m, Set: true}
-	return nil
+	m, ok := sslModes[strings.ReplaceAll(strings.ToLower(strings.TrimSpace(raw)), "-", "_")]
+	if !ok {
+		return 0, invalid(key, raw, "invalid sslMode value", "want DISABLED, PREFERRED, REQUIRED, VERIFY_CA or VERIFY_IDENTITY (or MariaDB's disable, trust, verify-ca, verify-full)", "set "+key+" to one of those")
+	}
+	return m, nil
 }

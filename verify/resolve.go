@@ -9,13 +9,21 @@ import (
 // (MySQL family), loading the trust material it names: trust stores, the
 // JDK's default store file, ssl-ca bundles, the serverCertificate pin and
 // client certificates. Every failure is a *kind.Error naming the key.
+//
+// cfg is first checked from its fields as Parse checks a DSN
+// (dsn.Normalize), on a copy: a Config built as a struct, or changed after
+// Parse, gets the checks and the messages Parse gives, and a setting with no
+// key is named by its canonical key.
 func Resolve(cfg *dsn.Config) (*Strategy, error) { return resolveWith(cfg, readFiles) }
 
 // resolveWith is Resolve (m reads the files the configuration names) and
 // Describe (m only names them).
 func resolveWith(cfg *dsn.Config, m material) (*Strategy, error) {
+	cfg, err := dsn.Normalize(cfg)
+	if err != nil {
+		return nil, err
+	}
 	var s *Strategy
-	var err error
 	switch cfg.Family {
 	case dsn.SQLServer:
 		s, err = resolveSQLServer(cfg, m)
