@@ -27,17 +27,17 @@ import (
 // connector's) and the activity id (random).
 type msView struct {
 	Host, Instance, Database, User, Password, AppName, Workstation, ServerSPN string
-	FailOverPartner, FailOverPartnerSPN                                      string
-	Port, FailOverPort                                                       uint64
-	ReadOnlyIntent, DisableRetry, MultiSubnetFailover, NoTraceID, EpaEnabled bool
-	GuidConversion                                                           bool
-	Timezone                                                                 string
-	LogFlags                                                                 msdsn.Log
-	DialTimeout, ConnTimeout, KeepAlive                                      time.Duration
-	PacketSize                                                               uint16
-	Protocols                                                                []string
-	BrowserMessage                                                           msdsn.BrowserMsg
-	Pipe                                                                     string
+	FailOverPartner, FailOverPartnerSPN                                       string
+	Port, FailOverPort                                                        uint64
+	ReadOnlyIntent, DisableRetry, MultiSubnetFailover, NoTraceID, EpaEnabled  bool
+	GuidConversion                                                            bool
+	Timezone                                                                  string
+	LogFlags                                                                  msdsn.Log
+	DialTimeout, ConnTimeout, KeepAlive                                       time.Duration
+	PacketSize                                                                uint16
+	Protocols                                                                 []string
+	BrowserMessage                                                            msdsn.BrowserMsg
+	Pipe                                                                      string
 }
 
 func viewOf(p msdsn.Config) msView {

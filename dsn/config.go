@@ -175,8 +175,8 @@ type Config struct {
 	// from Ignored; what a caller puts here is replaced.
 	Warnings []string
 
-	layout []mark  // the order and spelling properties were written in: display only (format.go)
-	scheme string  // ShapeMySQLURL: the scheme as written ("mysql://", "mariadb://", "tidb://"): display only
+	layout []mark // the order and spelling properties were written in: display only (format.go)
+	scheme string // ShapeMySQLURL: the scheme as written ("mysql://", "mariadb://", "tidb://"): display only
 }
 
 // Property is one key=value pair as written.

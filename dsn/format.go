@@ -27,12 +27,12 @@ import (
 type markKind int
 
 const (
-	markField    markKind = iota // a field of TLS or MySQLAuth
-	markParam                    // a key=value that set parameters of the driver
-	markIgnored                  // a property of Ignored
-	markUser                     // MySQL: the user, written as a parameter
-	markPassword                 // MySQL: the password, written as a parameter
-	markAuthority                // go-sql-driver's DSN: the password, written before '@'
+	markField     markKind = iota // a field of TLS or MySQLAuth
+	markParam                     // a key=value that set parameters of the driver
+	markIgnored                   // a property of Ignored
+	markUser                      // MySQL: the user, written as a parameter
+	markPassword                  // the password, written as a property or parameter
+	markAuthority                 // go-sql-driver's DSN: the password, written before '@'
 )
 
 // mark is one property in the order it was written.
@@ -94,7 +94,7 @@ func (c Config) items(redact bool) []item {
 				out = append(out, fieldItem(f))
 			}
 		case markUser, markPassword:
-			if k := fmt.Sprint("a ", m.kind); c.Family == MySQL && !done[k] {
+			if k := fmt.Sprint("a ", m.kind); (c.family() == MySQL || m.kind == markPassword) && !done[k] {
 				done[k] = true
 				out = append(out, authItem(m))
 			}
@@ -128,7 +128,7 @@ func (c Config) items(redact bool) []item {
 			}
 		}
 	}
-	if c.Family == MySQL && c.shape() == ShapeMySQLGo {
+	if c.shape() == ShapeMySQLGo {
 		// go-sql-driver's DSN cannot hold every user and password before '@'.
 		user := c.User
 		if k := fmt.Sprint("a ", markUser); done[k] {
@@ -158,11 +158,28 @@ func (c Config) items(redact bool) []item {
 			rest = append(rest, item{p.Key, p.Value, mark{kind: markIgnored, key: p.Key, raw: p.Value}})
 		}
 	}
-	slices.SortStableFunc(rest, func(a, b item) int {
-		return cmp.Compare(b2i(kind.IsSecretKey(a.key)), b2i(kind.IsSecretKey(b.key)))
-	})
+	// Secrets last, and among them those dbtls does not know first (only a
+	// Config built by hand has them, and they are refused): Parse words the
+	// error of a property after a secret differently, as it may be the
+	// secret's rest.
+	rank := func(it item) int {
+		switch {
+		case !kind.IsSecretKey(it.key):
+			return 0
+		case !knownKey(it.key):
+			return 1
+		}
+		return 2
+	}
+	slices.SortStableFunc(rest, func(a, b item) int { return cmp.Compare(rank(a), rank(b)) })
 	out = append(out, rest...)
-	if c.Family == MySQL {
+	if k := fmt.Sprint("a ", markPassword); !done[k] && c.Password != "" && (c.shape() == ShapeJDBCSQLServer || c.shape() == ShapeADO) {
+		// The JDBC and ADO shapes write the password as a property: last, so
+		// that no property follows it (Parse words the error of a property
+		// after a secret differently, as it may be the secret's rest).
+		out = append(out, authItem(mark{kind: markPassword}))
+	}
+	if c.family() == MySQL {
 		for i := 1; i < len(out); i++ {
 			if kind.IsSecretKey(out[i-1].key) && !kind.IsSecretKey(out[i].key) && !knownKey(out[i].key) &&
 				!strings.HasPrefix(strings.ToLower(out[i].key), "xdevapi.") {
@@ -172,13 +189,6 @@ func (c Config) items(redact bool) []item {
 		}
 	}
 	return out
-}
-
-func b2i(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
 }
 
 // goAuthorityReads reports whether user[:pw]@ written before the network
@@ -253,24 +263,30 @@ func (c Config) format(redact bool) string {
 func (c Config) formatJDBCSQLServer(pw string, items []item) string {
 	var b strings.Builder
 	b.WriteString("jdbc:sqlserver://")
-	b.WriteString(hostForURL(c.Host))
-	if c.Instance != "" {
-		b.WriteString(`\` + c.Instance)
-	}
-	if c.Port != 0 {
-		b.WriteString(":" + strconv.Itoa(c.Port))
-	}
 	w := func(k, v string) { b.WriteString(";" + k + "=" + jdbcQuote(v)) }
+	if strings.Contains(c.Host, ":") && c.Instance != "" {
+		// [v6]\instance does not read in the URL: as properties
+		w("serverName", hostForURL(c.Host))
+		w("instanceName", c.Instance)
+		if c.Port != 0 {
+			w("portNumber", strconv.Itoa(c.Port))
+		}
+	} else {
+		b.WriteString(hostForURL(c.Host))
+		if c.Instance != "" {
+			b.WriteString(`\` + c.Instance)
+		}
+		if c.Port != 0 {
+			b.WriteString(":" + strconv.Itoa(c.Port))
+		}
+	}
 	if c.Database != "" {
 		w("databaseName", c.Database)
 	}
 	if c.User != "" {
 		w("user", c.User)
 	}
-	if c.Password != "" {
-		w("password", pw)
-	}
-	for _, it := range items {
+	for _, it := range items { // the password among them (items)
 		w(it.key, it.value)
 	}
 	return b.String()
@@ -291,13 +307,10 @@ func (c Config) formatADO(pw string, items []item) string {
 	if c.User != "" {
 		w("user id", c.User)
 	}
-	if c.Password != "" {
-		w("password", pw)
-	}
 	if c.Database != "" {
 		w("database", c.Database)
 	}
-	for _, it := range items {
+	for _, it := range items { // the password among them (items)
 		w(it.key, it.value)
 	}
 	return strings.Join(parts, ";")
@@ -307,9 +320,12 @@ func (c Config) formatADO(pw string, items []item) string {
 func (c Config) formatSQLServerURL(pw string, items []item) string {
 	var b strings.Builder
 	b.WriteString("sqlserver://")
-	if c.User != "" || c.Password != "" {
+	if slices.ContainsFunc(items, func(it item) bool { return it.mark.kind == markPassword }) {
+		pw = "" // written as a parameter, where it was read
+	}
+	if c.User != "" || pw != "" {
 		ui := url.User(c.User)
-		if c.Password != "" {
+		if pw != "" {
 			ui = url.UserPassword(c.User, pw)
 		}
 		b.WriteString(ui.String() + "@")
@@ -384,6 +400,9 @@ func (c Config) shape() Shape {
 	}
 	return ShapeMySQLGo
 }
+
+// family is the family Format writes for: the shape's.
+func (c Config) family() Family { return shapeFamily[c.shape()] }
 
 // urlScheme is the scheme of a MySQL URL shape.
 func (c Config) urlScheme() string {

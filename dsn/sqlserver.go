@@ -221,6 +221,7 @@ func (c *Config) applySQLServerToken(a *applier, p token, syn listSyntax) error 
 	case "password":
 		if err = a.once("password", p.Key, p.Value); err == nil {
 			c.Password = p.Value
+			c.layout = append(c.layout, mark{kind: markPassword, key: p.Key}) // where it was written, for Format
 		}
 	default:
 		err = a.apply(p.Key, p.Value)

@@ -53,7 +53,7 @@ func TestFormatStructBuilt(t *testing.T) {
 			TLS: TLS{Encrypt: Setting[Encrypt]{Value: EncryptTrue, Set: true}}},
 			"u@tcp(h)/d?encrypt=true"},
 		{&Config{Family: SQLServer, Shape: ShapeJDBCSQLServer, Host: "db", Port: 1433, Database: "orders",
-			TLS: TLS{Encrypt: Setting[Encrypt]{Value: EncryptTrue, Set: true}, HostNameInCertificate: Setting[string]{Value: "*.example.com", Set: true}},
+			TLS:    TLS{Encrypt: Setting[Encrypt]{Value: EncryptTrue, Set: true}, HostNameInCertificate: Setting[string]{Value: "*.example.com", Set: true}},
 			Params: map[string]string{"app name": "billing"}},
 			"jdbc:sqlserver://db:1433;databaseName=orders;encrypt=true;hostNameInCertificate=*.example.com;app name=billing"},
 		{&Config{Family: SQLServer, Shape: ShapeSQLServerURL, Host: "db", User: "sa", Password: "pw",

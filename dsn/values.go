@@ -35,7 +35,7 @@ type fieldOps interface {
 // typed is a field whose value has type T.
 type typed[T any] struct {
 	get   func(c *Config) *Setting[T]
-	parse func(key, raw string) (T, error)   // the text after key=, as Parse reads it
+	parse func(key, raw string) (T, error)     // the text after key=, as Parse reads it
 	text  func(key string, v T) (string, bool) // v written after key=; false when key has no word for v
 	equal func(a, b T) bool
 	// cannot says why a value does not survive being written (it reads back

@@ -1,0 +1,90 @@
+package connector
+
+import (
+	"reflect"
+	"testing"
+
+	"github.com/dbtls/dbtls/internal/randomconfig"
+	"github.com/dbtls/dbtls/kind"
+	"github.com/dbtls/dbtls/verify"
+)
+
+// Property test for issue 10: for a Config built as a struct
+// (internal/randomconfig; valid, or with one defect), NewFromConfig(c) and
+// New(c.Format()) agree: the same strategy and the same driver
+// configuration, or the same refusal — the same kind, and the same message
+// for every defect a DSN can carry the same way. A defect only a struct
+// can have is refused by NewFromConfig.
+func TestNewFromConfigAgreesWithNew(t *testing.T) {
+	t.Setenv("MSSQL_USE_EPA", "")
+	var accepted, refused int
+	defer func() {
+		t.Logf("%d configurations accepted by both, %d refused by both", accepted, refused)
+		if !t.Failed() && (accepted < 500 || refused < 500) {
+			t.Errorf("too few of each: %d accepted, %d refused", accepted, refused)
+		}
+	}()
+	for seed := range uint64(3000) {
+		c, defect := randomconfig.Make(seed)
+		text := c.Format()
+		a, aerr := NewFromConfig(c)
+		if defect.StructOnly {
+			if kind.Of(aerr) != kind.InvalidDSN {
+				t.Fatalf("seed %d (%s): NewFromConfig accepted it: %v", seed, defect.Name, aerr)
+			}
+			continue
+		}
+		b, berr := New(text)
+		switch {
+		case aerr == nil && berr == nil:
+			accepted++
+			if defect.Name != "" {
+				t.Fatalf("seed %d (%s): both accepted it\n%s", seed, defect.Name, text)
+			}
+			if sa, sb := strategyView(a.Strategy()), strategyView(b.Strategy()); !reflect.DeepEqual(sa, sb) {
+				t.Fatalf("seed %d: strategies differ\nNewFromConfig: %+v\nNew:           %+v\n%s", seed, sa, sb, text)
+			}
+			if a.msBase.Host != "" && !reflect.DeepEqual(viewOf(a.msBase), viewOf(b.msBase)) {
+				t.Fatalf("seed %d: go-mssqldb configurations differ\n%+v\n%+v", seed, viewOf(a.msBase), viewOf(b.msBase))
+			}
+			if a.myBase != nil && !reflect.DeepEqual(a.myBase, b.myBase) {
+				t.Fatalf("seed %d: go-sql-driver configurations differ\n%#v\n%#v", seed, a.myBase, b.myBase)
+			}
+			if !reflect.DeepEqual(a.Config(), b.Config()) {
+				t.Fatalf("seed %d: configurations differ\n%s\n%s", seed, a.Config().Format(), b.Config().Format())
+			}
+		case aerr != nil && berr != nil:
+			refused++
+			if kind.Of(aerr) != kind.Of(berr) {
+				t.Fatalf("seed %d (%s): kinds differ: %v / %v\n%s", seed, defect.Name, aerr, berr, text)
+			}
+			if (defect.Name == "" || defect.SameMessage || defect.Resolve) && aerr.Error() != berr.Error() {
+				t.Fatalf("seed %d (%s): messages differ\nNewFromConfig: %v\nNew:           %v\n%s", seed, defect.Name, aerr, berr, text)
+			}
+		default:
+			t.Fatalf("seed %d (%s): NewFromConfig %v, New %v\n%s", seed, defect.Name, aerr, berr, text)
+		}
+	}
+}
+
+// strategyView is a Strategy without its pools and caches, the roots
+// replaced by their subjects: what two resolutions of one configuration
+// must agree on.
+type strategyViewT struct {
+	S     verify.Strategy
+	Roots [][]byte
+	Pin   []byte
+}
+
+func strategyView(s verify.Strategy) strategyViewT {
+	v := strategyViewT{}
+	if s.Roots != nil {
+		v.Roots = s.Roots.Subjects() // a pool made from files, not the system's
+	}
+	if s.Pin != nil {
+		v.Pin = s.Pin.Raw
+	}
+	s.Roots, s.Pin = nil, nil
+	v.S = s
+	return v
+}
