@@ -1,7 +1,9 @@
 // Package dsn reads connection strings — the Go drivers' own and JDBC URLs —
 // into a Config: where to connect, who as, every TLS property with the key it
 // came from, and the parameters passed on to the Go driver. It decides
-// nothing about TLS: package verify turns a Config into a Strategy.
+// nothing about TLS: package verify turns a Config into a Strategy; package
+// connector builds the drivers' configurations from it (dsn imports neither
+// driver).
 //
 // # Shapes
 //
@@ -46,6 +48,36 @@
 //     go-sql-driver's allowFallbackToPlaintext and strict, tls=<registered
 //     name>, go-mssqldb's tlsmin).
 //
+// A driver parameter's value is checked as the driver reads it
+// (internal/driverparam, the reader connector fills the driver's
+// configuration with); where the driver would silently take another meaning
+// (go-mssqldb's applicationintent=readonly, notraceid=maybe) dbtls refuses
+// or reads it as the JDBC driver does.
+//
+// # A Config built as a struct
+//
+// The exported fields of a Config are its only truth. A program may fill one
+// in instead of writing a DSN, or change one Parse returned; Normalize checks
+// it from its fields with the checks above — vocabularies, conflicts,
+// values, driver parameters, secrets — on a copy, and Parse,
+// verify.Resolve and connector.NewFromConfig all run it, as go-sql-driver's
+// NewConnector runs the normalize its ParseDSN runs. For a Config whose
+// Format is a DSN that Parse refuses, Normalize returns Parse's error.
+//
+// A Setting built with NewSetting has no Key and no Raw: messages name the
+// property by its canonical key, Format writes the value in its canonical
+// form. Params are under the driver's own names (and, on a MySQL
+// configuration, session variables); Ignored lists the JDBC properties
+// accepted with a warning. Refused in a struct as they cannot be meant: a
+// Value with Set false, a Key that does not spell its field, a TLS key or an
+// alias among Params.
+//
+// Format and String write from the fields. A Config that Parse returned
+// remembers the order and spelling its properties were written in, as a
+// display hint that is followed while it still says what the fields hold
+// and is never read for meaning: a property set or changed since is written
+// with its canonical key and value. Parse(c.Format()) equals Normalize(c).
+//
 // Decisions: booleans are true/false, yes/no or 1/0 in any case (the union of
 // what mssql-jdbc, Connector/J and the Go drivers accept). sslMode accepts
 // '-' for '_' (verify-ca) and MariaDB's disable, trust and verify-full.
@@ -80,13 +112,14 @@
 //
 // # Secrets
 //
-// String, RedactedDriverDSN, fmt's %v, %+v and %#v, log/slog (LogValue),
-// encoding/json (MarshalJSON), every error and every warning show
-// kind.Redacted in place of the password and of every secret property:
-// kind.IsSecretKey is the one rule (password, pwd, passwd, and every key
-// whose name holds password, secret, token or passphrase, and
-// keyVaultProviderClientKey). Format shows them: Parse(c.Format()) equals c.
-// DriverDSN is the Go driver's own DSN, without any TLS property.
+// String, fmt's %v, %+v and %#v, log/slog (LogValue), encoding/json
+// (MarshalJSON), every error and every warning show kind.Redacted in place
+// of the password and of every secret property: kind.IsSecretKey is the one
+// rule (password, pwd, passwd, and every key whose name holds password,
+// secret, token or passphrase, and keyVaultProviderClientKey); TLS's secret
+// fields are redacted whatever their Key, and a Setting printed alone with
+// no Key and text in it is redacted too. Format shows them. Where String
+// puts the password never depends on what it holds.
 //
 // An error never shows text that dbtls could not read, since it may hold a
 // password (lists.go):

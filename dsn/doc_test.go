@@ -2,6 +2,7 @@ package dsn
 
 import (
 	"os"
+	"os/exec"
 	"strings"
 	"testing"
 
@@ -30,4 +31,17 @@ func TestPropertiesDoc(t *testing.T) {
 		require.Contains(t, doc, "`"+strings.ToLower(k)+"`", "docs/properties.md does not name %s", k)
 	}
 	require.Contains(t, doc, "connectorjignored")
+}
+
+// TestNoDriverDependency: dsn reads and writes connection strings without
+// either driver (issue 10): building the drivers' configurations is
+// package connector's.
+func TestNoDriverDependency(t *testing.T) {
+	out, err := exec.Command("go", "list", "-deps", ".").CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	for _, dep := range strings.Fields(string(out)) {
+		require.NotContains(t, dep, "go-sql-driver", "dsn depends on %s", dep)
+		require.NotContains(t, dep, "go-mssqldb", "dsn depends on %s", dep)
+	}
+	require.Contains(t, string(out), "github.com/dbtls/dbtls/dsn")
 }

@@ -4,6 +4,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/dbtls/dbtls/connector"
 	"github.com/dbtls/dbtls/dsn"
 	"github.com/dbtls/dbtls/kind"
 	"github.com/dbtls/dbtls/verify"
@@ -82,7 +83,12 @@ func explain(s string) (explanation, error) {
 	if err != nil {
 		return ex, err
 	}
-	ex.DriverDSN = cfg.RedactedDriverDSN()
+	// What the connector hands the driver, built from the fields as New
+	// builds it (never parsed back by the driver), redacted.
+	if ex.DriverDSN, err = connector.RedactedDriverDSN(cfg); err != nil {
+		fillStrategy(&ex, described)
+		return ex, err
+	}
 	st, err := verify.Resolve(cfg)
 	if err != nil {
 		fillStrategy(&ex, described)
