@@ -90,6 +90,14 @@ var Divergences = []Divergence{
 	{"#27 IPv6 SAN iPAddress: Connector/J compares the JDK's long text with the literal", func(c Case, ok bool, k string, o jdbc.Outcome) bool {
 		return c.Host == "ipv6" && effectiveMode(c.Mode) == "VERIFY_IDENTITY" && carriesIP(c.Cert, "::1") && ok && !o.Connected && o.Class == "hostname-mismatch"
 	}},
+	// #31: spec §5 accepts TLSv1 and TLSv1.1 when listed explicitly (with a
+	// warning); Connector/J 8.0.28 and later refuse a tlsVersions list that
+	// names nothing newer ("TLS protocols TLSv1 and TLSv1.1 are not
+	// supported"), before connecting.
+	{"#31 tlsVersions of TLSv1 / TLSv1.1 only: Connector/J refuses the list, dbtls offers them", func(c Case, ok bool, k string, o jdbc.Outcome) bool {
+		return c.Versions != "" && !containsFold(strings.Split(c.Versions, ","), "TLSv1.2") && !containsFold(strings.Split(c.Versions, ","), "TLSv1.3") &&
+			!o.Connected && strings.Contains(o.Message, "TLSv1 and TLSv1.1 are not supported")
+	}},
 }
 
 func carriesIP(cert, ip string) bool {

@@ -2,7 +2,9 @@ package mysql
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/dbtls/dbtls/internal/certgen"
@@ -53,10 +55,14 @@ func (f *Fixture) Port(config, cert string) (int, error) {
 		}
 		return s.Port, nil
 	}
-	f.mu.Lock()
-	defer f.mu.Unlock()
 	key := config + "/" + cert
-	if s, ok := f.engineSrv[key]; ok {
+	kl := f.keyLock(key)
+	kl.Lock()
+	defer kl.Unlock()
+	f.mu.Lock()
+	s, ok := f.engineSrv[key]
+	f.mu.Unlock()
+	if ok {
 		return s.port, s.err
 	}
 	var c, ca *certgen.Cert
@@ -71,13 +77,56 @@ func (f *Fixture) Port(config, cert string) (int, error) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
 	defer cancel()
-	s := &started{}
+	s = &started{}
 	s.port, s.stop, s.err = f.engine.Start(ctx, config, c, ca)
 	if s.err != nil {
 		s.err = fmt.Errorf("%s server %s: %w", f.engine.Name(), key, s.err)
 	}
+	f.mu.Lock()
 	f.engineSrv[key] = s
+	f.mu.Unlock()
 	return s.port, s.err
+}
+
+func (f *Fixture) keyLock(key string) *sync.Mutex {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.locks == nil {
+		f.locks = map[string]*sync.Mutex{}
+	}
+	m := f.locks[key]
+	if m == nil {
+		m = &sync.Mutex{}
+		f.locks[key] = m
+	}
+	return m
+}
+
+// StartServers starts the servers the cases need, parallel at a time, and
+// returns their errors. Later Port and Server calls find them running.
+func (f *Fixture) StartServers(cases []Case, parallel int) error {
+	seen := map[[2]string]bool{}
+	var keys [][2]string
+	for _, c := range cases {
+		k := [2]string{c.Server, c.Cert}
+		if !seen[k] {
+			seen[k] = true
+			keys = append(keys, k)
+		}
+	}
+	errs := make([]error, len(keys))
+	sem := make(chan struct{}, max(parallel, 1))
+	var wg sync.WaitGroup
+	for i, k := range keys {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			_, errs[i] = f.Port(k[0], k[1])
+		}()
+	}
+	wg.Wait()
+	return errors.Join(errs...)
 }
 
 // ServerCert is the server certificate of a kind (a key of CertNames).

@@ -29,7 +29,8 @@ type Fixture struct {
 	clientPEM   [2]string         // cert, key with ClientSubject
 	otherPEM    [2]string         // cert, key with another subject
 	clientJKS   string
-	mu          sync.Mutex
+	mu          sync.Mutex             // the maps
+	locks       map[string]*sync.Mutex // one per server key: held while it starts
 	servers     map[string]*mariadb.Server
 	engine      Engine              // nil: MariaDB (servers)
 	engineSrv   map[string]*started // engine's servers by config/cert
@@ -133,10 +134,14 @@ func keytool(args ...string) error {
 // Server returns the shared server for a configuration and certificate,
 // starting it on first use.
 func (f *Fixture) Server(config, cert string) (*mariadb.Server, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
 	key := config + "/" + cert
-	if s, ok := f.servers[key]; ok {
+	kl := f.keyLock(key) // one start per server; other servers start meanwhile
+	kl.Lock()
+	defer kl.Unlock()
+	f.mu.Lock()
+	s, ok := f.servers[key]
+	f.mu.Unlock()
+	if ok {
 		return s, nil
 	}
 	// Every server listens on 127.0.0.1 and [::1]: the matrix names it by
@@ -160,6 +165,8 @@ func (f *Fixture) Server(config, cert string) (*mariadb.Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	f.mu.Lock()
 	f.servers[key] = s
+	f.mu.Unlock()
 	return s, nil
 }

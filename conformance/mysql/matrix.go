@@ -55,6 +55,11 @@ func Cases() []Case {
 			out = append(out, Case{Mode: "REQUIRED", Server: srv, Cert: "good", Trust: "none", Client: "none", User: "plain", Versions: v})
 		}
 	}
+	// TLSv1.1 listed explicitly (spec §5: accepted, with a warning): alone it
+	// has no version in common with the server, beside TLSv1.2 it gives way.
+	for _, v := range []string{"TLSv1.1", "TLSv1.1,TLSv1.2"} {
+		out = append(out, Case{Mode: "REQUIRED", Server: "tls12", Cert: "good", Trust: "none", Client: "none", User: "plain", Versions: v})
+	}
 	for _, u := range []string{"x509user", "subjuser", "plain"} {
 		for _, cl := range []string{"none", "pem", "keystore", "pem-other-subject"} {
 			out = append(out, Case{Mode: "REQUIRED", Server: "x509", Cert: "good", Trust: "none", Client: cl, User: u})

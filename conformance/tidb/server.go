@@ -2,6 +2,7 @@ package tidb
 
 import (
 	"context"
+	"crypto/tls"
 	"database/sql"
 	"errors"
 	"fmt"
@@ -25,7 +26,7 @@ type Options struct {
 	TLS                    bool          // false: no ssl-cert / ssl-key, TiDB serves no TLS
 	Cert                   *certgen.Cert // the server's leaf (its chain is sent); required with TLS
 	ClientCA               *certgen.Cert // ssl-ca: the CA client certificates must chain to (REQUIRE X509 / SUBJECT / ISSUER / SAN)
-	RequireSecureTransport bool          // [security] require-secure-transport = true
+	RequireSecureTransport bool          // SET GLOBAL require_secure_transport = ON once started
 	// TLSVersion is [security] tls-version, TiDB's minimum version: TiDB
 	// accepts "TLSv1.2" and "TLSv1.3"; any other value is logged as invalid
 	// and the default (TLSv1.2) is used. "" = the default.
@@ -143,9 +144,6 @@ func (s *Server) config() (string, error) {
 			fmt.Fprintf(&b, "tls-version = %q\n", o.TLSVersion)
 		}
 	}
-	if o.RequireSecureTransport {
-		b.WriteString("require-secure-transport = true\n")
-	}
 	p := filepath.Join(s.Dir, "tidb.toml")
 	return p, os.WriteFile(p, []byte(b.String()), 0o644)
 }
@@ -164,7 +162,7 @@ func (s *Server) start(ctx context.Context) error {
 	// only the MySQL port, bound to loopback, and the unix socket for root.
 	s.cmd = exec.Command(bin, "-P", strconv.Itoa(s.Port), "-host", s.Host, "-report-status=false",
 		"-store", "unistore", "-path", filepath.Join(s.Dir, "store"), "-socket", s.SocketPath,
-		"-config", cfg, "-log-file", s.logPath, "-L", "warn")
+		"-config", cfg, "-log-file", s.logPath, "-log-slow-query", filepath.Join(s.Dir, "slow.log"), "-L", "warn")
 	s.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	out, err := os.Create(filepath.Join(s.Dir, "stdout.log"))
 	if err != nil {
@@ -193,7 +191,10 @@ func (s *Server) start(ctx context.Context) error {
 			err = db.PingContext(ctx)
 			db.Close()
 			if err == nil {
-				return s.checkTLS(ctx)
+				if err := s.checkTLS(ctx); err != nil {
+					return err
+				}
+				return s.requireSecureTransport(ctx)
 			}
 		}
 	}
@@ -210,6 +211,42 @@ func (s *Server) checkTLS(ctx context.Context) error {
 	}
 	if want := map[bool]string{true: "YES", false: "DISABLED"}[s.opts.TLS]; have != want {
 		return fmt.Errorf("tidb: have_ssl=%s, the configuration asks for %s:\n%s", have, want, s.logTail())
+	}
+	return nil
+}
+
+// requireSecureTransport sets require_secure_transport as the options say.
+// TiDB no longer reads it from its configuration file (removed there), and
+// sets it ON only from a connection that is itself secure by TLS (not the
+// unix socket): root connects over TLS, without checks, for that one
+// statement.
+//
+// The value persists in the server's storage: after a Restart it may be ON
+// already (and TiDB may then demand a client certificate even of root, see
+// TestClientCertificateDemanded), or must be set OFF, which any connection
+// may do.
+func (s *Server) requireSecureTransport(ctx context.Context) error {
+	now, err := s.Variable(ctx, "require_secure_transport")
+	if err != nil {
+		return err
+	}
+	switch want := s.opts.RequireSecureTransport; {
+	case want == (now == "ON"):
+		return nil
+	case !want:
+		return s.Exec(ctx, "SET GLOBAL require_secure_transport = OFF")
+	}
+	c := mysql.NewConfig()
+	c.User, c.Net, c.Addr = "root", "tcp", s.Addr
+	c.TLS = &tls.Config{InsecureSkipVerify: true} // the harness's own admin connection, not a case
+	conn, err := mysql.NewConnector(c)
+	if err != nil {
+		return err
+	}
+	db := sql.OpenDB(conn)
+	defer db.Close()
+	if _, err := db.ExecContext(ctx, "SET GLOBAL require_secure_transport = ON"); err != nil {
+		return fmt.Errorf("tidb: SET GLOBAL require_secure_transport = ON: %w", err)
 	}
 	return nil
 }

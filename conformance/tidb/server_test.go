@@ -151,5 +151,10 @@ func TestMain(m *testing.M) {
 	for _, s := range servers {
 		s.Stop()
 	}
+	if fx != nil {
+		fx.Close()
+	}
 	os.Exit(code)
 }
+
+func sqlDB(c driver.Connector) *sql.DB { return sql.OpenDB(c) }

@@ -1,10 +1,11 @@
 // Command agreement runs the differential conformance — the SQL Server matrix
-// through mssql-jdbc 13.4.0 and the MySQL matrix through Connector/J 9.7.0,
-// each against the same servers as dbtls — and prints docs/agreement.md:
+// through mssql-jdbc 13.4.0 and the MySQL matrix through Connector/J 9.7.0
+// (against MariaDB and against TiDB), each against the same servers as
+// dbtls, and TiDB's answers beside MariaDB's — and prints docs/agreement.md:
 //
 //	go run ./conformance/cmd/agreement > docs/agreement.md
 //
-// It needs java, mvn, keytool and mariadbd (scripts/install-deps.sh). The
+// It needs java, mvn, keytool, mariadbd and tidb-server (scripts/install-deps.sh). The
 // tests TestDifferentialMssqlJdbc and TestDifferentialConnectorJ run the same
 // comparison and fail when this file is stale.
 package main
@@ -18,6 +19,7 @@ import (
 
 	"github.com/dbtls/dbtls/conformance/mysql"
 	"github.com/dbtls/dbtls/conformance/sqlserver"
+	"github.com/dbtls/dbtls/conformance/tidb"
 )
 
 func main() {
@@ -55,8 +57,29 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	fmt.Print(strings.NewReplacer("{{SQLSERVER}}", ms.Markdown(), "{{MYSQL}}", my.Markdown()).Replace(template))
-	for _, u := range append(ms.Unexplained, my.Disagreements...) {
+	// The same matrix against TiDB, and TiDB's answers beside MariaDB's.
+	tf, err := mysql.NewFixtureOn(tidb.Engine{})
+	if err != nil {
+		return err
+	}
+	defer tf.Close()
+	if err := tf.StartServers(tidb.Cases(), 2); err != nil {
+		return err
+	}
+	ti, err := mysql.DifferentialCases(ctx, tf, tidb.Cases())
+	if err != nil {
+		return err
+	}
+	cmp, err := tidb.Compare(ctx, f, tf)
+	if err != nil {
+		return err
+	}
+	fmt.Print(strings.NewReplacer("{{SQLSERVER}}", ms.Markdown(), "{{MYSQL}}", my.Markdown(),
+		"{{TIDBVERSION}}", tidb.Version, "{{TIDB}}", tidb.AgreementMarkdown(ti), "{{TIDBCOMPARE}}", tidb.ComparisonMarkdown(cmp)).Replace(template))
+	for _, v := range cmp.Violations {
+		fmt.Fprintln(os.Stderr, "against the spec:", v)
+	}
+	for _, u := range append(append(ms.Unexplained, my.Disagreements...), ti.Disagreements...) {
 		fmt.Fprintln(os.Stderr, "unexplained:", u)
 	}
 	return nil
@@ -73,8 +96,8 @@ case: both connect, or both refuse with the same error kind (or with two kinds t
 
 Every disagreement is either fixed or a divergence listed in [divergences.md](divergences.md) and asserted by
 name (a listed divergence that no case shows fails the test, so the list cannot rot). The tests
-` + "`TestDifferentialMssqlJdbc`" + ` (conformance/sqlserver) and ` + "`TestDifferentialConnectorJ`" + ` (conformance/mysql) run the
-same comparison in ` + "`bash scripts/test.sh`" + ` and fail when this page is stale.
+` + "`TestDifferentialMssqlJdbc`" + ` (conformance/sqlserver) and ` + "`TestDifferentialConnectorJ`" + ` (conformance/mysql against MariaDB,
+conformance/tidb against TiDB) run the same comparison in ` + "`bash scripts/test.sh`" + ` and fail when this page is stale.
 
 ## SQL Server: mssql-jdbc vs dbtls against our TDS server
 
@@ -90,7 +113,22 @@ to Connector/J as the keytool-made JKS stores holding the same CA and key; the J
 out, since Connector/J has no ` + "`encrypt`" + ` property and that mapping is dbtls's own, spec §5).
 
 {{MYSQL}}
-No case disagrees but for the listed divergence: this confirms, among others, spec §9's reading that
+No case disagrees but for the listed divergences: this confirms, among others, spec §9's reading that
 Connector/J checks validity dates in REQUIRED (the ` + "`cert=expired`" + ` cases agree as ` + "`certificate-expired`" + `), and spec
 §3's MySQL name rule for IP literals (SANs decide when present, the CN only without them).
-`
+
+## MySQL family: Connector/J vs dbtls against TiDB
+
+The same matrix, oracle and comparison against real TiDB servers (` + "`conformance/tidb`" + `: tidb-server
+` + "`{{TIDBVERSION}}`" + `, built from its Go module by ` + "`scripts/build-tidb.sh`" + `, with embedded storage; TiDB serves
+TLS from Go's crypto/tls, MariaDB from OpenSSL), as TiDB can serve it: the server named as ` + "`127.0.0.1`" + ` and
+` + "`localhost`" + ` (TiDB listens on one address, so the ` + "`::1`" + ` cases stay MariaDB's); ` + "`min-tls12`" + ` (tls-version=TLSv1.2, a
+minimum in TiDB: TLSv1.2 and TLSv1.3) in place of MariaDB's ` + "`tls12`" + ` (that version alone); TiDB's own
+` + "`tls11-ignored`" + ` (tls-version=TLSv1.1, which TiDB refuses, keeping its default); and accounts with REQUIRE ISSUER
+and REQUIRE SAN. Each case is also run by ` + "`TestMatrix`" + ` (conformance/tidb), which compares TiDB's own
+` + "`Ssl_version`" + `, ` + "`Ssl_cipher`" + ` and ` + "`Ssl_server_not_after`" + ` with the connection's record.
+
+{{TIDB}}
+### TiDB and MariaDB compared
+
+{{TIDBCOMPARE}}`
