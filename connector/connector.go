@@ -148,15 +148,12 @@ func (c *Connector) Connect(ctx context.Context) (driver.Conn, error) {
 	rec.release(err == nil)
 	if err != nil {
 		err = explainPath(mapError(ctx, err, rec), rec) // hops.go: named instances and routed hops
-		c.opts.logger().Warn("dbtls: connection failed", "id", rec.info.ID, "row", st.Row, "kind", string(kind.Of(err)), "error", err.Error())
+		c.reportFailed(ctx, rec.info.ID, st, err)
 		return nil, err
 	}
-	info := rec.finish()
+	rec.finish()
 	register(conn, rec)
-	c.opts.logger().Info("dbtls: connected", info.logAttrs()...)
-	if c.opts.observer != nil {
-		c.opts.observer(info)
-	}
+	c.reportConnected(ctx, rec) // info.go: the record's strings are made only for a logger or an observer
 	return conn, nil
 }
 

@@ -36,6 +36,9 @@ func (w *wireConn) bind(ctx context.Context) {
 	b.limit, _ = ctx.Deadline()
 	b.mu.Unlock()
 	_ = w.Conn.SetDeadline(b.limit)
+	if ctx.Done() == nil {
+		return // never canceled (context.Background): nothing to watch
+	}
 	b.stop = context.AfterFunc(ctx, func() {
 		b.mu.Lock()
 		defer b.mu.Unlock()

@@ -96,8 +96,13 @@ func (r *record) closeHop() {
 // noteHopTLS copies the handshake's facts to the current hop (r.mu held).
 func (r *record) noteHopTLS() {
 	if n := len(r.info.Hops); n > 0 {
-		h := &r.info.Hops[n-1]
-		h.Version, h.CipherIANA, h.ALPN, h.Peer = r.info.Version, r.info.CipherIANA, r.info.ALPN, r.info.Peer
+		if r.hopTLS == nil {
+			r.hopTLS = r.hopTLSBuf[:0]
+		}
+		for len(r.hopTLS) < n {
+			r.hopTLS = append(r.hopTLS, tlsFacts{})
+		}
+		r.hopTLS[n-1] = r.tls
 	}
 }
 
@@ -168,11 +173,11 @@ func (d *sqlServerDialer) DialContext(ctx context.Context, network, addr string)
 	// The facts of the connection kept are the last hop's: start afresh.
 	rec.handshake, rec.verdict = false, nil
 	rec.serverBytes, rec.firstByte = 0, -1
-	rec.info.Version, rec.info.CipherIANA, rec.info.CipherOpenSSL, rec.info.ALPN, rec.info.DidResume, rec.info.Peer = "", "", "", "", false, nil
+	rec.tls = tlsFacts{}
 	rec.mu.Unlock()
 
 	start := time.Now()
-	nc, err := d.dialTCP(ctx, network, host, port)
+	nc, err := d.dialTCP(ctx, network, addr, host, port)
 	rec.mu.Lock()
 	rec.info.Network, rec.info.Addr, rec.info.DialStart, rec.info.DialDuration = network, addr, start, time.Since(start)
 	if err == nil {
@@ -198,9 +203,8 @@ func emptyRoute(from string) error {
 // several addresses every address is dialed at once and the first to answer
 // kept, as go-mssqldb does when it resolves the name itself; otherwise the
 // addresses are tried in turn.
-func (d *sqlServerDialer) dialTCP(ctx context.Context, network, host, port string) (net.Conn, error) {
+func (d *sqlServerDialer) dialTCP(ctx context.Context, network, addr, host, port string) (net.Conn, error) {
 	var nd net.Dialer
-	addr := net.JoinHostPort(host, port)
 	if !d.parallel || net.ParseIP(host) != nil {
 		return nd.DialContext(ctx, network, addr)
 	}

@@ -1,16 +1,20 @@
 package connector
 
 import (
+	"context"
 	"crypto/sha256"
 	"crypto/tls"
+	"crypto/x509"
 	"database/sql"
 	"database/sql/driver"
 	"encoding/hex"
 	"errors"
+	"log/slog"
 	"net"
 	"sync"
 	"time"
 
+	"github.com/dbtls/dbtls/kind"
 	"github.com/dbtls/dbtls/verify"
 )
 
@@ -60,6 +64,95 @@ func (i ConnInfo) logAttrs() []any {
 	return a
 }
 
+// logs reports whether the connector's logger takes records at level. With
+// no logger set, or one that discards the level, nothing is formatted for it.
+func (o *options) logs(ctx context.Context, level slog.Level) bool {
+	return o.log != nil && o.log.Enabled(ctx, level)
+}
+
+// reportConnected logs a connection made and hands its record to the
+// observer: the only two readers, with Info, that make the record's strings.
+func (c *Connector) reportConnected(ctx context.Context, rec *record) {
+	logs := c.opts.logs(ctx, slog.LevelInfo)
+	if !logs && c.opts.observer == nil {
+		return
+	}
+	info := rec.snapshot()
+	if logs {
+		c.opts.log.Info("dbtls: connected", info.logAttrs()...)
+	}
+	if c.opts.observer != nil {
+		c.opts.observer(info)
+	}
+}
+
+// reportFailed logs a connection that failed.
+func (c *Connector) reportFailed(ctx context.Context, id uint64, st *verify.Strategy, err error) {
+	if c.opts.logs(ctx, slog.LevelWarn) {
+		c.opts.log.Warn("dbtls: connection failed", "id", id, "row", st.Row, "kind", string(kind.Of(err)), "error", err.Error())
+	}
+}
+
+// tlsFacts is what one handshake showed, kept as crypto/tls gave it: the
+// names and the certificates' descriptions of ConnInfo are made from it only
+// when someone reads the record (record.snapshot).
+type tlsFacts struct {
+	version, cipher uint16
+	alpn            string
+	resumed         bool
+	peer            []*x509.Certificate
+}
+
+func (f tlsFacts) versionName() string { return verify.VersionName(f.version) }
+
+func (f tlsFacts) cipherIANA() string {
+	if f.version == 0 {
+		return ""
+	}
+	return cipherName(f.cipher)
+}
+
+func (f tlsFacts) cipherOpenSSL() string {
+	if f.version == 0 {
+		return ""
+	}
+	return verify.OpenSSLName(f.cipher)
+}
+
+func (f tlsFacts) certInfos() []CertInfo {
+	if len(f.peer) == 0 {
+		return nil
+	}
+	out := make([]CertInfo, len(f.peer))
+	for i, c := range f.peer {
+		sum := sha256.Sum256(c.Raw)
+		ci := CertInfo{Subject: c.Subject.String(), Issuer: c.Issuer.String(), DNSNames: c.DNSNames,
+			NotBefore: c.NotBefore, NotAfter: c.NotAfter, SHA256: hex.EncodeToString(sum[:])}
+		for _, ip := range c.IPAddresses {
+			ci.IPAddresses = append(ci.IPAddresses, ip.String())
+		}
+		out[i] = ci
+	}
+	return out
+}
+
+// cipherNames is tls.CipherSuiteName as a table: that function builds the
+// list of suites anew on every call.
+var cipherNames = sync.OnceValue(func() map[uint16]string {
+	m := map[uint16]string{}
+	for _, cs := range append(tls.CipherSuites(), tls.InsecureCipherSuites()...) {
+		m[cs.ID] = cs.Name
+	}
+	return m
+})
+
+func cipherName(id uint16) string {
+	if n, ok := cipherNames()[id]; ok {
+		return n
+	}
+	return tls.CipherSuiteName(id) // "0x…"
+}
+
 // record collects one connection's facts from its dial, its PRELOGIN answer
 // and its own VerifyConnection call.
 type record struct {
@@ -77,8 +170,20 @@ type record struct {
 	ioErr       error       // the first I/O error on any hop: what go-sql-driver's "invalid connection" hides
 	conn        *wireConn   // the connection kept (the last hop)
 	hops        []*wireConn // every TCP connection this Connect dialed
+	// The first of them and room for its entry, in the record itself: most
+	// connects dial once (wrap).
+	first   wireConn
+	hopsBuf [1]*wireConn
 
 	path pathState // SQL Server: named instance and routing hops (hops.go)
+
+	// The TLS facts of the connection kept and of each hop (hopTLS[i] is
+	// info.Hops[i]'s), unformatted; snapshot writes them into info once,
+	// when the record is first read.
+	tls       tlsFacts
+	hopTLS    []tlsFacts
+	hopTLSBuf [1]tlsFacts // room for the first hop's
+	formatted bool
 }
 
 func (r *record) noteIOError(err error) {
@@ -99,43 +204,56 @@ func (r *record) release(keep bool) {
 	}
 }
 
+// observe is verify.Options.Observe: it keeps the handshake's facts as they
+// are, formatting nothing.
 func (r *record) observe(cs tls.ConnectionState, verdict error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.handshake, r.verdict = true, verdict
 	r.info.HandshakeDuration = time.Since(r.info.DialStart)
-	r.info.Version = verify.VersionName(cs.Version)
-	r.info.CipherIANA = tls.CipherSuiteName(cs.CipherSuite)
-	r.info.CipherOpenSSL = verify.OpenSSLName(cs.CipherSuite)
-	r.info.ALPN = cs.NegotiatedProtocol
-	r.info.DidResume = cs.DidResume
-	r.info.Peer = nil
-	for _, c := range cs.PeerCertificates {
-		sum := sha256.Sum256(c.Raw)
-		ci := CertInfo{Subject: c.Subject.String(), Issuer: c.Issuer.String(), DNSNames: c.DNSNames,
-			NotBefore: c.NotBefore, NotAfter: c.NotAfter, SHA256: hex.EncodeToString(sum[:])}
-		for _, ip := range c.IPAddresses {
-			ci.IPAddresses = append(ci.IPAddresses, ip.String())
-		}
-		r.info.Peer = append(r.info.Peer, ci)
-	}
+	r.tls = tlsFacts{version: cs.Version, cipher: cs.CipherSuite, alpn: cs.NegotiatedProtocol, resumed: cs.DidResume, peer: cs.PeerCertificates}
 	r.noteHopTLS()
 }
 
 // finish settles Encrypted and LoginOnly once the connection is up.
-func (r *record) finish() ConnInfo {
+func (r *record) finish() {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.info.LoginOnly = r.handshake && !r.strategy.Strict && r.prelogin == encryptOff
 	r.info.Encrypted = r.handshake && !r.info.LoginOnly
 	r.finishHops()
+}
+
+// snapshot returns the record, its strings made on the first call (after
+// finish: the facts do not change once the connection is up).
+func (r *record) snapshot() ConnInfo {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if !r.formatted {
+		r.formatted = true
+		i := &r.info
+		i.Version, i.CipherIANA, i.CipherOpenSSL = r.tls.versionName(), r.tls.cipherIANA(), r.tls.cipherOpenSSL()
+		i.ALPN, i.DidResume, i.Peer = r.tls.alpn, r.tls.resumed, r.tls.certInfos()
+		for k := range i.Hops {
+			if k >= len(r.hopTLS) {
+				break
+			}
+			f, h := r.hopTLS[k], &i.Hops[k]
+			h.Version, h.CipherIANA, h.ALPN = f.versionName(), f.cipherIANA(), f.alpn
+			if len(f.peer) > 0 && len(f.peer) == len(r.tls.peer) && f.peer[0] == r.tls.peer[0] {
+				h.Peer = i.Peer // the connection kept: one description
+			} else {
+				h.Peer = f.certInfos()
+			}
+		}
+	}
 	return r.info
 }
 
 func register(conn driver.Conn, rec *record) {
 	records.store(conn, rec)
 	if rec.conn != nil {
-		rec.conn.onClose = func() { records.delete(conn) }
+		rec.conn.owner = conn // wireConn.Close deletes the entry
 	}
 }
 
@@ -150,9 +268,7 @@ func Info(conn *sql.Conn) (ConnInfo, error) {
 		if !ok {
 			return ErrNotDBTLS
 		}
-		rec.mu.Lock()
-		info = rec.info
-		rec.mu.Unlock()
+		info = rec.snapshot()
 		return nil
 	})
 	return info, err

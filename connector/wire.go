@@ -1,6 +1,7 @@
 package connector
 
 import (
+	"database/sql/driver"
 	"encoding/binary"
 	"net"
 	"sync"
@@ -26,18 +27,24 @@ const (
 // driver does and whatever a machine in the middle wrote into the answer.
 type wireConn struct {
 	net.Conn
-	rec     *record
-	sniff   bool   // still reading the PRELOGIN answer
-	buf     []byte // the answer so far
-	once    sync.Once
-	onClose func()
-	bound   connectBound // the Connect context's hold on this connection (deadline.go)
+	rec   *record
+	sniff bool   // still reading the PRELOGIN answer
+	buf   []byte // the answer so far
+	once  sync.Once
+	owner driver.Conn  // the driver's connection over this one, once Connect returned it (register)
+	bound connectBound // the Connect context's hold on this connection (deadline.go)
 }
 
 func (r *record) wrap(nc net.Conn) *wireConn {
 	r.prelogin = -1
-	w := &wireConn{Conn: nc, rec: r, sniff: r.strategy.Family == dsn.SQLServer && !r.strategy.Strict}
 	r.mu.Lock()
+	w := &r.first // the first connection of a Connect lives in its record: one allocation fewer
+	if len(r.hops) > 0 {
+		w = &wireConn{}
+	} else {
+		r.hops = r.hopsBuf[:0]
+	}
+	*w = wireConn{Conn: nc, rec: r, sniff: r.strategy.Family == dsn.SQLServer && !r.strategy.Strict}
 	r.conn = w
 	r.hops = append(r.hops, w)
 	r.mu.Unlock()
@@ -94,8 +101,8 @@ func (w *wireConn) Write(p []byte) (int, error) {
 
 func (w *wireConn) Close() error {
 	w.once.Do(func() {
-		if w.onClose != nil {
-			w.onClose()
+		if w.owner != nil {
+			records.delete(w.owner) // the record leaves with its connection
 		}
 	})
 	return w.Conn.Close()
