@@ -47,6 +47,9 @@ import (
 //	go test -run '^$' -bench ConnectPaired -benchtime 2000x ./connector/  # medians, interleaved, and ratios
 //	go test -run '^$' -bench ConnectParallel -mutexprofile mutex.out ./connector/
 //
+// The names are key=value (db, mode, via), so that benchstat can put the
+// variants side by side: benchstat -col /via -row /db,/mode (scripts/perf.sh).
+//
 // Every iteration opens a connection through database/sql (which dials,
 // handshakes and logs in: SetMaxIdleConns(0)), pings it and closes it.
 
@@ -240,22 +243,22 @@ func sqlServerVariants(b *testing.B, f *benchFixture, srv *benchsrv.Server, mode
 // mode, one sub-benchmark each.
 func BenchmarkConnect(b *testing.B) {
 	f := newBenchFixture(b)
-	b.Run("mysql", func(b *testing.B) {
+	b.Run("db=mysql", func(b *testing.B) {
 		srv := f.mariaDB(b)
 		for i, m := range mysqlModes {
-			b.Run(m.name, func(b *testing.B) {
+			b.Run("mode="+m.name, func(b *testing.B) {
 				for _, v := range mysqlVariants(b, f, srv, i) {
-					b.Run(v.name, func(b *testing.B) { benchConnect(b, v.c) })
+					b.Run("via="+v.name, func(b *testing.B) { benchConnect(b, v.c) })
 				}
 			})
 		}
 	})
-	b.Run("sqlserver", func(b *testing.B) {
+	b.Run("db=sqlserver", func(b *testing.B) {
 		srv := f.tdsServer(b)
 		for i, m := range sqlServerModes {
-			b.Run(m.name, func(b *testing.B) {
+			b.Run("mode="+m.name, func(b *testing.B) {
 				for _, v := range sqlServerVariants(b, f, srv, i) {
-					b.Run(v.name, func(b *testing.B) { benchConnect(b, v.c) })
+					b.Run("via="+v.name, func(b *testing.B) { benchConnect(b, v.c) })
 				}
 			})
 		}
@@ -296,16 +299,16 @@ func connectOnceBench(ctx context.Context, b *testing.B, db *sql.DB) {
 // (target 2). ns/op is one round: every variant once.
 func BenchmarkConnectPaired(b *testing.B) {
 	f := newBenchFixture(b)
-	b.Run("mysql", func(b *testing.B) {
+	b.Run("db=mysql", func(b *testing.B) {
 		srv := f.mariaDB(b)
 		for i, m := range mysqlModes {
-			b.Run(m.name, func(b *testing.B) { benchPaired(b, mysqlVariants(b, f, srv, i)) })
+			b.Run("mode="+m.name, func(b *testing.B) { benchPaired(b, mysqlVariants(b, f, srv, i)) })
 		}
 	})
-	b.Run("sqlserver", func(b *testing.B) {
+	b.Run("db=sqlserver", func(b *testing.B) {
 		srv := f.tdsServer(b)
 		for i, m := range sqlServerModes {
-			b.Run(m.name, func(b *testing.B) { benchPaired(b, sqlServerVariants(b, f, srv, i)) })
+			b.Run("mode="+m.name, func(b *testing.B) { benchPaired(b, sqlServerVariants(b, f, srv, i)) })
 		}
 	})
 }
@@ -356,23 +359,23 @@ func median(d []time.Duration) time.Duration {
 // dbtls, in the most checked mode of each family. With -mutexprofile it
 // shows where each waits; run one variant at a time to compare them:
 //
-//	go test -run '^$' -bench 'ConnectParallel/mysql/dbtls' -benchtime 4000x -mutexprofile dbtls.out ./connector/
+//	go test -run '^$' -bench 'ConnectParallel/db=mysql/via=dbtls' -benchtime 4000x -mutexprofile dbtls.out ./connector/
 //	go tool pprof -top connector.test dbtls.out
 func BenchmarkConnectParallel(b *testing.B) {
 	f := newBenchFixture(b)
-	b.Run("mysql", func(b *testing.B) {
+	b.Run("db=mysql", func(b *testing.B) {
 		srv := f.mariaDB(b)
 		for _, v := range mysqlVariants(b, f, srv, 3) { // VERIFY_IDENTITY
 			if v.name == "bare-cache" || v.name == "dbtls" {
-				b.Run(v.name, func(b *testing.B) { benchParallel(b, v.c) })
+				b.Run("via="+v.name, func(b *testing.B) { benchParallel(b, v.c) })
 			}
 		}
 	})
-	b.Run("sqlserver", func(b *testing.B) {
+	b.Run("db=sqlserver", func(b *testing.B) {
 		srv := f.tdsServer(b)
 		for _, v := range sqlServerVariants(b, f, srv, 1) { // ca
 			if v.name == "bare-cache" || v.name == "dbtls" {
-				b.Run(v.name, func(b *testing.B) { benchParallel(b, v.c) })
+				b.Run("via="+v.name, func(b *testing.B) { benchParallel(b, v.c) })
 			}
 		}
 	})

@@ -59,7 +59,7 @@ func BenchmarkParse(b *testing.B) {
 			"app:pw@tcp(db.example.com:3306)/orders?tls=skip-verify"},
 	} {
 		s, d := file.Replace(tc.dbtls), file.Replace(tc.driver)
-		b.Run(tc.name+"/dbtls", func(b *testing.B) {
+		b.Run("shape="+tc.name+"/via=dbtls", func(b *testing.B) {
 			b.ReportAllocs()
 			for i := 0; i < b.N; i++ {
 				cfg, err := dsn.Parse(s)
@@ -71,7 +71,7 @@ func BenchmarkParse(b *testing.B) {
 				}
 			}
 		})
-		b.Run(tc.name+"/driver", func(b *testing.B) {
+		b.Run("shape="+tc.name+"/via=driver", func(b *testing.B) {
 			b.ReportAllocs()
 			mysqlShape := strings.Contains(d, "@tcp(")
 			for i := 0; i < b.N; i++ {
