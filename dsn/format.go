@@ -32,7 +32,7 @@ const (
 	markIgnored                   // a property of Ignored
 	markUser                      // MySQL: the user, written as a parameter
 	markPassword                  // the password, written as a property or parameter
-	markAuthority                 // go-sql-driver's DSN: the password, written before '@'
+	markAuthority                 // go-sql-driver's DSN: the user and password written before '@'
 )
 
 // mark is one property in the order it was written.
@@ -42,6 +42,25 @@ type mark struct {
 	key, raw string     // markParam, markIgnored: as written; markUser, markPassword: the key as written
 	params   []Property // markParam: what it set in Params (name, value)
 }
+
+// slot is what items has written: a field or parameter by name, a property
+// of Ignored by index, the user or the password.
+type slot struct {
+	kind markKind
+	name string
+	i    int
+}
+
+func (m mark) equal(o mark) bool {
+	return m.kind == o.kind && m.field == o.field && m.key == o.key && m.raw == o.raw && slices.Equal(m.params, o.params)
+}
+
+// slotSet is a small set of slots (a Config has a few dozen properties at
+// most).
+type slotSet []slot
+
+func (s slotSet) has(x slot) bool { return slices.Contains(s, x) }
+func (s *slotSet) add(x slot)     { *s = append(*s, x) }
 
 // item is one key=value Format writes, and the mark it leaves.
 type item struct {
@@ -64,8 +83,9 @@ type item struct {
 // redact (String) it stays where it was read, so that where it is shown
 // never depends on what it holds.
 func (c Config) items(redact bool) []item {
-	var out, rest []item
-	done := map[string]bool{}
+	out := make([]item, 0, len(c.layout)+len(c.Params)+4)
+	var doneBuf [24]slot
+	done := slotSet(doneBuf[:0])
 	fieldItem := func(f *field) item {
 		k, v := f.ops.display(&c, f)
 		return item{k, v, mark{kind: markField, field: f.name}}
@@ -89,73 +109,75 @@ func (c Config) items(redact bool) []item {
 	for _, m := range c.layout {
 		switch m.kind {
 		case markField:
-			if f := fieldByName[m.field]; f != nil && f.ops.isSet(&c) && !done["f "+f.name] {
-				done["f "+f.name] = true
+			if f := fieldByName[m.field]; f != nil && f.ops.isSet(&c) && !done.has(slot{markField, f.name, 0}) {
+				done.add(slot{markField, f.name, 0})
 				out = append(out, fieldItem(f))
 			}
 		case markUser, markPassword:
-			if k := fmt.Sprint("a ", m.kind); (c.family() == MySQL || m.kind == markPassword) && !done[k] {
-				done[k] = true
+			if k := (slot{kind: m.kind}); (c.family() == MySQL || m.kind == markPassword) && !done.has(k) {
+				done.add(k)
 				out = append(out, authItem(m))
 			}
 		case markParam:
 			holds := true
 			for _, p := range m.params {
-				if v, ok := c.Params[p.Key]; !ok || v != p.Value || done["p "+p.Key] {
+				if v, ok := c.Params[p.Key]; !ok || v != p.Value || done.has(slot{markParam, p.Key, 0}) {
 					holds = false
 				}
 			}
 			if holds {
 				for _, p := range m.params {
-					done["p "+p.Key] = true
+					done.add(slot{markParam, p.Key, 0})
 				}
 				out = append(out, item{m.key, m.raw, m})
 				continue
 			}
 			for _, p := range m.params {
-				if _, ok := c.Params[p.Key]; ok && !done["p "+p.Key] {
-					done["p "+p.Key] = true
+				if _, ok := c.Params[p.Key]; ok && !done.has(slot{markParam, p.Key, 0}) {
+					done.add(slot{markParam, p.Key, 0})
 					out = append(out, paramItem(p.Key))
 				}
 			}
 		case markIgnored:
 			for i, p := range c.Ignored {
-				if k := fmt.Sprint("i ", i); !done[k] && p.Key == m.key && p.Value == m.raw {
-					done[k] = true
+				if k := (slot{markIgnored, "", i}); !done.has(k) && p.Key == m.key && p.Value == m.raw {
+					done.add(k)
 					out = append(out, item{p.Key, p.Value, m})
 					break
 				}
 			}
 		}
 	}
+	start := len(out) // what layout does not place, in a canonical order
 	if c.shape() == ShapeMySQLGo {
 		// go-sql-driver's DSN cannot hold every user and password before '@'.
 		user := c.User
-		if k := fmt.Sprint("a ", markUser); done[k] {
+		if k := (slot{kind: markUser}); done.has(k) {
 			user = ""
-		} else if c.User != "" && !c.goAuthorityReads(c.User, "") {
-			done[k], user = true, ""
-			rest = append(rest, authItem(mark{kind: markUser}))
+		} else if c.User != "" && !c.authorityUser() {
+			done.add(k)
+			user = ""
+			out = append(out, authItem(mark{kind: markUser}))
 		}
-		if k := fmt.Sprint("a ", markPassword); !done[k] && c.Password != "" &&
-			!(c.hasMark(markAuthority) && (redact || c.goAuthorityReads(user, c.Password))) {
-			done[k] = true
-			rest = append(rest, authItem(mark{kind: markPassword}))
+		if k := (slot{kind: markPassword}); !done.has(k) && c.Password != "" &&
+			!c.authorityPassword(user, redact) {
+			done.add(k)
+			out = append(out, authItem(mark{kind: markPassword}))
 		}
 	}
 	for _, f := range fields {
-		if f.ops.isSet(&c) && !done["f "+f.name] {
-			rest = append(rest, fieldItem(f))
+		if f.ops.isSet(&c) && !done.has(slot{markField, f.name, 0}) {
+			out = append(out, fieldItem(f))
 		}
 	}
 	for _, k := range sortedKeys(c.Params) {
-		if !done["p "+k] {
-			rest = append(rest, paramItem(k))
+		if !done.has(slot{markParam, k, 0}) {
+			out = append(out, paramItem(k))
 		}
 	}
 	for i, p := range c.Ignored {
-		if !done[fmt.Sprint("i ", i)] {
-			rest = append(rest, item{p.Key, p.Value, mark{kind: markIgnored, key: p.Key, raw: p.Value}})
+		if !done.has(slot{markIgnored, "", i}) {
+			out = append(out, item{p.Key, p.Value, mark{kind: markIgnored, key: p.Key, raw: p.Value}})
 		}
 	}
 	// Secrets last, and among them those dbtls does not know first (only a
@@ -171,9 +193,8 @@ func (c Config) items(redact bool) []item {
 		}
 		return 2
 	}
-	slices.SortStableFunc(rest, func(a, b item) int { return cmp.Compare(rank(a), rank(b)) })
-	out = append(out, rest...)
-	if k := fmt.Sprint("a ", markPassword); !done[k] && c.Password != "" && (c.shape() == ShapeJDBCSQLServer || c.shape() == ShapeADO) {
+	slices.SortStableFunc(out[start:], func(a, b item) int { return cmp.Compare(rank(a), rank(b)) })
+	if k := (slot{kind: markPassword}); !done.has(k) && c.Password != "" && (c.shape() == ShapeJDBCSQLServer || c.shape() == ShapeADO) {
 		// The JDBC and ADO shapes write the password as a property: last, so
 		// that no property follows it (Parse words the error of a property
 		// after a secret differently, as it may be the secret's rest).
@@ -204,9 +225,37 @@ func (c Config) goAuthorityReads(user, pw string) bool {
 	return err == nil && r.User == user && r.Password == pw
 }
 
-// hasMark reports whether layout holds a mark of kind k.
-func (c Config) hasMark(k markKind) bool {
-	return slices.ContainsFunc(c.layout, func(m mark) bool { return m.kind == k })
+// authorityMark returns the markAuthority mark: what was read before '@'
+// in go-sql-driver's DSN.
+func (c Config) authorityMark() (mark, bool) {
+	i := slices.IndexFunc(c.layout, func(m mark) bool { return m.kind == markAuthority })
+	if i < 0 {
+		return mark{}, false
+	}
+	return c.layout[i], true
+}
+
+// authorityUser reports whether go-sql-driver's DSN can write the user
+// before '@': it was read there, or it reads back from there.
+func (c Config) authorityUser() bool {
+	m, ok := c.authorityMark()
+	return ok && m.key == c.User || c.goAuthorityReads(c.User, "")
+}
+
+// authorityPassword reports whether go-sql-driver's DSN writes the password
+// before '@', after user: when a password was read there and it still reads
+// back from there (known without reading when user and password are those it
+// was read with). With redact (String) only where it was read counts, so
+// that where the password is shown never depends on what it holds.
+func (c Config) authorityPassword(user string, redact bool) bool {
+	m, ok := c.authorityMark()
+	switch {
+	case !ok || m.raw == "":
+		return false
+	case redact, m.key == user && m.raw == c.Password:
+		return true
+	}
+	return c.goAuthorityReads(user, c.Password)
 }
 
 // String returns the DSN in its shape, written from the fields, with the

@@ -110,8 +110,8 @@ func parseMySQLGo(s string) (*Config, error) {
 		user, pw, _ := strings.Cut(head[:at], ":")
 		c.User, c.Password = user, pw
 		head = head[at+1:]
-		if pw != "" { // where the password was written, for Format (format.go)
-			c.layout = append(c.layout, mark{kind: markAuthority})
+		if user != "" || pw != "" { // what was written before '@', for Format (format.go)
+			c.layout = append(c.layout, mark{kind: markAuthority, key: user, raw: pw})
 		}
 	}
 	if head != "" {

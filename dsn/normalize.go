@@ -93,30 +93,77 @@ func (c *Config) normalize() error {
 	}
 	// The properties in the order Format writes them, checked as Parse checks
 	// the tokens of that DSN, so that an error names the same keys.
-	n := normalizer{c: c, seen: map[string]string{}, vocab: map[concept]vocabKey{}}
-	for _, it := range c.items(false) {
+	// (What items writes does not change as the fields are normalized: each
+	// is written as display says, which normalize then makes its Key and Raw.)
+	items := c.items(false)
+	var seen [16][2]string
+	var vocab [8]struct {
+		concept
+		vocabKey
+	}
+	n := normalizer{c: c, seen: seen[:0], vocab: vocab[:0]}
+	for _, it := range items {
 		if err := n.check(it); err != nil {
 			return err
 		}
 	}
-	if err := c.checkReadOnlyIntent(); err != nil {
+	if err := c.checkReadOnlyIntent(items); err != nil {
 		return err
 	}
 	c.Warnings = nil
 	for _, p := range c.Ignored {
 		c.Warnings = append(c.Warnings, ignoredWarning(c.Family, p.Key))
 	}
-	var layout []mark
-	items := c.items(false)
-	if c.Family == MySQL && c.Shape == ShapeMySQLGo && c.Password != "" &&
-		!slices.ContainsFunc(items, func(it item) bool { return it.mark.kind == markPassword }) {
-		layout = append(layout, mark{kind: markAuthority}) // as Parse marks a password read before '@'
+	c.layout = c.layoutOf(items)
+	return nil
+}
+
+// layoutOf is the layout Parse records when it reads what Format writes
+// for items: c's own when it is that already.
+func (c *Config) layoutOf(items []item) []mark {
+	var auth *mark
+	if c.Family == MySQL && c.Shape == ShapeMySQLGo {
+		// as Parse marks what it read before '@'
+		user, pw := c.User, c.Password
+		for _, it := range items {
+			switch it.mark.kind {
+			case markUser:
+				user = ""
+			case markPassword:
+				pw = ""
+			}
+		}
+		if user != "" || pw != "" {
+			auth = &mark{kind: markAuthority, key: user, raw: pw}
+		}
+	}
+	n := len(items)
+	if auth != nil {
+		n++
+	}
+	same := len(c.layout) == n
+	for i := 0; same && i < n; i++ {
+		want := c.layout[i]
+		switch {
+		case auth != nil && i == 0:
+			same = want.equal(*auth)
+		case auth != nil:
+			same = want.equal(items[i-1].mark)
+		default:
+			same = want.equal(items[i].mark)
+		}
+	}
+	if same {
+		return c.layout
+	}
+	layout := make([]mark, 0, n)
+	if auth != nil {
+		layout = append(layout, *auth)
 	}
 	for _, it := range items {
 		layout = append(layout, it.mark)
 	}
-	c.layout = layout
-	return nil
+	return layout
 }
 
 // ignoredWarning is the warning for a property accepted but not honoured.
@@ -217,7 +264,7 @@ func (c *Config) normalizeEndpoint() error {
 
 // checkReadOnlyIntent: go-mssqldb (and Always On read-only routing) wants a
 // database with applicationintent=ReadOnly.
-func (c *Config) checkReadOnlyIntent() error {
+func (c *Config) checkReadOnlyIntent(items []item) error {
 	v, ok := c.Params["applicationintent"]
 	if c.Family != SQLServer || !ok || c.Database != "" {
 		return nil
@@ -226,7 +273,7 @@ func (c *Config) checkReadOnlyIntent() error {
 		return nil
 	}
 	key := "applicationintent"
-	for _, it := range c.items(false) {
+	for _, it := range items {
 		for _, p := range it.mark.params {
 			if p.Key == "applicationintent" {
 				key = it.key
@@ -241,8 +288,42 @@ func (c *Config) checkReadOnlyIntent() error {
 // them, as the applier checks the tokens of a DSN.
 type normalizer struct {
 	c     *Config
-	seen  map[string]string
-	vocab map[concept]vocabKey
+	seen  [][2]string // slot, key: as applier.seen (small: no map)
+	vocab []struct {
+		concept
+		vocabKey
+	}
+}
+
+// once is applier.once.
+func (n *normalizer) once(slot, key, value string) error {
+	for _, s := range n.seen {
+		if strings.EqualFold(s[0], slot) {
+			return givenTwice(s[1], key, value, slot)
+		}
+	}
+	n.seen = append(n.seen, [2]string{slot, key})
+	return nil
+}
+
+// vocabulary is vocabularyOnce.
+func (n *normalizer) vocabulary(f *field, key, value string) error {
+	if f.concept == "" {
+		return nil
+	}
+	for _, v := range n.vocab {
+		if v.concept == f.concept {
+			if v.vocab != f.vocab {
+				return twoVocabularies(v.vocabKey, key, value, f)
+			}
+			return nil
+		}
+	}
+	n.vocab = append(n.vocab, struct {
+		concept
+		vocabKey
+	}{f.concept, vocabKey{f.vocab, key}})
+	return nil
 }
 
 func (n *normalizer) check(it item) error {
@@ -253,10 +334,10 @@ func (n *normalizer) check(it item) error {
 		if f.vocab == "" && c.Family == SQLServer {
 			return unknownKey(it.key, it.value, "SQL Server")
 		}
-		if err := onceIn(n.seen, f.slot, it.key, it.value); err != nil {
+		if err := n.once(f.slot, it.key, it.value); err != nil {
 			return err
 		}
-		if err := vocabularyOnce(n.vocab, f, it.key, it.value); err != nil {
+		if err := n.vocabulary(f, it.key, it.value); err != nil {
 			return err
 		}
 		return f.ops.normalize(c, f)
@@ -266,7 +347,7 @@ func (n *normalizer) check(it item) error {
 			if err := checkParamKey(c.Family, p.Key, v); err != nil {
 				return err
 			}
-			if err := onceIn(n.seen, p.Key, p.Key, v); err != nil {
+			if err := n.once(p.Key, p.Key, v); err != nil {
 				return err
 			}
 			if err := checkDriverValue(c.Family, p.Key, p.Key, v, v); err != nil {

@@ -59,11 +59,14 @@ func IsSecretKey(key string) bool {
 	return false
 }
 
+// unquote removes the quotes and backticks a key may be written in.
+var unquote = strings.NewReplacer("`", "", `"`, "", "'", "")
+
 // normalizeKey lower-cases key and strips quotes, backticks, spaces and
 // MySQL's variable prefixes, so that every spelling of one name is one key.
 func normalizeKey(key string) string {
 	k := strings.ToLower(strings.TrimSpace(key))
-	k = strings.NewReplacer("`", "", `"`, "", "'", "").Replace(k)
+	k = unquote.Replace(k)
 	k = strings.TrimLeft(strings.TrimSpace(k), "@")
 	for _, scope := range []string{"global", "session", "local", "persist_only", "persist"} {
 		if rest, ok := strings.CutPrefix(k, scope); ok && rest != "" && (rest[0] == '.' || rest[0] == ' ') {
