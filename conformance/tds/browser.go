@@ -159,16 +159,19 @@ func (b *Browser) serve() {
 		}
 		req, answer := b.answer(buf[:n])
 		req.From = from.String()
-		// Recorded before the answer leaves, so that a client holding the
-		// answer finds its request in Requests.
+		send := answer != nil && !b.cfg.Silent
+		// Recorded, as answered, before the answer leaves, so that a client
+		// holding the answer finds its request, answered, in Requests; an
+		// answer that then fails to leave is recorded as unanswered.
+		req.Answered = send
 		b.mu.Lock()
 		i := len(b.requests)
 		b.requests = append(b.requests, req)
 		b.mu.Unlock()
-		if answer != nil && !b.cfg.Silent {
-			if _, err := b.pc.WriteTo(answer, from); err == nil {
+		if send {
+			if _, err := b.pc.WriteTo(answer, from); err != nil {
 				b.mu.Lock()
-				b.requests[i].Answered = true
+				b.requests[i].Answered = false
 				b.mu.Unlock()
 			}
 		}
