@@ -25,5 +25,23 @@ echo "== go test"
 # -p 2: two cores; the conformance packages share their servers inside a
 # package. -race: the connector is used from many goroutines.
 go test -race -count=1 -p 2 -timeout 35m "${pkgs[@]}"
+echo "== benchmarks (each once, briefly, so that none can rot; docs/performance.md)"
+# Every benchmark of the packages tested, for one iteration; on a full run
+# also the commands of scripts/perf.sh on a handful of connects. Measuring is
+# scripts/perf.sh's job, not CI's.
+if [ "${pkgs[*]}" = "./..." ]; then
+  mapfile -t bench_pkgs < <(grep -rl --include='*_test.go' '^func Benchmark' . | xargs -n1 dirname | sort -u)
+else
+  bench_pkgs=("${pkgs[@]}")
+fi
+bench_out="$(mktemp -d)"
+go test -count=1 -run '^$' -bench . -benchtime 1x "${bench_pkgs[@]}" | tee "$bench_out/bench.txt"
+if [ "${pkgs[*]}" = "./..." ]; then
+  bash -n scripts/perf.sh
+  go run ./conformance/cmd/jdbcbench -n 4 -batch 2 -warmup 2 -json "$bench_out/jdbc.json"
+  go run ./conformance/cmd/perfplot -paired "$bench_out/bench.txt" -jdbc "$bench_out/jdbc.json" -o "$bench_out/plot.png" -markdown
+fi
+rm -rf "$bench_out"
+
 echo "== fuzz (every target, bounded time and memory; scripts/fuzz.sh)"
 bash scripts/fuzz.sh "${pkgs[@]}"
