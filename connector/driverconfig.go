@@ -336,6 +336,9 @@ func RedactedDriverDSN(cfg *dsn.Config) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	if err := checkMySQLConfig(m); err != nil {
+		return "", err
+	}
 	m.Passwd = kind.Redact("password", m.Passwd)
 	for k, v := range m.Params {
 		m.Params[k] = kind.Redact(k, v)

@@ -243,6 +243,11 @@ func TestRedactedDriverDSN(t *testing.T) {
 	}
 	_, err := RedactedDriverDSN(&dsn.Config{Family: dsn.MySQL, Params: map[string]string{"parseTime": "maybe"}})
 	require.ErrorIs(t, err, kind.InvalidDSN)
+	cfg, err := dsn.Parse("u@tcp(h)/d?serverPubKey=never-registered")
+	require.NoError(t, err, "a key's name is the driver's business: New asks it")
+	_, err = RedactedDriverDSN(cfg)
+	require.ErrorIs(t, err, kind.InvalidDSN, "what New refuses, explain shows refused")
+	require.Contains(t, err.Error(), "(serverPubKey=never-registered)")
 }
 
 func TestDriverConfigKeepsEveryParameter(t *testing.T) {
