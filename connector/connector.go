@@ -57,7 +57,10 @@ func NewFromConfig(cfg *dsn.Config, opts ...Option) (*Connector, error) {
 	for _, o := range opts {
 		o(&c.opts)
 	}
-	st, err := verify.Resolve(n)
+	if err := c.checkOptions(); err != nil { // hatches.go
+		return nil, err
+	}
+	st, err := c.resolve()
 	if err != nil {
 		return nil, err
 	}
@@ -96,6 +99,14 @@ func OpenDB(s string, opts ...Option) (*sql.DB, error) {
 // Strategy returns the strategy in force now (it changes only on Reload).
 func (c *Connector) Strategy() verify.Strategy { return *c.strategy.Load() }
 
+// Warnings returns the warnings of the connector's configuration (the
+// properties accepted but not honoured) and of the strategy in force (e.g.
+// that REQUIRED does not validate the certificate), as explain and probe
+// show them; New also logs each one (to slog.Default() without WithLogger).
+func (c *Connector) Warnings() []string {
+	return append(append([]string(nil), c.cfg.Warnings...), c.strategy.Load().Warnings...)
+}
+
 // Config returns a copy of the connector's configuration, normalized
 // (dsn.Normalize): changing it changes nothing in the connector.
 func (c *Connector) Config() *dsn.Config { return c.cfg.Clone() }
@@ -108,7 +119,7 @@ func (c *Connector) Reload(ctx context.Context) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	st, err := verify.Resolve(c.cfg)
+	st, err := c.resolve() // hatches.go: WithRootCAs is kept
 	if err != nil {
 		c.opts.logger().Error("dbtls: reload failed; keeping the previous trust material", "kind", string(kind.Of(err)), "error", err.Error())
 		return err
@@ -172,7 +183,7 @@ func (c *Connector) dial(connectCtx context.Context, rec *record) func(ctx conte
 			return d.DialContext(ctx, network, addr)
 		}
 		start := time.Now()
-		nc, err := d.DialContext(ctx, network, addr)
+		nc, err := c.opts.dialTCP(ctx, network, addr) // hatches.go: WithDialer
 		rec.mu.Lock()
 		rec.info.Network, rec.info.Addr, rec.info.DialStart, rec.info.DialDuration = network, addr, start, time.Since(start)
 		rec.mu.Unlock()

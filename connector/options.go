@@ -1,7 +1,6 @@
 package connector
 
 import (
-	"io"
 	"log/slog"
 	"time"
 )
@@ -19,18 +18,20 @@ type options struct {
 func WithObserver(f func(ConnInfo)) Option { return func(o *options) { o.observer = f } }
 
 // WithLogger logs every connection, failure, warning and reload to l. No
-// password is ever logged.
+// password is ever logged. Without it, warnings and reloads go to
+// slog.Default() (connections are logged only to a logger given here); a
+// connector's warnings are also returned by Connector.Warnings.
 func WithLogger(l *slog.Logger) Option { return func(o *options) { o.log = l } }
 
 // WithClock sets the clock that certificate validity is judged by (tests).
 // The timings of ConnInfo always use the real clock.
 func WithClock(now func() time.Time) Option { return func(o *options) { o.clock = now } }
 
-var discard = slog.New(slog.NewTextHandler(io.Discard, nil))
-
+// logger is the logger given, or slog.Default(): a warning must reach the
+// user without WithLogger (issue 11 item 2).
 func (o *options) logger() *slog.Logger {
 	if o.log == nil {
-		return discard
+		return slog.Default()
 	}
 	return o.log
 }

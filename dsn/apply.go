@@ -127,6 +127,9 @@ func (a *applier) params(key, raw string, set func() error) error {
 
 // ignore accepts a property that cannot be honoured, with a warning.
 func (a *applier) ignore(key, value string) error {
+	if err := checkLogin(a.c.Family, key, value); err != nil {
+		return err
+	}
 	a.c.Ignored = append(a.c.Ignored, Property{key, value})
 	a.c.layout = append(a.c.layout, mark{kind: markIgnored, key: key, raw: value})
 	return nil

@@ -415,7 +415,7 @@ func checkParamKey(f Family, key, value string) error {
 func checkIgnorable(f Family, key, value string) error {
 	lk := strings.ToLower(strings.TrimSpace(key))
 	if f == SQLServer && sqlServerIgnored[lk] || f == MySQL && (connectorJIgnored[lk] || strings.HasPrefix(lk, "xdevapi.")) {
-		return nil
+		return checkLogin(f, key, value)
 	}
 	e := &kind.Error{Kind: kind.InvalidDSN, What: "property that dbtls does not ignore", Key: key, Value: kind.Redact(key, value),
 		Why: "Config.Ignored lists JDBC properties the Go driver cannot honour (docs/properties.md)", Fix: "remove it from Config.Ignored"}

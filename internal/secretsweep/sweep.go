@@ -73,7 +73,7 @@ var Cases = []Case{
 	c("jdbc userName and password", Parses, "jdbc:sqlserver://127.0.0.1:1;userName=app;password=Qa21-pw;encrypt=strict;trustServerCertificate=true", "Qa21-pw"),
 	c("jdbc password with ; before @", Refused, "jdbc:sqlserver://sa:Qa22;pw@127.0.0.1;encrypt=true", "Qa22;pw"),
 	c("jdbc :password@ without a user", Refused, "jdbc:sqlserver://:Qa23-pw@127.0.0.1:1", "Qa23-pw"),
-	c("jdbc accessToken", Parses, "jdbc:sqlserver://127.0.0.1:1;password=Qa24-pw;accessToken=Qa24-token", "Qa24-pw", "Qa24-token"),
+	c("jdbc accessToken", Refused, "jdbc:sqlserver://127.0.0.1:1;password=Qa24-pw;accessToken=Qa24-token", "Qa24-pw", "Qa24-token"),
 	c("jdbc AADSecurePrincipalSecret with ;", Refused, "jdbc:sqlserver://127.0.0.1:1;AADSecurePrincipalSecret=Qa25;x;encrypt=true", "Qa25;x"),
 	c("jdbc keyStoreSecret", Parses, "jdbc:sqlserver://127.0.0.1:1;password=Qa26-pw;keyStoreSecret=Qa26-secret", "Qa26-pw", "Qa26-secret"),
 	c("jdbc password twice", Refused, "jdbc:sqlserver://127.0.0.1:1;password=Qa27-pw;PWD=Qa27-pw", "Qa27-pw"),

@@ -1,0 +1,48 @@
+package dsn
+
+import (
+	"strings"
+
+	"github.com/dbtls/dbtls/kind"
+)
+
+// checkLogin refuses a property that changes who logs in — another
+// authentication method than a user and password — and that dbtls does not
+// honour (issue 11 item 2): accepted with a warning, the connection would
+// log in with the user and password instead, or with none, silently. The
+// same properties with the value that means user and password
+// (authentication=SqlPassword, integratedSecurity=false,
+// authenticationScheme=NativeAuthentication) stay ignored with a warning.
+// Both Parse (applier.ignore) and Normalize (checkIgnorable) run it.
+func checkLogin(f Family, key, value string) error {
+	lk := strings.ToLower(strings.TrimSpace(key))
+	v := strings.ToLower(strings.TrimSpace(value))
+	var why string
+	if f == SQLServer {
+		switch lk {
+		case "authentication":
+			if v != "" && v != "notspecified" && v != "sqlpassword" {
+				why = "it selects another login than user and password (SQL authentication), which go-mssqldb would use instead (dbtls logs in with user and password only)"
+			}
+		case "integratedsecurity", "integrated security", "trusted_connection":
+			if b, ok := parseBool(value); (ok && b) || v == "sspi" {
+				why = "it asks for Windows (Kerberos or NTLM) login, which go-mssqldb would replace with SQL authentication (dbtls logs in with user and password only)"
+			}
+		case "authenticationscheme":
+			if v != "" && v != "nativeauthentication" {
+				why = "it selects Kerberos or NTLM login, which go-mssqldb would replace with SQL authentication (dbtls logs in with user and password only)"
+			}
+		case "accesstoken", "accesstokencallback", "accesstokencallbackclass":
+			if v != "" {
+				why = "it logs in with an access token, which go-mssqldb would replace with SQL authentication (dbtls logs in with user and password only)"
+			}
+		}
+	} else if lk == "credentialtype" && v != "" {
+		why = "it takes the credentials from another source (AWS IAM, the environment) than user and password, which go-sql-driver would use instead"
+	}
+	if why == "" {
+		return nil
+	}
+	return &kind.Error{Kind: kind.InvalidDSN, What: "login property that dbtls does not honour", Key: key, Value: kind.Redact(key, value),
+		Why: why, Fix: "remove " + key + " and give user and password"}
+}
