@@ -57,7 +57,10 @@ func NewFromConfig(cfg *dsn.Config, opts ...Option) (*Connector, error) {
 	for _, o := range opts {
 		o(&c.opts)
 	}
-	st, err := verify.Resolve(n)
+	if err := c.checkOptions(); err != nil { // hatches.go
+		return nil, err
+	}
+	st, err := c.resolve()
 	if err != nil {
 		return nil, err
 	}
@@ -116,7 +119,7 @@ func (c *Connector) Reload(ctx context.Context) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	st, err := verify.Resolve(c.cfg)
+	st, err := c.resolve() // hatches.go: WithRootCAs is kept
 	if err != nil {
 		c.opts.logger().Error("dbtls: reload failed; keeping the previous trust material", "kind", string(kind.Of(err)), "error", err.Error())
 		return err
@@ -180,7 +183,7 @@ func (c *Connector) dial(connectCtx context.Context, rec *record) func(ctx conte
 			return d.DialContext(ctx, network, addr)
 		}
 		start := time.Now()
-		nc, err := d.DialContext(ctx, network, addr)
+		nc, err := c.opts.dialTCP(ctx, network, addr) // hatches.go: WithDialer
 		rec.mu.Lock()
 		rec.info.Network, rec.info.Addr, rec.info.DialStart, rec.info.DialDuration = network, addr, start, time.Since(start)
 		rec.mu.Unlock()

@@ -11,7 +11,6 @@ import (
 
 	"github.com/dbtls/dbtls/verify"
 	"github.com/go-sql-driver/mysql"
-	mssql "github.com/microsoft/go-mssqldb"
 	"github.com/microsoft/go-mssqldb/msdsn"
 )
 
@@ -20,6 +19,10 @@ import (
 // connection, and our dialer.
 func (c *Connector) connectSQLServer(ctx context.Context, st *verify.Strategy, tlsCfg *tls.Config, rec *record) (driver.Conn, error) {
 	p := c.msBase
+	var err error
+	if p.Password, err = c.credential(ctx, p.Password); err != nil { // hatches.go: WithPasswordFunc
+		return nil, err
+	}
 	switch {
 	case st.Strict:
 		p.Encryption = msdsn.EncryptionStrict
@@ -30,9 +33,10 @@ func (c *Connector) connectSQLServer(ctx context.Context, st *verify.Strategy, t
 	}
 	p.TLSConfig = tlsCfg
 	p.TrustServerCertificate = false // every check is in tlsCfg
-	mc := mssql.NewConnectorConfig(p)
+	// hatches.go: go-mssqldb's security-token login with WithAccessTokenFunc
+	mc := c.sqlServerConnector(p, rec)
 	rec.path.instance = p.Instance
-	mc.Dialer = &sqlServerDialer{connectCtx: ctx, rec: rec, parallel: p.MultiSubnetFailover} // hops.go
+	mc.Dialer = &sqlServerDialer{connectCtx: ctx, rec: rec, parallel: p.MultiSubnetFailover, tcp: c.opts.dialer} // hops.go
 	return mc.Connect(ctx)
 }
 
@@ -47,6 +51,10 @@ func (f dialerFunc) DialContext(ctx context.Context, network, addr string) (net.
 // fallback in PREFERRED never outlives its connection.
 func (c *Connector) connectMySQL(ctx context.Context, st *verify.Strategy, tlsCfg *tls.Config, rec *record) (driver.Conn, error) {
 	m := c.myBase.Clone()
+	var err error
+	if m.Passwd, err = c.credential(ctx, m.Passwd); err != nil { // hatches.go: WithPasswordFunc
+		return nil, err
+	}
 	m.TLS = tlsCfg
 	m.AllowFallbackToPlaintext = !st.Disabled && !st.TLSRequired
 	m.DialFunc = c.dial(ctx, rec)

@@ -118,7 +118,8 @@ func (r *record) finishHops() {
 type sqlServerDialer struct {
 	connectCtx context.Context
 	rec        *record
-	parallel   bool // multiSubnetFailover: dial every address of a name at once
+	parallel   bool   // multiSubnetFailover: dial every address of a name at once
+	tcp        Dialer // WithDialer's, or nil
 }
 
 // HostName makes sqlServerDialer a go-mssqldb HostDialer: the driver hands
@@ -180,7 +181,7 @@ func (d *sqlServerDialer) DialContext(ctx context.Context, network, addr string)
 	nc, err := d.dialTCP(ctx, network, addr, host, port)
 	rec.mu.Lock()
 	rec.info.Network, rec.info.Addr, rec.info.DialStart, rec.info.DialDuration = network, addr, start, time.Since(start)
-	if err == nil {
+	if err == nil && nc.RemoteAddr() != nil { // a WithDialer connection may not know it
 		rec.info.Hops[len(rec.info.Hops)-1].Remote = nc.RemoteAddr().String()
 	}
 	rec.mu.Unlock()
@@ -204,6 +205,9 @@ func emptyRoute(from string) error {
 // kept, as go-mssqldb does when it resolves the name itself; otherwise the
 // addresses are tried in turn.
 func (d *sqlServerDialer) dialTCP(ctx context.Context, network, addr, host, port string) (net.Conn, error) {
+	if d.tcp != nil { // WithDialer: the name as it is, once (a proxy may resolve it remotely)
+		return dialWith(ctx, d.tcp, network, addr)
+	}
 	var nd net.Dialer
 	if !d.parallel || net.ParseIP(host) != nil {
 		return nd.DialContext(ctx, network, addr)
