@@ -84,18 +84,33 @@ func template() (string, error) {
 			templateErr = err
 			return
 		}
-		dir, err := os.MkdirTemp("", "dbtls-mariadb-template-")
-		if err != nil {
-			templateErr = err
-			return
+		// Each attempt gets its own data and temporary directories: the
+		// bootstrap's temporary tables otherwise go to the shared /tmp, where
+		// installs running at once (two test packages, -p 2) have been seen
+		// to fail ("Unknown table 'mysql.tmp_user_sys'"). A failed attempt
+		// is tried once more.
+		var out []byte
+		for attempt := 0; attempt < 2; attempt++ {
+			var dir, tmp string
+			if dir, err = os.MkdirTemp("", "dbtls-mariadb-template-"); err != nil {
+				break
+			}
+			if tmp, err = os.MkdirTemp("", "dbtls-mariadb-tmp-"); err != nil {
+				break
+			}
+			out, err = exec.Command(install, "--no-defaults", "--datadir="+dir, "--tmpdir="+tmp, "--user=root",
+				"--auth-root-authentication-method=normal", "--skip-test-db").CombinedOutput()
+			os.RemoveAll(tmp)
+			if err == nil {
+				templateDir = dir
+				return
+			}
+			os.RemoveAll(dir)
 		}
-		out, err := exec.Command(install, "--no-defaults", "--datadir="+dir, "--user=root",
-			"--auth-root-authentication-method=normal", "--skip-test-db").CombinedOutput()
-		if err != nil {
-			templateErr = fmt.Errorf("mariadb-install-db: %v\n%s", err, tail(out))
-			return
+		if out != nil {
+			err = fmt.Errorf("mariadb-install-db: %v\n%s", err, tail(out))
 		}
-		templateDir = dir
+		templateErr = err
 	})
 	return templateDir, templateErr
 }
@@ -199,7 +214,7 @@ func (s *Server) start(ctx context.Context) error {
 		bind = "127.0.0.1,::1"
 	}
 	args := append([]string{"--no-defaults", "--user=root", "--datadir=" + filepath.Join(s.Dir, "data"),
-		"--socket=" + s.SocketPath, "--port=" + strconv.Itoa(s.Port), "--bind-address=" + bind,
+		"--socket=" + s.SocketPath, "--port=" + strconv.Itoa(s.Port), "--bind-address=" + bind, "--tmpdir=" + s.Dir,
 		"--pid-file=" + filepath.Join(s.Dir, "mysqld.pid"), "--log-error=" + logPath, "--skip-name-resolve",
 		"--innodb-buffer-pool-size=16M", "--skip-log-bin", "--max-connections=200"}, tlsArgs...)
 	if s.opts.RequireSecureTransport {
