@@ -3,7 +3,10 @@
 //	dbtls explain [--json] <dsn> | - | --dsn-env NAME   what a DSN means, without connecting
 //	dbtls probe [--json] [--timeout d] <dsn> | - | --dsn-env NAME
 //	                                                    connect, run SELECT 1, print what was negotiated
-//	dbtls demo [--timeout d]                            every scenario-table row against an in-process TDS server
+//
+// The demo (every scenario-table row against an in-process TDS server) is
+// its own command, cmd/dbtls-demo, so that this binary does not link the
+// test servers.
 //
 // Flags may come before or after the connection string. "-" reads the
 // connection string from standard input, --dsn-env from an environment
@@ -29,7 +32,7 @@ import (
 // The exit statuses (docs/cli.md, `dbtls help`).
 const (
 	exitOK         = 0 // the command did what was asked
-	exitFailed     = 1 // a connection or verification failure (every kind not below); demo: a row did not do what the table says
+	exitFailed     = 1 // a connection or verification failure (every kind not below)
 	exitUsage      = 2 // unknown command or flag, missing or extra arguments, no connection string
 	exitInvalidDSN = 3 // kind invalid-dsn
 	exitTrustStore = 4 // kinds truststore-unreadable and truststore-integrity
@@ -122,8 +125,7 @@ Flags:
   --json            print one JSON object (explain, probe); its schema is in
                     docs/cli/ (docs/cli.md)
   --timeout d       probe: give up after d (default 15s), for the whole probe:
-                    dial, TLS, login, SELECT 1 and the status queries;
-                    demo: for all rows together (default 2m)
+                    dial, TLS, login, SELECT 1 and the status queries
 
 The result, success or failure, is printed on standard output; standard
 error carries only usage errors.
@@ -133,8 +135,7 @@ Exit status:
   1  a connection or verification failure: a kind other than those below
      (network, encryption-not-supported, untrusted-certificate,
      hostname-mismatch, certificate-expired, certificate-usage,
-     pin-mismatch, tls-version-mismatch, handshake-failed, server-refused);
-     demo: a row did not do what the scenario table says
+     pin-mismatch, tls-version-mismatch, handshake-failed, server-refused)
   2  usage: unknown command or flag, missing or extra argument, no
      connection string (an unset --dsn-env variable, empty standard input)
   3  invalid-dsn: the connection string is wrong (a serverCertificate file

@@ -54,7 +54,7 @@ func Markdown() string {
 	p("URL is also resolved without connecting (`TestResolveAgainstOracle`); the expected outcome comes from `Oracle`,\n")
 	p("written from the scenario table of [the semantics](semantics.md) (§2–§4) without calling the library. A\n")
 	p("connection that logs in is checked on both sides: `connector.Info` and the server's record of the same\n")
-	p("connection must both show the expected encryption. `go run ./cmd/dbtls demo` shows one case per row.\n\n")
+	p("connection must both show the expected encryption. `go run ./cmd/dbtls-demo` shows one case per row.\n\n")
 	p("The same cases also run through mssql-jdbc 13.4.0 itself, and the MySQL matrix through Connector/J 9.7.0\n")
 	p("against MariaDB and TiDB: see [the agreement figures](agreement.md).\n\n")
 	p("| dimension | values |\n|---|---|\n")

@@ -9,12 +9,12 @@ import (
 	"testing"
 )
 
-// TestDemo runs `dbtls demo` in a child process of its own (the demo points
+// TestDemo runs the demo in a child process of its own (the demo points
 // its process's default trust at the CA it makes, and Go reads the host's
 // pool once) and checks that all eleven rows did what the table says.
 func TestDemo(t *testing.T) {
 	if os.Getenv("DBTLS_DEMO_CHILD") == "1" {
-		os.Exit(run([]string{"demo"}, os.Stdout, os.Stderr))
+		os.Exit(run(nil, os.Stdout, os.Stderr))
 	}
 	cmd := exec.Command(os.Args[0], "-test.run=^TestDemo$")
 	cmd.Env = append(os.Environ(), "DBTLS_DEMO_CHILD=1")
@@ -43,7 +43,10 @@ func TestDemo(t *testing.T) {
 
 func TestDemoRefusesArguments(t *testing.T) {
 	var out, errb bytes.Buffer
-	if code := run([]string{"demo", "extra"}, &out, &errb); code != 2 {
-		t.Errorf("dbtls demo extra: exit %d, want 2", code)
+	if code := run([]string{"extra"}, &out, &errb); code != 2 {
+		t.Errorf("dbtls-demo extra: exit %d, want 2", code)
+	}
+	if strings.Contains(errb.String(), "extra") {
+		t.Errorf("the argument was echoed: %s", errb.String())
 	}
 }
