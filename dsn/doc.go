@@ -19,7 +19,11 @@
 //
 // Parameters of the URL shapes and of go-sql-driver's DSN are percent-decoded,
 // as are the user, password and database of the URL shapes. One host only:
-// load-balancing and failover URLs are refused.
+// load-balancing and failover URLs are refused. The JDBC MySQL shapes also
+// take Connector/J's single-host forms, (host=h,port=p,key=value,…) and
+// address=(host=h)(port=p)(key=value)…, whose per-host properties are read
+// as the URL's. An IPv6 address is written [::1] in a URL's host part and in
+// ADO's server=[::1],1433; serverName=::1 (a property) is the address alone.
 //
 // # Keys
 //
@@ -46,7 +50,11 @@
 //     closed), or a value the Go driver's own parser refuses (parseTime=maybe);
 //   - keys that cannot be honoured and must not be ignored (trustManagerClass,
 //     go-sql-driver's allowFallbackToPlaintext and strict, tls=<registered
-//     name>, go-mssqldb's tlsmin).
+//     name>, go-mssqldb's tlsmin), and a login dbtls does not honour
+//     (authentication=ActiveDirectoryPassword, integratedSecurity=true,
+//     authenticationScheme=JavaKerberos, accessToken, credentialType);
+//   - an empty hostNameInCertificate (spec §8), and a key store URL that is
+//     not a file: URL or a path (trustCertificateKeyStoreUrl=https://…).
 //
 // A driver parameter's value is checked as the driver reads it
 // (internal/driverparam, the reader connector fills the driver's

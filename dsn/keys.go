@@ -96,7 +96,8 @@ func init() {
 	// trustStorePassword and trustStoreType with the same meaning.
 	addTLS("encrypt", vocabJDBC, conceptMode, encryptField(func(t *TLS) *Setting[Encrypt] { return &t.Encrypt }))
 	addTLS("trustServerCertificate", vocabJDBC, conceptMode, boolField(func(t *TLS) *Setting[bool] { return &t.TrustServerCertificate }))
-	addTLS("hostNameInCertificate", vocabJDBC, conceptName, stringField(func(t *TLS) *Setting[string] { return &t.HostNameInCertificate }))
+	addTLS("hostNameInCertificate", vocabJDBC, conceptName, nonEmptyStringField(func(t *TLS) *Setting[string] { return &t.HostNameInCertificate },
+		"it names no certificate name, so no certificate could match (spec §8)", "set hostNameInCertificate to the name in the server's certificate, or remove it to check the server's host name"))
 	// go-mssqldb's "certificate" is a PEM file of trusted certificates: the
 	// same thing as a PEM trust store, so it is an alias of trustStore.
 	addTLS("trustStore", vocabJDBC, conceptAnchors, stringField(func(t *TLS) *Setting[string] { return &t.TrustStore }), "certificate")
@@ -112,14 +113,14 @@ func init() {
 	addTLS("requireSSL", vocabMySQL, conceptMode, boolField(func(t *TLS) *Setting[bool] { return &t.RequireSSL }))
 	addTLS("verifyServerCertificate", vocabMySQL, conceptMode, boolField(func(t *TLS) *Setting[bool] { return &t.VerifyServerCertificate }))
 	addTLS("ssl-ca", vocabMySQL, conceptAnchors, stringField(func(t *TLS) *Setting[string] { return &t.SSLCA }), "sslCa", "ssl_ca", "serverSslCert")
-	addTLS("trustCertificateKeyStoreUrl", vocabMySQL, conceptAnchors, stringField(func(t *TLS) *Setting[string] { return &t.TrustCertKeyStoreURL }))
+	addTLS("trustCertificateKeyStoreUrl", vocabMySQL, conceptAnchors, storeURLField(func(t *TLS) *Setting[string] { return &t.TrustCertKeyStoreURL }))
 	addTLS("trustCertificateKeyStorePassword", vocabMySQL, conceptAnchors, secretField(func(t *TLS) *Setting[string] { return &t.TrustCertKeyStorePassword }))
 	addTLS("trustCertificateKeyStoreType", vocabMySQL, conceptAnchors, stringField(func(t *TLS) *Setting[string] { return &t.TrustCertKeyStoreType }))
 	addTLS("fallbackToSystemTrustStore", vocabMySQL, conceptAnchors, boolField(func(t *TLS) *Setting[bool] { return &t.FallbackToSystemTrustStore }))
 	addTLS("ssl-cert", vocabMySQL, conceptClient, stringField(func(t *TLS) *Setting[string] { return &t.SSLCert }), "sslCert", "ssl_cert")
 	addTLS("ssl-key", vocabMySQL, conceptClient, stringField(func(t *TLS) *Setting[string] { return &t.SSLKey }), "sslKey", "ssl_key")
 	// MariaDB Connector/J calls the client key store keyStore, keyStorePassword, keyStoreType.
-	addTLS("clientCertificateKeyStoreUrl", vocabMySQL, conceptClient, stringField(func(t *TLS) *Setting[string] { return &t.ClientKeyStoreURL }), "keyStore")
+	addTLS("clientCertificateKeyStoreUrl", vocabMySQL, conceptClient, storeURLField(func(t *TLS) *Setting[string] { return &t.ClientKeyStoreURL }), "keyStore")
 	addTLS("clientCertificateKeyStorePassword", vocabMySQL, conceptClient, secretField(func(t *TLS) *Setting[string] { return &t.ClientKeyStorePassword }), "keyStorePassword")
 	addTLS("clientCertificateKeyStoreType", vocabMySQL, conceptClient, stringField(func(t *TLS) *Setting[string] { return &t.ClientKeyStoreType }), "keyStoreType")
 	addTLS("tls-version", vocabMySQL, conceptVersions, listField(",", func(t *TLS) *Setting[[]string] { return &t.TLSVersions }),

@@ -19,8 +19,8 @@ func parseMySQLURL(rest string, shape Shape, scheme string) (*Config, error) {
 	if err := misplacedUserinfo(scheme, rest, "/", query); err != nil {
 		return nil, err
 	}
-	authority, path, _ := strings.Cut(rest, "/")
-	if i := strings.LastIndex(authority, "@"); i >= 0 {
+	authority, path := cutAuthority(rest)
+	if i := lastOutside(authority, '@'); i >= 0 {
 		user, pw, hasPW := strings.Cut(authority[:i], ":")
 		var err error
 		// url's messages quote the bad escape: neither is shown.
@@ -36,13 +36,186 @@ func parseMySQLURL(rest string, shape Shape, scheme string) (*Config, error) {
 		}
 		authority = authority[i+1:]
 	}
-	if strings.Contains(authority, ",") {
-		return nil, invalid("host", authority, "several hosts", "dbtls connects to one host", "give one host (load balancing and failover URLs are not supported)")
+	if countOutside(authority, ',') > 0 {
+		e := invalid("host", authority, "several hosts", "dbtls connects to one host", "give one host (load balancing and failover URLs are not supported)").(*kind.Error)
+		if strings.ContainsAny(authority, "()") { // host properties may hold a password
+			e.Value, e.Why = kind.Redacted, e.Why+" (the text is not shown)"
+		}
+		return nil, e
 	}
-	if err := c.setHostPort(authority); err != nil {
+	hostProps, isForm, err := c.readHostForm(authority, shape)
+	if err != nil {
 		return nil, err
 	}
-	return c.readMySQLTail(path, query)
+	if !isForm {
+		if err := c.setHostPort(authority); err != nil {
+			return nil, err
+		}
+	}
+	if len(hostProps) == 0 {
+		return c.readMySQLTail(path, query)
+	}
+	// The host's own properties come first, then the URL's: with one host
+	// they are the same properties (a key in both is given twice).
+	toks := append(hostProps, splitQuery(query)...)
+	for i := range toks {
+		toks[i].n = i + 1
+	}
+	d, err := url.PathUnescape(path)
+	if err != nil {
+		return nil, &kind.Error{Kind: kind.InvalidDSN, What: "bad percent-encoding in the database",
+			Why: "a % must be followed by two hex digits (the text is not shown)", Fix: "write a literal % as %25"}
+	}
+	c.Database = d
+	if err := c.applyMySQLProps(toks); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// cutAuthority splits a URL's rest (no query) at the first '/' outside
+// parentheses: a host property may hold one (file:/…).
+func cutAuthority(rest string) (string, string) {
+	depth := 0
+	for i := 0; i < len(rest); i++ {
+		switch rest[i] {
+		case '(':
+			depth++
+		case ')':
+			depth--
+		case '/':
+			if depth <= 0 {
+				return rest[:i], rest[i+1:]
+			}
+		}
+	}
+	return rest, ""
+}
+
+// lastOutside is the index of the last b outside parentheses, or -1.
+func lastOutside(s string, b byte) int {
+	depth, at := 0, -1
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '(':
+			depth++
+		case ')':
+			depth--
+		case b:
+			if depth <= 0 {
+				at = i
+			}
+		}
+	}
+	return at
+}
+
+// countOutside counts the b outside parentheses.
+func countOutside(s string, b byte) int {
+	depth, n := 0, 0
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '(':
+			depth++
+		case ')':
+			depth--
+		case b:
+			if depth <= 0 {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+// readHostForm reads Connector/J's (and MariaDB Connector/J's) single-host
+// forms (issue 11 item 5): (host=h,port=p,key=value,…) and
+// address=(host=h)(port=p)(key=value)…. host and port (and protocol=tcp,
+// and MariaDB's type=primary) say where to connect; every other pair is a
+// property of that host, returned as tokens (percent-decoded, as URL
+// parameters). isForm is false for a plain host[:port]. The text is not
+// shown in errors: a host property may be the password.
+func (c *Config) readHostForm(authority string, shape Shape) (toks []token, isForm bool, err error) {
+	a := strings.TrimSpace(authority)
+	var pairs []string
+	low := strings.ToLower(a)
+	form := "(host=…,port=…)"
+	switch {
+	case strings.HasPrefix(a, "(") && strings.HasSuffix(a, ")"):
+		pairs = strings.Split(a[1:len(a)-1], ",")
+	case strings.HasPrefix(low, "address="):
+		form = "address=(host=…)(port=…)"
+		rest := strings.TrimSpace(a[len("address="):])
+		if !strings.HasPrefix(rest, "(") || !strings.HasSuffix(rest, ")") {
+			return nil, true, hostFormError(form, "address= must be followed by (key=value) groups")
+		}
+		pairs = strings.Split(rest[1:len(rest)-1], ")(")
+	default:
+		return nil, false, nil
+	}
+	host, port := "", ""
+	for _, p := range pairs {
+		k, v, ok := strings.Cut(p, "=")
+		k = strings.TrimSpace(k)
+		if !ok || k == "" || strings.ContainsAny(p, "()") {
+			return nil, true, hostFormError(form, "each item is key=value")
+		}
+		switch strings.ToLower(k) {
+		case "host":
+			if host != "" {
+				return nil, true, hostFormError(form, "host is given twice")
+			}
+			host = strings.TrimSpace(v)
+			if host == "" {
+				return nil, true, hostFormError(form, "host is empty")
+			}
+		case "port":
+			if port != "" {
+				return nil, true, hostFormError(form, "port is given twice")
+			}
+			port = strings.TrimSpace(v)
+		case "protocol":
+			if !strings.EqualFold(strings.TrimSpace(v), "tcp") {
+				return nil, true, &kind.Error{Kind: kind.InvalidDSN, What: "unsupported protocol in the host", Key: "protocol", Value: strings.TrimSpace(v),
+					Why: "dbtls connects over TCP", Fix: "write protocol=tcp, or remove it"}
+			}
+		case "type":
+			if t := strings.ToLower(strings.TrimSpace(v)); shape != ShapeJDBCMariaDB || (t != "primary" && t != "master") {
+				return nil, true, &kind.Error{Kind: kind.InvalidDSN, What: "host type dbtls does not read", Key: "type", Value: kind.Redact(k, v),
+					Why: "with one host only MariaDB Connector/J's type=primary means anything", Fix: "remove type"}
+			}
+		default:
+			q := splitQuery(p)
+			if len(q) != 1 {
+				return nil, true, hostFormError(form, "a host property cannot hold & (percent-encode it as %26)")
+			}
+			toks = append(toks, q[0])
+		}
+	}
+	if host == "" {
+		return nil, true, hostFormError(form, "it names no host")
+	}
+	if strings.HasPrefix(host, "[") && strings.HasSuffix(host, "]") {
+		host = host[1 : len(host)-1]
+	}
+	if err := checkHost("host", host, nil); err != nil {
+		return nil, true, err
+	}
+	c.Host = host
+	if port != "" {
+		if c.Port, err = parsePort("port", port, true); err != nil {
+			return nil, true, err
+		}
+	}
+	if toks == nil {
+		toks = []token{}
+	}
+	return toks, true, nil
+}
+
+func hostFormError(form, why string) error {
+	return &kind.Error{Kind: kind.InvalidDSN, What: "malformed host", Key: "host", Value: kind.Redacted,
+		Why: why + " (the text is not shown: it may hold a password)", Fix: "write one host as " + form + " or host:port"}
 }
 
 // readMySQLTail ends the reading of every MySQL shape: the database

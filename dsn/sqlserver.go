@@ -1,6 +1,7 @@
 package dsn
 
 import (
+	"net"
 	"net/url"
 	"strings"
 
@@ -106,6 +107,7 @@ func unquote(key, s string, closing byte) (value, rest string, err error) {
 // ',' for ADO. at, when not nil, names a byte offset of spec for errors
 // (the JDBC URL's host part, which comes before any secret).
 func (c *Config) setSQLServerHost(spec, key string, sep byte, at func(int) string) error {
+	isURLHost := at != nil
 	if at == nil {
 		at = func(int) string { return "" }
 	}
@@ -120,11 +122,29 @@ func (c *Config) setSQLServerHost(spec, key string, sep byte, at func(int) strin
 	}
 	var port string
 	hasPort := false
-	if sep == ':' && strings.HasPrefix(spec, "[") {
+	hostPart, _, _ := strings.Cut(spec, `\`)
+	switch {
+	case sep == ':' && !isURLHost && !strings.HasPrefix(spec, "[") && strings.Count(hostPart, ":") > 1:
+		// serverName=::1 (Microsoft's documented IPv6 form): the value is
+		// the address, with no port (portNumber gives it).
+	case sep == ',' && strings.HasPrefix(spec, "["):
+		// ADO server=[::1],1433 or [::1]\inst,1433: an IPv6 address in brackets.
+		if i := strings.LastIndexByte(spec, ','); i > strings.LastIndexByte(spec, ']') {
+			spec, port, hasPort = spec[:i], spec[i+1:], true
+		}
+		if h, inst, hasInst := strings.Cut(spec, `\`); strings.HasSuffix(h, "]") && strings.Contains(h, ":") && net.ParseIP(h[1:len(h)-1]) != nil {
+			spec, lead = h[1:len(h)-1], lead+1
+			if hasInst {
+				spec += `\` + inst
+			}
+		}
+	case sep == ':' && strings.HasPrefix(spec, "["):
 		hasPort = strings.HasSuffix(spec, ":") || !strings.HasSuffix(spec, "]")
 		spec, port = splitHostPort(spec)
-	} else if i := strings.LastIndexByte(spec, sep); i >= 0 {
-		spec, port, hasPort = spec[:i], spec[i+1:], true
+	default:
+		if i := strings.LastIndexByte(spec, sep); i >= 0 {
+			spec, port, hasPort = spec[:i], spec[i+1:], true
+		}
 	}
 	host, inst, hasInst := strings.Cut(spec, `\`)
 	c.Host = strings.TrimSpace(host)

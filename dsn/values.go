@@ -132,6 +132,54 @@ func stringField(get func(t *TLS) *Setting[string]) fieldOps {
 		cannot: "it has spaces at its ends, which are not part of a value"}
 }
 
+// nonEmptyStringField is stringField for a property whose empty value
+// cannot be meant (hostNameInCertificate=, spec §8): an invalid-dsn error
+// naming it, in a DSN and in a struct (Normalize parses the value too).
+func nonEmptyStringField(get func(t *TLS) *Setting[string], why, fix string) fieldOps {
+	return typed[string]{get: tlsGet(get), equal: eq[string], text: sameText,
+		parse: func(key, raw string) (string, error) {
+			if strings.TrimSpace(raw) == "" {
+				return "", invalid(key, raw, "empty "+key, why, fix)
+			}
+			return strings.TrimSpace(raw), nil
+		},
+		cannot: "it has spaces at its ends, which are not part of a value"}
+}
+
+// storeURLField is a Connector/J key store URL (trustCertificateKeyStoreUrl,
+// clientCertificateKeyStoreUrl): a path or a file: URL. Connector/J opens
+// any java.net.URL (https:, jar:, …); dbtls reads files only, and says so
+// at parse time rather than "cannot read the file" at load (issue 11 item
+// 5). Only the scheme is shown: the rest may hold user:password@.
+func storeURLField(get func(t *TLS) *Setting[string]) fieldOps {
+	return typed[string]{get: tlsGet(get), equal: eq[string], text: sameText,
+		parse: func(key, raw string) (string, error) {
+			v := strings.TrimSpace(raw)
+			if scheme, ok := urlScheme(v); ok && !strings.EqualFold(scheme, "file") {
+				return "", &kind.Error{Kind: kind.InvalidDSN, What: "key store URL that dbtls cannot read", Key: key, Value: scheme + ":…",
+					Why: "dbtls reads only file: URLs and paths (Connector/J would open " + scheme + ": URLs; the rest is not shown)",
+					Fix: "copy the store to a file and set " + key + " to its path or a file: URL"}
+			}
+			return v, nil
+		},
+		cannot: "it has spaces at its ends, which are not part of a value"}
+}
+
+// urlScheme returns the scheme of a URL written scheme:…, of two characters
+// or more (C:\store.jks is a Windows path, not a URL).
+func urlScheme(v string) (string, bool) {
+	i := strings.IndexByte(v, ':')
+	if i < 2 {
+		return "", false
+	}
+	for j, r := range v[:i] {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || j > 0 && (r >= '0' && r <= '9' || r == '+' || r == '-' || r == '.')) {
+			return "", false
+		}
+	}
+	return v[:i], true
+}
+
 // secretField keeps the value exactly (a password may begin or end with spaces).
 func secretField(get func(t *TLS) *Setting[string]) fieldOps {
 	return typed[string]{get: tlsGet(get), equal: eq[string], text: sameText,

@@ -33,10 +33,7 @@ func mysqlMode(t *dsn.TLS) (dsn.SSLMode, string, error) {
 			return dsn.SSLVerifyIdentity, key, nil
 		}
 		return dsn.SSLPreferred, key, nil
-	case t.SSLMode.Set && legacyKey != "":
-		return 0, "", &kind.Error{Kind: kind.InvalidDSN, What: "sslMode and a legacy property together", Key: legacyKey,
-			Why: t.SSLMode.Key + " and " + legacyKey + " both set the TLS mode (Connector/J would ignore " + legacyKey + ")", Fix: "remove " + legacyKey}
-	case t.SSLMode.Set:
+	case t.SSLMode.Set: // Connector/J ignores the legacy keys beside sslMode (legacyIgnored warns)
 		return t.SSLMode.Value, t.SSLMode.Key, nil
 	case t.UseSSL.Set && !t.UseSSL.Value:
 		return dsn.SSLDisabled, t.UseSSL.Key, nil
@@ -62,6 +59,7 @@ func resolveMySQL(cfg *dsn.Config, m material) (*Strategy, error) {
 	}
 	expected, sni := hostOf(cfg)
 	s := &Strategy{Family: dsn.MySQL, Row: mode.String(), ServerName: sni, CheckValidity: true, Trust: Trust{Source: "none"}}
+	s.Warnings = append(s.Warnings, legacyIgnored(t)...)
 
 	// Protocol versions.
 	versions := t.TLSVersions
@@ -176,4 +174,21 @@ func (a anchors) first() string {
 		return a.path.Key
 	}
 	return a.password.Key
+}
+
+// legacyIgnored warns of each legacy Connector/J key (useSSL, requireSSL,
+// verifyServerCertificate) written beside sslMode: Connector/J 8.0.13 and
+// later ignore them then, and so does dbtls (issue 11 item 3; URLs in the
+// wild carry both).
+func legacyIgnored(t *dsn.TLS) []string {
+	if !t.SSLMode.Set {
+		return nil
+	}
+	var w []string
+	for _, l := range []dsn.Setting[bool]{t.UseSSL, t.RequireSSL, t.VerifyServerCertificate} {
+		if l.Set {
+			w = append(w, l.Key+"="+l.Raw+" is ignored: "+t.SSLMode.Key+" decides the TLS mode, as in Connector/J; remove "+l.Key)
+		}
+	}
+	return w
 }
