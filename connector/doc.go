@@ -27,6 +27,12 @@
 //   - encrypt=false (row 1) means what the documented table says: TLS only
 //     as the server asks, without validation. Prefer encrypt=true.
 //
+// Options cover what a connection string cannot say without weakening any
+// check: WithDialer (the raw TCP dial only; the connection is still guarded
+// and recorded), WithPasswordFunc and WithAccessTokenFunc (called on every
+// connect), WithRootCAs and WithRootCAsPEM (trust anchors from code, refused
+// beside a trust store in the DSN). sql.Open("dbtls", dsn) works too.
+//
 // Each connection records what was negotiated (Info, WithObserver,
 // WithLogger). Failures are *kind.Error values: branch with
 // errors.Is(err, kind.HostnameMismatch) and friends.

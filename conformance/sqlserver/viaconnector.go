@@ -42,7 +42,7 @@ func ViaConnector(ctx context.Context, jdbcURL string) Attempt {
 	return a
 }
 
-// Demo is `dbtls demo`: it makes a CA and server certificates in a
+// Demo is `go run ./cmd/dbtls-demo`: it makes a CA and server certificates in a
 // temporary directory, points this process's default trust at them, starts
 // the TDS servers in-process on 127.0.0.1 and connects once per
 // scenario-table row through the connector, printing row → mode →
