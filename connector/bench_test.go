@@ -7,6 +7,7 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"errors"
+	"log/slog"
 	"net"
 	"os"
 	"path/filepath"
@@ -105,6 +106,10 @@ func (f *benchFixture) tdsServer(b *testing.B) *benchsrv.Server {
 	return srv
 }
 
+// quiet keeps the connectors' warnings (sslMode=PREFERRED, trustServerCertificate)
+// out of the benchmark output; as with no logger, nothing is formatted for it.
+var quiet = WithLogger(slog.New(slog.DiscardHandler))
+
 // variant is one way of connecting.
 type variant struct {
 	name string
@@ -166,7 +171,7 @@ func (f *benchFixture) files(s string) string {
 func mysqlVariants(b *testing.B, f *benchFixture, srv *mariadb.Server, mode int) []variant {
 	b.Helper()
 	m := mysqlModes[mode]
-	dc, err := New("jdbc:mysql://127.0.0.1:" + strconv.Itoa(srv.Port) + "/?user=" + mariadb.PlainUser + "&password=" + mariadb.PlainPassword + "&" + f.files(m.params))
+	dc, err := New("jdbc:mysql://127.0.0.1:"+strconv.Itoa(srv.Port)+"/?user="+mariadb.PlainUser+"&password="+mariadb.PlainPassword+"&"+f.files(m.params), quiet)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -213,7 +218,7 @@ func sqlServerVariants(b *testing.B, f *benchFixture, srv *benchsrv.Server, mode
 	b.Helper()
 	m := sqlServerModes[mode]
 	port := strconv.Itoa(srv.Port)
-	dc, err := New("jdbc:sqlserver://localhost:" + port + ";user=sa;password=pw;" + f.files(m.props))
+	dc, err := New("jdbc:sqlserver://localhost:"+port+";user=sa;password=pw;"+f.files(m.props), quiet)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -26,6 +26,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -121,7 +122,7 @@ func run(n, batch, warmup int, jsonOut, cacerts string) error {
 	url := fmt.Sprintf("jdbc:sqlserver://localhost:%d;user=sa;password=pw;encrypt=true;trustStore=%s;trustStorePassword=%s", srv.Port, jks, storePass)
 
 	// The Go clients.
-	dc, err := connector.New(url)
+	dc, err := connector.New(url, connector.WithLogger(slog.New(slog.DiscardHandler)))
 	if err != nil {
 		return err
 	}
