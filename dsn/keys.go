@@ -115,14 +115,19 @@ func init() {
 	addTLS("ssl-ca", vocabMySQL, conceptAnchors, stringField(func(t *TLS) *Setting[string] { return &t.SSLCA }), "sslCa", "ssl_ca", "serverSslCert")
 	addTLS("trustCertificateKeyStoreUrl", vocabMySQL, conceptAnchors, storeURLField(func(t *TLS) *Setting[string] { return &t.TrustCertKeyStoreURL }))
 	addTLS("trustCertificateKeyStorePassword", vocabMySQL, conceptAnchors, secretField(func(t *TLS) *Setting[string] { return &t.TrustCertKeyStorePassword }))
-	addTLS("trustCertificateKeyStoreType", vocabMySQL, conceptAnchors, stringField(func(t *TLS) *Setting[string] { return &t.TrustCertKeyStoreType }))
+	// An empty …KeyStoreType makes Connector/J 9.7 skip the store it names
+	// (the system's trust anchors are used, no client certificate is sent):
+	// refused rather than followed (docs/divergences.md).
+	addTLS("trustCertificateKeyStoreType", vocabMySQL, conceptAnchors, nonEmptyStringField(func(t *TLS) *Setting[string] { return &t.TrustCertKeyStoreType },
+		"Connector/J would then skip the trust store and use the system's trust anchors", "set it to JKS or PKCS12, or remove it (dbtls reads the format from the content)"))
 	addTLS("fallbackToSystemTrustStore", vocabMySQL, conceptAnchors, boolField(func(t *TLS) *Setting[bool] { return &t.FallbackToSystemTrustStore }))
 	addTLS("ssl-cert", vocabMySQL, conceptClient, stringField(func(t *TLS) *Setting[string] { return &t.SSLCert }), "sslCert", "ssl_cert")
 	addTLS("ssl-key", vocabMySQL, conceptClient, stringField(func(t *TLS) *Setting[string] { return &t.SSLKey }), "sslKey", "ssl_key")
 	// MariaDB Connector/J calls the client key store keyStore, keyStorePassword, keyStoreType.
 	addTLS("clientCertificateKeyStoreUrl", vocabMySQL, conceptClient, storeURLField(func(t *TLS) *Setting[string] { return &t.ClientKeyStoreURL }), "keyStore")
 	addTLS("clientCertificateKeyStorePassword", vocabMySQL, conceptClient, secretField(func(t *TLS) *Setting[string] { return &t.ClientKeyStorePassword }), "keyStorePassword")
-	addTLS("clientCertificateKeyStoreType", vocabMySQL, conceptClient, stringField(func(t *TLS) *Setting[string] { return &t.ClientKeyStoreType }), "keyStoreType")
+	addTLS("clientCertificateKeyStoreType", vocabMySQL, conceptClient, nonEmptyStringField(func(t *TLS) *Setting[string] { return &t.ClientKeyStoreType },
+		"Connector/J would then skip the key store and send no client certificate", "set it to JKS or PKCS12, or remove it (dbtls reads the format from the content)"), "keyStoreType")
 	addTLS("tls-version", vocabMySQL, conceptVersions, listField(",", func(t *TLS) *Setting[[]string] { return &t.TLSVersions }),
 		"tlsVersions", "enabledTLSProtocols", "tls_version", "enabledSslProtocolSuites")
 	addTLS("ssl-cipher", vocabMySQL, conceptCiphers, listField(":,", func(t *TLS) *Setting[[]string] { return &t.Ciphers }),

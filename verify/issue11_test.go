@@ -68,3 +68,38 @@ func TestEmptyHostNameInCertificate(t *testing.T) {
 		t.Errorf("struct with an empty HostNameInCertificate: %v; want invalid-dsn naming it", err)
 	}
 }
+
+// Issue 11 item 4: the other empty TLS values, as the differential runs
+// show the JDBC drivers treat them (conformance/mysql
+// TestLegacyKeysAndHostFormsConnectorJ, conformance/sqlserver
+// TestEmptyTLSValuesMssqlJdbc): accepted ones with a warning naming the
+// property; an empty key store type refused (docs/divergences.md #32).
+func TestOtherEmptyTLSValues(t *testing.T) {
+	for s, warning := range map[string]string{
+		"jdbc:mysql://db/?sslMode=VERIFY_CA&trustCertificateKeyStoreUrl=":    "trustCertificateKeyStoreUrl is empty",
+		"jdbc:mysql://db/?sslMode=REQUIRED&clientCertificateKeyStoreUrl=":    "clientCertificateKeyStoreUrl is empty",
+		"jdbc:mysql://db/?sslMode=REQUIRED&tlsCiphersuites=":                 "tlsCiphersuites is empty",
+		"jdbc:sqlserver://db;encrypt=true;trustStore=/x.jks;trustStoreType=": "trustStoreType is empty",
+	} {
+		c, err := dsn.Parse(s)
+		if err != nil {
+			t.Fatalf("Parse(%q): %v", s, err)
+		}
+		st, err := Describe(c)
+		if err != nil || !slices.ContainsFunc(st.Warnings, func(w string) bool { return strings.Contains(w, warning) }) {
+			t.Errorf("Describe(%q) = %v, %v; want a warning holding %q", s, st, err, warning)
+		}
+		if strings.Contains(s, "trustCertificateKeyStoreUrl") && st != nil && st.Trust.Source != "system" {
+			t.Errorf("Describe(%q): trust %v; want the system's anchors", s, st.Trust)
+		}
+	}
+	for _, s := range []string{
+		"jdbc:mysql://db/?sslMode=VERIFY_CA&trustCertificateKeyStoreUrl=file:/x.jks&trustCertificateKeyStoreType=",
+		"jdbc:mysql://db/?clientCertificateKeyStoreUrl=file:/x.jks&clientCertificateKeyStoreType=",
+		"jdbc:mariadb://db/?keyStore=/x.jks&keyStoreType=",
+	} {
+		if _, err := dsn.Parse(s); !errors.Is(err, kind.InvalidDSN) || !strings.Contains(err.Error(), "KeyStoreType=)") && !strings.Contains(err.Error(), "keyStoreType=)") {
+			t.Errorf("Parse(%q) = %v; want invalid-dsn naming the empty type", s, err)
+		}
+	}
+}

@@ -48,7 +48,7 @@ func mysqlMode(t *dsn.TLS) (dsn.SSLMode, string, error) {
 }
 
 func resolveMySQL(cfg *dsn.Config, m material) (*Strategy, error) {
-	t := &cfg.TLS
+	t, emptied := withoutEmptyStoreURLs(&cfg.TLS)
 	if t.ServerCertificate.Set {
 		return nil, &kind.Error{Kind: kind.InvalidDSN, What: "serverCertificate on a MySQL DSN", Key: t.ServerCertificate.Key, Value: t.ServerCertificate.Value,
 			Why: "the serverCertificate pin belongs to TDS 8.0 strict encryption, which only SQL Server speaks", Fix: "use sslMode=VERIFY_CA with ssl-ca instead"}
@@ -60,6 +60,7 @@ func resolveMySQL(cfg *dsn.Config, m material) (*Strategy, error) {
 	expected, sni := hostOf(cfg)
 	s := &Strategy{Family: dsn.MySQL, Row: mode.String(), ServerName: sni, CheckValidity: true, Trust: Trust{Source: "none"}}
 	s.Warnings = append(s.Warnings, legacyIgnored(t)...)
+	s.Warnings = append(s.Warnings, emptied...)
 
 	// Protocol versions.
 	versions := t.TLSVersions
@@ -88,7 +89,9 @@ func resolveMySQL(cfg *dsn.Config, m material) (*Strategy, error) {
 			s.Warnings = append(s.Warnings, warn...)
 		}
 	}
-	if t.Ciphers.Set {
+	if t.Ciphers.Set && len(t.Ciphers.Value) == 0 { // Connector/J 9.7 connects with its default suites
+		s.Warnings = append(s.Warnings, t.Ciphers.Key+" is empty: the default TLS 1.2 cipher suites are used (as in Connector/J); list the suites or remove "+t.Ciphers.Key)
+	} else if t.Ciphers.Set {
 		if s.CipherSuites, err = ParseCiphers(t.Ciphers.Key, t.Ciphers.Value); err != nil {
 			return nil, err
 		}
@@ -191,4 +194,28 @@ func legacyIgnored(t *dsn.TLS) []string {
 		}
 	}
 	return w
+}
+
+// withoutEmptyStoreURLs reads an empty trustCertificateKeyStoreUrl or
+// clientCertificateKeyStoreUrl as Connector/J 9.7 does, as not given (no
+// store: the system's trust anchors, no client certificate), with a warning
+// naming it (spec §8; conformance/mysql TestLegacyKeysAndHostFormsConnectorJ).
+// t itself is not changed.
+func withoutEmptyStoreURLs(t *dsn.TLS) (*dsn.TLS, []string) {
+	trust := t.TrustCertKeyStoreURL.Set && t.TrustCertKeyStoreURL.Value == ""
+	client := t.ClientKeyStoreURL.Set && t.ClientKeyStoreURL.Value == ""
+	if !trust && !client {
+		return t, nil
+	}
+	c := *t
+	var w []string
+	if trust {
+		w = append(w, c.TrustCertKeyStoreURL.Key+" is empty: no trust store is read (as in Connector/J), so the system's trust anchors are used; give the store's path or remove "+c.TrustCertKeyStoreURL.Key)
+		c.TrustCertKeyStoreURL = dsn.Setting[string]{}
+	}
+	if client {
+		w = append(w, c.ClientKeyStoreURL.Key+" is empty: no client certificate is sent (as in Connector/J); give the key store's path or remove "+c.ClientKeyStoreURL.Key)
+		c.ClientKeyStoreURL = dsn.Setting[string]{}
+	}
+	return &c, w
 }

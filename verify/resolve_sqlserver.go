@@ -81,8 +81,13 @@ func resolveSQLServer(cfg *dsn.Config, m material) (*Strategy, error) {
 		return nil, err
 	}
 	s.Roots, s.Trust = roots, trust
-	if t.TrustStoreType.Set && !t.TrustStore.Set && !t.TrustStorePassword.Set {
+	switch {
+	case t.TrustStoreType.Set && !t.TrustStore.Set && !t.TrustStorePassword.Set:
 		s.Warnings = append(s.Warnings, t.TrustStoreType.Key+" is ignored without trustStore or trustStorePassword")
+	case t.TrustStoreType.Set && t.TrustStoreType.Value == "":
+		// mssql-jdbc 13.4 connects with the store (conformance/sqlserver
+		// TestEmptyTLSValuesMssqlJdbc): accepted, named (spec §8).
+		s.Warnings = append(s.Warnings, t.TrustStoreType.Key+" is empty: the store's format is read from its content, as if it were not given; remove "+t.TrustStoreType.Key)
 	}
 	return s, nil
 }
