@@ -57,6 +57,12 @@ func TestHostForms(t *testing.T) {
 			t.Errorf("Parse(%q) = %v; want invalid-dsn with %q, no secret", s, err, what)
 		}
 	}
+	// Outside the host forms a parenthesis is text: a password may hold one.
+	for s, pw := range map[string]string{"mysql://u:p(x@db:3306/d": "p(x", "jdbc:mysql://u:p)x@db/d?sslMode=REQUIRED": "p)x", "jdbc:mysql://u:a(b,c@db/d": "a(b,c"} {
+		if c, err := Parse(s); err != nil || c.Password != pw || c.Host != "db" {
+			t.Errorf("Parse(%q) = %v, %v; want password %q and host db", s, c, err, pw)
+		}
+	}
 	if _, err := Parse("jdbc:mysql://db/?sslMode=VERIFY_CA&trustCertificateKeyStoreUrl=C:\\stores\\ts.jks"); err != nil {
 		t.Errorf("a Windows path is a path: %v", err)
 	}

@@ -19,8 +19,18 @@ func parseMySQLURL(rest string, shape Shape, scheme string) (*Config, error) {
 	if err := misplacedUserinfo(scheme, rest, "/", query); err != nil {
 		return nil, err
 	}
-	authority, path := cutAuthority(rest)
-	if i := lastOutside(authority, '@'); i >= 0 {
+	// Connector/J's host forms hold '/', '@' and ',' inside parentheses; any
+	// other URL is read as before (a password may hold a parenthesis).
+	lowRest := strings.ToLower(rest)
+	authority, path, _ := strings.Cut(rest, "/")
+	at := strings.LastIndex(authority, "@")
+	hostForm := strings.Contains(lowRest, "(host=") || strings.Contains(lowRest, "address=(") ||
+		strings.HasPrefix(strings.TrimSpace(authority[at+1:]), "(")
+	if hostForm {
+		authority, path = cutAuthority(rest)
+		at = lastOutside(authority, '@')
+	}
+	if i := at; i >= 0 {
 		user, pw, hasPW := strings.Cut(authority[:i], ":")
 		var err error
 		// url's messages quote the bad escape: neither is shown.
@@ -36,16 +46,20 @@ func parseMySQLURL(rest string, shape Shape, scheme string) (*Config, error) {
 		}
 		authority = authority[i+1:]
 	}
-	if countOutside(authority, ',') > 0 {
+	if hostForm && countOutside(authority, ',') > 0 || !hostForm && strings.Contains(authority, ",") {
 		e := invalid("host", authority, "several hosts", "dbtls connects to one host", "give one host (load balancing and failover URLs are not supported)").(*kind.Error)
 		if strings.ContainsAny(authority, "()") { // host properties may hold a password
 			e.Value, e.Why = kind.Redacted, e.Why+" (the text is not shown)"
 		}
 		return nil, e
 	}
-	hostProps, isForm, err := c.readHostForm(authority, shape)
-	if err != nil {
-		return nil, err
+	var hostProps []token
+	isForm := false
+	if hostForm {
+		var err error
+		if hostProps, isForm, err = c.readHostForm(authority, shape); err != nil {
+			return nil, err
+		}
 	}
 	if !isForm {
 		if err := c.setHostPort(authority); err != nil {
