@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"sync"
-	"time"
 
 	"github.com/dbtls/dbtls/internal/certgen"
 )
@@ -20,7 +19,8 @@ type Engine interface {
 	// Start starts a server for a matrix configuration (Case.Server) serving
 	// cert (nil for "off"), with clientCA as the CA client certificates must
 	// chain to where the configuration checks them, and returns its port on
-	// 127.0.0.1 and a function that stops it.
+	// 127.0.0.1 and a function that stops it. The fixture sets no deadline:
+	// the engine bounds its own start (which may first wait for a build).
 	Start(ctx context.Context, config string, cert, clientCA *certgen.Cert) (port int, stop func(), err error)
 }
 
@@ -75,10 +75,8 @@ func (f *Fixture) Port(config, cert string) (int, error) {
 	if config == "x509" {
 		ca = f.clientCA
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
-	defer cancel()
 	s = &started{}
-	s.port, s.stop, s.err = f.engine.Start(ctx, config, c, ca)
+	s.port, s.stop, s.err = f.engine.Start(context.Background(), config, c, ca)
 	if s.err != nil {
 		s.err = fmt.Errorf("%s server %s: %w", f.engine.Name(), key, s.err)
 	}

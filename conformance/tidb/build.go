@@ -2,7 +2,6 @@ package tidb
 
 import (
 	"bufio"
-	"context"
 	_ "embed"
 	"fmt"
 	"os"
@@ -48,7 +47,13 @@ var (
 // starts one in the background), returns at once when the binary is cached,
 // reports the failure of the last build instead of repeating it, and builds
 // only when nothing was tried yet (a first `go test` without install-deps).
-func Binary(ctx context.Context) (string, error) {
+//
+// The wait has no deadline of its own: a build from a cold cache takes
+// minutes (about 6 on an idle 2-core machine, 25 beside a loaded test run),
+// and giving up half-way would only fail every TiDB test; the test binary's
+// -timeout bounds it. Callers wait for Binary before they start the clock of
+// a server's start (Start, Need, Engine.Start).
+func Binary() (string, error) {
 	binMu.Lock()
 	defer binMu.Unlock()
 	if binPath != "" {
@@ -58,7 +63,7 @@ func Binary(ctx context.Context) (string, error) {
 		binPath = p
 		return p, nil
 	}
-	cmd := exec.CommandContext(ctx, "bash", filepath.Join(repoRoot(), "scripts", "build-tidb.sh"), "--check")
+	cmd := exec.Command("bash", filepath.Join(repoRoot(), "scripts", "build-tidb.sh"), "--check")
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()

@@ -26,6 +26,7 @@ func agreementDoc(t *testing.T) string {
 // divergence listed in mysql.Divergences (and docs/divergences.md), and
 // docs/agreement.md must show the figures.
 func TestDifferentialConnectorJ(t *testing.T) {
+	waitBinary(t)
 	f := getFixture(t)
 	port(t, f, "tls", "good") // fail under CI, skip elsewhere, without TiDB
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
@@ -49,6 +50,7 @@ func TestDifferentialConnectorJ(t *testing.T) {
 // server's case, and docs/agreement.md must show where the servers' answers
 // differ.
 func TestTiDBAndMariaDBCompared(t *testing.T) {
+	waitBinary(t)
 	f := getFixture(t)
 	port(t, f, "tls", "good")
 	maria, err := mysql.NewFixture()

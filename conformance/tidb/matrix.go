@@ -3,6 +3,7 @@ package tidb
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/dbtls/dbtls/conformance/mysql"
 	"github.com/dbtls/dbtls/internal/certgen"
@@ -42,12 +43,18 @@ func (Engine) Options(config string, cert, clientCA *certgen.Cert) (Options, err
 	return o, nil
 }
 
-// Start implements mysql.Engine.
+// Start implements mysql.Engine: it waits for the binary (Binary), then
+// gives the server's start three minutes within ctx.
 func (e Engine) Start(ctx context.Context, config string, cert, clientCA *certgen.Cert) (int, func(), error) {
 	o, err := e.Options(config, cert, clientCA)
 	if err != nil {
 		return 0, nil, err
 	}
+	if _, err := Binary(); err != nil {
+		return 0, nil, err
+	}
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Minute)
+	defer cancel()
 	s, err := Start(ctx, o)
 	if err != nil {
 		return 0, nil, err

@@ -57,6 +57,7 @@ func TestSameAccountsAsTheMatrix(t *testing.T) {
 // Ssl_version, Ssl_cipher and Ssl_server_not_after compared with the
 // connection's record (mysql.Check).
 func TestMatrix(t *testing.T) {
+	waitBinary(t)
 	f := getFixture(t)
 	if err := f.StartServers(Cases(), 2); err != nil {
 		Unavailable(t, err)

@@ -23,6 +23,7 @@ import (
 // fails and keeps the old material; after the trust file is rewritten and
 // Connector.Reload runs, new connections succeed and record the new CA.
 func TestReloadAgainstServer(t *testing.T) {
+	waitBinary(t) // before any deadline: the build may be in progress
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
 	defer cancel()
 	nb, na := certgen.Window(time.Now(), time.Hour, 24*time.Hour)

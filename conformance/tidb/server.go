@@ -81,8 +81,11 @@ func freePort() (int, error) {
 }
 
 // Start starts a server in o's configuration and creates the test users.
+// It waits for the tidb-server binary first (Binary), however long its build
+// takes; ctx bounds the rest, so a caller that may meet a build in progress
+// calls Binary before it makes ctx.
 func Start(ctx context.Context, o Options) (*Server, error) {
-	if _, err := Binary(ctx); err != nil {
+	if _, err := Binary(); err != nil {
 		return nil, err
 	}
 	dir, err := os.MkdirTemp("", "dbtls-tidb-")
@@ -149,7 +152,7 @@ func (s *Server) config() (string, error) {
 }
 
 func (s *Server) start(ctx context.Context) error {
-	bin, err := Binary(ctx)
+	bin, err := Binary()
 	if err != nil {
 		return err
 	}
@@ -367,7 +370,10 @@ func (s *Server) Stop() {
 // the test fails when CI is set, and is skipped otherwise.
 func Need(t testing.TB, o Options) *Server {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute) // may wait for the build
+	if _, err := Binary(); err != nil {
+		Unavailable(t, err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	s, err := Start(ctx, o)
 	if err != nil {

@@ -32,6 +32,7 @@ func mariaNeed(t *testing.T, o mariadb.Options) *mariadb.Server { return mariadb
 // prove it is enforced); MariaDB has no such clause, CREATE USER … REQUIRE
 // SAN is a syntax error (1064).
 func TestRequireSANOnlyTiDB(t *testing.T) {
+	waitBinary(t) // before any deadline: the build may be in progress
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
 	defer cancel()
 	ti := Need(t, Options{})
@@ -56,6 +57,7 @@ func TestRequireSANOnlyTiDB(t *testing.T) {
 // configuration at each SHOW STATUS), so on TiDB the server's view and the
 // connection's record of an older connection differ after a reload.
 func TestNotAfterOfAnOpenConnection(t *testing.T) {
+	waitBinary(t) // before any deadline: the build may be in progress
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
 	defer cancel()
 	nb, na := certgen.Window(time.Now(), time.Hour, 24*time.Hour)
@@ -97,6 +99,7 @@ func TestNotAfterOfAnOpenConnection(t *testing.T) {
 // without a client certificate; MariaDB in the same configuration asks for
 // none. A client certificate from the CA lets the plain account in.
 func TestClientCertificateDemanded(t *testing.T) {
+	waitBinary(t) // before any deadline: the build may be in progress
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
 	defer cancel()
 	nb, na := certgen.Window(time.Now(), time.Hour, 24*time.Hour)
