@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The project's test command (README "The two commands", the second). On a fresh machine it
 # installs what the tests need, then runs every Go test, including the
-# conformance suites against real MariaDB servers, our TDS server checked by
-# tedious and mssql-jdbc, and the JDBC-driver oracle.
+# conformance suites against real MariaDB and TiDB servers, our TDS server
+# checked by tedious and mssql-jdbc, and the JDBC-driver oracle. On a fresh
+# machine tidb-server is built once (scripts/build-tidb.sh, in the background
+# while the rest installs and runs; the TiDB tests wait for it) and cached.
 #
 #   bash scripts/test.sh            # everything
 #   bash scripts/test.sh ./dsn/...  # just some packages
