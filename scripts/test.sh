@@ -32,7 +32,9 @@ echo "== benchmarks (each once, briefly, so that none can rot; docs/performance.
 # also the commands of scripts/perf.sh on a handful of connects. Measuring is
 # scripts/perf.sh's job, not CI's.
 if [ "${pkgs[*]}" = "./..." ]; then
-  mapfile -t bench_pkgs < <(grep -rl --include='*_test.go' '^func Benchmark' . | xargs -n1 dirname | sort -u)
+  # the module's packages whose test files hold a benchmark
+  mapfile -t bench_pkgs < <(go list -f '{{$d := .Dir}}{{range .TestGoFiles}}{{$d}}/{{.}}{{"\n"}}{{end}}{{range .XTestGoFiles}}{{$d}}/{{.}}{{"\n"}}{{end}}' ./... |
+    xargs grep -l '^func Benchmark' | xargs -n1 dirname | sort -u | sed "s|^$PWD|.|")
 else
   bench_pkgs=("${pkgs[@]}")
 fi
