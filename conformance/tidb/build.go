@@ -48,10 +48,10 @@ var (
 // reports the failure of the last build instead of repeating it, and builds
 // only when nothing was tried yet (a first `go test` without install-deps).
 //
-// The wait has no deadline of its own: a build from a cold cache takes
-// minutes (about 6 on an idle 2-core machine, 25 beside a loaded test run),
-// and giving up half-way would only fail every TiDB test; the test binary's
-// -timeout bounds it. Callers wait for Binary before they start the clock of
+// The wait has no deadline of its own: a build from a cold cache takes about
+// 12 CPU-minutes (12 to 25 minutes of wall time beside the test run on these
+// 2-core machines), and giving up half-way would only fail every TiDB test;
+// the test binary's -timeout bounds it. Callers wait for Binary before they start the clock of
 // a server's start (Start, Need, Engine.Start).
 func Binary() (string, error) {
 	binMu.Lock()
