@@ -250,9 +250,19 @@ func (s *Server) start(ctx context.Context) error {
 }
 
 // Admin returns root over the unix socket (no TLS), through go-sql-driver.
-func (s *Server) Admin() (*sql.DB, error) {
+func (s *Server) Admin() (*sql.DB, error) { return RootOverSocket(s.SocketPath) }
+
+// Exec runs statements as root.
+func (s *Server) Exec(ctx context.Context, stmts ...string) error {
+	return ExecAsRoot(ctx, s.SocketPath, "mariadb", stmts...)
+}
+
+// RootOverSocket returns root (no password) over the unix socket at path,
+// through go-sql-driver: the administration connection of the test servers
+// of every MySQL-protocol product (MariaDB here, TiDB in conformance/tidb).
+func RootOverSocket(path string) (*sql.DB, error) {
 	c := mysql.NewConfig()
-	c.User, c.Net, c.Addr = "root", "unix", s.SocketPath
+	c.User, c.Net, c.Addr = "root", "unix", path
 	conn, err := mysql.NewConnector(c)
 	if err != nil {
 		return nil, err
@@ -262,16 +272,17 @@ func (s *Server) Admin() (*sql.DB, error) {
 	return db, nil
 }
 
-// Exec runs statements as root.
-func (s *Server) Exec(ctx context.Context, stmts ...string) error {
-	db, err := s.Admin()
+// ExecAsRoot runs statements as root over the unix socket at path; an error
+// names the product and the statement.
+func ExecAsRoot(ctx context.Context, path, product string, stmts ...string) error {
+	db, err := RootOverSocket(path)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
 	for _, q := range stmts {
 		if _, err := db.ExecContext(ctx, q); err != nil {
-			return fmt.Errorf("mariadb: %s: %w", q, err)
+			return fmt.Errorf("%s: %s: %w", product, q, err)
 		}
 	}
 	return nil

@@ -269,31 +269,11 @@ func (s *Server) logTail() string {
 // Admin returns root (no password) over the unix socket, through
 // go-sql-driver: TiDB counts a unix socket as secure transport, so root
 // reaches a server with require-secure-transport too.
-func (s *Server) Admin() (*sql.DB, error) {
-	c := mysql.NewConfig()
-	c.User, c.Net, c.Addr = "root", "unix", s.SocketPath
-	conn, err := mysql.NewConnector(c)
-	if err != nil {
-		return nil, err
-	}
-	db := sql.OpenDB(conn)
-	db.SetMaxOpenConns(2)
-	return db, nil
-}
+func (s *Server) Admin() (*sql.DB, error) { return mariadb.RootOverSocket(s.SocketPath) }
 
 // Exec runs statements as root.
 func (s *Server) Exec(ctx context.Context, stmts ...string) error {
-	db, err := s.Admin()
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	for _, q := range stmts {
-		if _, err := db.ExecContext(ctx, q); err != nil {
-			return fmt.Errorf("tidb: %s: %w", q, err)
-		}
-	}
-	return nil
+	return mariadb.ExecAsRoot(ctx, s.SocketPath, "tidb", stmts...)
 }
 
 // Variable returns SHOW GLOBAL VARIABLES LIKE name, as root.
