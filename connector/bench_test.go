@@ -19,8 +19,8 @@ import (
 	"time"
 
 	"github.com/dbtls/dbtls/conformance/mariadb"
-	"github.com/dbtls/dbtls/internal/benchsrv"
-	"github.com/dbtls/dbtls/internal/certgen"
+	"github.com/dbtls/dbtls/conformance/benchsrv"
+	"github.com/dbtls/dbtls/internal/testutil/certgen"
 	"github.com/dbtls/dbtls/verify"
 	"github.com/go-sql-driver/mysql"
 	mssql "github.com/microsoft/go-mssqldb"
@@ -29,7 +29,7 @@ import (
 
 // The connect benchmarks (issue 12, docs/performance.md). Every one runs
 // against real servers: MariaDB (conformance/mariadb) and our TDS server
-// (conformance/tds), the latter in a child process (internal/benchsrv) so
+// (conformance/tds), the latter in a child process (conformance/benchsrv) so
 // that its allocations and its garbage collector are not the client's.
 //
 // Each mode of each family is connected in four ways:

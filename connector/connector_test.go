@@ -16,7 +16,7 @@ import (
 	"time"
 
 	"github.com/dbtls/dbtls/conformance/mariadb"
-	"github.com/dbtls/dbtls/internal/certgen"
+	"github.com/dbtls/dbtls/internal/testutil/certgen"
 	"github.com/dbtls/dbtls/kind"
 	"github.com/stretchr/testify/require"
 )

@@ -17,7 +17,7 @@ import (
 
 	"github.com/dbtls/dbtls/conformance/mariadb"
 	"github.com/dbtls/dbtls/conformance/tds"
-	"github.com/dbtls/dbtls/internal/certgen"
+	"github.com/dbtls/dbtls/internal/testutil/certgen"
 	"github.com/dbtls/dbtls/kind"
 	"github.com/stretchr/testify/require"
 )

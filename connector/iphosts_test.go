@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/dbtls/dbtls/conformance/tds"
-	"github.com/dbtls/dbtls/internal/certgen"
+	"github.com/dbtls/dbtls/internal/testutil/certgen"
 	"github.com/dbtls/dbtls/kind"
 	"github.com/stretchr/testify/require"
 )

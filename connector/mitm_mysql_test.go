@@ -14,7 +14,7 @@ import (
 
 	"github.com/dbtls/dbtls/conformance/mariadb"
 	"github.com/dbtls/dbtls/conformance/mitm"
-	"github.com/dbtls/dbtls/internal/certgen"
+	"github.com/dbtls/dbtls/internal/testutil/certgen"
 	"github.com/dbtls/dbtls/kind"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"

@@ -4,13 +4,13 @@ import (
 	"reflect"
 	"testing"
 
-	"github.com/dbtls/dbtls/internal/randomconfig"
+	"github.com/dbtls/dbtls/internal/testutil/randomconfig"
 	"github.com/dbtls/dbtls/kind"
 	"github.com/dbtls/dbtls/verify"
 )
 
 // Property test for issue 10: for a Config built as a struct
-// (internal/randomconfig; valid, or with one defect), NewFromConfig(c) and
+// (internal/testutil/randomconfig; valid, or with one defect), NewFromConfig(c) and
 // New(c.Format()) agree: the same strategy and the same driver
 // configuration, or the same refusal — the same kind, and the same message
 // for every defect a DSN can carry the same way. A defect only a struct

@@ -11,7 +11,7 @@ import (
 	"testing"
 
 	"github.com/dbtls/dbtls/dsn"
-	"github.com/dbtls/dbtls/internal/certgen"
+	"github.com/dbtls/dbtls/internal/testutil/certgen"
 	"github.com/dbtls/dbtls/verify"
 	"github.com/go-sql-driver/mysql"
 	"github.com/microsoft/go-mssqldb/msdsn"

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/dbtls/dbtls/internal/secretsweep"
+	"github.com/dbtls/dbtls/internal/testutil/secretsweep"
 )
 
 // rawPasswordShapes put a password into each shape as users write it, NOT

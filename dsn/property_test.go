@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/dbtls/dbtls/dsn"
-	"github.com/dbtls/dbtls/internal/randomconfig"
+	"github.com/dbtls/dbtls/internal/testutil/randomconfig"
 	"github.com/dbtls/dbtls/kind"
 )
 
@@ -24,7 +24,7 @@ import (
 //   - a defect only a struct can have (Set false with a value, a key that is
 //     not the field's, a parameter under an alias): Normalize refuses.
 //
-// The configurations are made by internal/randomconfig from a seed, as
+// The configurations are made by internal/testutil/randomconfig from a seed, as
 // connector's property test makes them; FuzzStructConfig runs the same
 // checks on seeds the fuzzer picks.
 

@@ -13,12 +13,12 @@ import (
 
 	"github.com/dbtls/dbtls/connector"
 	"github.com/dbtls/dbtls/dsn"
-	"github.com/dbtls/dbtls/internal/secretsweep"
+	"github.com/dbtls/dbtls/internal/testutil/secretsweep"
 	"github.com/dbtls/dbtls/kind"
 	"github.com/stretchr/testify/require"
 )
 
-// TestSecretsSweep runs every hostile DSN of internal/secretsweep through
+// TestSecretsSweep runs every hostile DSN of internal/testutil/secretsweep through
 // everything that prints: dsn.Parse and its error, the Config (String,
 // connector.RedactedDriverDSN, warnings, fmt's %v %+v %#v %s, encoding/json),
 // connector.New and connector.OpenDB with PingContext against 127.0.0.1:1 (a

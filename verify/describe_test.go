@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/dbtls/dbtls/dsn"
-	"github.com/dbtls/dbtls/internal/certgen"
+	"github.com/dbtls/dbtls/internal/testutil/certgen"
 	"github.com/dbtls/dbtls/kind"
 	"github.com/stretchr/testify/require"
 )

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/dbtls/dbtls/internal/certgen"
+	"github.com/dbtls/dbtls/internal/testutil/certgen"
 	"github.com/dbtls/dbtls/kind"
 	"github.com/stretchr/testify/require"
 )

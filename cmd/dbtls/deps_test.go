@@ -16,7 +16,7 @@ func TestNoTestServersInTheCLI(t *testing.T) {
 		t.Fatalf("go list -deps: %v\n%s", err, out)
 	}
 	for _, dep := range strings.Fields(string(out)) {
-		if strings.HasPrefix(dep, "github.com/dbtls/dbtls/conformance/") || dep == "github.com/dbtls/dbtls/internal/certgen" {
+		if strings.HasPrefix(dep, "github.com/dbtls/dbtls/conformance/") || dep == "github.com/dbtls/dbtls/internal/testutil/certgen" {
 			t.Errorf("cmd/dbtls depends on %s: it belongs in cmd/dbtls-demo", dep)
 		}
 	}

@@ -5,11 +5,11 @@ import (
 	"encoding/json"
 	"testing"
 
-	"github.com/dbtls/dbtls/internal/secretsweep"
+	"github.com/dbtls/dbtls/internal/testutil/secretsweep"
 	"github.com/stretchr/testify/require"
 )
 
-// TestSecretsSweepCLI: every hostile DSN of internal/secretsweep through
+// TestSecretsSweepCLI: every hostile DSN of internal/testutil/secretsweep through
 // explain and probe (against 127.0.0.1:1, a closed port), as text and as
 // JSON: no secret shows on stdout or stderr, in any case or encoding. A DSN
 // dsn.Parse refuses is an invalid-dsn failure (exit status 3); every JSON

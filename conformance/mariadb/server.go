@@ -16,7 +16,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/dbtls/dbtls/internal/certgen"
+	"github.com/dbtls/dbtls/internal/testutil/certgen"
 	"github.com/go-sql-driver/mysql"
 )
 

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/dbtls/dbtls/internal/certgen"
+	"github.com/dbtls/dbtls/internal/testutil/certgen"
 	"github.com/stretchr/testify/require"
 )
 

@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"sync"
 
-	"github.com/dbtls/dbtls/internal/certgen"
+	"github.com/dbtls/dbtls/internal/testutil/certgen"
 )
 
 // Engine starts the servers of one MySQL-protocol server product other than

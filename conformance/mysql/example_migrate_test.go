@@ -12,7 +12,7 @@ import (
 
 	"github.com/dbtls/dbtls/conformance/mariadb"
 	"github.com/dbtls/dbtls/connector"
-	"github.com/dbtls/dbtls/internal/certgen"
+	"github.com/dbtls/dbtls/internal/testutil/certgen"
 )
 
 // Example_migratingFromJDBC does, step by step, what

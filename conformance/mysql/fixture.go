@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/dbtls/dbtls/conformance/mariadb"
-	"github.com/dbtls/dbtls/internal/certgen"
+	"github.com/dbtls/dbtls/internal/testutil/certgen"
 	"software.sslmate.com/src/go-pkcs12"
 )
 

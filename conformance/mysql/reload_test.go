@@ -11,7 +11,7 @@ import (
 
 	"github.com/dbtls/dbtls/conformance/mariadb"
 	"github.com/dbtls/dbtls/connector"
-	"github.com/dbtls/dbtls/internal/certgen"
+	"github.com/dbtls/dbtls/internal/testutil/certgen"
 	"github.com/dbtls/dbtls/kind"
 	mysqldrv "github.com/go-sql-driver/mysql"
 	"github.com/stretchr/testify/require"

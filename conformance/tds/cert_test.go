@@ -5,7 +5,7 @@ import (
 	"net"
 	"testing"
 
-	"github.com/dbtls/dbtls/internal/certgen"
+	"github.com/dbtls/dbtls/internal/testutil/certgen"
 )
 
 // testCert is a self-signed localhost certificate valid around now.

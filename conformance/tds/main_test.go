@@ -9,7 +9,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/dbtls/dbtls/internal/certgen"
+	"github.com/dbtls/dbtls/internal/testutil/certgen"
 )
 
 // The servers the client tests share, one per server setting of the

@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/dbtls/dbtls/conformance/mysql"
-	"github.com/dbtls/dbtls/internal/certgen"
+	"github.com/dbtls/dbtls/internal/testutil/certgen"
 )
 
 // Engine starts TiDB servers for the MySQL-family matrix of

@@ -17,7 +17,7 @@ import (
 	"time"
 
 	"github.com/dbtls/dbtls/conformance/mariadb"
-	"github.com/dbtls/dbtls/internal/certgen"
+	"github.com/dbtls/dbtls/internal/testutil/certgen"
 	"github.com/go-sql-driver/mysql"
 )
 

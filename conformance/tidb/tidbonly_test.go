@@ -12,7 +12,7 @@ import (
 
 	"github.com/dbtls/dbtls/conformance/mariadb"
 	"github.com/dbtls/dbtls/connector"
-	"github.com/dbtls/dbtls/internal/certgen"
+	"github.com/dbtls/dbtls/internal/testutil/certgen"
 	"github.com/dbtls/dbtls/kind"
 	"github.com/go-sql-driver/mysql"
 	"github.com/stretchr/testify/require"

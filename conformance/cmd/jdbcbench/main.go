@@ -40,8 +40,8 @@ import (
 
 	"github.com/dbtls/dbtls/conformance/jdbc"
 	"github.com/dbtls/dbtls/connector"
-	"github.com/dbtls/dbtls/internal/benchsrv"
-	"github.com/dbtls/dbtls/internal/certgen"
+	"github.com/dbtls/dbtls/conformance/benchsrv"
+	"github.com/dbtls/dbtls/internal/testutil/certgen"
 	"github.com/dbtls/dbtls/truststore"
 	mssql "github.com/microsoft/go-mssqldb"
 	"github.com/microsoft/go-mssqldb/msdsn"

@@ -15,7 +15,7 @@ import (
 	_ "github.com/microsoft/go-mssqldb"
 
 	"github.com/dbtls/dbtls/conformance/tds"
-	"github.com/dbtls/dbtls/internal/certgen"
+	"github.com/dbtls/dbtls/internal/testutil/certgen"
 )
 
 // syncBuffer is a bytes.Buffer safe for the server's goroutines.
