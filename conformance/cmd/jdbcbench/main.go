@@ -38,9 +38,9 @@ import (
 	"crypto/tls"
 	"database/sql/driver"
 
+	"github.com/dbtls/dbtls/conformance/benchsrv"
 	"github.com/dbtls/dbtls/conformance/jdbc"
 	"github.com/dbtls/dbtls/connector"
-	"github.com/dbtls/dbtls/conformance/benchsrv"
 	"github.com/dbtls/dbtls/internal/testutil/certgen"
 	"github.com/dbtls/dbtls/truststore"
 	mssql "github.com/microsoft/go-mssqldb"
