@@ -20,7 +20,7 @@ func LoadKeyPair(src Source) (tls.Certificate, error) {
 	if err != nil {
 		return tls.Certificate{}, err
 	}
-	data, err := readBounded(path, src)
+	data, err := readBounded(path, src, "cannot load the client key store")
 	if err != nil {
 		return tls.Certificate{}, err
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 
 	"github.com/dbtls/dbtls/kind"
@@ -63,21 +64,32 @@ var (
 // certificate files (pins, PEM key pairs) use it so that every file a DSN
 // names has the same bound.
 func ReadFile(path, key string) ([]byte, error) {
-	return readBounded(path, Source{PathKey: key})
+	return readBounded(path, Source{PathKey: key}, "cannot read the file "+key+" names")
 }
 
 // readBounded reads path with the MaxFileSize bound: a regular file whose
 // size is over the bound is refused before its content is read, and any other
 // file (a pipe, a device) is read through a limit of MaxFileSize+1 bytes.
-func readBounded(path string, src Source) ([]byte, error) {
+// what is the error's What when the file cannot be read.
+func readBounded(path string, src Source, what string) ([]byte, error) {
+	cannot := func(err error) error {
+		why := err.Error()
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			why = pe.Err.Error() // without the path, which the error names already
+		}
+		e := src.unreadable(path, "cannot read the file: "+why, "check the path and its permissions", errors.Join(ErrUnreadable, err)).(*kind.Error)
+		e.What = what
+		return e
+	}
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, src.unreadable(path, "cannot read the file", "check the path and its permissions", errors.Join(ErrUnreadable, err))
+		return nil, cannot(err)
 	}
 	defer f.Close()
 	fi, err := f.Stat()
 	if err != nil {
-		return nil, src.unreadable(path, "cannot read the file", "check the path and its permissions", errors.Join(ErrUnreadable, err))
+		return nil, cannot(err)
 	}
 	hint := int64(-1)
 	if fi.Mode().IsRegular() {
@@ -88,7 +100,7 @@ func readBounded(path string, src Source) ([]byte, error) {
 	}
 	data, over, err := readAtMost(f, hint)
 	if err != nil {
-		return nil, src.unreadable(path, "cannot read the file", "check the path and its permissions", errors.Join(ErrUnreadable, err))
+		return nil, cannot(err)
 	}
 	if over {
 		return nil, src.tooLarge(path, -1)

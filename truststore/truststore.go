@@ -63,7 +63,7 @@ func Load(src Source) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	data, err := readBounded(path, src)
+	data, err := readBounded(path, src, "cannot load trust store")
 	if err != nil {
 		return nil, err
 	}

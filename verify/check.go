@@ -1,9 +1,7 @@
 package verify
 
 import (
-	"crypto/sha256"
 	"crypto/x509"
-	"encoding/hex"
 	"errors"
 	"sync"
 	"time"
@@ -41,7 +39,7 @@ func Check(s *Strategy, chain []*x509.Certificate, now time.Time) error {
 			panic("verify: ModePin without a pin")
 		}
 		if !bytesEqual(leaf.Raw, s.Pin.Raw) {
-			pe := &PinError{WantSHA256: fingerprint(s.Pin.Raw), GotSHA256: fingerprint(leaf.Raw)}
+			pe := &PinError{Certificate: leaf, Pinned: s.Pin}
 			return &kind.Error{Kind: kind.PinMismatch, What: "server certificate is not the pinned one", Key: "serverCertificate", Value: s.Trust.Path,
 				Why: pe.Error(), Fix: "update the serverCertificate file to the server's current certificate", Err: pe}
 		}
@@ -50,12 +48,11 @@ func Check(s *Strategy, chain []*x509.Certificate, now time.Time) error {
 	panic("verify: impossible Mode")
 }
 
-func bytesEqual(a, b []byte) bool { return string(a) == string(b) }
+// errDescribed is Check's answer for a Strategy made by Describe.
+var errDescribed = &kind.Error{Kind: kind.HandshakeFailed, What: "a described strategy cannot judge a certificate",
+	Why: "verify.Describe names the trust material without loading it", Fix: "use verify.Resolve for a strategy to connect with"}
 
-func fingerprint(der []byte) string {
-	sum := sha256.Sum256(der)
-	return hex.EncodeToString(sum[:])
-}
+func bytesEqual(a, b []byte) bool { return string(a) == string(b) }
 
 // checkValidity checks that every certificate is within its window.
 func checkValidity(chain []*x509.Certificate, now time.Time) error {
@@ -68,7 +65,7 @@ func checkValidity(chain []*x509.Certificate, now time.Time) error {
 }
 
 func validityError(c *x509.Certificate, now time.Time) error {
-	ve := &ValidityError{Subject: c.Subject.String(), NotBefore: c.NotBefore, NotAfter: c.NotAfter, Now: now}
+	ve := &ValidityError{Certificate: c, Now: now}
 	return &kind.Error{Kind: kind.CertificateExpired, What: "server certificate outside its validity period", Why: ve.Error(),
 		Fix: "renew the server's certificate (or check this machine's clock)", Err: ve}
 }
@@ -107,32 +104,12 @@ func checkChain(s *Strategy, chain []*x509.Certificate, now time.Time) error {
 		case x509.Expired:
 			return validityError(inv.Cert, now)
 		case x509.IncompatibleUsage:
-			ue := &UsageError{Subject: leaf.Subject.String(), ExtKeyUsage: ekuNames(leaf)}
+			ue := &UsageError{Certificate: leaf}
 			return &kind.Error{Kind: kind.CertificateUsage, What: "server certificate is not for server authentication", Why: ue.Error(),
 				Fix: "give the server a certificate whose extended key usage includes serverAuth", Err: ue}
 		}
 	}
-	// The certificate that did not chain: the last one the server sent.
-	top := chain[len(chain)-1]
-	ce := &ChainError{Subject: leaf.Subject.String(), Issuer: top.Issuer.String(), Cause: err}
-	var ua x509.UnknownAuthorityError
-	if errors.As(err, &ua) && ua.Cert != nil {
-		ce.Issuer = ua.Cert.Issuer.String()
-	}
+	ce := &ChainError{Certificate: leaf, Chain: chain, Cause: err}
 	return &kind.Error{Kind: kind.UntrustedCertificate, What: "server certificate is not trusted", Why: ce.Error(),
-		Fix: "add the issuing CA (" + ce.Issuer + ") to the trust store, or have the server send its intermediate certificates", Err: ce}
-}
-
-func ekuNames(c *x509.Certificate) []string {
-	names := map[x509.ExtKeyUsage]string{x509.ExtKeyUsageServerAuth: "serverAuth", x509.ExtKeyUsageClientAuth: "clientAuth",
-		x509.ExtKeyUsageCodeSigning: "codeSigning", x509.ExtKeyUsageEmailProtection: "emailProtection", x509.ExtKeyUsageAny: "any"}
-	var out []string
-	for _, u := range c.ExtKeyUsage {
-		if n, ok := names[u]; ok {
-			out = append(out, n)
-		} else {
-			out = append(out, "other")
-		}
-	}
-	return out
+		Fix: "add the issuing CA (" + ce.Issuer() + ") to the trust store, or have the server send its intermediate certificates", Err: ce}
 }

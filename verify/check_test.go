@@ -95,8 +95,9 @@ func TestCheck(t *testing.T) {
 	}
 	var pe *PinError
 	require.ErrorAs(t, Check(pin, chainOf(p.noEKU, true), now), &pe)
-	require.Equal(t, p.leaf.SHA256(), pe.WantSHA256)
-	require.Equal(t, p.noEKU.SHA256(), pe.GotSHA256)
+	require.Equal(t, p.leaf.SHA256(), pe.WantSHA256())
+	require.Same(t, p.noEKU.Cert, pe.Certificate, "the cause carries the certificate presented")
+	require.Equal(t, p.noEKU.SHA256(), pe.GotSHA256())
 }
 
 func TestPinFileThatDoesNotParse(t *testing.T) {

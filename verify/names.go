@@ -8,37 +8,6 @@ import (
 	"github.com/dbtls/dbtls/kind"
 )
 
-// NameError is the detail of a hostname-mismatch: the name expected and every
-// name the certificate carries.
-type NameError struct {
-	Expected    string
-	CommonName  string
-	DNSNames    []string
-	IPAddresses []string
-	Rules       NameRules
-}
-
-func (e *NameError) Error() string {
-	return "certificate names " + e.found() + " do not match " + e.Expected
-}
-
-func (e *NameError) found() string {
-	var parts []string
-	if e.CommonName != "" {
-		parts = append(parts, "CN="+e.CommonName)
-	}
-	for _, d := range e.DNSNames {
-		parts = append(parts, "DNS:"+d)
-	}
-	for _, ip := range e.IPAddresses {
-		parts = append(parts, "IP:"+ip)
-	}
-	if len(parts) == 0 {
-		return "(none)"
-	}
-	return "[" + strings.Join(parts, ", ") + "]"
-}
-
 // MatchName applies the name rules of spec §3 and returns nil when cert
 // carries the expected name, else a hostname-mismatch *kind.Error whose Err
 // is a *NameError.
@@ -53,38 +22,36 @@ func (e *NameError) found() string {
 // matchPattern. Unlike Go's VerifyHostname, a CN-only certificate can match,
 // and partial wildcards (db*.example.com) are honoured.
 func MatchName(rules NameRules, cert *x509.Certificate, expected string) error {
-	ne := &NameError{Expected: expected, CommonName: cert.Subject.CommonName, DNSNames: cert.DNSNames, Rules: rules}
-	for _, ip := range cert.IPAddresses {
-		ne.IPAddresses = append(ne.IPAddresses, ip.String())
-	}
-	if namesMatch(rules, ne, expected) {
+	if namesMatch(rules, cert, expected) {
 		return nil
 	}
+	ne := &NameError{Certificate: cert, Expected: expected, Rules: rules}
 	key := "hostNameInCertificate"
 	fix := "set hostNameInCertificate to one of the certificate's names, or give the server a certificate for " + expected
 	if rules == MySQLNames {
 		key = "host"
 		fix = "connect with a host name the certificate carries, or give the server a certificate whose SAN holds " + expected
-		if len(ne.DNSNames)+len(ne.IPAddresses) > 0 && matchPattern(ne.CommonName, expected) {
+		if len(cert.DNSNames)+len(cert.IPAddresses) > 0 && matchPattern(cert.Subject.CommonName, expected) {
 			fix += " (its CN matches, but Connector/J ignores the CN when SANs are present)"
 		}
 	}
 	return &kind.Error{Kind: kind.HostnameMismatch, What: "server certificate does not carry the expected name", Key: key, Value: expected,
-		Why: "found " + ne.found(), Fix: fix, Err: ne}
+		Why: "found " + certNames(cert), Fix: fix, Err: ne}
 }
 
-func namesMatch(rules NameRules, ne *NameError, expected string) bool {
+func namesMatch(rules NameRules, cert *x509.Certificate, expected string) bool {
+	cn := cert.Subject.CommonName
 	ipMatch := func() bool {
 		want := net.ParseIP(expected)
-		for _, s := range ne.IPAddresses {
-			if s == expected || (want != nil && net.ParseIP(s).Equal(want)) {
+		for _, ip := range cert.IPAddresses {
+			if ip.String() == expected || (want != nil && ip.Equal(want)) {
 				return true
 			}
 		}
 		return false
 	}
 	dnsMatch := func() bool {
-		for _, d := range ne.DNSNames {
+		for _, d := range cert.DNSNames {
 			if matchPattern(d, expected) {
 				return true
 			}
@@ -98,22 +65,22 @@ func namesMatch(rules NameRules, ne *NameError, expected string) bool {
 			// dNSName equal to it letter for letter; never a wildcard
 			// (*.0.0.1 does not stand for 127.0.0.1).
 			literal := func(n string) bool { return n != "" && asciiLower(n) == asciiLower(expected) }
-			if literal(ne.CommonName) || ipMatch() {
+			if literal(cn) || ipMatch() {
 				return true
 			}
-			for _, d := range ne.DNSNames {
+			for _, d := range cert.DNSNames {
 				if literal(d) {
 					return true
 				}
 			}
 			return false
 		}
-		return matchPattern(ne.CommonName, expected) || dnsMatch() || ipMatch()
+		return matchPattern(cn, expected) || dnsMatch() || ipMatch()
 	case MySQLNames:
-		if len(ne.DNSNames)+len(ne.IPAddresses) > 0 {
+		if len(cert.DNSNames)+len(cert.IPAddresses) > 0 {
 			return dnsMatch() || ipMatch()
 		}
-		return matchPattern(ne.CommonName, expected)
+		return matchPattern(cn, expected)
 	case NoName:
 		return true
 	}

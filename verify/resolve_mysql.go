@@ -47,7 +47,7 @@ func mysqlMode(t *dsn.TLS) (dsn.SSLMode, string, error) {
 	return dsn.SSLPreferred, "", nil
 }
 
-func resolveMySQL(cfg *dsn.Config, m material) (*Strategy, error) {
+func (r *resolver) resolveMySQL(cfg *dsn.Config) (*Strategy, error) {
 	t, emptied := withoutEmptyStoreURLs(&cfg.TLS)
 	if t.ServerCertificate.Set {
 		return nil, &kind.Error{Kind: kind.InvalidDSN, What: "serverCertificate on a MySQL DSN", Key: t.ServerCertificate.Key, Value: t.ServerCertificate.Value,
@@ -131,18 +131,21 @@ func resolveMySQL(cfg *dsn.Config, m material) (*Strategy, error) {
 	case mode < dsn.SSLVerifyCA && given:
 		s.Warnings = append(s.Warnings, a.first()+" is ignored: certificate chains are only checked in VERIFY_CA and VERIFY_IDENTITY")
 	case mode >= dsn.SSLVerifyCA:
-		if !given && t.FallbackToSystemTrustStore.Set && !t.FallbackToSystemTrustStore.Value {
+		if !given && r.given == 0 && t.FallbackToSystemTrustStore.Set && !t.FallbackToSystemTrustStore.Value {
 			return nil, &kind.Error{Kind: kind.InvalidDSN, What: "no trust anchors", Key: t.FallbackToSystemTrustStore.Key, Value: t.FallbackToSystemTrustStore.Raw,
 				Why: mode.String() + " needs trust anchors, no trust store is given and the system store is refused", Fix: "set ssl-ca or trustCertificateKeyStoreUrl"}
 		}
-		if s.Roots, s.Trust, err = m.anchors(a); err != nil {
+		if s.Roots, s.Trust, err = r.anchors(a); err != nil {
 			return nil, err
 		}
 	}
 	if !s.Disabled {
-		if s.ClientCertificate, err = m.clientCert(t); err != nil {
+		if s.ClientCertificate, err = r.clientCert(t); err != nil {
 			return nil, err
 		}
+	}
+	if s.ServerRSAKey, err = r.rsaKey(cfg.Auth.ServerRSAPublicKeyFile); err != nil {
+		return nil, err
 	}
 	return s, nil
 }
@@ -181,8 +184,7 @@ func (a anchors) first() string {
 
 // legacyIgnored warns of each legacy Connector/J key (useSSL, requireSSL,
 // verifyServerCertificate) written beside sslMode: Connector/J 8.0.13 and
-// later ignore them then, and so does dbtls (issue 11 item 3; URLs in the
-// wild carry both).
+// later ignore them then, and so does dbtls (URLs in the wild carry both).
 func legacyIgnored(t *dsn.TLS) []string {
 	if !t.SSLMode.Set {
 		return nil

@@ -21,7 +21,7 @@ var sqlServerRows = map[[3]bool]string{
 	{true, true, true}:    "10",
 }
 
-func resolveSQLServer(cfg *dsn.Config, m material) (*Strategy, error) {
+func (r *resolver) resolveSQLServer(cfg *dsn.Config) (*Strategy, error) {
 	t := &cfg.TLS
 	if err := refuseMySQLKeys(t); err != nil {
 		return nil, err
@@ -60,7 +60,7 @@ func resolveSQLServer(cfg *dsn.Config, m material) (*Strategy, error) {
 			s.Warnings = append(s.Warnings, t.TrustServerCertificate.Key+"=true is ignored with encrypt=strict (treated as false), as in Microsoft JDBC")
 		}
 		if t.ServerCertificate.Set {
-			pin, err := m.pin(t.ServerCertificate)
+			pin, err := r.pin(t.ServerCertificate)
 			if err != nil {
 				return nil, err
 			}
@@ -76,7 +76,7 @@ func resolveSQLServer(cfg *dsn.Config, m material) (*Strategy, error) {
 	if t.HostNameInCertificate.Set {
 		s.Mode, s.ExpectedName = ModeHostnameOverride, t.HostNameInCertificate.Value
 	}
-	roots, trust, err := m.anchors(anchors{t.TrustStore, t.TrustStoreType, t.TrustStorePassword})
+	roots, trust, err := r.anchors(anchors{t.TrustStore, t.TrustStoreType, t.TrustStorePassword})
 	if err != nil {
 		return nil, err
 	}

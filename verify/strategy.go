@@ -1,6 +1,7 @@
 package verify
 
 import (
+	"crypto/rsa"
 	"crypto/tls"
 	"crypto/x509"
 
@@ -101,6 +102,11 @@ type Strategy struct {
 
 	// Mutual TLS.
 	ClientCertificate *tls.Certificate
+
+	// ServerRSAKey (MySQL family) is the server's RSA public key pinned by
+	// serverRSAPublicKeyFile: without TLS, a password is encrypted to this
+	// key only, never to one the server hands out.
+	ServerRSAKey *rsa.PublicKey
 
 	// Warnings, each naming the property concerned.
 	Warnings []string

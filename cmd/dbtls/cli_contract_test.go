@@ -3,14 +3,17 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
 
+	"github.com/dbtls/dbtls/kind"
 	"github.com/stretchr/testify/require"
 )
 
@@ -407,5 +410,61 @@ func TestWarningsShownWithoutALogger(t *testing.T) {
 		var got struct{ Warnings []string }
 		require.NoError(t, json.Unmarshal([]byte(out), &got))
 		require.Contains(t, strings.Join(got.Warnings, "\n"), tc.warn, "%q", tc.args)
+	}
+}
+
+// TestSchemasListEveryKind: the kind enum of every JSON Schema in docs/cli/
+// is kind.All(), in its order: a kind added to package kind must be added
+// to the schemas (and a schema cannot list a kind that does not exist).
+func TestSchemasListEveryKind(t *testing.T) {
+	var want []string
+	for _, k := range kind.All() {
+		want = append(want, string(k))
+	}
+	for _, c := range []string{"explain", "probe"} {
+		data, err := os.ReadFile("../../docs/cli/" + c + ".schema.json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var enums [][]string
+		var walk func(v any)
+		walk = func(v any) {
+			switch v := v.(type) {
+			case map[string]any:
+				for k, x := range v {
+					if k != "kind" {
+						walk(x)
+						continue
+					}
+					if m, ok := x.(map[string]any); ok {
+						if e, ok := m["enum"].([]any); ok {
+							var list []string
+							for _, s := range e {
+								list = append(list, fmt.Sprint(s))
+							}
+							enums = append(enums, list)
+						}
+					}
+					walk(x)
+				}
+			case []any:
+				for _, x := range v {
+					walk(x)
+				}
+			}
+		}
+		var doc any
+		if err := json.Unmarshal(data, &doc); err != nil {
+			t.Fatalf("docs/cli/%s.schema.json: %v", c, err)
+		}
+		walk(doc)
+		if len(enums) == 0 {
+			t.Fatalf("docs/cli/%s.schema.json has no kind enum", c)
+		}
+		for _, e := range enums {
+			if !slices.Equal(e, want) {
+				t.Errorf("docs/cli/%s.schema.json lists the kinds %v; kind.All() is %v", c, e, want)
+			}
+		}
 	}
 }

@@ -43,6 +43,6 @@ func Example_explainUnreadableStore() {
 	// dsn:                jdbc:sqlserver://db.example.com:1433;user=app;password=xxxxx;encrypt=true;trustStore=/nonexistent/truststore.jks;trustStorePassword=xxxxx
 	// driver dsn:         sqlserver://app:xxxxx@db.example.com:1433
 	// error:              truststore-unreadable
-	// message:            dbtls: cannot load trust store (trustStore=/nonexistent/truststore.jks): cannot read the file; check the path and its permissions
+	// message:            dbtls: cannot load trust store (trustStore=/nonexistent/truststore.jks): cannot read the file: no such file or directory; check the path and its permissions
 	// exit status 4
 }
