@@ -6,36 +6,13 @@ import "strings"
 // String() and log line.
 const Redacted = "xxxxx"
 
-// secretKeys lists, lower-cased, the properties whose value is a secret
-// although their name does not say so (pwd, accessToken's kin are caught by
-// secretWords too, but are listed for the record).
-var secretKeys = map[string]bool{
-	"password":                          true,
-	"pwd":                               true,
-	"passwd":                            true,
-	"trustStorePassword":                true,
-	"keyStorePassword":                  true,
-	"keyStoreSecret":                    true,
-	"trustCertificateKeyStorePassword":  true,
-	"clientCertificateKeyStorePassword": true,
-	"ssl-key-password":                  true,
-	"clientKeyPassword":                 true,
-	"accessToken":                       true,
-	"passphrase":                        true,
-	"authentication_string":             true, // MySQL's stored password hash
-}
-
 // secretWords: a key whose name holds one of these is a secret whatever its
-// spelling (AADSecurePrincipalSecret, msiClientSecret, accessTokenCallback,
-// keyVaultProviderClientKey, @@session.password). clientKey alone is a path
-// (of a PEM key file), not a secret.
+// spelling or case (password, trustStorePassword, AADSecurePrincipalSecret,
+// msiClientSecret, accessToken, accessTokenCallback, keyVaultProviderClientKey,
+// @@session.password, authentication_string, MySQL's stored password hash).
+// pwd is a secret too (ADO's and go-mssqldb's password key), though no word
+// holds it; clientKey alone is not: it is the path of a PEM key file.
 var secretWords = []string{"password", "passwd", "secret", "token", "passphrase", "clientkey", "authentication_string"}
-
-func init() {
-	for k := range secretKeys {
-		secretKeys[strings.ToLower(k)] = true
-	}
-}
 
 // IsSecretKey reports whether key names a secret. It is the one rule of
 // dbtls: every package redacts by it (package dsn for String, Format's
@@ -45,10 +22,10 @@ func init() {
 // variable named `PASSWORD` or @@session.password is a secret too.
 func IsSecretKey(key string) bool {
 	k := normalizeKey(key)
-	if secretKeys[k] {
+	switch k {
+	case "pwd":
 		return true
-	}
-	if k == "clientkey" {
+	case "clientkey":
 		return false
 	}
 	for _, w := range secretWords {

@@ -10,7 +10,7 @@ import (
 
 // chainCache remembers which presented chains verified against a strategy's
 // trust anchors, so that a resumed session (or a new connection to the same
-// server) does not pay for the signature checks again (issue: ≈ 100 µs of RSA
+// server) does not pay for the signature checks again (≈ 100 µs of RSA
 // a connection in the VERIFY modes). Only the chain's verification is
 // reused: the validity dates of every certificate of the verified chain, the
 // name and the pin are checked on every handshake. It belongs to one

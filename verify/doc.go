@@ -25,7 +25,14 @@
 // refuse wildcards over fewer than two labels (*.com). See MatchName.
 //
 // All checks run in tls.Config.VerifyConnection (Check), so they also hold
-// on resumed sessions. Failures are *kind.Error values whose Err is a
-// *NameError, *ChainError, *ValidityError, *UsageError or *PinError carrying
-// the data a person needs.
+// on resumed sessions. A failure is a *kind.Error whose Err is a *NameError,
+// *ChainError, *ValidityError, *UsageError or *PinError: reach it with
+// errors.As for the certificate itself (and the expected name, the chain
+// presented, the pinned certificate), as crypto/x509's HostnameError carries
+// its certificate; the message is built from it.
+//
+// Resolve loads the trust material through package truststore, which reads
+// every file with one bound; options give material from code
+// (WithRootCAs, WithRootCAsPEM) and never override what the configuration
+// names. A reload is a new Resolve: it re-reads all of it.
 package verify
