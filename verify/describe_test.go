@@ -21,7 +21,7 @@ func describe(t *testing.T, s string) (*Strategy, error) {
 	return Describe(cfg)
 }
 
-// TestDescribeWithoutTheFiles (issue 11 item 6): what a string means does not
+// TestDescribeWithoutTheFiles: what a string means does not
 // depend on the files it names being there. Each case names files that do
 // not exist; Describe gives the row, mode, TLS demand, name and trust source
 // of spec §2 / §5, and Resolve the error of kind truststore-unreadable (spec

@@ -28,7 +28,7 @@ func runCLIIO(t *testing.T, stdin string, args ...string) (int, string, string) 
 	return code, out.String(), errb.String()
 }
 
-// TestExplainWithoutTheTrustStore (issue 11 item 6): a string that names a
+// TestExplainWithoutTheTrustStore: a string that names a
 // trust store this machine does not have still says what it means — the
 // row, the mode and that TLS is required (spec §2 row 5, §5 VERIFY_CA) —
 // and the unreadable file is the error beside it (kind
@@ -152,7 +152,7 @@ func TestHelpDocumentsTheContract(t *testing.T) {
 	require.Contains(t, out, "-dsn-env NAME")
 }
 
-// TestConnectionStringSources (issue 11 item 9): the connection string may
+// TestConnectionStringSources: the connection string may
 // come from standard input ("-") or an environment variable (--dsn-env),
 // so the password need not be in argv; flags may follow it. Each way gives
 // what the argument gives (row 3 of spec §2), and no way prints the
@@ -293,7 +293,7 @@ func sortedKeys(m map[string]bool) []string {
 	return keys
 }
 
-// TestOneTypePerField (issue 11 item 8): a property name has one JSON type
+// TestOneTypePerField: a property name has one JSON type
 // wherever it appears, in either command's output (row is a string
 // everywhere).
 func TestOneTypePerField(t *testing.T) {
@@ -389,7 +389,7 @@ func TestSchemaValidator(t *testing.T) {
 	require.Empty(t, s.validate([]byte(`{"row": "1"}`)))
 }
 
-// TestWarningsShownWithoutALogger (issue 11 item 2, the CLI's side): the
+// TestWarningsShownWithoutALogger (the CLI's side): the
 // warnings of spec §2 and §5 are in explain's and probe's output, text and
 // JSON, also when the command then fails (a trust store that cannot be
 // read, a server that does not answer).

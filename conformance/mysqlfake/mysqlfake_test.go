@@ -96,7 +96,7 @@ func requireNothingRecovered(t *testing.T, srv *mysqlfake.Server) {
 	}
 }
 
-// The shapes of issue 9 item 1, each with the sslMode it resolves to.
+// The shapes of the plaintext-authentication attack, each with the sslMode it resolves to.
 var shapes = []struct {
 	name string
 	dsn  func(port int) string
@@ -146,7 +146,7 @@ var exchanges = []struct {
 	{"caching_sha2→sha256_password", mysqlfake.Config{Plugin: mysqlfake.SHA256, SwitchFrom: mysqlfake.CachingSHA2}},
 }
 
-// TestNoPasswordToAServerSuppliedKey is issue 9 item 1: a server (or a
+// TestNoPasswordToAServerSuppliedKey: a server (or a
 // machine in the middle) that offers no TLS and hands out its own RSA key
 // recovered the password through dbtls. Now the connection fails with
 // encryption-not-supported before the key request is written, and the fake

@@ -1,6 +1,6 @@
 // Package randomconfig is test support: dsn.Config values built as structs
-// from a seed, the way a program fills one in, valid or with one defect
-// (issue 10). dsn's property test checks that Parse(Format(c)) equals
+// from a seed, the way a program fills one in, valid or with one defect.
+// dsn's property test checks that Parse(Format(c)) equals
 // Normalize(c) for the valid ones and that both refuse the others;
 // connector's checks that NewFromConfig(c) and New(c.Format()) agree.
 package randomconfig

@@ -1,7 +1,7 @@
 // Package secretsweep is test support: a table of hostile DSNs, each with
 // the secrets it holds, and the check that a text shows none of them. The
-// DSNs are what users write when moving a service from Java to Go
-// (issue 9 item 5, issue 11 item 1): every shape, passwords holding the
+// DSNs are what users write when moving a service from Java to Go:
+// every shape, passwords holding the
 // characters each shape treats specially, quoted and not, in every position,
 // next to unknown keys, in session variables. Every host is 127.0.0.1:1, a
 // closed port, so that connecting fails at once and its errors can be swept

@@ -10,7 +10,7 @@ import (
 	"github.com/dbtls/dbtls/kind"
 )
 
-// Issue 11 item 3: sslMode beside useSSL / requireSSL /
+// sslMode beside useSSL / requireSSL /
 // verifyServerCertificate is accepted, as Connector/J accepts it: sslMode
 // decides, and each legacy key is named in a warning.
 func TestSSLModeWithLegacyKeys(t *testing.T) {
@@ -46,7 +46,7 @@ func TestSSLModeWithLegacyKeys(t *testing.T) {
 	}
 }
 
-// Issue 11 item 4 (spec §8): an empty hostNameInCertificate is invalid-dsn
+// Spec §8: an empty hostNameInCertificate is invalid-dsn
 // naming it, never row 4 with no name; in a struct too.
 func TestEmptyHostNameInCertificate(t *testing.T) {
 	for _, s := range []string{
@@ -69,7 +69,7 @@ func TestEmptyHostNameInCertificate(t *testing.T) {
 	}
 }
 
-// Issue 11 item 4: the other empty TLS values, as the differential runs
+// The other empty TLS values, as the differential runs
 // show the JDBC drivers treat them (conformance/mysql
 // TestLegacyKeysAndHostFormsConnectorJ, conformance/sqlserver
 // TestEmptyTLSValuesMssqlJdbc): accepted ones with a warning naming the
