@@ -18,8 +18,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/dbtls/dbtls/conformance/mariadb"
 	"github.com/dbtls/dbtls/conformance/benchsrv"
+	"github.com/dbtls/dbtls/conformance/mariadb"
 	"github.com/dbtls/dbtls/internal/testutil/certgen"
 	"github.com/dbtls/dbtls/verify"
 	"github.com/go-sql-driver/mysql"

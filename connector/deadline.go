@@ -6,11 +6,11 @@ import (
 	"time"
 )
 
-// The connect deadline (issue: go-mssqldb runs PRELOGIN, TLS and LOGIN7
-// without the context, so a server that accepts and never answers held a
-// 2 s Connect for as long as the server liked). Our dialer owns every
-// connection a Connect makes, so it bounds the whole connect — each hop's
-// TCP, PRELOGIN or greeting, TLS, login — by the Connect context: its
+// The connect deadline. go-mssqldb runs PRELOGIN, TLS and LOGIN7 without
+// the context, so a server that accepts and never answers would hold a
+// Connect for as long as it liked. The core's dial (record.dialTCP) owns
+// every connection a Connect makes, so it bounds the whole connect — each
+// hop's TCP, PRELOGIN or greeting, TLS, login — by the Connect context: its
 // deadline caps every deadline the driver sets while connecting, and its
 // cancellation expires the connection at once. Once the driver hands the
 // connection back, the cap is lifted and the deadline cleared, so queries
