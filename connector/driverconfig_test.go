@@ -18,7 +18,8 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// The drivers' configurations are built from the fields (driverconfig.go).
+// The drivers' configurations are built from the fields (sqlserver.go,
+// mysql.go).
 // Their own DSN parsers are the oracle: for the same properties written as
 // the driver's DSN (by the test, from the parameters it lists), msdsn.Parse
 // and mysql.ParseDSN give the configuration the connector builds.

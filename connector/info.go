@@ -39,8 +39,9 @@ type ConnInfo struct {
 	Peer          []CertInfo // the server's certificates, leaf first
 
 	// Hops (SQL Server) lists every server the connect reached, in order:
-	// the first, then each one a routing answer sent it to (sqlserver_hops.go). The
-	// fields above describe the last, the connection kept.
+	// the first, then each one a routing answer sent it to
+	// (sqlserver_hops.go). The fields above describe the last, the
+	// connection kept.
 	Hops []Hop
 }
 

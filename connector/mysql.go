@@ -85,7 +85,7 @@ func newMySQL(cfg *dsn.Config, o *options) (backend, error) {
 // the one in use.
 func (b *mySQL) prepare(st *verify.Strategy) error {
 	key, err := b.serverKey(st) // mysql_key.go
-	if err != nil || key == b.gen.Load().key {
+	if in := b.gen.Load().key; err != nil || key == in || key != nil && in != nil && key.Equal(in) {
 		return err
 	}
 	g, err := b.generation(key)

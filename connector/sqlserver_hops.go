@@ -25,9 +25,10 @@ import (
 //     not addresses the driver resolved: the routed server's name is the
 //     name its certificate is checked against;
 //   - every TCP connection after the first is a routed hop: it gets its own
-//     entry in ConnInfo.Hops, its own PRELOGIN reader (sqlserver_prelogin.go), and the name
-//     that mssql-jdbc checks there (verify.Strategy.HopName), which
-//     VerifyConnection reads through verify.Options.HopName;
+//     entry in ConnInfo.Hops, its own PRELOGIN reader
+//     (sqlserver_prelogin.go), and the name that mssql-jdbc checks there
+//     (verify.Strategy.HopName), which VerifyConnection reads through
+//     verify.Options.HopName;
 //   - it refuses the hop after verify.MaxRedirects routing answers (a
 //     routing loop: go-mssqldb follows routes forever);
 //   - the UDP exchange with SQL Browser is not TDS: it is never fed to the
