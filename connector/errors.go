@@ -15,15 +15,15 @@ import (
 	"github.com/dbtls/dbtls/verify"
 )
 
-// A failed connect gets the kind of spec §8 from its backend's mapError,
-// which takes the steps below in this order, with its driver's own errors
-// between expired and classify; the driver's error stays reachable with %w.
-
-// settled returns what the connection itself saw — a guard's refusal, the
-// certificate verdict — or err when it has a kind already; otherwise nil.
-// The record is more precise than what the drivers pass on (go-mssqldb
-// flattens TLS errors with %v).
-func settled(err error, rec *record) error {
+// mapError is the kind of a failed connect (spec §8), for a backend's
+// mapError; the driver's error stays reachable with %w. What the connection
+// itself saw — a guard's refusal, the certificate verdict — is more precise
+// than what the drivers pass on (go-mssqldb flattens TLS errors with %v)
+// and comes first, then an error with a kind already, what the backend
+// reads from the record (seen, nil for none), the end of the context, the
+// driver's own errors (driverErr) and, last, hang-ups, TLS failures and
+// network failures; anything else is handshake-failed.
+func mapError(ctx context.Context, err error, rec *record, seen, driverErr func(error, *record) error) error {
 	rec.mu.Lock()
 	refused, verdict := rec.refused, rec.verdict
 	rec.mu.Unlock()
@@ -35,40 +35,23 @@ func settled(err error, rec *record) error {
 	case kind.Of(err) != "":
 		return err
 	}
-	return nil
-}
-
-// withIOCause adds to a driver's "bad connection" (driver.ErrBadConn, or
-// hiding, the driver's own word for it) the I/O error the connection itself
-// saw: the cause the driver hides.
-func withIOCause(err error, rec *record, hiding error) error {
-	rec.mu.Lock()
-	ioErr := rec.ioErr
-	rec.mu.Unlock()
-	if ioErr != nil && (errors.Is(err, driver.ErrBadConn) || hiding != nil && errors.Is(err, hiding)) {
-		return fmt.Errorf("%w (%w)", err, ioErr)
+	if seen != nil {
+		if e := seen(err, rec); e != nil {
+			return e
+		}
 	}
-	return err
-}
-
-// expired returns the error for a connect whose context ended first, or
-// nil.
-func expired(ctx context.Context, err error, rec *record) error {
-	if ctx.Err() == nil && !pastDeadlineOf(ctx) {
-		return nil
+	if ctx.Err() != nil || pastDeadlineOf(ctx) {
+		cause := ctx.Err()
+		if cause == nil {
+			cause = context.DeadlineExceeded
+		}
+		return &kind.Error{Kind: kind.Network, What: "connect to " + rec.info.Addr + " did not finish in time",
+			Why: "the context ended (" + cause.Error() + ") before the server completed the connect: " + err.Error(),
+			Fix: "check that the server answers, or give the connect a longer deadline", Err: errors.Join(cause, err)}
 	}
-	cause := ctx.Err()
-	if cause == nil {
-		cause = context.DeadlineExceeded
+	if e := driverErr(err, rec); e != nil {
+		return e
 	}
-	return &kind.Error{Kind: kind.Network, What: "connect to " + rec.info.Addr + " did not finish in time",
-		Why: "the context ended (" + cause.Error() + ") before the server completed the connect: " + err.Error(),
-		Fix: "check that the server answers, or give the connect a longer deadline", Err: errors.Join(cause, err)}
-}
-
-// classify is the last step: a hang-up or a timeout, a TLS failure, a
-// network failure, and anything else handshake-failed.
-func classify(err error) error {
 	msg := err.Error()
 	switch {
 	case isHangUp(err) || isTimeout(err) || errors.Is(err, driver.ErrBadConn):
@@ -82,6 +65,19 @@ func classify(err error) error {
 		return &kind.Error{Kind: kind.Network, What: "network failure", Why: msg, Err: err}
 	}
 	return &kind.Error{Kind: kind.HandshakeFailed, What: "connection failed", Why: msg, Err: err}
+}
+
+// withIOCause adds to a driver's "bad connection" (driver.ErrBadConn, or
+// hiding, the driver's own word for it) the I/O error the connection itself
+// saw: the cause the driver hides.
+func withIOCause(err error, rec *record, hiding error) error {
+	rec.mu.Lock()
+	ioErr := rec.ioErr
+	rec.mu.Unlock()
+	if ioErr != nil && (errors.Is(err, driver.ErrBadConn) || hiding != nil && errors.Is(err, hiding)) {
+		return fmt.Errorf("%w (%w)", err, ioErr)
+	}
+	return err
 }
 
 // hungUp: during the connect, the server broke off or never spoke the

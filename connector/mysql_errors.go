@@ -9,16 +9,13 @@ import (
 	"github.com/go-sql-driver/mysql"
 )
 
-// mapError: go-sql-driver's "invalid connection" with the cause it hides;
-// what the connection saw; the context; the driver's errors.
+// mapError: go-sql-driver's errors, and the cause it hides behind
+// "invalid connection".
 func (b *mySQL) mapError(ctx context.Context, err error, rec *record) error {
-	err = withIOCause(err, rec, mysql.ErrInvalidConn)
-	if e := settled(err, rec); e != nil {
-		return e
-	}
-	if e := expired(ctx, err, rec); e != nil {
-		return e
-	}
+	return mapError(ctx, withIOCause(err, rec, mysql.ErrInvalidConn), rec, nil, mysqlError)
+}
+
+func mysqlError(err error, rec *record) error {
 	var myErr *mysql.MySQLError
 	switch {
 	case errors.Is(err, mysql.ErrNoTLS):
@@ -32,7 +29,7 @@ func (b *mySQL) mapError(ctx context.Context, err error, rec *record) error {
 		// off or never spoke the protocol
 		return hungUp(err)
 	}
-	return classify(err)
+	return nil
 }
 
 func refusalFix(n uint16) string {

@@ -9,25 +9,14 @@ import (
 	mssql "github.com/microsoft/go-mssqldb"
 )
 
-// mapError: what the connection saw; a TDS server that closed without
-// answering (tdsUnanswered); the context; go-mssqldb's errors; then the
-// path taken (explainPath) names the instance or the routed hop.
+// mapError: go-mssqldb's errors, the server that closed without answering
+// (tdsUnanswered), then the path taken (explainPath) names the instance or
+// the routed hop.
 func (b *sqlServer) mapError(ctx context.Context, err error, rec *record) error {
-	return explainPath(b.kindOf(ctx, withIOCause(err, rec, nil), rec), rec)
+	return explainPath(mapError(ctx, withIOCause(err, rec, nil), rec, tdsUnanswered, sqlServerError), rec)
 }
 
-func (b *sqlServer) kindOf(ctx context.Context, err error, rec *record) error {
-	if e := settled(err, rec); e != nil {
-		return e
-	}
-	if !rec.handshake {
-		if e := tdsUnanswered(err, rec); e != nil {
-			return e
-		}
-	}
-	if e := expired(ctx, err, rec); e != nil {
-		return e
-	}
+func sqlServerError(err error, _ *record) error {
 	var msErr mssql.Error
 	switch {
 	case errors.As(err, &msErr):
@@ -35,7 +24,7 @@ func (b *sqlServer) kindOf(ctx context.Context, err error, rec *record) error {
 	case strings.Contains(err.Error(), "server does not support encryption"):
 		return &kind.Error{Kind: kind.EncryptionNotSupported, What: "server does not support encryption", Why: err.Error(), Err: err}
 	}
-	return classify(err)
+	return nil
 }
 
 // tdsUnanswered gives the two failures of spec §8 that neither driver names.
@@ -46,10 +35,11 @@ func (b *sqlServer) kindOf(ctx context.Context, err error, rec *record) error {
 // (encryption-not-supported: SQL Server 2022 or later, or encrypt=true).
 func tdsUnanswered(err error, rec *record) error {
 	rec.mu.Lock()
-	first, dialed := rec.firstByte, len(rec.hops) > 0
+	first, dialed, handshake := rec.firstByte, len(rec.hops) > 0, rec.handshake
 	rec.mu.Unlock()
 	closed := dialed && first < 0 && isHangUp(err)
 	switch {
+	case handshake: // TLS ran: the server answered
 	case rec.strategy.Strict && (closed || first == 0x04):
 		return &kind.Error{Kind: kind.EncryptionNotSupported, What: "server does not speak TDS 8.0", Key: "encrypt", Value: "strict",
 			Why: "it did not answer the TLS-first handshake of strict encryption (it " + map[bool]string{true: "closed the connection", false: "answered with a TDS packet"}[closed] + "); no login was sent",

@@ -8,8 +8,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
-	"time"
 
 	"github.com/dbtls/dbtls/kind"
 	"github.com/dbtls/dbtls/verify"
@@ -295,15 +293,8 @@ func (d *sqlServerDialer) dialBrowser(ctx context.Context, network, addr string)
 		d.rec.mu.Unlock()
 		return nil, err
 	}
-	bc := &browserConn{Conn: nc, rec: d.rec, state: b}
-	bc.limit, _ = d.connectCtx.Deadline()
-	_ = nc.SetDeadline(bc.limit)
-	bc.stop = context.AfterFunc(d.connectCtx, func() {
-		bc.mu.Lock()
-		defer bc.mu.Unlock()
-		bc.canceled = true
-		_ = bc.Conn.SetDeadline(pastDeadline)
-	})
+	bc := &browserConn{boundConn: boundConn{Conn: nc}, rec: d.rec, state: b}
+	bc.bind(d.connectCtx)
 	return bc, nil
 }
 
@@ -311,14 +302,9 @@ func (d *sqlServerDialer) dialBrowser(ctx context.Context, network, addr string)
 // answer came and which ports it announced, and keeps the driver's
 // deadlines within the Connect context's.
 type browserConn struct {
-	net.Conn
+	boundConn
 	rec   *record
 	state *browserState
-
-	mu       sync.Mutex
-	limit    time.Time
-	canceled bool
-	stop     func() bool
 }
 
 func (c *browserConn) Read(p []byte) (int, error) {
@@ -334,23 +320,8 @@ func (c *browserConn) Read(p []byte) (int, error) {
 	return n, err
 }
 
-func (c *browserConn) SetDeadline(t time.Time) error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	switch {
-	case c.canceled:
-		t = pastDeadline
-	case !c.limit.IsZero() && (t.IsZero() || t.After(c.limit)):
-		t = c.limit
-	}
-	return c.Conn.SetDeadline(t)
-}
-
-func (c *browserConn) SetReadDeadline(t time.Time) error  { return c.SetDeadline(t) }
-func (c *browserConn) SetWriteDeadline(t time.Time) error { return c.SetDeadline(t) }
-
 func (c *browserConn) Close() error {
-	c.stop()
+	c.release(false)
 	return c.Conn.Close()
 }
 

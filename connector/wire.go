@@ -15,13 +15,12 @@ import (
 // (record.refused) — refuses every later write, so that nothing leaves
 // whatever the driver does.
 type wireConn struct {
-	net.Conn
-	rec   *record
-	watch watchFunc // until it is done
-	seen  []byte    // the bytes shown to watch so far
-	once  sync.Once
-	owner driver.Conn  // the driver's connection over this one, once Connect returned it (register)
-	bound connectBound // the Connect context's hold on this connection (deadline.go)
+	boundConn // the Connect context's hold on the connection (deadline.go)
+	rec       *record
+	watch     watchFunc // until it is done
+	seen      []byte    // the bytes shown to watch so far
+	once      sync.Once
+	owner     driver.Conn // the driver's connection over this one, once Connect returned it (register)
 }
 
 // watchFunc reads the server's bytes from the first (seen) as they come,
@@ -53,7 +52,7 @@ func (r *record) wrap(nc net.Conn, watch watchFunc) *wireConn {
 	} else {
 		r.hops = r.hopsBuf[:0]
 	}
-	*w = wireConn{Conn: nc, rec: r, watch: watch}
+	*w = wireConn{boundConn: boundConn{Conn: nc}, rec: r, watch: watch}
 	r.conn = w
 	r.hops = append(r.hops, w)
 	r.mu.Unlock()
