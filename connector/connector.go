@@ -28,9 +28,9 @@ type Connector struct {
 // — resolves the strategy and makes each connection's record and
 // *tls.Config; the backend hands them to its driver.
 type backend interface {
-	// connect makes one connection through the driver: a's TLS
-	// configuration and password, every TCP connection dialed through
-	// a.rec (record.dialTCP), so that the record sees it and ctx bounds it.
+	// connect makes one connection through the driver with a's TLS
+	// configuration and password. Every TCP connection it makes is dialed
+	// through a.rec.dialTCP, so that the record sees it and ctx bounds it.
 	connect(ctx context.Context, a *attempt) (driver.Conn, error)
 	// mapError gives the error of a failed connect its kind (spec §8).
 	mapError(ctx context.Context, err error, rec *record) error
