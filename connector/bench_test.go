@@ -27,7 +27,7 @@ import (
 	"github.com/microsoft/go-mssqldb/msdsn"
 )
 
-// The connect benchmarks (issue 12, docs/performance.md). Every one runs
+// The connect benchmarks (docs/performance.md). Every one runs
 // against real servers: MariaDB (conformance/mariadb) and our TDS server
 // (conformance/tds), the latter in a child process (conformance/benchsrv) so
 // that its allocations and its garbage collector are not the client's.
@@ -299,9 +299,9 @@ func connectOnceBench(ctx context.Context, b *testing.B, db *sql.DB) {
 // BenchmarkConnectPaired interleaves the variants of one mode: every
 // iteration connects once through each, in an order that rotates, so that
 // whatever else the machine does falls on all of them alike. It reports the
-// median connect of each variant (<variant>-ns/conn) and the ratios the
-// targets of issue 12 name: dbtls/bare-cache (target 1) and dbtls/bare
-// (target 2). ns/op is one round: every variant once.
+// median connect of each variant (<variant>-ns/conn) and the ratios
+// docs/performance.md sets targets for: dbtls/bare-cache (target 1) and
+// dbtls/bare (target 2). ns/op is one round: every variant once.
 func BenchmarkConnectPaired(b *testing.B) {
 	f := newBenchFixture(b)
 	b.Run("db=mysql", func(b *testing.B) {

@@ -5,17 +5,11 @@ import (
 	"crypto/tls"
 	"database/sql"
 	"database/sql/driver"
-	"net"
-	"strings"
 	"sync/atomic"
-	"time"
 
 	"github.com/dbtls/dbtls/dsn"
 	"github.com/dbtls/dbtls/kind"
 	"github.com/dbtls/dbtls/verify"
-	"github.com/go-sql-driver/mysql"
-	mssql "github.com/microsoft/go-mssqldb"
-	"github.com/microsoft/go-mssqldb/msdsn"
 )
 
 // Connector is a database/sql driver.Connector whose every connection obeys
@@ -23,12 +17,46 @@ import (
 type Connector struct {
 	cfg      *dsn.Config
 	opts     options
+	be       backend
 	strategy atomic.Pointer[verify.Strategy]
 	cache    tls.ClientSessionCache
 	nextID   atomic.Uint64
+}
 
-	msBase msdsn.Config  // SQL Server: the driver's configuration, TLS left to us
-	myBase *mysql.Config // MySQL family: likewise
+// backend is one driver family's side of a Connector. The core — this
+// file, the options, the record, the wire wrapper and the Connect deadline
+// — resolves the strategy and makes each connection's record and
+// *tls.Config; the backend hands them to its driver.
+type backend interface {
+	// connect makes one connection through the driver with a's TLS
+	// configuration and password. Every TCP connection it makes is dialed
+	// through a.rec.dialTCP, so that the record sees it and ctx bounds it.
+	connect(ctx context.Context, a *attempt) (driver.Conn, error)
+	// mapError gives the error of a failed connect its kind (spec §8).
+	mapError(ctx context.Context, err error, rec *record) error
+	// prepare readies the backend for st before the connector puts it in
+	// force: New and Reload call it after resolve, and its error fails them.
+	prepare(st *verify.Strategy) error
+	// redactedDSN writes the driver's configuration as the driver's own DSN,
+	// without TLS and with every secret redacted (RedactedDriverDSN).
+	redactedDSN() string
+	driver() driver.Driver
+}
+
+// backends gives each family its backend, built from a normalized Config
+// and the connector's options: its checks of the options that concern it,
+// the driver's configuration from the Config's fields, the driver's own
+// checks. Adding a driver is adding its files and an entry here.
+var backends = map[dsn.Family]func(cfg *dsn.Config, o *options) (backend, error){
+	dsn.SQLServer: newSQLServer,
+	dsn.MySQL:     newMySQL,
+}
+
+// attempt is what the core hands a backend for one Connect.
+type attempt struct {
+	rec      *record     // its strategy is rec.strategy
+	tls      *tls.Config // this connection's own; nil when the strategy disables TLS
+	password string      // WithPasswordFunc's, or the DSN's
 }
 
 // New parses dsn (any shape of package dsn, JDBC URLs included), resolves its
@@ -47,7 +75,7 @@ func New(s string, opts ...Option) (*Connector, error) {
 // (dsn.Normalize) and kept as a private copy: what Parse refuses,
 // NewFromConfig refuses with the same error, and a change the caller makes
 // to cfg afterwards changes nothing here. The driver's configuration is
-// built from the fields (driverconfig.go), never from DSN text.
+// built from the fields, never from DSN text.
 func NewFromConfig(cfg *dsn.Config, opts ...Option) (*Connector, error) {
 	n, err := dsn.Normalize(cfg)
 	if err != nil {
@@ -60,31 +88,42 @@ func NewFromConfig(cfg *dsn.Config, opts ...Option) (*Connector, error) {
 	if err := c.checkOptions(); err != nil { // hatches.go
 		return nil, err
 	}
+	if c.be, err = backends[n.Family](n, &c.opts); err != nil {
+		return nil, err
+	}
 	st, err := c.resolve()
 	if err != nil {
 		return nil, err
 	}
-	switch n.Family {
-	case dsn.SQLServer:
-		if c.msBase, err = sqlServerConfig(n); err != nil {
-			return nil, err
-		}
-	case dsn.MySQL:
-		if c.myBase, err = mysqlConfig(n); err != nil {
-			return nil, err
-		}
-		if err := c.pinServerRSAKey(); err != nil { // mysqlauth.go
-			return nil, err
-		}
-		if err := checkMySQLConfig(c.myBase); err != nil {
-			return nil, err
-		}
+	if err := c.be.prepare(st); err != nil {
+		return nil, err
 	}
 	c.strategy.Store(st)
 	for _, w := range append(append([]string(nil), n.Warnings...), st.Warnings...) {
 		c.opts.logger().Warn("dbtls: "+w, "row", st.Row)
 	}
 	return c, nil
+}
+
+// RedactedDriverDSN returns the configuration the connector hands the Go
+// driver for cfg, written as that driver's own DSN (a sqlserver:// URL for
+// go-mssqldb, go-sql-driver's user@tcp(host:port)/db?…), with the password
+// and every secret replaced by kind.Redacted, for display: dbtls explain
+// shows it. It holds no TLS property (the connector sets TLS for each
+// connection) and is never parsed: the drivers are given the configuration
+// itself. cfg is normalized and the driver's configuration built and
+// checked as NewFromConfig does; an error is the one NewFromConfig would
+// return for the same reason. No file is read.
+func RedactedDriverDSN(cfg *dsn.Config) (string, error) {
+	n, err := dsn.Normalize(cfg)
+	if err != nil {
+		return "", err
+	}
+	be, err := backends[n.Family](n, &options{})
+	if err != nil {
+		return "", err
+	}
+	return be.redactedDSN(), nil
 }
 
 // OpenDB is sql.OpenDB over New.
@@ -120,6 +159,9 @@ func (c *Connector) Reload(ctx context.Context) error {
 		return err
 	}
 	st, err := c.resolve() // hatches.go: WithRootCAs is kept
+	if err == nil {
+		err = c.be.prepare(st)
+	}
 	if err != nil {
 		c.opts.logger().Error("dbtls: reload failed; keeping the previous trust material", "kind", string(kind.Of(err)), "error", err.Error())
 		return err
@@ -130,12 +172,7 @@ func (c *Connector) Reload(ctx context.Context) error {
 }
 
 // Driver returns the wrapped driver.
-func (c *Connector) Driver() driver.Driver {
-	if c.cfg.Family == dsn.SQLServer {
-		return &mssql.Driver{}
-	}
-	return mysql.MySQLDriver{}
-}
+func (c *Connector) Driver() driver.Driver { return c.be.driver() }
 
 // Connect makes one connection under the current strategy. Each connection
 // starts from its own copy of the driver configuration and its own
@@ -143,22 +180,19 @@ func (c *Connector) Driver() driver.Driver {
 // routed server name) reaches another.
 func (c *Connector) Connect(ctx context.Context) (driver.Conn, error) {
 	st := c.strategy.Load()
-	rec := &record{info: ConnInfo{ID: c.nextID.Add(1), Mode: st.Mode.String(), Row: st.Row}, strategy: st, firstByte: -1}
-	var tlsCfg *tls.Config
+	rec := newRecord(c.nextID.Add(1), st)
+	a := &attempt{rec: rec}
 	if !st.Disabled {
-		tlsCfg = verify.TLSConfig(st, verify.Options{Observe: rec.observe, SessionCache: c.cache, Time: c.opts.clock, HopName: rec.hopName})
+		a.tls = verify.TLSConfig(st, verify.Options{Observe: rec.observe, SessionCache: c.cache, Time: c.opts.clock, HopName: rec.hopName})
 	}
 	var conn driver.Conn
 	var err error
-	switch c.cfg.Family {
-	case dsn.SQLServer:
-		conn, err = c.connectSQLServer(ctx, st, tlsCfg, rec)
-	default:
-		conn, err = c.connectMySQL(ctx, st, tlsCfg, rec)
+	if a.password, err = c.credential(ctx); err == nil { // hatches.go: WithPasswordFunc
+		conn, err = c.be.connect(ctx, a)
 	}
 	rec.release(err == nil)
 	if err != nil {
-		err = explainPath(mapError(ctx, err, rec), rec) // hops.go: named instances and routed hops
+		err = c.be.mapError(ctx, err, rec)
 		c.reportFailed(ctx, rec.info.ID, st, err)
 		return nil, err
 	}
@@ -166,34 +200,6 @@ func (c *Connector) Connect(ctx context.Context) (driver.Conn, error) {
 	register(conn, rec)
 	c.reportConnected(ctx, rec) // info.go: the record's strings are made only for a logger or an observer
 	return conn, nil
-}
-
-// dial is the dialer the drivers use for one Connect. Every TCP connection
-// it makes is wrapped (wire.go) and bound to connectCtx, the context given to
-// Connect, for the whole connect (deadline.go). A UDP dial is go-mssqldb
-// asking SQL Browser for a named instance's port ([MC-SQLR]): it is not TDS,
-// so it passes untouched.
-func (c *Connector) dial(connectCtx context.Context, rec *record) func(ctx context.Context, network, addr string) (net.Conn, error) {
-	return func(ctx context.Context, network, addr string) (net.Conn, error) {
-		var d net.Dialer
-		if strings.HasPrefix(network, "udp") {
-			rec.mu.Lock()
-			rec.info.BrowserAddr = addr
-			rec.mu.Unlock()
-			return d.DialContext(ctx, network, addr)
-		}
-		start := time.Now()
-		nc, err := c.opts.dialTCP(ctx, network, addr) // hatches.go: WithDialer
-		rec.mu.Lock()
-		rec.info.Network, rec.info.Addr, rec.info.DialStart, rec.info.DialDuration = network, addr, start, time.Since(start)
-		rec.mu.Unlock()
-		if err != nil {
-			return nil, err
-		}
-		w := rec.wrap(nc)
-		w.bind(connectCtx)
-		return w, nil
-	}
 }
 
 // String describes the connector without any secret: the redacted DSN and

@@ -2,15 +2,16 @@ package connector
 
 import (
 	"context"
+	"net"
 	"sync"
 	"time"
 )
 
-// The connect deadline (issue: go-mssqldb runs PRELOGIN, TLS and LOGIN7
-// without the context, so a server that accepts and never answers held a
-// 2 s Connect for as long as the server liked). Our dialer owns every
-// connection a Connect makes, so it bounds the whole connect — each hop's
-// TCP, PRELOGIN or greeting, TLS, login — by the Connect context: its
+// The connect deadline. go-mssqldb runs PRELOGIN, TLS and LOGIN7 without
+// the context, so a server that accepts and never answers would hold a
+// Connect for as long as it liked. The core's dial (record.dialTCP) owns
+// every connection a Connect makes, so it bounds the whole connect — each
+// hop's TCP, PRELOGIN or greeting, TLS, login — by the Connect context: its
 // deadline caps every deadline the driver sets while connecting, and its
 // cancellation expires the connection at once. Once the driver hands the
 // connection back, the cap is lifted and the deadline cleared, so queries
@@ -19,8 +20,9 @@ import (
 // pastDeadline makes every pending and later I/O fail at once.
 var pastDeadline = time.Unix(1, 0)
 
-// connectBound is one connection's share of its Connect's context.
-type connectBound struct {
+// boundConn is a connection a Connect dialed, bounded by its context.
+type boundConn struct {
+	net.Conn
 	mu         sync.Mutex
 	connecting bool
 	limit      time.Time // the context's deadline; zero: none
@@ -28,14 +30,14 @@ type connectBound struct {
 	stop       func() bool
 }
 
-// bind starts bounding w by ctx. It is called once, right after the dial.
-func (w *wireConn) bind(ctx context.Context) {
-	b := &w.bound
+// bind starts bounding the connection by ctx. It is called once, right
+// after the dial.
+func (b *boundConn) bind(ctx context.Context) {
 	b.mu.Lock()
 	b.connecting = true
 	b.limit, _ = ctx.Deadline()
 	b.mu.Unlock()
-	_ = w.Conn.SetDeadline(b.limit)
+	_ = b.Conn.SetDeadline(b.limit)
 	if ctx.Done() == nil {
 		return // never canceled (context.Background): nothing to watch
 	}
@@ -44,15 +46,14 @@ func (w *wireConn) bind(ctx context.Context) {
 		defer b.mu.Unlock()
 		if b.connecting {
 			b.canceled = true
-			_ = w.Conn.SetDeadline(pastDeadline)
+			_ = b.Conn.SetDeadline(pastDeadline)
 		}
 	})
 }
 
 // release ends the connect: the context no longer reaches the connection,
 // and, when the connection is kept, its deadline is cleared.
-func (w *wireConn) release(keep bool) {
-	b := &w.bound
+func (b *boundConn) release(keep bool) {
 	if b.stop != nil {
 		b.stop()
 	}
@@ -63,13 +64,13 @@ func (w *wireConn) release(keep bool) {
 	}
 	b.connecting = false
 	if keep {
-		_ = w.Conn.SetDeadline(time.Time{})
+		_ = b.Conn.SetDeadline(time.Time{})
 	}
 }
 
 // capped returns t as the connect allows it: no later than the context's
-// deadline, and in the past once the context is canceled.
-func (b *connectBound) capped(t time.Time) time.Time {
+// deadline, and in the past once the context is canceled (b.mu held).
+func (b *boundConn) capped(t time.Time) time.Time {
 	switch {
 	case !b.connecting:
 		return t
@@ -81,20 +82,20 @@ func (b *connectBound) capped(t time.Time) time.Time {
 	return t
 }
 
-func (w *wireConn) SetDeadline(t time.Time) error {
-	w.bound.mu.Lock()
-	defer w.bound.mu.Unlock()
-	return w.Conn.SetDeadline(w.bound.capped(t))
+func (b *boundConn) SetDeadline(t time.Time) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.Conn.SetDeadline(b.capped(t))
 }
 
-func (w *wireConn) SetReadDeadline(t time.Time) error {
-	w.bound.mu.Lock()
-	defer w.bound.mu.Unlock()
-	return w.Conn.SetReadDeadline(w.bound.capped(t))
+func (b *boundConn) SetReadDeadline(t time.Time) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.Conn.SetReadDeadline(b.capped(t))
 }
 
-func (w *wireConn) SetWriteDeadline(t time.Time) error {
-	w.bound.mu.Lock()
-	defer w.bound.mu.Unlock()
-	return w.Conn.SetWriteDeadline(w.bound.capped(t))
+func (b *boundConn) SetWriteDeadline(t time.Time) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.Conn.SetWriteDeadline(b.capped(t))
 }

@@ -18,7 +18,8 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// The drivers' configurations are built from the fields (driverconfig.go).
+// The drivers' configurations are built from the fields (sqlserver.go,
+// mysql.go).
 // Their own DSN parsers are the oracle: for the same properties written as
 // the driver's DSN (by the test, from the parameters it lists), msdsn.Parse
 // and mysql.ParseDSN give the configuration the connector builds.
@@ -143,7 +144,7 @@ func TestSQLServerParameterValues(t *testing.T) {
 	}
 	c, err := New("jdbc:sqlserver://h;databaseName=d;applicationIntent=readonly")
 	require.NoError(t, err)
-	require.True(t, c.msBase.ReadOnlyIntent, "read-only in any case, as mssql-jdbc")
+	require.True(t, c.be.(*sqlServer).cfg.ReadOnlyIntent, "read-only in any case, as mssql-jdbc")
 }
 
 func TestMySQLConfigAsGoSQLDriverReadsIt(t *testing.T) {
@@ -159,9 +160,19 @@ func TestMySQLConfigAsGoSQLDriverReadsIt(t *testing.T) {
 		t.Run(params, func(t *testing.T) {
 			cfg, err := dsn.Parse("app:pw@tcp(db.example.com:3307)/orders?" + params)
 			require.NoError(t, err)
-			built, err := mysqlConfig(cfg)
+			built, list, err := mysqlConfig(cfg)
 			require.NoError(t, err)
-			want, err := mysql.ParseDSN("app:pw@tcp(db.example.com:3307)/orders?" + strings.ReplaceAll(params, "%40%40", "@@"))
+			oracle := "app:pw@tcp(db.example.com:3307)/orders?" + strings.ReplaceAll(params, "%40%40", "@@")
+			if strings.Contains(params, "charset=utf8mb4,utf8&") {
+				// a list the driver's configuration cannot take: it is
+				// returned apart (mySQL.setNames sends it), and the rest is
+				// what go-sql-driver reads without it
+				require.Equal(t, []string{"utf8mb4", "utf8"}, list)
+				oracle = strings.Replace(oracle, "charset=utf8mb4,utf8&", "", 1)
+			} else {
+				require.Nil(t, list)
+			}
+			want, err := mysql.ParseDSN(oracle)
 			require.NoError(t, err)
 			require.True(t, reflect.DeepEqual(want, built), "go-sql-driver reads\n%#v\nthe connector builds\n%#v", want, built)
 		})
@@ -169,7 +180,7 @@ func TestMySQLConfigAsGoSQLDriverReadsIt(t *testing.T) {
 	for _, s := range []string{"root@unix(/run/mysqld/mysqld.sock)/", "u@tcp([::1])/d", "u:pw@/d"} {
 		cfg, err := dsn.Parse(s)
 		require.NoError(t, err)
-		built, err := mysqlConfig(cfg)
+		built, _, err := mysqlConfig(cfg)
 		require.NoError(t, err)
 		want, err := mysql.ParseDSN(s)
 		require.NoError(t, err)
@@ -219,7 +230,7 @@ func TestSessionVariablesReachTheDriver(t *testing.T) {
 	cfg, err := dsn.Parse("u@tcp(h)/d?sql_mode=%27ANSI%2CTRADITIONAL%27&@@session.time_zone=%27%2B00:00%27&@myvar=CONCAT(%27a%27,%27b%27)&" +
 		"SESSION%20wait_timeout=60&allowPublicKeyRetrieval=true&sessionVariables=autocommit%3D0%3Bnet_read_timeout%3D30")
 	require.NoError(t, err)
-	m, err := mysqlConfig(cfg)
+	m, _, err := mysqlConfig(cfg)
 	require.NoError(t, err)
 	require.Equal(t, map[string]string{"sql_mode": "'ANSI,TRADITIONAL'", "@@session.time_zone": "'+00:00'", "@myvar": "CONCAT('a','b')",
 		"SESSION wait_timeout": "60", "autocommit": "0", "net_read_timeout": "30"}, m.Params)

@@ -12,36 +12,23 @@ import (
 	"github.com/dbtls/dbtls/kind"
 	"github.com/dbtls/dbtls/truststore"
 	"github.com/dbtls/dbtls/verify"
-	mssql "github.com/microsoft/go-mssqldb"
-	"github.com/microsoft/go-mssqldb/msdsn"
 )
 
-// The escape hatches of issue 11 (options.go): a dialer, a password or
-// access-token provider, trust anchors from code. None of them weakens a
-// check: the dialer replaces only the raw TCP dial (the connection is
-// wrapped as every other), the providers replace only where the secret
-// comes from, and the anchors replace only the host's pool, for the
-// strategies that validate a chain, never a trust store the DSN names.
+// The escape hatches (options.go): a dialer, a password or access-token
+// provider, trust anchors from code. None of them weakens a check: the
+// dialer replaces only the raw TCP dial (the connection is wrapped as every
+// other), the providers replace only where the secret comes from, and the
+// anchors replace only the host's pool, for the strategies that validate a
+// chain, never a trust store the DSN names.
 
 // checkOptions refuses, at New, the options that conflict with the DSN or
-// with each other, and reads WithRootCAsPEM's text.
+// with each other, and reads WithRootCAsPEM's text. The backend checks the
+// options of its family (WithAccessTokenFunc: sqlserver.go).
 func (c *Connector) checkOptions() error {
 	o := &c.opts
 	if o.password != nil && c.cfg.Password != "" {
 		return conflict("password", c.cfg.Password, "WithPasswordFunc", "the DSN holds a password and WithPasswordFunc provides one",
 			"remove the password from the DSN, or do not give WithPasswordFunc")
-	}
-	if o.token != nil {
-		switch {
-		case c.cfg.Family != dsn.SQLServer:
-			return &kind.Error{Kind: kind.InvalidDSN, What: "WithAccessTokenFunc on a " + string(c.cfg.Family) + " DSN",
-				Why: "access-token (Microsoft Entra ID) login is SQL Server's", Fix: "use WithPasswordFunc for a rotating password"}
-		case c.cfg.Password != "":
-			return conflict("password", c.cfg.Password, "WithAccessTokenFunc", "the DSN holds a password and WithAccessTokenFunc logs in with a token instead",
-				"remove the password from the DSN")
-		case o.password != nil:
-			return conflict("", "", "WithAccessTokenFunc", "both WithPasswordFunc and WithAccessTokenFunc are given", "give one of them")
-		}
 	}
 	r := &o.roots
 	if r.given == 0 {
@@ -175,10 +162,10 @@ func dialWith(ctx context.Context, d Dialer, network, addr string) (net.Conn, er
 }
 
 // credential returns the password of one Connect: WithPasswordFunc's, or
-// def (the DSN's).
-func (c *Connector) credential(ctx context.Context, def string) (string, error) {
+// the DSN's.
+func (c *Connector) credential(ctx context.Context) (string, error) {
 	if c.opts.password == nil {
-		return def, nil
+		return c.cfg.Password, nil
 	}
 	pw, err := c.opts.password(ctx)
 	if err != nil {
@@ -192,32 +179,4 @@ func providerError(option string, err error) error {
 	return &kind.Error{Kind: kind.InvalidDSN, What: "the credential provider failed", Key: option,
 		Why: "the function given to " + option + " returned an error: " + err.Error() + "; no login was sent",
 		Fix: "check the secret store the provider reads", Err: err}
-}
-
-// sqlServerConnector is go-mssqldb's connector for one Connect: with
-// WithAccessTokenFunc, its security-token login over the same
-// configuration (our TLS configuration and dialer are set on it after).
-func (c *Connector) sqlServerConnector(p msdsn.Config, rec *record) *mssql.Connector {
-	f := c.opts.token
-	if f == nil {
-		return mssql.NewConnectorConfig(p)
-	}
-	mc, err := mssql.NewSecurityTokenConnector(p, func(ctx context.Context) (string, error) {
-		tok, err := f(ctx)
-		if err == nil && tok == "" {
-			err = errors.New("an empty token")
-		}
-		if err != nil {
-			e := providerError("WithAccessTokenFunc", err)
-			rec.mu.Lock()
-			rec.refused = e
-			rec.mu.Unlock()
-			return "", e
-		}
-		return tok, nil
-	})
-	if err != nil { // only for a nil provider, which f is not
-		panic(err)
-	}
-	return mc
 }

@@ -335,3 +335,9 @@ func TestSQLOpen(t *testing.T) {
 	_, err = Driver{}.Open("jdbc:sqlserver://localhost;encrypt=maybe")
 	require.ErrorIs(t, err, kind.InvalidDSN)
 }
+
+type dialerFunc func(ctx context.Context, network, addr string) (net.Conn, error)
+
+func (f dialerFunc) DialContext(ctx context.Context, network, addr string) (net.Conn, error) {
+	return f(ctx, network, addr)
+}

@@ -39,8 +39,9 @@ type ConnInfo struct {
 	Peer          []CertInfo // the server's certificates, leaf first
 
 	// Hops (SQL Server) lists every server the connect reached, in order:
-	// the first, then each one a routing answer sent it to (hops.go). The
-	// fields above describe the last, the connection kept.
+	// the first, then each one a routing answer sent it to
+	// (sqlserver_hops.go). The fields above describe the last, the
+	// connection kept.
 	Hops []Hop
 }
 
@@ -153,16 +154,15 @@ func cipherName(id uint16) string {
 	return tls.CipherSuiteName(id) // "0x…"
 }
 
-// record collects one connection's facts from its dial, its PRELOGIN answer
-// and its own VerifyConnection call.
+// record collects one connection's facts from its dial, what its backend
+// reads of the server's first bytes, and its own VerifyConnection call.
 type record struct {
 	mu        sync.Mutex
 	info      ConnInfo
 	strategy  *verify.Strategy
 	handshake bool  // VerifyConnection ran
 	verdict   error // its verdict
-	prelogin  int   // the server's PRELOGIN ENCRYPTION answer, -1 unknown
-	refused   error // the downgrade guard's refusal
+	refused   error // a guard's refusal (the PRELOGIN reader, the MySQL authentication guard)
 	// What the server sent, over every hop: the byte count (read only by the
 	// connecting goroutine) and the first byte (-1 none yet).
 	serverBytes int
@@ -175,15 +175,28 @@ type record struct {
 	first   wireConn
 	hopsBuf [1]*wireConn
 
-	path pathState // SQL Server: named instance and routing hops (hops.go)
+	tds tdsState // SQL Server: the PRELOGIN answer, named instance and routing hops (sqlserver_hops.go)
 
-	// The TLS facts of the connection kept and of each hop (hopTLS[i] is
-	// info.Hops[i]'s), unformatted; snapshot writes them into info once,
-	// when the record is first read.
+	// The TLS facts of the connection kept, unformatted; snapshot writes
+	// them into info once, when the record is first read.
 	tls       tlsFacts
-	hopTLS    []tlsFacts
-	hopTLSBuf [1]tlsFacts // room for the first hop's
 	formatted bool
+}
+
+func newRecord(id uint64, st *verify.Strategy) *record {
+	r := &record{info: ConnInfo{ID: id, Mode: st.Mode.String(), Row: st.Row}, strategy: st, firstByte: -1}
+	r.tds.prelogin = -1
+	return r
+}
+
+// refuse keeps a guard's refusal: the connection's error, whatever the
+// driver makes of the failed write (mapError).
+func (r *record) refuse(err error) {
+	r.mu.Lock()
+	if r.refused == nil {
+		r.refused = err
+	}
+	r.mu.Unlock()
 }
 
 func (r *record) noteIOError(err error) {
@@ -219,7 +232,7 @@ func (r *record) observe(cs tls.ConnectionState, verdict error) {
 func (r *record) finish() {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.info.LoginOnly = r.handshake && !r.strategy.Strict && r.prelogin == encryptOff
+	r.info.LoginOnly = r.handshake && r.loginOnly()
 	r.info.Encrypted = r.handshake && !r.info.LoginOnly
 	r.finishHops()
 }
@@ -235,10 +248,10 @@ func (r *record) snapshot() ConnInfo {
 		i.Version, i.CipherIANA, i.CipherOpenSSL = r.tls.versionName(), r.tls.cipherIANA(), r.tls.cipherOpenSSL()
 		i.ALPN, i.DidResume, i.Peer = r.tls.alpn, r.tls.resumed, r.tls.certInfos()
 		for k := range i.Hops {
-			if k >= len(r.hopTLS) {
+			if k >= len(r.tds.hopTLS) {
 				break
 			}
-			f, h := r.hopTLS[k], &i.Hops[k]
+			f, h := r.tds.hopTLS[k], &i.Hops[k]
 			h.Version, h.CipherIANA, h.ALPN = f.versionName(), f.cipherIANA(), f.alpn
 			if len(f.peer) > 0 && len(f.peer) == len(r.tls.peer) && f.peer[0] == r.tls.peer[0] {
 				h.Peer = i.Peer // the connection kept: one description

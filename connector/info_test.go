@@ -83,3 +83,15 @@ func TestRecordsLeaveWithTheirConnections(t *testing.T) {
 	require.NoError(t, db.Close())
 	require.Eventually(t, func() bool { return count() == base }, 5*time.Second, 10*time.Millisecond)
 }
+
+// len counts the entries (tests).
+func (t *recordTable) len() int {
+	n := 0
+	for i := range t.shards {
+		s := &t.shards[i]
+		s.mu.Lock()
+		n += len(s.m)
+		s.mu.Unlock()
+	}
+	return n
+}

@@ -15,8 +15,8 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// TestIPHostsEveryRow (spec §2.1, issue: every non-strict TLS connection to
-// an IP address panicked inside crypto/tls): every scenario row against a
+// TestIPHostsEveryRow (spec §2.1; every non-strict TLS connection to an IP
+// address once panicked inside crypto/tls): every scenario row against a
 // server named by an IPv4 or IPv6 literal, for three kinds of certificate.
 // The expected outcomes are written from the spec: the name to check is the
 // literal, which matches a SAN iPAddress exactly or a CN equal to it letter

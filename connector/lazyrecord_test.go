@@ -14,7 +14,7 @@ import (
 )
 
 // TestRecordsFormatOnlyWhenRead: a connection's record keeps the
-// handshake's facts unformatted (issue 12 item 3). Its strings are made when
+// handshake's facts unformatted. Its strings are made when
 // someone reads it — Info, an observer, a logger that takes the line — and
 // never for a connector with none, or with a logger that discards the level;
 // what Info then returns is what the observer and the log line got.

@@ -23,7 +23,7 @@ import (
 	"go.uber.org/goleak"
 )
 
-// Load with reloads (issue 9): 32 goroutines connect through one connector
+// Load with reloads: 32 goroutines connect through one connector
 // and run SELECT 1, each on a new connection, for a bounded time, while
 // another goroutine rewrites the trust file every few milliseconds —
 // atomically, by rename — alternating valid material (the CA that issued

@@ -20,9 +20,8 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// Issue 9, "keep them out", for the MySQL family: a machine in the middle
-// (conformance/mitm) between go-sql-driver, through the connector, and a
-// real MariaDB with TLS. The user is mariadb.PlainUser, whose account uses
+// A machine in the middle for the MySQL family (conformance/mitm) between
+// go-sql-driver, through the connector, and a real MariaDB with TLS. The user is mariadb.PlainUser, whose account uses
 // mysql_native_password (MariaDB's default): its handshake response carries
 // a scramble, never the password; the password is looked for in the
 // captures all the same.
@@ -109,7 +108,7 @@ func TestMITMMySQL(t *testing.T) {
 // attacker, who reads the session and the scramble of the native
 // password (enough for an offline guess at a weak password) — but never
 // the password itself, which the connector keeps from crossing without TLS
-// whatever the server asks (mysqlauth.go).
+// whatever the server asks (internal/mysqlauth).
 func mitmMySQLStrip(t *testing.T, srv *mariadb.Server, caFile string) {
 	cases := []struct {
 		mode   string

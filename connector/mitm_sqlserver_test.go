@@ -18,9 +18,9 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// Issue 9, "keep them out": a machine in the middle against SQL Server, with
-// go-mssqldb through the connector, our TDS server, and a proxy that
-// records every byte (conformance/mitm). Every refused case is checked on
+// A machine in the middle against SQL Server, with go-mssqldb through the
+// connector, our TDS server, and a proxy that records every byte
+// (conformance/mitm). Every refused case is checked on
 // the captured bytes: no LOGIN7 crossed in plaintext, nothing but the
 // handshake left the client, and the password appears nowhere in any form
 // it takes on a TDS wire (as written, UCS-2, LOGIN7-obfuscated UCS-2); and

@@ -121,7 +121,7 @@ func WithRootCAsPEM(pemCerts []byte) Option {
 }
 
 // logger is the logger given, or slog.Default(): a warning must reach the
-// user without WithLogger (issue 11 item 2).
+// user without WithLogger.
 func (o *options) logger() *slog.Logger {
 	if o.log == nil {
 		return slog.Default()

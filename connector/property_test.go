@@ -9,7 +9,7 @@ import (
 	"github.com/dbtls/dbtls/verify"
 )
 
-// Property test for issue 10: for a Config built as a struct
+// Property test: for a Config built as a struct
 // (internal/testutil/randomconfig; valid, or with one defect), NewFromConfig(c) and
 // New(c.Format()) agree: the same strategy and the same driver
 // configuration, or the same refusal — the same kind, and the same message
@@ -44,11 +44,19 @@ func TestNewFromConfigAgreesWithNew(t *testing.T) {
 			if sa, sb := strategyView(a.Strategy()), strategyView(b.Strategy()); !reflect.DeepEqual(sa, sb) {
 				t.Fatalf("seed %d: strategies differ\nNewFromConfig: %+v\nNew:           %+v\n%s", seed, sa, sb, text)
 			}
-			if a.msBase.Host != "" && !reflect.DeepEqual(viewOf(a.msBase), viewOf(b.msBase)) {
-				t.Fatalf("seed %d: go-mssqldb configurations differ\n%+v\n%+v", seed, viewOf(a.msBase), viewOf(b.msBase))
-			}
-			if a.myBase != nil && !reflect.DeepEqual(a.myBase, b.myBase) {
-				t.Fatalf("seed %d: go-sql-driver configurations differ\n%#v\n%#v", seed, a.myBase, b.myBase)
+			switch ab := a.be.(type) {
+			case *sqlServer:
+				bb := b.be.(*sqlServer)
+				if !reflect.DeepEqual(viewOf(ab.cfg), viewOf(bb.cfg)) {
+					t.Fatalf("seed %d: go-mssqldb configurations differ\n%+v\n%+v", seed, viewOf(ab.cfg), viewOf(bb.cfg))
+				}
+			case *mySQL:
+				bb := b.be.(*mySQL)
+				if !reflect.DeepEqual(ab.base, bb.base) || !reflect.DeepEqual(ab.charsets, bb.charsets) {
+					t.Fatalf("seed %d: go-sql-driver configurations differ\n%#v %v\n%#v %v", seed, ab.base, ab.charsets, bb.base, bb.charsets)
+				}
+			default:
+				t.Fatalf("seed %d: backend %T", seed, a.be)
 			}
 			if !reflect.DeepEqual(a.Config(), b.Config()) {
 				t.Fatalf("seed %d: configurations differ\n%s\n%s", seed, a.Config().Format(), b.Config().Format())

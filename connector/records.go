@@ -64,15 +64,3 @@ func (t *recordTable) delete(conn driver.Conn) {
 	delete(s.m, conn)
 	s.mu.Unlock()
 }
-
-// len counts the entries (tests).
-func (t *recordTable) len() int {
-	n := 0
-	for i := range t.shards {
-		s := &t.shards[i]
-		s.mu.Lock()
-		n += len(s.m)
-		s.mu.Unlock()
-	}
-	return n
-}

@@ -17,7 +17,7 @@ import (
 // SQL Server does; a connector's second connection resumes (the server and
 // the record agree), in TDS 7.x and in strict mode. After a Reload to other
 // trust anchors, the connection that would resume is refused: a resumed
-// session is checked like a new one (issue 12: the chain cache belongs to the
+// session is checked like a new one (the chain cache belongs to the
 // strategy Reload replaces). A server without resumption never resumes.
 func TestSQLServerResumption(t *testing.T) {
 	f := newTDSFixture(t)

@@ -343,7 +343,7 @@ func TestRoutingLoop(t *testing.T) {
 // checked as its own host; without the intent the login stays.
 func TestRoutingReadOnly(t *testing.T) {
 	_, err := New("jdbc:sqlserver://ag.example.com;databaseName=orders;encrypt=true;applicationIntent=ReadOnly")
-	require.NoError(t, err, "the issue's URL")
+	require.NoError(t, err, "a read-only URL with a database")
 	_, err = New("jdbc:sqlserver://ag.example.com;encrypt=true;applicationIntent=ReadOnly")
 	require.ErrorIs(t, err, kind.InvalidDSN, "go-mssqldb still wants a database for read-only intent")
 	require.Contains(t, err.Error(), "database must be specified when ApplicationIntent is ReadOnly")

@@ -8,7 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// Issue 10: a Config built as a struct goes through the checks Parse runs.
+// A Config built as a struct goes through the checks Parse runs.
 
 // TestStructBuiltConfigIsChecked: encrypt=false with sslMode=VERIFY_IDENTITY
 // on a MySQL Config is refused by NewFromConfig as by Parse (two
@@ -51,8 +51,8 @@ func TestStructBuiltDriverParameters(t *testing.T) {
 	cfg.Params["timeout"] = "5s"
 	c, err := NewFromConfig(cfg)
 	require.NoError(t, err)
-	require.True(t, c.myBase.ParseTime)
-	require.Equal(t, "5s", c.myBase.Timeout.String())
+	require.True(t, c.be.(*mySQL).base.ParseTime)
+	require.Equal(t, "5s", c.be.(*mySQL).base.Timeout.String())
 }
 
 // TestNewFromConfigCopies: the connector keeps its own copy of the Config:

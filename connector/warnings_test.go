@@ -11,7 +11,7 @@ import (
 	"github.com/dbtls/dbtls/kind"
 )
 
-// Issue 11 item 2: warnings reach the user without WithLogger — through
+// Warnings reach the user without WithLogger — through
 // Connector.Warnings and slog.Default() — and a login property dbtls does
 // not honour is refused, not warned about.
 func TestWarningsWithoutLogger(t *testing.T) {

@@ -1,42 +1,50 @@
 package connector
 
 import (
+	"context"
 	"database/sql/driver"
-	"encoding/binary"
 	"net"
 	"sync"
-
-	"github.com/dbtls/dbtls/dsn"
-	"github.com/dbtls/dbtls/kind"
+	"time"
 )
 
-// The PRELOGIN ENCRYPTION values of [MS-TDS] 2.2.6.5.
-const (
-	encryptOff    = 0
-	encryptOn     = 1
-	encryptNotSup = 2
-	encryptReq    = 3
-
-	encryptNotTDS = -2 // not ours: the answer is no PRELOGIN response at all
-)
-
-// wireConn is the dialed connection. For SQL Server outside strict mode it
-// reads the server's PRELOGIN answer as it passes, and — when the strategy
-// requires TLS — refuses every later write unless the answer was ENCRYPT_ON
-// or ENCRYPT_REQ: no login byte ever leaves in plaintext, whatever the
-// driver does and whatever a machine in the middle wrote into the answer.
+// wireConn is a TCP connection a Connect dialed. It counts what the server
+// sends and keeps the first I/O error for the record, shows the server's
+// first bytes to the backend's watch, when it has one (the PRELOGIN reader
+// of sqlserver_prelogin.go), and — once a guard refused the connection
+// (record.refused) — refuses every later write, so that nothing leaves
+// whatever the driver does.
 type wireConn struct {
-	net.Conn
-	rec   *record
-	sniff bool   // still reading the PRELOGIN answer
-	buf   []byte // the answer so far
-	once  sync.Once
-	owner driver.Conn  // the driver's connection over this one, once Connect returned it (register)
-	bound connectBound // the Connect context's hold on this connection (deadline.go)
+	boundConn // the Connect context's hold on the connection (deadline.go)
+	rec       *record
+	watch     watchFunc // until it is done
+	seen      []byte    // the bytes shown to watch so far
+	once      sync.Once
+	owner     driver.Conn // the driver's connection over this one, once Connect returned it (register)
 }
 
-func (r *record) wrap(nc net.Conn) *wireConn {
-	r.prelogin = -1
+// watchFunc reads the server's bytes from the first (seen) as they come,
+// and reports whether it is done with them.
+type watchFunc func(r *record, seen []byte) (done bool)
+
+// dialTCP makes one TCP connection of a Connect with dial, records it, and
+// returns it wrapped, watched by watch (nil: not watched), and bound to the
+// Connect's context (deadline.go).
+func (r *record) dialTCP(connectCtx context.Context, network, addr string, watch watchFunc, dial func() (net.Conn, error)) (net.Conn, error) {
+	start := time.Now()
+	nc, err := dial()
+	r.mu.Lock()
+	r.info.Network, r.info.Addr, r.info.DialStart, r.info.DialDuration = network, addr, start, time.Since(start)
+	r.mu.Unlock()
+	if err != nil {
+		return nil, err
+	}
+	w := r.wrap(nc, watch)
+	w.bind(connectCtx)
+	return w, nil
+}
+
+func (r *record) wrap(nc net.Conn, watch watchFunc) *wireConn {
 	r.mu.Lock()
 	w := &r.first // the first connection of a Connect lives in its record: one allocation fewer
 	if len(r.hops) > 0 {
@@ -44,7 +52,7 @@ func (r *record) wrap(nc net.Conn) *wireConn {
 	} else {
 		r.hops = r.hopsBuf[:0]
 	}
-	*w = wireConn{Conn: nc, rec: r, sniff: r.strategy.Family == dsn.SQLServer && !r.strategy.Strict}
+	*w = wireConn{boundConn: boundConn{Conn: nc}, rec: r, watch: watch}
 	r.conn = w
 	r.hops = append(r.hops, w)
 	r.mu.Unlock()
@@ -62,23 +70,10 @@ func (w *wireConn) Read(p []byte) (int, error) {
 		w.rec.mu.Unlock()
 	}
 	w.rec.serverBytes += n
-	if w.sniff && n > 0 {
-		w.buf = append(w.buf, p[:n]...)
-		if v, done := preloginEncryption(w.buf); done {
-			w.sniff, w.buf = false, nil
-			w.rec.mu.Lock()
-			w.rec.prelogin = v
-			if v == encryptNotTDS {
-				w.rec.refused = &kind.Error{Kind: kind.Network, What: "the server at " + w.rec.info.Addr + " did not answer as a SQL Server",
-					Why: "its answer to PRELOGIN is not a TDS PRELOGIN response; no login was sent",
-					Fix: "check the host and port (another service may be listening there)"}
-			} else if w.rec.strategy.TLSRequired && v != encryptOn && v != encryptReq {
-				w.rec.refused = &kind.Error{Kind: kind.EncryptionNotSupported, What: "server does not support encryption",
-					Key: "encrypt", Value: "true",
-					Why: "the server answered " + encryptName(v) + " to a request for encryption; no login was sent",
-					Fix: "enable TLS on the server (or, for a trusted network only, set encrypt=false)"}
-			}
-			w.rec.mu.Unlock()
+	if w.watch != nil && n > 0 {
+		w.seen = append(w.seen, p[:n]...)
+		if w.watch(w.rec, w.seen) {
+			w.watch, w.seen = nil, nil
 		}
 	}
 	return n, err
@@ -106,50 +101,4 @@ func (w *wireConn) Close() error {
 		}
 	})
 	return w.Conn.Close()
-}
-
-// preloginEncryption finds the ENCRYPTION option in a PRELOGIN response
-// packet (type 0x04, the 8-byte TDS header, then option tokens). done is
-// false until the whole packet is there; an answer that is not a TDS reply
-// packet is encryptNotTDS, and a reply without an ENCRYPTION option counts
-// as NOT_SUP.
-func preloginEncryption(b []byte) (v int, done bool) {
-	if len(b) >= 1 && b[0] != 0x04 {
-		return encryptNotTDS, true
-	}
-	if len(b) < 8 {
-		return 0, false
-	}
-	length := int(binary.BigEndian.Uint16(b[2:4]))
-	if length < 8 {
-		return encryptNotTDS, true
-	}
-	if len(b) < length {
-		return 0, false
-	}
-	payload := b[8:length]
-	for i := 0; i+5 <= len(payload) && payload[i] != 0xFF; i += 5 {
-		if payload[i] != 0x01 {
-			continue
-		}
-		off := int(binary.BigEndian.Uint16(payload[i+1 : i+3]))
-		if binary.BigEndian.Uint16(payload[i+3:i+5]) >= 1 && off < len(payload) {
-			return int(payload[off]), true
-		}
-	}
-	return encryptNotSup, true
-}
-
-func encryptName(v int) string {
-	switch v {
-	case encryptOff:
-		return "ENCRYPT_OFF"
-	case encryptOn:
-		return "ENCRYPT_ON"
-	case encryptNotSup:
-		return "ENCRYPT_NOT_SUP"
-	case encryptReq:
-		return "ENCRYPT_REQ"
-	}
-	return "an unknown ENCRYPTION value"
 }

@@ -104,8 +104,12 @@ func TestGuardRefusesTheNextWrite(t *testing.T) {
 			client, server := net.Pipe()
 			defer server.Close()
 			st := tc.strategy
-			rec := &record{strategy: &st}
-			w := rec.wrap(client)
+			rec := newRecord(1, &st)
+			var watch watchFunc // as the backends dial: MySQL has none
+			if st.Family == dsn.SQLServer {
+				watch = preloginReader(&st)
+			}
+			w := rec.wrap(client, watch)
 			defer w.Close()
 
 			got := make(chan []byte, 1)
@@ -150,7 +154,7 @@ func TestGuardRefusesTheNextWrite(t *testing.T) {
 			} else {
 				require.Equal(t, "PRELOGINLOGIN7 with the password", string(seen))
 			}
-			require.Equal(t, tc.prelogin, rec.prelogin)
+			require.Equal(t, tc.prelogin, rec.tds.prelogin)
 		})
 	}
 }

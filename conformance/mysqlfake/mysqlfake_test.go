@@ -185,7 +185,7 @@ func TestNoPasswordToAServerSuppliedKey(t *testing.T) {
 // exists for: go-sql-driver alone, against the same fake, hands it the
 // password — also through a pinned key under sha256_password, when the fake
 // pushes its own key after the pinned-key ciphertext. If this fails,
-// go-sql-driver changed: revisit connector/mysqlauth.go and docs/security.md.
+// go-sql-driver changed: revisit connector/internal/mysqlauth and docs/security.md.
 func TestBareDriverGivesThePasswordAway(t *testing.T) {
 	_, rk := keys(t)
 	mysql.RegisterServerPubKey("mysqlfake-real", &rk.PublicKey)

@@ -1,29 +1,5 @@
-package connector
-
-import (
-	"bytes"
-	"context"
-	"crypto/rand"
-	"crypto/rsa"
-	"crypto/x509"
-	"encoding/binary"
-	"encoding/hex"
-	"encoding/pem"
-	"fmt"
-	"io"
-	"net"
-	"os"
-	"runtime"
-	"strings"
-	"sync"
-	"sync/atomic"
-
-	"github.com/dbtls/dbtls/kind"
-	"github.com/dbtls/dbtls/verify"
-	"github.com/go-sql-driver/mysql"
-)
-
-// MySQL passwords over a connection without TLS (issue 9 item 1).
+// Package mysqlauth keeps a MySQL password from crossing a connection
+// without TLS, in clear or encrypted to an RSA key the server supplies.
 //
 // caching_sha2_password (when the server answers "perform full
 // authentication") and sha256_password send the password encrypted to the
@@ -38,167 +14,67 @@ import (
 // when serverRSAPublicKeyFile pins one, and never sends mysql_clear_password
 // without TLS. dbtls does the same.
 //
-// Why a guard on the wire and not go-sql-driver's configuration: the driver
-// offers no setting that forbids the key request, and its one related
-// mechanism (a registered key, ServerPubKey) does not stop the
-// sha256_password path above. So, as for SQL Server's PRELOGIN (wire.go),
-// the dialer follows the plaintext MySQL packets of the connection phase in
-// both directions and judges each packet the client is about to write,
-// before any byte of it leaves: whatever the driver's code paths (initial
-// plugin, auth switch, full authentication, a future version), no password
-// crosses a connection without TLS in clear or encrypted to a key the server
-// just supplied, unless allowPublicKeyRetrieval=true. The guard steps aside
-// when the client writes an SSLRequest (everything after it is TLS) or when
-// the server ends the authentication (OK or ERR), so queries never pass
-// through it; unix sockets are not guarded (go-sql-driver and the server
-// treat them as secure transport, and no network lies in between).
+// The driver offers no setting that forbids the key request, and its one
+// related mechanism (a registered key, ServerPubKey) does not stop the
+// sha256_password path above. So Guard follows the plaintext MySQL packets
+// of the connection phase in both directions and judges each packet the
+// client is about to write, before any byte of it leaves: whatever the
+// driver's code paths (initial plugin, auth switch, full authentication, a
+// future version), no password crosses a connection without TLS in clear or
+// encrypted to a key the server just supplied, unless the policy allows key
+// retrieval. The guard steps aside when the client writes an SSLRequest
+// (everything after it is TLS) or when the server ends the authentication
+// (OK or ERR), so queries never pass through it.
 //
-// The refusal is kind encryption-not-supported: the exchange the server asks
-// for needs an encryption this connection does not have (server-refused is
-// kept for the server's own refusals, spec §8), and the ways out are TLS
-// (sslMode=REQUIRED), a pinned key (serverRSAPublicKeyFile) or, knowingly,
-// allowPublicKeyRetrieval=true.
+// A refusal is a *kind.Error of kind encryption-not-supported: the exchange
+// the server asks for needs an encryption this connection does not have
+// (server-refused is kept for the server's own refusals, spec §8), and the
+// ways out are TLS (sslMode=REQUIRED), a pinned key (serverRSAPublicKeyFile)
+// or, knowingly, allowPublicKeyRetrieval=true.
+package mysqlauth
+
+import (
+	"bytes"
+	"encoding/binary"
+	"net"
+	"sync"
+	"sync/atomic"
+
+	"github.com/dbtls/dbtls/kind"
+)
 
 // Capability flags and packet markers of the MySQL connection phase.
 const (
-	myClientConnectWithDB = 0x00000008
-	myClientSSL           = 0x00000800
-	myMaxFrame            = 0xffffff // a frame of this size continues in the next one
+	clientConnectWithDB = 0x00000008
+	clientSSL           = 0x00000800
+	maxFrame            = 0xffffff // a frame of this size continues in the next one
 
 	pluginCachingSHA2 = "caching_sha2_password"
 	pluginSHA256      = "sha256_password"
 	pluginClear       = "mysql_clear_password"
 )
 
-// maxRSAKeyFile bounds the read of serverRSAPublicKeyFile: a 16384-bit RSA
-// key in PEM is under 3 KiB.
-const maxRSAKeyFile = 64 << 10
+// Policy is what a guard allows, and what its errors name.
+type Policy struct {
+	Password  string // the connection's password: it never leaves in clear
+	Pinned    bool   // the driver encrypts the password to a pinned key (serverRSAPublicKeyFile or serverPubKey)
+	Retrieval bool   // allowPublicKeyRetrieval=true and no pinned key: a key the server supplies may be used
 
-// pinServerRSAKey reads serverRSAPublicKeyFile once, when the connector is
-// made, and pins it through go-sql-driver's own mechanism: a key registered
-// under a name unique to this connector (deregistered when the connector is
-// garbage collected) and named in the base configuration's ServerPubKey, so
-// every connection's driver encrypts to it and never asks the server.
-func (c *Connector) pinServerRSAKey() error {
-	s := c.cfg.Auth.ServerRSAPublicKeyFile
-	if !s.Set {
-		return nil
-	}
-	pub, err := loadServerRSAKey(s.Key, s.Value)
-	if err != nil {
-		return err
-	}
-	var id [12]byte
-	_, _ = rand.Read(id[:])
-	name := "dbtls-pinned-" + hex.EncodeToString(id[:])
-	mysql.RegisterServerPubKey(name, pub)
-	runtime.AddCleanup(c, mysql.DeregisterServerPubKey, name)
-	c.myBase.ServerPubKey = name
-	return nil
+	// For the messages: allowPublicKeyRetrieval and the pinning property as
+	// the DSN wrote them, and the sslMode in force.
+	AllowKey, AllowValue string
+	PinKey, PinValue     string
+	Mode                 string
+	Disabled             bool // sslMode=DISABLED (otherwise the server offered no TLS)
 }
 
-// loadServerRSAKey reads an RSA public key in PEM ("PUBLIC KEY", as MySQL
-// writes public_key.pem, or "RSA PUBLIC KEY") from the file at value, or from
-// value itself when it holds the PEM text (as MariaDB Connector/J accepts).
-func loadServerRSAKey(key, value string) (*rsa.PublicKey, error) {
-	shown := value
-	data := []byte(value)
-	if strings.Contains(value, "-----BEGIN") {
-		shown = "(PEM text)"
-	} else {
-		f, err := os.Open(value)
-		if err != nil {
-			return nil, &kind.Error{Kind: kind.TruststoreUnreadable, What: "cannot read the server's RSA public key", Key: key, Value: value,
-				Why: err.Error(), Fix: "check the path of " + key, Err: err}
-		}
-		data, err = io.ReadAll(io.LimitReader(f, maxRSAKeyFile+1))
-		f.Close()
-		if err != nil {
-			return nil, &kind.Error{Kind: kind.TruststoreUnreadable, What: "cannot read the server's RSA public key", Key: key, Value: value,
-				Why: err.Error(), Fix: "check the path of " + key, Err: err}
-		}
-		if len(data) > maxRSAKeyFile {
-			return nil, &kind.Error{Kind: kind.InvalidDSN, What: "server RSA public key file too large", Key: key, Value: value,
-				Why: fmt.Sprintf("it is over %d KiB; a PEM public key is a few KiB", maxRSAKeyFile>>10),
-				Fix: "point " + key + " to the server's public key file (e.g. the server's public_key.pem)"}
-		}
-	}
-	fix := "point " + key + " to the server's RSA public key in PEM (the server's public_key.pem; SHOW STATUS LIKE 'Caching_sha2_password_rsa_public_key' prints it)"
-	block, _ := pem.Decode(data)
-	if block == nil {
-		return nil, &kind.Error{Kind: kind.InvalidDSN, What: "server RSA public key does not parse", Key: key, Value: shown,
-			Why: "no PEM block found", Fix: fix}
-	}
-	var pub any
-	var err error
-	switch block.Type {
-	case "PUBLIC KEY":
-		pub, err = x509.ParsePKIXPublicKey(block.Bytes)
-	case "RSA PUBLIC KEY":
-		pub, err = x509.ParsePKCS1PublicKey(block.Bytes)
-	default:
-		return nil, &kind.Error{Kind: kind.InvalidDSN, What: "server RSA public key does not parse", Key: key, Value: shown,
-			Why: "its first PEM block is " + block.Type + ", not PUBLIC KEY", Fix: fix}
-	}
-	if err != nil {
-		return nil, &kind.Error{Kind: kind.InvalidDSN, What: "server RSA public key does not parse", Key: key, Value: shown,
-			Why: err.Error(), Fix: fix, Err: err}
-	}
-	rsaPub, ok := pub.(*rsa.PublicKey)
-	if !ok {
-		return nil, &kind.Error{Kind: kind.InvalidDSN, What: "server public key is not an RSA key", Key: key, Value: shown,
-			Why: fmt.Sprintf("it is a %T; MySQL encrypts passwords with RSA only", pub), Fix: fix}
-	}
-	return rsaPub, nil
-}
-
-// dialFunc is go-sql-driver's Config.DialFunc.
-type dialFunc = func(ctx context.Context, network, addr string) (net.Conn, error)
-
-// guardMySQLAuth wraps dial so that every TCP connection it makes carries
-// the authentication guard for m (its password and pinned key) and st.
-func (c *Connector) guardMySQLAuth(dial dialFunc, m *mysql.Config, st *verify.Strategy, rec *record) dialFunc {
-	a := c.cfg.Auth
-	p := authPolicy{
-		password: m.Passwd,
-		pinned:   m.ServerPubKey != "",
-		allowKey: a.AllowPublicKeyRetrieval.Key,
-		allowRaw: a.AllowPublicKeyRetrieval.Raw,
-		row:      st.Row,
-		disabled: st.Disabled,
-	}
-	p.retrieval = a.AllowPublicKeyRetrieval.Value && !p.pinned
-	if !a.AllowPublicKeyRetrieval.Set {
-		p.allowKey, p.allowRaw = "allowPublicKeyRetrieval", "false"
-	}
-	switch {
-	case a.ServerRSAPublicKeyFile.Set:
-		p.pinKey, p.pinValue = a.ServerRSAPublicKeyFile.Key, a.ServerRSAPublicKeyFile.Value
-		if strings.Contains(p.pinValue, "-----BEGIN") {
-			p.pinValue = "(PEM text)"
-		}
-	case p.pinned:
-		p.pinKey, p.pinValue = "serverPubKey", m.ServerPubKey
-	}
-	return func(ctx context.Context, network, addr string) (net.Conn, error) {
-		nc, err := dial(ctx, network, addr)
-		if err != nil || network == "unix" {
-			return nc, err
-		}
-		return &mysqlAuthGuard{Conn: nc, rec: rec, policy: p}, nil
-	}
-}
-
-// authPolicy is what the guard allows, and what its errors name.
-type authPolicy struct {
-	password         string
-	pinned           bool // the driver encrypts to a pinned key (serverRSAPublicKeyFile or serverPubKey)
-	retrieval        bool // allowPublicKeyRetrieval=true and no pinned key
-	allowKey         string
-	allowRaw         string
-	pinKey, pinValue string
-	row              string // the effective sslMode
-	disabled         bool
+// Guard returns nc following the connection phase under p. A packet it
+// refuses is never written: the write fails with the refusal, the
+// connection is closed, and refused (when not nil) is called with the
+// refusal first, so that the caller learns it whatever the driver makes of
+// the failed write.
+func Guard(nc net.Conn, p Policy, refused func(error)) net.Conn {
+	return &guard{Conn: nc, policy: p, onRefuse: refused}
 }
 
 // expect is what the client's next packet answers.
@@ -212,12 +88,12 @@ const (
 	expectAfterServerKey               // the server handed out key material
 )
 
-// mysqlAuthGuard follows one plaintext MySQL connection phase (see the
-// comment at the top of this file).
-type mysqlAuthGuard struct {
+// guard follows one plaintext MySQL connection phase (see the package
+// comment).
+type guard struct {
 	net.Conn
-	rec    *record
-	policy authPolicy
+	policy   Policy
+	onRefuse func(error) // told of the refusal before the write fails
 
 	done atomic.Bool // TLS started or authentication over: pass everything through
 
@@ -233,7 +109,7 @@ type mysqlAuthGuard struct {
 	refused error
 }
 
-func (g *mysqlAuthGuard) Read(p []byte) (int, error) {
+func (g *guard) Read(p []byte) (int, error) {
 	n, err := g.Conn.Read(p)
 	if n > 0 && !g.done.Load() {
 		g.mu.Lock()
@@ -270,7 +146,7 @@ func frame(b []byte) (payload, rest []byte, more, ok bool) {
 	if len(b) < 4+n {
 		return nil, b, false, false
 	}
-	return b[4 : 4+n], b[4+n:], n == myMaxFrame, true
+	return b[4 : 4+n], b[4+n:], n == maxFrame, true
 }
 
 // serverPacket follows one packet from the server. The connection phase
@@ -279,7 +155,7 @@ func frame(b []byte) (payload, rest []byte, more, ok bool) {
 // greeting followed at once by an ERR or an auth switch) would make the
 // guard judge the client's next packet against the wrong question, or step
 // aside too early; it is refused instead.
-func (g *mysqlAuthGuard) serverPacket(p []byte) {
+func (g *guard) serverPacket(p []byte) {
 	if g.desync {
 		return
 	}
@@ -322,12 +198,12 @@ func (g *mysqlAuthGuard) serverPacket(p []byte) {
 	}
 }
 
-func (g *mysqlAuthGuard) finish() {
+func (g *guard) finish() {
 	g.done.Store(true)
 	g.in, g.inPkt = nil, nil
 }
 
-func (g *mysqlAuthGuard) Write(p []byte) (int, error) {
+func (g *guard) Write(p []byte) (int, error) {
 	if g.done.Load() {
 		return g.Conn.Write(p)
 	}
@@ -371,20 +247,18 @@ func (g *mysqlAuthGuard) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// refuse records the refusal for mapError, drops what was held and closes
-// the connection: nothing of the refused packet was written.
-func (g *mysqlAuthGuard) refuse(err error) {
+// refuse reports the refusal, drops what was held and closes the
+// connection: nothing of the refused packet was written.
+func (g *guard) refuse(err error) {
 	g.refused, g.out = err, nil
-	g.rec.mu.Lock()
-	if g.rec.refused == nil {
-		g.rec.refused = err
+	if g.onRefuse != nil {
+		g.onRefuse(err)
 	}
-	g.rec.mu.Unlock()
 	g.Conn.Close()
 }
 
 // clientPacket judges one packet the client is about to write.
-func (g *mysqlAuthGuard) clientPacket(p []byte) error {
+func (g *guard) clientPacket(p []byte) error {
 	if g.desync {
 		return &kind.Error{Kind: kind.EncryptionNotSupported, What: "MySQL authentication could not be followed",
 			Why: g.noTLS() + ", and the server sent a packet before the client had answered the previous one; " +
@@ -416,7 +290,7 @@ func (g *mysqlAuthGuard) clientPacket(p []byte) error {
 		switch {
 		case len(p) == 1 && p[0] == 0x02: // request public key
 			return g.keyUse(false)
-		case g.isCleartext(p), !g.policy.pinned:
+		case g.isCleartext(p), !g.policy.Pinned:
 			return g.cleartext()
 		}
 		return nil // encrypted to the pinned key
@@ -430,7 +304,7 @@ func (g *mysqlAuthGuard) clientPacket(p []byte) error {
 }
 
 // initialResponse judges the first authentication data of g.plugin.
-func (g *mysqlAuthGuard) initialResponse(d []byte) error {
+func (g *guard) initialResponse(d []byte) error {
 	empty := len(d) == 0 || (len(d) == 1 && d[0] == 0)
 	switch {
 	case empty:
@@ -441,53 +315,53 @@ func (g *mysqlAuthGuard) initialResponse(d []byte) error {
 		return g.cleartext()
 	case g.plugin == pluginSHA256 && len(d) == 1 && d[0] == 0x01: // request public key
 		return g.keyUse(false)
-	case g.plugin == pluginSHA256 && !g.policy.pinned:
+	case g.plugin == pluginSHA256 && !g.policy.Pinned:
 		return g.cleartext()
 	}
 	return nil
 }
 
-func (g *mysqlAuthGuard) isCleartext(d []byte) bool {
-	pw := g.policy.password
+func (g *guard) isCleartext(d []byte) bool {
+	pw := g.policy.Password
 	return pw != "" && (string(d) == pw || (len(d) == len(pw)+1 && d[len(pw)] == 0 && string(d[:len(pw)]) == pw))
 }
 
 // noTLS describes the connection's lack of TLS for the messages.
-func (g *mysqlAuthGuard) noTLS() string {
-	if g.policy.disabled {
-		return "the connection has no TLS (sslMode " + g.policy.row + ")"
+func (g *guard) noTLS() string {
+	if g.policy.Disabled {
+		return "the connection has no TLS (sslMode " + g.policy.Mode + ")"
 	}
-	return "the connection has no TLS (sslMode " + g.policy.row + " and the server offered none)"
+	return "the connection has no TLS (sslMode " + g.policy.Mode + " and the server offered none)"
 }
 
 // keyUse judges a public-key request (supplied=false) or the use of a key
 // the server handed out (supplied=true).
-func (g *mysqlAuthGuard) keyUse(supplied bool) error {
-	if g.policy.retrieval {
+func (g *guard) keyUse(supplied bool) error {
+	if g.policy.Retrieval {
 		return nil
 	}
 	how := "asked for the password encrypted to an RSA public key it would hand out itself"
 	if supplied {
 		how = "handed out an RSA public key of its own for the password"
 	}
-	if g.policy.pinned {
+	if g.policy.Pinned {
 		return &kind.Error{Kind: kind.EncryptionNotSupported, What: "server-supplied public key refused",
-			Key: g.policy.pinKey, Value: g.policy.pinValue,
+			Key: g.policy.PinKey, Value: g.policy.PinValue,
 			Why: g.noTLS() + " and the server " + how + " (" + g.plugin + "), but the password goes to the pinned key only; " +
 				"a machine in the middle does this to read the password, so none was sent to it",
-			Fix: "check that " + g.policy.pinKey + " holds this server's public key, or use TLS: sslMode=REQUIRED (or stronger) with TLS enabled on the server"}
+			Fix: "check that " + g.policy.PinKey + " holds this server's public key, or use TLS: sslMode=REQUIRED (or stronger) with TLS enabled on the server"}
 	}
 	return &kind.Error{Kind: kind.EncryptionNotSupported, What: "public key retrieval refused",
-		Key: g.policy.allowKey, Value: g.policy.allowRaw,
+		Key: g.policy.AllowKey, Value: g.policy.AllowValue,
 		Why: g.noTLS() + " and the server " + how + " (" + g.plugin + "); " +
 			"over plaintext a machine in the middle can hand out its own key and read the password, so none was sent",
 		Fix: "use TLS: sslMode=REQUIRED (or stronger) with TLS enabled on the server; or pin the server's key with " +
 			"serverRSAPublicKeyFile=<path of its PEM public key>; or, on a network you trust, set allowPublicKeyRetrieval=true"}
 }
 
-func (g *mysqlAuthGuard) cleartext() error {
+func (g *guard) cleartext() error {
 	return &kind.Error{Kind: kind.EncryptionNotSupported, What: "cleartext password refused",
-		Key: "sslMode", Value: g.policy.row,
+		Key: "sslMode", Value: g.policy.Mode,
 		Why: g.noTLS() + " and the server asked for the password in clear (" + g.plugin + "); none was sent",
 		Fix: "use TLS: sslMode=REQUIRED (or stronger) with TLS enabled on the server"}
 }
@@ -504,7 +378,7 @@ func parseHandshakeResponse(p []byte) (ssl bool, auth []byte, plugin string, ok 
 		return false, nil, "", false
 	}
 	caps := binary.LittleEndian.Uint32(p)
-	if len(p) == 32 && caps&myClientSSL != 0 {
+	if len(p) == 32 && caps&clientSSL != 0 {
 		return true, nil, "", true
 	}
 	rest := p[32:]
@@ -518,7 +392,7 @@ func parseHandshakeResponse(p []byte) (ssl bool, auth []byte, plugin string, ok 
 		return false, nil, "", false
 	}
 	auth, rest = rest[w:w+int(n)], rest[w+int(n):]
-	if caps&myClientConnectWithDB != 0 {
+	if caps&clientConnectWithDB != 0 {
 		if i = bytes.IndexByte(rest, 0); i < 0 {
 			return false, nil, "", false
 		}

@@ -8,8 +8,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
-	"time"
 
 	"github.com/dbtls/dbtls/kind"
 	"github.com/dbtls/dbtls/verify"
@@ -25,9 +23,10 @@ import (
 //     not addresses the driver resolved: the routed server's name is the
 //     name its certificate is checked against;
 //   - every TCP connection after the first is a routed hop: it gets its own
-//     entry in ConnInfo.Hops, its own PRELOGIN guard (wire.go), and the name
-//     that mssql-jdbc checks there (verify.Strategy.HopName), which
-//     VerifyConnection reads through verify.Options.HopName;
+//     entry in ConnInfo.Hops, its own PRELOGIN reader
+//     (sqlserver_prelogin.go), and the name that mssql-jdbc checks there
+//     (verify.Strategy.HopName), which VerifyConnection reads through
+//     verify.Options.HopName;
 //   - it refuses the hop after verify.MaxRedirects routing answers (a
 //     routing loop: go-mssqldb follows routes forever);
 //   - the UDP exchange with SQL Browser is not TDS: it is never fed to the
@@ -53,7 +52,20 @@ type Hop struct {
 	Peer       []CertInfo // the hop's certificates, leaf first
 }
 
-// pathState is a record's view of the hops of one SQL Server connect.
+// tdsState is a record's view of one SQL Server connect: the PRELOGIN
+// answer of the current hop and the path to the server.
+type tdsState struct {
+	prelogin  int // the current hop's PRELOGIN ENCRYPTION answer, -1 unknown
+	path      pathState
+	hopTLS    []tlsFacts  // the TLS facts of each hop (hopTLS[i] is info.Hops[i]'s), unformatted
+	hopTLSBuf [1]tlsFacts // room for the first hop's
+}
+
+// loginOnly: the connection's TLS covered the login only (row 1 against a
+// server answering ENCRYPT_OFF).
+func (r *record) loginOnly() bool { return !r.strategy.Strict && r.tds.prelogin == encryptOff }
+
+// pathState is the hops of one SQL Server connect.
 type pathState struct {
 	instance string        // the DSN's named instance, for messages
 	browser  *browserState // the last SQL Browser exchange not yet followed by its TCP hop
@@ -86,23 +98,24 @@ func (r *record) closeHop() {
 		return
 	}
 	h := &r.info.Hops[n-1]
-	if r.prelogin >= 0 {
-		h.Prelogin = encryptName(r.prelogin)
+	if r.tds.prelogin >= 0 {
+		h.Prelogin = encryptName(r.tds.prelogin)
 	}
-	h.LoginOnly = r.handshake && !r.strategy.Strict && r.prelogin == encryptOff
+	h.LoginOnly = r.handshake && r.loginOnly()
 	h.Encrypted = r.handshake && !h.LoginOnly
 }
 
 // noteHopTLS copies the handshake's facts to the current hop (r.mu held).
 func (r *record) noteHopTLS() {
 	if n := len(r.info.Hops); n > 0 {
-		if r.hopTLS == nil {
-			r.hopTLS = r.hopTLSBuf[:0]
+		t := &r.tds
+		if t.hopTLS == nil {
+			t.hopTLS = t.hopTLSBuf[:0]
 		}
-		for len(r.hopTLS) < n {
-			r.hopTLS = append(r.hopTLS, tlsFacts{})
+		for len(t.hopTLS) < n {
+			t.hopTLS = append(t.hopTLS, tlsFacts{})
 		}
-		r.hopTLS[n-1] = r.tls
+		t.hopTLS[n-1] = r.tls
 	}
 }
 
@@ -160,7 +173,7 @@ func (d *sqlServerDialer) DialContext(ctx context.Context, network, addr string)
 			return nil, err
 		}
 	}
-	if b := rec.path.browser; b != nil && b.host == host {
+	if b := rec.tds.path.browser; b != nil && b.host == host {
 		hop.BrowserAddr = b.addr
 		for _, name := range b.names {
 			if strconv.Itoa(b.ports[name]) == port {
@@ -168,29 +181,23 @@ func (d *sqlServerDialer) DialContext(ctx context.Context, network, addr string)
 				break
 			}
 		}
-		rec.path.browser = nil
+		rec.tds.path.browser = nil
 	}
 	rec.info.Hops = append(rec.info.Hops, hop)
 	// The facts of the connection kept are the last hop's: start afresh.
 	rec.handshake, rec.verdict = false, nil
 	rec.serverBytes, rec.firstByte = 0, -1
 	rec.tls = tlsFacts{}
+	rec.tds.prelogin = -1
 	rec.mu.Unlock()
 
-	start := time.Now()
-	nc, err := d.dialTCP(ctx, network, addr, host, port)
-	rec.mu.Lock()
-	rec.info.Network, rec.info.Addr, rec.info.DialStart, rec.info.DialDuration = network, addr, start, time.Since(start)
+	nc, err := rec.dialTCP(d.connectCtx, network, addr, preloginReader(st), func() (net.Conn, error) { return d.dialTCP(ctx, network, addr, host, port) })
 	if err == nil && nc.RemoteAddr() != nil { // a WithDialer connection may not know it
+		rec.mu.Lock()
 		rec.info.Hops[len(rec.info.Hops)-1].Remote = nc.RemoteAddr().String()
+		rec.mu.Unlock()
 	}
-	rec.mu.Unlock()
-	if err != nil {
-		return nil, err
-	}
-	w := rec.wrap(nc)
-	w.bind(d.connectCtx)
-	return w, nil
+	return nc, err
 }
 
 // emptyRoute: a routing answer that names no host (go-mssqldb would dial
@@ -276,7 +283,7 @@ func (d *sqlServerDialer) dialBrowser(ctx context.Context, network, addr string)
 		return nil, err
 	}
 	d.rec.info.BrowserAddr = addr
-	d.rec.path.browser = b
+	d.rec.tds.path.browser = b
 	d.rec.mu.Unlock()
 	var nd net.Dialer
 	nc, err := nd.DialContext(ctx, network, addr)
@@ -286,15 +293,8 @@ func (d *sqlServerDialer) dialBrowser(ctx context.Context, network, addr string)
 		d.rec.mu.Unlock()
 		return nil, err
 	}
-	bc := &browserConn{Conn: nc, rec: d.rec, state: b}
-	bc.limit, _ = d.connectCtx.Deadline()
-	_ = nc.SetDeadline(bc.limit)
-	bc.stop = context.AfterFunc(d.connectCtx, func() {
-		bc.mu.Lock()
-		defer bc.mu.Unlock()
-		bc.canceled = true
-		_ = bc.Conn.SetDeadline(pastDeadline)
-	})
+	bc := &browserConn{boundConn: boundConn{Conn: nc}, rec: d.rec, state: b}
+	bc.bind(d.connectCtx)
 	return bc, nil
 }
 
@@ -302,14 +302,9 @@ func (d *sqlServerDialer) dialBrowser(ctx context.Context, network, addr string)
 // answer came and which ports it announced, and keeps the driver's
 // deadlines within the Connect context's.
 type browserConn struct {
-	net.Conn
+	boundConn
 	rec   *record
 	state *browserState
-
-	mu       sync.Mutex
-	limit    time.Time
-	canceled bool
-	stop     func() bool
 }
 
 func (c *browserConn) Read(p []byte) (int, error) {
@@ -325,23 +320,8 @@ func (c *browserConn) Read(p []byte) (int, error) {
 	return n, err
 }
 
-func (c *browserConn) SetDeadline(t time.Time) error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	switch {
-	case c.canceled:
-		t = pastDeadline
-	case !c.limit.IsZero() && (t.IsZero() || t.After(c.limit)):
-		t = c.limit
-	}
-	return c.Conn.SetDeadline(t)
-}
-
-func (c *browserConn) SetReadDeadline(t time.Time) error  { return c.SetDeadline(t) }
-func (c *browserConn) SetWriteDeadline(t time.Time) error { return c.SetDeadline(t) }
-
 func (c *browserConn) Close() error {
-	c.stop()
+	c.release(false)
 	return c.Conn.Close()
 }
 
@@ -379,13 +359,13 @@ func parseBrowserAnswer(b []byte) (map[string]int, []string) {
 // failure on a routed hop names the hop.
 func explainPath(err error, rec *record) error {
 	rec.mu.Lock()
-	b := rec.path.browser
+	b := rec.tds.path.browser
 	var browser browserState
 	if b != nil {
 		browser = *b
 	}
 	hops := append([]Hop(nil), rec.info.Hops...)
-	instance := rec.path.instance
+	instance := rec.tds.path.instance
 	rec.mu.Unlock()
 	if b != nil {
 		if len(hops) > 0 {

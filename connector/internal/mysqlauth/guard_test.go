@@ -1,94 +1,17 @@
-package connector
+package mysqlauth
 
 import (
 	"bytes"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/rsa"
-	"crypto/x509"
 	"encoding/binary"
-	"encoding/pem"
 	"io"
 	"net"
-	"os"
-	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/dbtls/dbtls/conformance/mysqlfake"
 	"github.com/dbtls/dbtls/kind"
-	"github.com/dbtls/dbtls/verify"
 	"github.com/stretchr/testify/require"
 )
-
-func TestLoadServerRSAKey(t *testing.T) {
-	rk, err := rsa.GenerateKey(rand.Reader, 1024)
-	require.NoError(t, err)
-	pkix, err := x509.MarshalPKIXPublicKey(&rk.PublicKey)
-	require.NoError(t, err)
-	ek, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	require.NoError(t, err)
-	ecDER, err := x509.MarshalPKIXPublicKey(&ek.PublicKey)
-	require.NoError(t, err)
-	pkixPEM := pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: pkix})
-	dir := t.TempDir()
-	write := func(name string, b []byte) string {
-		p := filepath.Join(dir, name)
-		require.NoError(t, os.WriteFile(p, b, 0o600))
-		return p
-	}
-	for _, tt := range []struct {
-		name, value string
-		kind        kind.Kind
-		text        string
-	}{
-		{"pkix file", write("pkix.pem", pkixPEM), "", ""},
-		{"pkcs1 file", write("pkcs1.pem", pem.EncodeToMemory(&pem.Block{Type: "RSA PUBLIC KEY", Bytes: x509.MarshalPKCS1PublicKey(&rk.PublicKey)})), "", ""},
-		{"inline PEM", string(pkixPEM), "", ""},
-		{"missing file", filepath.Join(dir, "none.pem"), kind.TruststoreUnreadable, "cannot read the server's RSA public key"},
-		{"not PEM", write("der.bin", pkix), kind.InvalidDSN, "no PEM block found"},
-		{"a certificate block", write("cert.pem", pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: pkix})), kind.InvalidDSN, "its first PEM block is CERTIFICATE"},
-		{"garbage in the block", write("bad.pem", pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: []byte("nope")})), kind.InvalidDSN, "does not parse"},
-		{"EC key", write("ec.pem", pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: ecDER})), kind.InvalidDSN, "not an RSA key"},
-		{"too large", write("big.pem", append(bytes.Repeat([]byte("#"), maxRSAKeyFile), pkixPEM...)), kind.InvalidDSN, "too large"},
-	} {
-		t.Run(tt.name, func(t *testing.T) {
-			k, err := loadServerRSAKey("serverRSAPublicKeyFile", tt.value)
-			if tt.kind == "" {
-				require.NoError(t, err)
-				require.True(t, k.Equal(&rk.PublicKey))
-				return
-			}
-			require.ErrorIs(t, err, tt.kind)
-			require.Contains(t, err.Error(), "(serverRSAPublicKeyFile=")
-			require.Contains(t, err.Error(), tt.text)
-			require.NotContains(t, err.Error(), "BEGIN", "an inline key is not echoed")
-		})
-	}
-}
-
-// New reads the key once and refuses a DSN whose key does not load.
-func TestNewPinsServerRSAKey(t *testing.T) {
-	_, err := New("jdbc:mysql://127.0.0.1/?serverRSAPublicKeyFile=" + filepath.Join(t.TempDir(), "absent.pem"))
-	require.ErrorIs(t, err, kind.TruststoreUnreadable)
-
-	rk, err := rsa.GenerateKey(rand.Reader, 1024)
-	require.NoError(t, err)
-	der, err := x509.MarshalPKIXPublicKey(&rk.PublicKey)
-	require.NoError(t, err)
-	p := filepath.Join(t.TempDir(), "k.pem")
-	require.NoError(t, os.WriteFile(p, pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}), 0o600))
-	a, err := New("jdbc:mysql://127.0.0.1/?serverRSAPublicKeyFile=" + p)
-	require.NoError(t, err)
-	b, err := New("jdbc:mysql://127.0.0.1/?serverRSAPublicKeyFile=" + p)
-	require.NoError(t, err)
-	require.True(t, strings.HasPrefix(a.myBase.ServerPubKey, "dbtls-pinned-"))
-	require.NotEqual(t, a.myBase.ServerPubKey, b.myBase.ServerPubKey, "one registered name per connector")
-	require.NoError(t, os.Remove(p))
-	require.NotContains(t, a.String(), a.myBase.ServerPubKey)
-}
 
 // handshakeResponse builds a HandshakeResponse41 as go-sql-driver writes it.
 func handshakeResponse(caps uint32, user string, auth []byte, db, plugin string) []byte {
@@ -102,7 +25,7 @@ func handshakeResponse(caps uint32, user string, auth []byte, db, plugin string)
 		p = append(p, 0xfc, byte(len(auth)), byte(len(auth)>>8))
 	}
 	p = append(p, auth...)
-	if caps&myClientConnectWithDB != 0 {
+	if caps&clientConnectWithDB != 0 {
 		p = append(append(p, db...), 0)
 	}
 	p = append(append(p, plugin...), 0)
@@ -120,8 +43,8 @@ func TestParseHandshakeResponse(t *testing.T) {
 		plugin string
 		ok     bool
 	}{
-		{"ssl request", append(binary.LittleEndian.AppendUint32(nil, caps|myClientSSL), make([]byte, 28)...), true, nil, "", true},
-		{"with database", handshakeResponse(caps|myClientConnectWithDB, "app", []byte{1}, "orders", "sha256_password"), false, []byte{1}, "sha256_password", true},
+		{"ssl request", append(binary.LittleEndian.AppendUint32(nil, caps|clientSSL), make([]byte, 28)...), true, nil, "", true},
+		{"with database", handshakeResponse(caps|clientConnectWithDB, "app", []byte{1}, "orders", "sha256_password"), false, []byte{1}, "sha256_password", true},
 		{"without database", handshakeResponse(caps, "app", []byte{9, 9}, "", "caching_sha2_password"), false, []byte{9, 9}, "caching_sha2_password", true},
 		{"256-byte auth data", handshakeResponse(caps, "app", long, "", "sha256_password"), false, long, "sha256_password", true},
 		{"short", []byte{1, 2, 3}, false, nil, "", false},
@@ -138,10 +61,13 @@ func TestParseHandshakeResponse(t *testing.T) {
 	}
 }
 
-func testGuard(nc net.Conn, password string) (*mysqlAuthGuard, *record) {
-	rec := &record{strategy: &verify.Strategy{Row: "PREFERRED"}}
-	return &mysqlAuthGuard{Conn: nc, rec: rec, policy: authPolicy{password: password, row: "PREFERRED",
-		allowKey: "allowPublicKeyRetrieval", allowRaw: "false"}}, rec
+// testGuard guards nc for password under PREFERRED; the refusal it reports
+// lands in *refused.
+func testGuard(nc net.Conn, password string) (*guard, *error) {
+	refused := new(error)
+	g := Guard(nc, Policy{Password: password, Mode: "PREFERRED", AllowKey: "allowPublicKeyRetrieval", AllowValue: "false"},
+		func(err error) { *refused = err })
+	return g.(*guard), refused
 }
 
 func framed(seq byte, payload []byte) []byte {
@@ -158,7 +84,7 @@ func TestMySQLAuthGuardOutOfTurn(t *testing.T) {
 	defer srv.Close()
 	nc, err := net.Dial("tcp", srv.Addr())
 	require.NoError(t, err)
-	g, rec := testGuard(nc, "s3cret-pw")
+	g, refused := testGuard(nc, "s3cret-pw")
 	defer g.Close()
 	require.NoError(t, g.SetDeadline(time.Now().Add(10*time.Second)))
 	buf := make([]byte, 4096)
@@ -174,7 +100,7 @@ func TestMySQLAuthGuardOutOfTurn(t *testing.T) {
 	require.ErrorIs(t, err, kind.EncryptionNotSupported)
 	require.Contains(t, err.Error(), "could not be followed")
 	require.Zero(t, n)
-	require.Equal(t, err, rec.refused, "recorded for mapError")
+	require.Equal(t, err, *refused, "reported to the caller")
 	srv.Close()
 	require.Empty(t, srv.Sessions()[0].Received)
 }
@@ -205,7 +131,7 @@ func TestMySQLAuthGuardScript(t *testing.T) {
 			{[][]byte{{0x00, 0, 0, 2, 0, 0, 0}}, []byte{0x03, 'S'}, ""},
 		}, true},
 		{"ssl request: the guard steps aside", false, false, []step{
-			{[][]byte{greeting}, append(binary.LittleEndian.AppendUint32(nil, caps|myClientSSL), make([]byte, 28)...), ""},
+			{[][]byte{greeting}, append(binary.LittleEndian.AppendUint32(nil, caps|clientSSL), make([]byte, 28)...), ""},
 		}, true},
 		{"caching_sha2 fast auth", false, false, []step{
 			{[][]byte{greeting}, handshakeResponse(caps, "app", bytes.Repeat([]byte{5}, 32), "", "caching_sha2_password"), ""},
@@ -260,11 +186,11 @@ func TestMySQLAuthGuardScript(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			cli, srvSide := net.Pipe()
 			defer srvSide.Close()
-			g, rec := testGuard(cli, pw)
+			g, refused := testGuard(cli, pw)
 			defer g.Close()
-			g.policy.pinned, g.policy.retrieval = tt.pinned, tt.retrieve && !tt.pinned
+			g.policy.Pinned, g.policy.Retrieval = tt.pinned, tt.retrieve && !tt.pinned
 			if tt.pinned {
-				g.policy.pinKey, g.policy.pinValue = "serverRSAPublicKeyFile", "/k.pem"
+				g.policy.PinKey, g.policy.PinValue = "serverRSAPublicKeyFile", "/k.pem"
 			}
 			seq := byte(0)
 			for i, st := range tt.steps {
@@ -298,7 +224,7 @@ func TestMySQLAuthGuardScript(t *testing.T) {
 				require.Contains(t, err.Error(), "sslMode=REQUIRED")
 				require.NotContains(t, err.Error(), pw)
 				require.Empty(t, got, "step %d: not one byte of the refused packet left", i)
-				require.Same(t, err, rec.refused)
+				require.Same(t, err, *refused)
 				_, err = g.Write(pkt)
 				require.Error(t, err, "refused for good")
 				return
@@ -336,12 +262,12 @@ func TestMySQLAuthGuardFraming(t *testing.T) {
 	require.Equal(t, len(resp)-10, n)
 	require.Equal(t, resp, <-got)
 
-	big := append([]byte{0x01}, bytes.Repeat([]byte{'k'}, myMaxFrame-1)...)
+	big := append([]byte{0x01}, bytes.Repeat([]byte{'k'}, maxFrame-1)...)
 	go func() {
 		srvSide.Write(framed(2, big))
 		srvSide.Write(framed(3, []byte{0x00, 0, 0, 2, 0, 0, 0}))
 	}()
-	_, err = io.ReadFull(g, make([]byte, 4+myMaxFrame+4+7))
+	_, err = io.ReadFull(g, make([]byte, 4+maxFrame+4+7))
 	require.NoError(t, err)
 	require.False(t, g.done.Load(), "a continuation frame is not an OK")
 	require.False(t, g.desync)

@@ -1,0 +1,346 @@
+package connector
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"database/sql/driver"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"maps"
+	"net"
+	"slices"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/dbtls/dbtls/connector/internal/mysqlauth"
+	"github.com/dbtls/dbtls/dsn"
+	"github.com/dbtls/dbtls/internal/driverparam"
+	"github.com/dbtls/dbtls/kind"
+	"github.com/dbtls/dbtls/verify"
+	"github.com/go-sql-driver/mysql"
+)
+
+// mySQL is the backend of the MySQL family (MySQL, MariaDB, TiDB):
+// go-sql-driver/mysql, never its global TLS registry. One go-sql-driver
+// connector, built over the configuration from the fields, makes every
+// connection. Its BeforeConnect option hands each Connect a copy of that
+// configuration, where the connection's own *tls.Config, password, plaintext
+// fallback and logger are set: a fallback in PREFERRED never outlives its
+// connection. Its DialFunc, which the driver reads from the shared
+// configuration, finds the connection's attempt in the context the driver
+// derives from Connect's.
+type mySQL struct {
+	cfg      *dsn.Config
+	opts     *options
+	base     *mysql.Config  // the driver's configuration from the fields; not changed after New
+	charsets []string       // a charset list, set after the driver's connect (setNames); nil: the driver sets the charset
+	key      *rsa.PublicKey // serverRSAPublicKeyFile's key (serverKey)
+	gen      atomic.Pointer[myGen]
+}
+
+// myGen is go-sql-driver's connector for one pinned server key (nil: none
+// of dbtls's), and the authentication guard's policy over it.
+type myGen struct {
+	key    *rsa.PublicKey
+	name   string // the name key was registered under for NewConnector
+	conn   driver.Connector
+	policy mysqlauth.Policy // each connection adds its password and sslMode
+}
+
+// myAttempt is one Connect, in the context go-sql-driver hands its hooks.
+type myAttempt struct {
+	*attempt
+	ctx context.Context // the Connect's: it bounds every connection dialed (deadline.go)
+	gen *myGen
+}
+
+type attemptKey struct{}
+
+// newMySQL refuses WithAccessTokenFunc (SQL Server's), builds the driver's
+// configuration and its connector; the driver's own checks run on it there.
+func newMySQL(cfg *dsn.Config, o *options) (backend, error) {
+	if o.token != nil {
+		return nil, &kind.Error{Kind: kind.InvalidDSN, What: "WithAccessTokenFunc on a " + string(cfg.Family) + " DSN",
+			Why: "access-token (Microsoft Entra ID) login is SQL Server's", Fix: "use WithPasswordFunc for a rotating password"}
+	}
+	m, charsets, err := mysqlConfig(cfg)
+	if err != nil {
+		return nil, err
+	}
+	b := &mySQL{cfg: cfg, opts: o, base: m, charsets: charsets}
+	g, err := b.generation(nil)
+	if err != nil {
+		return nil, err
+	}
+	b.gen.Store(g)
+	return b, nil
+}
+
+// prepare builds the connector for st's pinned server key when it is not
+// the one in use.
+func (b *mySQL) prepare(st *verify.Strategy) error {
+	key, err := b.serverKey(st) // mysql_key.go
+	if in := b.gen.Load().key; err != nil || key == in || key != nil && in != nil && key.Equal(in) {
+		return err
+	}
+	g, err := b.generation(key)
+	if err != nil {
+		return err
+	}
+	b.gen.Store(g)
+	return nil
+}
+
+// generation builds go-sql-driver's connector over a copy of the base
+// configuration with the hooks set, pinning key when it is not nil: the key
+// is registered (mysql.RegisterServerPubKey) under a name of its own for
+// NewConnector, which keeps the key itself, and deregistered at once.
+// NewConnector runs the driver's checks on the configuration every
+// connection then starts from.
+func (b *mySQL) generation(key *rsa.PublicKey) (*myGen, error) {
+	m := b.base.Clone()
+	m.DialFunc, m.Logger = b.dial, driverLog{b.opts, 0}
+	_ = m.Apply(mysql.BeforeConnect(b.beforeConnect)) // it returns no error
+	if b.charsets != nil {
+		m.Params = nil // sent after the charset (setNames)
+	}
+	g := &myGen{key: key}
+	if key != nil {
+		var id [12]byte
+		_, _ = rand.Read(id[:])
+		g.name = "dbtls-pinned-" + hex.EncodeToString(id[:])
+		mysql.RegisterServerPubKey(g.name, key)
+		defer mysql.DeregisterServerPubKey(g.name)
+		m.ServerPubKey = g.name
+	}
+	var err error
+	if g.conn, err = mysql.NewConnector(m); err != nil {
+		return nil, driverRefused(m, err) // mysql_errors.go
+	}
+	a := b.cfg.Auth
+	p := &g.policy
+	*p = mysqlauth.Policy{Pinned: m.ServerPubKey != "", AllowKey: "allowPublicKeyRetrieval", AllowValue: "false"}
+	if a.AllowPublicKeyRetrieval.Set {
+		p.AllowKey, p.AllowValue = a.AllowPublicKeyRetrieval.Key, a.AllowPublicKeyRetrieval.Raw
+	}
+	p.Retrieval = a.AllowPublicKeyRetrieval.Value && !p.Pinned
+	switch {
+	case a.ServerRSAPublicKeyFile.Set:
+		p.PinKey, p.PinValue = a.ServerRSAPublicKeyFile.Key, a.ServerRSAPublicKeyFile.Value
+		if strings.Contains(p.PinValue, "-----BEGIN") {
+			p.PinValue = "(PEM text)"
+		}
+	case p.Pinned:
+		p.PinKey, p.PinValue = "serverPubKey", m.ServerPubKey
+	}
+	return g, nil
+}
+
+func (b *mySQL) connect(ctx context.Context, a *attempt) (driver.Conn, error) {
+	g := b.gen.Load()
+	conn, err := g.conn.Connect(context.WithValue(ctx, attemptKey{}, &myAttempt{attempt: a, ctx: ctx, gen: g}))
+	if err != nil || b.charsets == nil {
+		return conn, err
+	}
+	if err := b.setNames(ctx, conn); err != nil {
+		conn.Close()
+		return nil, err
+	}
+	return conn, nil
+}
+
+// beforeConnect is go-sql-driver's BeforeConnect: m is its copy of the
+// configuration for the Connect of ctx.
+func (b *mySQL) beforeConnect(ctx context.Context, m *mysql.Config) error {
+	a := ctx.Value(attemptKey{}).(*myAttempt) // the driver's connector is only reached through connect
+	st := a.rec.strategy
+	m.TLS, m.Passwd = a.tls, a.password
+	m.AllowFallbackToPlaintext = !st.Disabled && !st.TLSRequired
+	m.Logger = driverLog{b.opts, a.rec.info.ID}
+	return nil
+}
+
+// dial is go-sql-driver's DialFunc; ctx derives from the Connect's. The TCP
+// connection is the core's (record.dialTCP), followed by the authentication
+// guard (internal/mysqlauth) until TLS starts or the login ends: no password
+// leaves without TLS in clear, or encrypted to a key the server supplied
+// unless allowPublicKeyRetrieval=true. A unix socket is not guarded:
+// go-sql-driver and the server treat it as secure transport, and no network
+// lies in between.
+func (b *mySQL) dial(ctx context.Context, network, addr string) (net.Conn, error) {
+	a := ctx.Value(attemptKey{}).(*myAttempt)
+	nc, err := a.rec.dialTCP(a.ctx, network, addr, nil, func() (net.Conn, error) { return b.opts.dialTCP(ctx, network, addr) })
+	if err != nil || network == "unix" {
+		return nc, err
+	}
+	p := a.gen.policy
+	p.Password, p.Mode, p.Disabled = a.password, a.rec.strategy.Row, a.rec.strategy.Disabled
+	return mysqlauth.Guard(nc, p, a.rec.refuse), nil
+}
+
+// setNames does for a charset list what go-sql-driver does, inside its
+// Connect, for the list its DSN parser reads: SET NAMES with each charset in
+// turn (COLLATE the collation, when one is given) until one succeeds, then
+// the session variables in one SET, after the charset as the driver sends
+// them.
+func (b *mySQL) setNames(ctx context.Context, conn driver.Conn) error {
+	ex := conn.(driver.ExecerContext)
+	var err error
+	for _, cs := range b.charsets {
+		q := "SET NAMES " + cs
+		if b.base.Collation != "" {
+			q += " COLLATE " + b.base.Collation
+		}
+		if _, err = ex.ExecContext(ctx, q, nil); err == nil {
+			break
+		}
+	}
+	if err != nil || len(b.base.Params) == 0 {
+		return err
+	}
+	var set []string
+	for _, k := range slices.Sorted(maps.Keys(b.base.Params)) {
+		set = append(set, k+" = "+b.base.Params[k])
+	}
+	_, err = ex.ExecContext(ctx, "SET "+strings.Join(set, ", "), nil)
+	return err
+}
+
+func (b *mySQL) driver() driver.Driver { return mysql.MySQLDriver{} }
+
+// redactedDSN writes the base configuration with go-sql-driver's FormatDSN.
+// A charset list, which FormatDSN writes only when the DSN parser read it,
+// takes the place of a one-name stand-in.
+func (b *mySQL) redactedDSN() string {
+	m := b.base.Clone()
+	m.Passwd = kind.Redact("password", m.Passwd)
+	for k, v := range m.Params {
+		m.Params[k] = kind.Redact(k, v)
+	}
+	if b.charsets == nil {
+		return m.FormatDSN()
+	}
+	const stand = "\x00charsets\x00"
+	_ = m.Apply(mysql.Charset(stand, m.Collation))
+	return strings.Replace(m.FormatDSN(), stand, strings.Join(b.charsets, ","), 1)
+}
+
+// driverLog routes go-sql-driver's own log lines ("[mysql] packets.go: …
+// unexpected EOF", written to stderr by default) into the connector's
+// logger, at debug level, with the connection's id (0: a line the driver
+// writes through the shared configuration, which knows no connection): the
+// error itself reaches the caller, mapped.
+type driverLog struct {
+	o  *options
+	id uint64
+}
+
+func (d driverLog) Print(v ...any) {
+	l := d.o.logger()
+	if !l.Enabled(context.Background(), slog.LevelDebug) {
+		return
+	}
+	var attrs []any
+	if d.id != 0 {
+		attrs = []any{"id", d.id}
+	}
+	l.Debug("dbtls: go-sql-driver: "+strings.TrimSpace(fmt.Sprint(v...)), attrs...)
+}
+
+// mysqlConfig builds go-sql-driver's configuration as its ParseDSN would
+// from a DSN holding the same properties (go-sql-driver v1.10.1): its
+// defaults (mysql.NewConfig), each of its parameters in its field (compress,
+// timeTruncate and a charset through its options), every other parameter a
+// session variable in Params, sent as SET name = value. Each value is read
+// with the reader of internal/driverparam that dsn checked it with, never
+// as DSN text; one the driver would refuse is an invalid-dsn error naming
+// its key. A charset list (charset=utf8mb4,utf8), which the driver keeps
+// only when its DSN parser reads it, is returned apart (mySQL.setNames).
+func mysqlConfig(cfg *dsn.Config) (m *mysql.Config, charsets []string, err error) {
+	m = mysql.NewConfig()
+	if v, ok := cfg.Params["charset"]; ok {
+		if charsets, err = driverparam.ParseCharsets(v); err != nil {
+			return nil, nil, paramError("go-sql-driver", "charset", v, err)
+		}
+	}
+	var opts []mysql.Option
+	bools := map[string]*bool{
+		"allowAllFiles": &m.AllowAllFiles, "allowCleartextPasswords": &m.AllowCleartextPasswords,
+		"allowNativePasswords": &m.AllowNativePasswords, "allowOldPasswords": &m.AllowOldPasswords,
+		"checkConnLiveness": &m.CheckConnLiveness, "clientFoundRows": &m.ClientFoundRows, "columnsWithAlias": &m.ColumnsWithAlias,
+		"interpolateParams": &m.InterpolateParams, "multiStatements": &m.MultiStatements, "parseTime": &m.ParseTime,
+		"rejectReadOnly": &m.RejectReadOnly,
+	}
+	durations := map[string]*time.Duration{"readTimeout": &m.ReadTimeout, "writeTimeout": &m.WriteTimeout, "timeout": &m.Timeout}
+	for _, k := range slices.Sorted(maps.Keys(cfg.Params)) {
+		v := cfg.Params[k]
+		if _, known := driverparam.MySQL[k]; !known {
+			if m.Params == nil {
+				m.Params = map[string]string{}
+			}
+			m.Params[k] = v // a session variable, name and value as written (go-sql-driver decodes neither here)
+			continue
+		}
+		var err error
+		switch k {
+		case "compress":
+			var on bool
+			on, err = driverparam.ParseMyBool(v)
+			opts = append(opts, mysql.EnableCompression(on))
+		case "timeTruncate":
+			var d time.Duration
+			d, err = driverparam.ParseDuration(v)
+			opts = append(opts, mysql.TimeTruncate(d))
+		case "charset": // above, and with the collation below
+		case "collation":
+			m.Collation = v
+		case "connectionAttributes":
+			m.ConnectionAttributes = v
+		case "loc":
+			m.Loc, err = driverparam.ParseLocation(v)
+		case "maxAllowedPacket":
+			m.MaxAllowedPacket, err = driverparam.ParseInt(v)
+		case "serverPubKey":
+			m.ServerPubKey = v
+		default:
+			if b, ok := bools[k]; ok {
+				*b, err = driverparam.ParseMyBool(v)
+			} else if d, ok := durations[k]; ok {
+				*d, err = driverparam.ParseDuration(v)
+			} else {
+				err = errors.New("it is not a go-sql-driver parameter dbtls reads")
+			}
+		}
+		if err != nil {
+			return nil, nil, paramError("go-sql-driver", k, v, err)
+		}
+	}
+	if len(charsets) == 1 {
+		opts, charsets = append(opts, mysql.Charset(charsets[0], m.Collation)), nil
+	}
+	_ = m.Apply(opts...) // these options return no error
+	m.User, m.Passwd, m.DBName = cfg.User, cfg.Password, cfg.Database
+	m.Net = cfg.Net
+	if m.Net == "" {
+		m.Net = "tcp"
+	}
+	switch {
+	case m.Net == "unix":
+		m.Addr = cfg.Host
+	case cfg.Host != "" || cfg.Port != 0:
+		host, port := cfg.Host, cfg.Port
+		if host == "" {
+			host = "127.0.0.1"
+		}
+		if port == 0 {
+			port = 3306
+		}
+		m.Addr = net.JoinHostPort(host, strconv.Itoa(port))
+	}
+	return m, charsets, nil
+}

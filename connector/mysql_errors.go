@@ -1,0 +1,59 @@
+package connector
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"github.com/dbtls/dbtls/kind"
+	"github.com/go-sql-driver/mysql"
+)
+
+// mapError: go-sql-driver's errors, and the cause it hides behind
+// "invalid connection".
+func (b *mySQL) mapError(ctx context.Context, err error, rec *record) error {
+	return mapError(ctx, withIOCause(err, rec, mysql.ErrInvalidConn), rec, nil, mysqlError)
+}
+
+func mysqlError(err error, rec *record) error {
+	var myErr *mysql.MySQLError
+	switch {
+	case errors.Is(err, mysql.ErrNoTLS):
+		return &kind.Error{Kind: kind.EncryptionNotSupported, What: "server does not support encryption", Key: "sslMode", Value: rec.strategy.Row,
+			Why: "the server offers no TLS and " + rec.strategy.Row + " requires it", Fix: "enable TLS on the server (or lower sslMode to PREFERRED)", Err: err}
+	case errors.As(err, &myErr):
+		return &kind.Error{Kind: kind.ServerRefused, What: "server refused the connection", Why: myErr.Error(), Fix: refusalFix(myErr.Number), Err: err}
+	case errors.Is(err, mysql.ErrInvalidConn) || err.Error() == "bad connection":
+		// go-sql-driver's "invalid connection" and "bad connection" (its
+		// unexported errBadConnNoWrite) during a connect: the server broke
+		// off or never spoke the protocol
+		return hungUp(err)
+	}
+	return nil
+}
+
+func refusalFix(n uint16) string {
+	switch n {
+	case 3159:
+		return "the server requires secure transport (require_secure_transport=ON): use sslMode=REQUIRED or stronger"
+	case 1045:
+		return "check the user, the password, and any REQUIRE SSL / X509 / SUBJECT clause of the account (a client certificate: ssl-cert and ssl-key)"
+	}
+	return ""
+}
+
+// driverRefused is the error for a configuration go-sql-driver's
+// NewConnector refuses: an unsafe collation with interpolateParams, a
+// serverPubKey name that no mysql.RegisterServerPubKey registered.
+func driverRefused(m *mysql.Config, err error) error {
+	e := &kind.Error{Kind: kind.InvalidDSN, What: "go-sql-driver refused the configuration", Why: err.Error(), Err: err}
+	switch {
+	case m.ServerPubKey != "" && strings.Contains(err.Error(), "server pub key"):
+		e.Key, e.Value = "serverPubKey", m.ServerPubKey
+		e.Fix = "register the key with mysql.RegisterServerPubKey before New, or pin it with serverRSAPublicKeyFile"
+	case m.InterpolateParams && m.Collation != "":
+		e.Key, e.Value = "collation", m.Collation
+		e.Fix = "use a collation that is safe with interpolateParams=true (e.g. utf8mb4_general_ci), or remove interpolateParams"
+	}
+	return e
+}

@@ -1,0 +1,259 @@
+package connector
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql/driver"
+	"errors"
+	"maps"
+	"net"
+	"net/url"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/dbtls/dbtls/dsn"
+	"github.com/dbtls/dbtls/internal/driverparam"
+	"github.com/dbtls/dbtls/kind"
+	"github.com/dbtls/dbtls/verify"
+	mssql "github.com/microsoft/go-mssqldb"
+	"github.com/microsoft/go-mssqldb/msdsn"
+)
+
+// sqlServer is the SQL Server backend: go-mssqldb, given our encryption
+// mode and our *tls.Config (its own defaults differ from the spec), a fresh
+// configuration per connection, and our dialer (sqlserver_hops.go), which
+// reads the PRELOGIN answer of every hop (sqlserver_prelogin.go).
+type sqlServer struct {
+	cfg   msdsn.Config // built from the fields; TLS and the password are set per connection
+	token func(context.Context) (string, error)
+	tcp   Dialer // WithDialer's, or nil
+}
+
+// newSQLServer checks WithAccessTokenFunc, which is SQL Server's only, and
+// builds go-mssqldb's configuration.
+func newSQLServer(cfg *dsn.Config, o *options) (backend, error) {
+	if o.token != nil {
+		switch {
+		case cfg.Password != "":
+			return nil, conflict("password", cfg.Password, "WithAccessTokenFunc", "the DSN holds a password and WithAccessTokenFunc logs in with a token instead",
+				"remove the password from the DSN")
+		case o.password != nil:
+			return nil, conflict("", "", "WithAccessTokenFunc", "both WithPasswordFunc and WithAccessTokenFunc are given", "give one of them")
+		}
+	}
+	p, err := sqlServerConfig(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return &sqlServer{cfg: p, token: o.token, tcp: o.dialer}, nil
+}
+
+func (b *sqlServer) connect(ctx context.Context, a *attempt) (driver.Conn, error) {
+	st := a.rec.strategy
+	p := b.cfg
+	p.Password = a.password
+	switch {
+	case st.Strict:
+		p.Encryption = msdsn.EncryptionStrict
+	case st.TLSRequired:
+		p.Encryption = msdsn.EncryptionRequired
+	default:
+		p.Encryption = msdsn.EncryptionOff
+	}
+	p.TLSConfig = a.tls
+	p.TrustServerCertificate = false // every check is in a.tls
+	mc := b.connector(p, a.rec)
+	a.rec.tds.path.instance = p.Instance
+	mc.Dialer = &sqlServerDialer{connectCtx: ctx, rec: a.rec, parallel: p.MultiSubnetFailover, tcp: b.tcp}
+	return mc.Connect(ctx)
+}
+
+// connector is go-mssqldb's connector for one Connect: with
+// WithAccessTokenFunc, its security-token login (mssql.NewSecurityTokenConnector,
+// as NewAccessTokenConnector uses) over the same configuration.
+func (b *sqlServer) connector(p msdsn.Config, rec *record) *mssql.Connector {
+	f := b.token
+	if f == nil {
+		return mssql.NewConnectorConfig(p)
+	}
+	mc, err := mssql.NewSecurityTokenConnector(p, func(ctx context.Context) (string, error) {
+		tok, err := f(ctx)
+		if err == nil && tok == "" {
+			err = errors.New("an empty token")
+		}
+		if err != nil {
+			e := providerError("WithAccessTokenFunc", err)
+			rec.refuse(e)
+			return "", e
+		}
+		return tok, nil
+	})
+	if err != nil { // only for a nil provider, which f is not
+		panic(err)
+	}
+	return mc
+}
+
+func (b *sqlServer) prepare(*verify.Strategy) error { return nil }
+
+func (b *sqlServer) driver() driver.Driver { return &mssql.Driver{} }
+
+// redactedDSN writes the configuration as a go-mssqldb URL.
+func (b *sqlServer) redactedDSN() string {
+	p := b.cfg
+	u := url.URL{Scheme: "sqlserver", Host: p.Host}
+	if p.Port != 0 {
+		u.Host = net.JoinHostPort(p.Host, strconv.FormatUint(p.Port, 10))
+	} else if strings.Contains(p.Host, ":") {
+		u.Host = "[" + p.Host + "]"
+	}
+	if p.Instance != "" {
+		u.Path = "/" + p.Instance
+	}
+	if p.User != "" || p.Password != "" {
+		u.User = url.UserPassword(p.User, kind.Redact("password", p.Password))
+	}
+	var q []string
+	if p.Database != "" {
+		q = append(q, "database="+url.QueryEscape(p.Database))
+	}
+	for _, k := range slices.Sorted(maps.Keys(p.Parameters)) {
+		q = append(q, url.QueryEscape(k)+"="+url.QueryEscape(kind.Redact(k, p.Parameters[k])))
+	}
+	u.RawQuery = strings.Join(q, "&")
+	return u.String()
+}
+
+// sqlServerConfig builds go-mssqldb's configuration as its msdsn.Parse
+// would from a DSN holding the same properties (go-mssqldb v1.11.2): its
+// defaults (app name go-mssqldb, keepalive 30 s, dial timeout 15 s a
+// protocol, multisubnetfailover true, this machine's name as workstation
+// id, MSSQL_USE_EPA when epa enabled is not given), host "." and "(local)"
+// read as localhost, and the admin protocol's port and SQL Browser message.
+// Each parameter is read into its field with the reader of
+// internal/driverparam that dsn checked it with, never as DSN text; one the
+// driver would refuse is an invalid-dsn error naming its key. Params are
+// also kept in Parameters, where go-mssqldb's optional packages read theirs
+// (pipe).
+func sqlServerConfig(cfg *dsn.Config) (msdsn.Config, error) {
+	p := msdsn.Config{
+		Host: cfg.Host, Port: uint64(cfg.Port), Instance: cfg.Instance,
+		Database: cfg.Database, User: cfg.User, Password: cfg.Password,
+		Parameters:         maps.Clone(cfg.Params),
+		ProtocolParameters: map[string]any{},
+		Protocols:          []string{"tcp"},
+		BrowserMessage:     msdsn.BrowserAllInstances,
+		Encoding:           msdsn.EncodeParameters{Timezone: time.UTC},
+		KeepAlive:          30 * time.Second,
+		AppName:            "go-mssqldb",
+		// go-mssqldb defaults to true, "to prevent breaking change although
+		// other client libraries default to false".
+		MultiSubnetFailover: true,
+		ActivityID:          activityID(),
+	}
+	if p.Host == "" || p.Host == "." || strings.EqualFold(p.Host, "(local)") {
+		p.Host = "localhost"
+	}
+	if name, err := os.Hostname(); err == nil {
+		p.Workstation = name
+	}
+	var dialTimeout *time.Duration
+	epa := false
+	for _, k := range slices.Sorted(maps.Keys(cfg.Params)) {
+		v := cfg.Params[k]
+		var err error
+		var n uint64
+		var n16 uint16
+		switch k {
+		case "app name":
+			p.AppName = v
+		case "applicationintent":
+			p.ReadOnlyIntent, err = driverparam.ParseIntent(v)
+		case "connection timeout":
+			n, err = driverparam.ParseUint(v)
+			p.ConnTimeout = time.Duration(n) * time.Second
+		case "dial timeout":
+			n, err = driverparam.ParseUint(v)
+			d := time.Duration(n) * time.Second
+			dialTimeout = &d
+		case "keepalive":
+			n, err = driverparam.ParseUint(v)
+			p.KeepAlive = time.Duration(n) * time.Second
+		case "packet size": // the TDS range: 512 to 32767 bytes
+			n16, err = driverparam.ParseUint16(v)
+			p.PacketSize = min(max(n16, 512), 32767)
+		case "log":
+			n, err = driverparam.ParseUint(v)
+			p.LogFlags = msdsn.Log(n)
+		case "failoverpartner":
+			p.FailOverPartner = v
+		case "failoverport":
+			n16, err = driverparam.ParseUint16(v)
+			p.FailOverPort = uint64(n16)
+		case "failoverpartnerspn":
+			p.FailOverPartnerSPN = v
+		case "workstation id":
+			p.Workstation = v
+		case "serverspn":
+			p.ServerSPN = v
+		case "disableretry":
+			p.DisableRetry, err = driverparam.ParseMSBool(v)
+		case "multisubnetfailover":
+			p.MultiSubnetFailover, err = driverparam.ParseMSBoolEnabled(v)
+		case "protocol":
+			if err = driverparam.CheckProtocol(v); err == nil && v == "admin" {
+				// the dedicated administrator connection: SQL Browser's DAC
+				// message, and port 1434 when no instance names one
+				p.Protocols, p.BrowserMessage = []string{"admin"}, msdsn.BrowserDAC
+			}
+		case "guid conversion":
+			p.Encoding.GuidConversion, err = driverparam.ParseMSBool(v)
+		case "pipe": // read from Parameters by go-mssqldb's named-pipe protocol
+		case "notraceid":
+			p.NoTraceID, err = driverparam.ParseMSBool(v)
+		case "timezone":
+			p.Encoding.Timezone, err = driverparam.ParseLocation(v)
+		case "epa enabled":
+			p.EpaEnabled, err = driverparam.ParseMSBool(v)
+			epa = true
+		default:
+			err = errors.New("it is not a go-mssqldb parameter dbtls passes on")
+		}
+		if err != nil {
+			return msdsn.Config{}, paramError("go-mssqldb", k, v, err)
+		}
+	}
+	if p.Protocols[0] == "admin" && p.Instance == "" {
+		p.Port = 1434
+	}
+	p.DialTimeout = 15 * time.Second * time.Duration(len(p.Protocols))
+	if dialTimeout != nil {
+		p.DialTimeout = *dialTimeout
+	}
+	if env := os.Getenv("MSSQL_USE_EPA"); !epa && env != "" {
+		var err error
+		if p.EpaEnabled, err = driverparam.ParseMSBool(env); err != nil {
+			return msdsn.Config{}, &kind.Error{Kind: kind.InvalidDSN, What: "invalid MSSQL_USE_EPA", Key: "epa enabled", Value: env,
+				Why: "go-mssqldb reads the environment variable MSSQL_USE_EPA when epa enabled is not given: " + err.Error(),
+				Fix: "set MSSQL_USE_EPA to true or false, or give epa enabled", Err: err}
+		}
+	}
+	if p.ReadOnlyIntent && p.Database == "" { // dsn.Normalize refuses it first
+		return msdsn.Config{}, &kind.Error{Kind: kind.InvalidDSN, What: "read-only intent without a database", Key: "applicationintent", Value: "ReadOnly",
+			Why: "go-mssqldb: database must be specified when ApplicationIntent is ReadOnly", Fix: "set databaseName"}
+	}
+	return p, nil
+}
+
+// activityID is a random (version 4) UUID, as msdsn.Parse gives each
+// configuration: the activity id of PRELOGIN's trace data.
+func activityID() []byte {
+	id := make([]byte, 16)
+	_, _ = rand.Read(id)
+	id[6] = id[6]&0x0f | 0x40
+	id[8] = id[8]&0x3f | 0x80
+	return id
+}
