@@ -39,7 +39,6 @@ type mySQL struct {
 	opts     *options
 	base     *mysql.Config  // the driver's configuration from the fields; not changed after New
 	charsets []string       // a charset list, set after the driver's connect (setNames); nil: the driver sets the charset
-	key      *rsa.PublicKey // serverRSAPublicKeyFile's key (serverKey)
 	gen      atomic.Pointer[myGen]
 }
 
@@ -84,9 +83,9 @@ func newMySQL(cfg *dsn.Config, o *options) (backend, error) {
 // prepare builds the connector for st's pinned server key when it is not
 // the one in use.
 func (b *mySQL) prepare(st *verify.Strategy) error {
-	key, err := b.serverKey(st) // mysql_key.go
-	if in := b.gen.Load().key; err != nil || key == in || key != nil && in != nil && key.Equal(in) {
-		return err
+	key := st.ServerRSAKey // serverRSAPublicKeyFile's, loaded by verify.Resolve: a Reload re-reads it
+	if in := b.gen.Load().key; key == in || key != nil && in != nil && key.Equal(in) {
+		return nil
 	}
 	g, err := b.generation(key)
 	if err != nil {

@@ -2,8 +2,6 @@ package connector
 
 import (
 	"bytes"
-	"crypto/ecdsa"
-	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
@@ -19,55 +17,6 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-func TestLoadServerRSAKey(t *testing.T) {
-	rk, err := rsa.GenerateKey(rand.Reader, 1024)
-	require.NoError(t, err)
-	pkix, err := x509.MarshalPKIXPublicKey(&rk.PublicKey)
-	require.NoError(t, err)
-	ek, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	require.NoError(t, err)
-	ecDER, err := x509.MarshalPKIXPublicKey(&ek.PublicKey)
-	require.NoError(t, err)
-	pkixPEM := pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: pkix})
-	dir := t.TempDir()
-	write := func(name string, b []byte) string {
-		p := filepath.Join(dir, name)
-		require.NoError(t, os.WriteFile(p, b, 0o600))
-		return p
-	}
-	for _, tt := range []struct {
-		name, value string
-		kind        kind.Kind
-		text        string
-	}{
-		{"pkix file", write("pkix.pem", pkixPEM), "", ""},
-		{"pkcs1 file", write("pkcs1.pem", pem.EncodeToMemory(&pem.Block{Type: "RSA PUBLIC KEY", Bytes: x509.MarshalPKCS1PublicKey(&rk.PublicKey)})), "", ""},
-		{"inline PEM", string(pkixPEM), "", ""},
-		{"missing file", filepath.Join(dir, "none.pem"), kind.TruststoreUnreadable, "cannot read the server's RSA public key"},
-		{"not PEM", write("der.bin", pkix), kind.InvalidDSN, "no PEM block found"},
-		{"a certificate block", write("cert.pem", pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: pkix})), kind.InvalidDSN, "its first PEM block is CERTIFICATE"},
-		{"garbage in the block", write("bad.pem", pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: []byte("nope")})), kind.InvalidDSN, "does not parse"},
-		{"EC key", write("ec.pem", pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: ecDER})), kind.InvalidDSN, "not an RSA key"},
-		{"too large", write("big.pem", append(bytes.Repeat([]byte("#"), maxRSAKeyFile), pkixPEM...)), kind.InvalidDSN, "too large"},
-	} {
-		t.Run(tt.name, func(t *testing.T) {
-			k, err := loadServerRSAKey("serverRSAPublicKeyFile", tt.value)
-			if tt.kind == "" {
-				require.NoError(t, err)
-				require.True(t, k.Equal(&rk.PublicKey))
-				return
-			}
-			require.ErrorIs(t, err, tt.kind)
-			require.Contains(t, err.Error(), "(serverRSAPublicKeyFile=")
-			require.Contains(t, err.Error(), tt.text)
-			require.NotContains(t, err.Error(), "BEGIN", "an inline key is not echoed")
-		})
-	}
-}
-
-// New reads the key once and refuses a DSN whose key does not load. The
-// driver's connector holds the key itself: the name it was registered
-// under is gone once New returns.
 func TestNewPinsServerRSAKey(t *testing.T) {
 	_, err := New("jdbc:mysql://127.0.0.1/?serverRSAPublicKeyFile=" + filepath.Join(t.TempDir(), "absent.pem"))
 	require.ErrorIs(t, err, kind.TruststoreUnreadable)
@@ -86,8 +35,17 @@ func TestNewPinsServerRSAKey(t *testing.T) {
 	require.NotEqual(t, ga.name, gb.name, "one registered name per connector")
 	_, err = mysql.NewConnector(&mysql.Config{ServerPubKey: ga.name})
 	require.ErrorContains(t, err, "unknown server pub key", "deregistered once the driver's connector held the key")
-	require.NoError(t, os.Remove(p))
 	require.NotContains(t, a.String(), ga.name)
+
+	// Reload re-reads the key with the rest of the trust material.
+	rk2, err := rsa.GenerateKey(rand.Reader, 1024)
+	require.NoError(t, err)
+	require.NoError(t, os.Rename(pemKeyFile(t, &rk2.PublicKey), p))
+	require.NoError(t, a.Reload(t.Context()))
+	require.True(t, a.be.(*mySQL).gen.Load().key.Equal(&rk2.PublicKey), "the new key is pinned after Reload")
+	require.NoError(t, os.Remove(p))
+	require.Error(t, a.Reload(t.Context()), "a key that cannot be read fails the reload")
+	require.True(t, a.be.(*mySQL).gen.Load().key.Equal(&rk2.PublicKey), "and the previous key stays")
 }
 
 func pemKeyFile(t *testing.T, k *rsa.PublicKey) string {

@@ -6,6 +6,8 @@ import (
 	"log/slog"
 	"net"
 	"time"
+
+	"github.com/dbtls/dbtls/verify"
 )
 
 // Option configures a Connector.
@@ -19,14 +21,7 @@ type options struct {
 	dialer   Dialer                                // WithDialer: the raw TCP dial
 	password func(context.Context) (string, error) // WithPasswordFunc
 	token    func(context.Context) (string, error) // WithAccessTokenFunc
-	roots    rootsOption                           // WithRootCAs, WithRootCAsPEM
-}
-
-// rootsOption is what WithRootCAs or WithRootCAsPEM gave; New checks it.
-type rootsOption struct {
-	given int            // how many of the two options were given
-	pool  *x509.CertPool // WithRootCAs: a copy
-	pem   []byte         // WithRootCAsPEM: a copy
+	resolve  []verify.Option                       // WithRootCAs, WithRootCAsPEM: trust material for verify.Resolve
 }
 
 // WithObserver calls f with the record of every connection made.
@@ -101,12 +96,8 @@ func WithAccessTokenFunc(f func(ctx context.Context) (string, error)) Option {
 // and VERIFY_IDENTITY, fallbackToSystemTrustStore=false is satisfied by
 // them: the host's pool is not used.
 func WithRootCAs(pool *x509.CertPool) Option {
-	return func(o *options) {
-		o.roots.given++
-		if pool != nil {
-			o.roots.pool = pool.Clone()
-		}
-	}
+	opt := verify.WithRootCAs(pool)
+	return func(o *options) { o.resolve = append(o.resolve, opt) }
 }
 
 // WithRootCAsPEM is WithRootCAs for PEM text holding one or more
@@ -114,10 +105,8 @@ func WithRootCAs(pool *x509.CertPool) Option {
 // type or a certificate that does not parse is an error at New, of kind
 // truststore-unreadable.
 func WithRootCAsPEM(pemCerts []byte) Option {
-	return func(o *options) {
-		o.roots.given++
-		o.roots.pem = append([]byte(nil), pemCerts...)
-	}
+	opt := verify.WithRootCAsPEM(pemCerts)
+	return func(o *options) { o.resolve = append(o.resolve, opt) }
 }
 
 // logger is the logger given, or slog.Default(): a warning must reach the
