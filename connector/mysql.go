@@ -37,8 +37,8 @@ import (
 type mySQL struct {
 	cfg      *dsn.Config
 	opts     *options
-	base     *mysql.Config  // the driver's configuration from the fields; not changed after New
-	charsets []string       // a charset list, set after the driver's connect (setNames); nil: the driver sets the charset
+	base     *mysql.Config // the driver's configuration from the fields; not changed after New
+	charsets []string      // a charset list, set after the driver's connect (setNames); nil: the driver sets the charset
 	gen      atomic.Pointer[myGen]
 }
 
