@@ -63,24 +63,32 @@ type attempt struct {
 // TLS strategy — loading trust stores, pins and client certificates once —
 // and returns a connector for the driver of its family.
 func New(s string, opts ...Option) (*Connector, error) {
-	cfg, err := dsn.Parse(s)
+	cfg, err := dsn.Parse(s) // checked as it is read, and ours alone
 	if err != nil {
 		return nil, err
 	}
-	return NewFromConfig(cfg, opts...)
+	return newConnector(cfg, opts)
 }
 
-// NewFromConfig is New for a Config, parsed or built as a struct; both take
-// this one path. The Config is checked from its fields as Parse checks a DSN
-// (dsn.Normalize) and kept as a private copy: what Parse refuses,
-// NewFromConfig refuses with the same error, and a change the caller makes
-// to cfg afterwards changes nothing here. The driver's configuration is
-// built from the fields, never from DSN text.
+// NewFromConfig is New for a Config, parsed or built as a struct. The
+// Config is checked from its fields as Parse checks a DSN (dsn.Normalize)
+// and kept as a private copy: what Parse refuses, NewFromConfig refuses with
+// the same error, and a change the caller makes to cfg afterwards changes
+// nothing here. The driver's configuration is built from the fields, never
+// from DSN text.
 func NewFromConfig(cfg *dsn.Config, opts ...Option) (*Connector, error) {
 	n, err := dsn.Normalize(cfg)
 	if err != nil {
 		return nil, err
 	}
+	return newConnector(n, opts)
+}
+
+// newConnector is New and NewFromConfig past their one check: n is a
+// normalized Config no one else holds, and nothing checks it again
+// (verify.Resolve takes it as it is: n.Normalized()).
+func newConnector(n *dsn.Config, opts []Option) (*Connector, error) {
+	var err error
 	c := &Connector{cfg: n, cache: tls.NewLRUClientSessionCache(64)}
 	for _, o := range opts {
 		o(&c.opts)
@@ -111,13 +119,17 @@ func NewFromConfig(cfg *dsn.Config, opts ...Option) (*Connector, error) {
 // and every secret replaced by kind.Redacted, for display: dbtls explain
 // shows it. It holds no TLS property (the connector sets TLS for each
 // connection) and is never parsed: the drivers are given the configuration
-// itself. cfg is normalized and the driver's configuration built and
-// checked as NewFromConfig does; an error is the one NewFromConfig would
-// return for the same reason. No file is read.
+// itself. The driver's configuration is built and checked as New does
+// (cfg is normalized first unless dsn.Parse or dsn.Normalize returned it);
+// an error is the one New would return for the same reason. No file is
+// read.
 func RedactedDriverDSN(cfg *dsn.Config) (string, error) {
-	n, err := dsn.Normalize(cfg)
-	if err != nil {
-		return "", err
+	n := cfg
+	if !cfg.Normalized() {
+		var err error
+		if n, err = dsn.Normalize(cfg); err != nil {
+			return "", err
+		}
 	}
 	be, err := backends[n.Family](n, &options{})
 	if err != nil {
