@@ -1,13 +1,22 @@
 package dsn
 
-import "strings"
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
 
-// This file is THE table of TLS properties (spec §1): every key of both
-// vocabularies, its aliases, the concept it belongs to, and the TLS field it
-// fills. Keys are matched case-insensitively. Two keys filling one field (two
+	"github.com/dbtls/dbtls/kind"
+)
+
+// This file is THE table of keys. Every key dbtls knows — the TLS
+// properties of both vocabularies (spec §1) with their aliases, the keys it
+// refuses, where to connect, the driver parameters, the Connector/J keys it
+// maps or ignores — is looked up here, case-insensitively, by lookupKey:
+// Parse reads a key=value by what lookupKey says the key is, Normalize
+// checks the keys of Config.Params and Config.Ignored by it, and Format
+// recovers the order memory by it. Two keys filling one field (two
 // aliases, or go-sql-driver's tls= and sslMode) are a duplicate; two keys of
-// different vocabularies for one concept are a conflict. Both are invalid-dsn
-// errors naming both keys.
+// different vocabularies for one concept are a conflict (reader.go).
 
 // vocabulary names the two sets of TLS property names.
 type vocabulary string
@@ -50,12 +59,7 @@ var (
 	// fields lists every field in the order Format writes those not
 	// placed by the DSN they were read from: TLS's fields as declared, then
 	// MySQLAuth's.
-	fields      []*field
-	fieldByName = map[string]*field{}
-	// tlsProps maps every lower-cased spelling of a TLS key to its field.
-	tlsProps = map[string]*field{}
-	// authProps maps every lower-cased spelling of a MySQLAuth key to its field.
-	authProps = map[string]*field{}
+	fields []*field
 	// tlsKeySpellings lists every TLS key as documented, for suggestions.
 	tlsKeySpellings []string
 )
@@ -70,23 +74,16 @@ func (f *field) spelt(key string) bool {
 	return false
 }
 
-func addField(into map[string]*field, f *field) {
+func addField(f *field) {
 	if f.slot == "" {
 		f.slot = f.name
 	}
 	f.spellings = append([]string{f.name}, f.spellings...)
 	fields = append(fields, f)
-	fieldByName[f.name] = f
-	for _, a := range f.spellings {
-		if into[strings.ToLower(a)] != nil {
-			panic("dsn: " + a + " spells two fields")
-		}
-		into[strings.ToLower(a)] = f
-	}
 }
 
 func addTLS(name string, vocab vocabulary, c concept, ops fieldOps, aliases ...string) {
-	addField(tlsProps, &field{name: name, vocab: vocab, concept: c, spellings: aliases, ops: ops})
+	addField(&field{name: name, vocab: vocab, concept: c, spellings: aliases, ops: ops})
 	tlsKeySpellings = append(tlsKeySpellings, append([]string{name}, aliases...)...)
 }
 
@@ -135,8 +132,8 @@ func init() {
 	addTLS("tls-ciphersuites", vocabMySQL, conceptTLS13, listField(":,", func(t *TLS) *Setting[[]string] { return &t.TLS13Suites }), "tls_ciphersuites")
 
 	// MySQLAuth (auth_mysql.go): MySQL family only.
-	addField(authProps, &field{name: "allowPublicKeyRetrieval", ops: authBool(func(a *MySQLAuth) *Setting[bool] { return &a.AllowPublicKeyRetrieval })})
-	addField(authProps, &field{name: "serverRSAPublicKeyFile", slot: "serverPubKey", ops: rsaKeyFileField(func(a *MySQLAuth) *Setting[string] { return &a.ServerRSAPublicKeyFile })})
+	addField(&field{name: "allowPublicKeyRetrieval", ops: authBool(func(a *MySQLAuth) *Setting[bool] { return &a.AllowPublicKeyRetrieval })})
+	addField(&field{name: "serverRSAPublicKeyFile", slot: "serverPubKey", ops: rsaKeyFileField(func(a *MySQLAuth) *Setting[string] { return &a.ServerRSAPublicKeyFile })})
 }
 
 // refusedKeys cannot be honoured and must not be ignored: they change whom the
@@ -156,4 +153,175 @@ var refusedKeys = map[string]string{
 	"keypassword":                 "a separate password for the key inside a key store is not supported; protect the key with the store's password (clientCertificateKeyStorePassword)",
 	"allowfallbacktoplaintext":    "dbtls decides the plaintext fallback from the mode: only PREFERRED (or tls=preferred) falls back, and never beyond one connection; use sslMode=PREFERRED",
 	"certfingerprint":             "a certificate fingerprint pin is not supported on the MySQL family; use ssl-ca with the server's certificate and sslMode=VERIFY_CA",
+}
+
+// keyClass is what a key is, by the tables of this package.
+type keyClass uint8
+
+const (
+	keyOther       keyClass = iota // in no table: an unknown SQL Server key; a go-sql-driver session variable
+	keyField                       // a field of TLS, or of MySQLAuth (a MySQL key: unknown on SQL Server)
+	keyRefused                     // cannot be honoured whatever its value (why)
+	keyConnect                     // where to connect (what it names: server, instance, port, database, user, password)
+	keyParam                       // a driver parameter (canon: the driver's name)
+	keyMapped                      // a Connector/J property with a go-sql-driver equivalent (canon), its value converted
+	keySessionVars                 // Connector/J's sessionVariables
+	keyIgnored                     // accepted with a warning, never sent
+)
+
+// keyInfo is what lookupKey knows of a key.
+type keyInfo struct {
+	class  keyClass
+	field  *field // keyField
+	text   string // keyParam, keyMapped: the driver's name; keyConnect: what it names; keyRefused: why
+	secret bool   // kind.IsSecretKey
+}
+
+// keyTables map every lower-cased key of a family to what it is. A key in
+// two tables is what the first table listed (in init) says: for SQL Server
+// where to connect, then the TLS keys, the refused keys, go-mssqldb's
+// parameters and the ignored properties; for MySQL user and password, then
+// the TLS keys, the refused keys, go-sql-driver's parameters, the mapped
+// Connector/J keys, sessionVariables, MySQLAuth and the ignored properties.
+var sqlServerKeys, mysqlKeys = map[string]keyInfo{}, map[string]keyInfo{}
+
+func init() {
+	add := func(into map[string]keyInfo, key string, k keyInfo) {
+		lk := strings.ToLower(key)
+		if _, dup := into[lk]; dup {
+			panic("dsn: " + key + " is in two key tables")
+		}
+		k.secret = kind.IsSecretKey(lk)
+		into[lk] = k
+	}
+	fieldKeys := func(into map[string]keyInfo, auth bool) {
+		for _, f := range fields {
+			if (f.vocab == "") == auth {
+				for _, s := range f.spellings {
+					add(into, s, keyInfo{class: keyField, field: f})
+				}
+			}
+		}
+	}
+	refused := func(into map[string]keyInfo, m map[string]string) {
+		for k, why := range m {
+			add(into, k, keyInfo{class: keyRefused, text: why})
+		}
+	}
+	for k, what := range sqlServerConnectKeys {
+		add(sqlServerKeys, k, keyInfo{class: keyConnect, text: what})
+	}
+	fieldKeys(sqlServerKeys, false)
+	refused(sqlServerKeys, refusedKeys)
+	for k, canon := range sqlServerDriverParams {
+		add(sqlServerKeys, k, keyInfo{class: keyParam, text: canon})
+	}
+	for k := range sqlServerIgnored {
+		add(sqlServerKeys, k, keyInfo{class: keyIgnored})
+	}
+	// MySQLAuth's keys are MySQL's; on SQL Server they are unknown keys
+	// (reader.property), listed so that Normalize names them the same way.
+	fieldKeys(sqlServerKeys, true)
+
+	add(mysqlKeys, "user", keyInfo{class: keyConnect, text: "user"})
+	add(mysqlKeys, "password", keyInfo{class: keyConnect, text: "password"})
+	fieldKeys(mysqlKeys, false)
+	refused(mysqlKeys, refusedKeys)
+	refused(mysqlKeys, mysqlRefused)
+	for k, canon := range mysqlDriverParams {
+		add(mysqlKeys, k, keyInfo{class: keyParam, text: canon})
+	}
+	for k, canon := range connectorJMapped {
+		add(mysqlKeys, k, keyInfo{class: keyMapped, text: canon})
+	}
+	add(mysqlKeys, "sessionVariables", keyInfo{class: keySessionVars})
+	fieldKeys(mysqlKeys, true)
+	for k := range connectorJIgnored {
+		add(mysqlKeys, k, keyInfo{class: keyIgnored})
+	}
+}
+
+// lookupKey says what key (any case, spaces at its ends ignored) is in
+// family f's tables; on MySQL every key beginning xdevapi. is an ignored X
+// DevAPI property. It lower-cases the key into a buffer on the stack: a
+// lookup allocates nothing.
+func lookupKey(f Family, key string) keyInfo {
+	var buf [64]byte
+	lk := appendLower(buf[:0], strings.TrimSpace(key))
+	table := mysqlKeys
+	if f == SQLServer {
+		table = sqlServerKeys
+	}
+	if k, ok := table[string(lk)]; ok {
+		return k
+	}
+	if f == MySQL && len(lk) >= len("xdevapi.") && string(lk[:len("xdevapi.")]) == "xdevapi." {
+		return keyInfo{class: keyIgnored, secret: kind.IsSecretKey(key)}
+	}
+	return keyInfo{}
+}
+
+// appendLower appends strings.ToLower(s) to dst (a byte that is not UTF-8
+// becomes U+FFFD, as there).
+func appendLower(dst []byte, s string) []byte {
+	for _, r := range s {
+		switch {
+		case 'A' <= r && r <= 'Z':
+			dst = append(dst, byte(r+'a'-'A'))
+		case r < utf8.RuneSelf:
+			dst = append(dst, byte(r))
+		default:
+			dst = utf8.AppendRune(dst, unicode.ToLower(r))
+		}
+	}
+	return dst
+}
+
+// lowerIs reports whether strings.ToLower(s) is one of words (each
+// lower-case ASCII), without allocating.
+func lowerIs(s string, words ...string) bool {
+next:
+	for _, w := range words {
+		j := 0
+		for _, r := range s {
+			if r >= utf8.RuneSelf {
+				r = unicode.ToLower(r)
+			} else if 'A' <= r && r <= 'Z' {
+				r += 'a' - 'A'
+			}
+			if j >= len(w) || r != rune(w[j]) {
+				continue next
+			}
+			j++
+		}
+		if j == len(w) {
+			return true
+		}
+	}
+	return false
+}
+
+// knownKey reports whether key (any case) is a key of one of dbtls's tables,
+// of either family: such a key, written after a secret, is shown in an
+// error.
+func knownKey(key string) bool {
+	return lookupKey(SQLServer, key).class != keyOther || lookupKey(MySQL, key).class != keyOther && !hasPrefixFold(strings.TrimSpace(key), "xdevapi.")
+}
+
+// hasPrefixFold reports whether s begins with prefix (lower-case ASCII),
+// ASCII letters compared in any case.
+func hasPrefixFold(s, prefix string) bool {
+	if len(s) < len(prefix) {
+		return false
+	}
+	for i := 0; i < len(prefix); i++ {
+		b := s[i]
+		if 'A' <= b && b <= 'Z' {
+			b += 'a' - 'A'
+		}
+		if b != prefix[i] {
+			return false
+		}
+	}
+	return true
 }

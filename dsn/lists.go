@@ -3,7 +3,6 @@ package dsn
 import (
 	"errors"
 	"strconv"
-	"strings"
 
 	"github.com/dbtls/dbtls/kind"
 )
@@ -27,12 +26,9 @@ import (
 // ("property 3", "parameter 3"), which does not depend on how long a secret
 // before it is.
 
-// prop is one key=value pair as split.
-type prop = Property
-
 // token is one key=value pair of a list as split, before it is applied.
 type token struct {
-	prop
+	Property
 	n       int   // 1-based ordinal in its list
 	noValue bool  // written without '='
 	bad     error // why it does not read (quoting, percent-encoding), if so
@@ -50,7 +46,7 @@ var (
 	adoList   = listSyntax{"property", ";", `quote it as "…" (write "" for a " inside; ADO does not quote with {…})`}
 	queryList = listSyntax{"parameter", "&", "percent-encode it (& as %26, = as %3D, ; as %3B, ? as %3F, # as %23, + as %2B, % as %25, space as %20)"}
 	// MySQL: a session variable right after a secret is refused too (see
-	// applyMySQLProps).
+	// readMySQLProps).
 	mysqlList = listSyntax{"parameter", "&", queryList.quote + "; a session variable cannot come right after it: write it earlier, or in sessionVariables"}
 )
 
@@ -123,23 +119,4 @@ func plainWord(s string) bool {
 		}
 	}
 	return true
-}
-
-// knownKey reports whether key (any case) is a key of one of dbtls's tables:
-// such a key, written after a secret, is shown in an error.
-func knownKey(key string) bool {
-	lk := strings.ToLower(strings.TrimSpace(key))
-	if _, ok := tlsProps[lk]; ok {
-		return true
-	}
-	for _, m := range []map[string]string{refusedKeys, sqlServerConnectKeys, sqlServerDriverParams, mysqlDriverParams, mysqlRefused, connectorJMapped} {
-		if _, ok := m[lk]; ok {
-			return true
-		}
-	}
-	switch lk {
-	case "sessionvariables", "user", "password", "allowpublickeyretrieval", "serverrsapublickeyfile":
-		return true
-	}
-	return sqlServerIgnored[lk] || connectorJIgnored[lk]
 }

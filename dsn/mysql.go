@@ -12,24 +12,11 @@ import (
 // user and password may also be parameters, as Connector/J allows.
 func parseMySQLURL(rest string, shape Shape, scheme string) (*Config, error) {
 	c := &Config{Family: MySQL, Shape: shape, Net: "tcp"}
-	if shape == ShapeMySQLURL {
-		c.scheme = scheme
-	}
 	rest, query, _ := strings.Cut(rest, "?")
 	if err := misplacedUserinfo(scheme, rest, "/", query); err != nil {
 		return nil, err
 	}
-	// Connector/J's host forms hold '/', '@' and ',' inside parentheses; any
-	// other URL is read as before (a password may hold a parenthesis).
-	lowRest := strings.ToLower(rest)
-	authority, path, _ := strings.Cut(rest, "/")
-	at := strings.LastIndex(authority, "@")
-	hostForm := strings.Contains(lowRest, "(host=") || strings.Contains(lowRest, "address=(") ||
-		strings.HasPrefix(strings.TrimSpace(authority[at+1:]), "(")
-	if hostForm {
-		authority, path = cutAuthority(rest)
-		at = lastOutside(authority, '@')
-	}
+	authority, path, at, hostForm := splitMySQLURL(rest)
 	if i := at; i >= 0 {
 		user, pw, hasPW := strings.Cut(authority[:i], ":")
 		var err error
@@ -53,11 +40,11 @@ func parseMySQLURL(rest string, shape Shape, scheme string) (*Config, error) {
 		}
 		return nil, e
 	}
-	var hostProps []token
+	var toks []token
 	isForm := false
 	if hostForm {
 		var err error
-		if hostProps, isForm, err = c.readHostForm(authority, shape); err != nil {
+		if toks, isForm, err = c.readHostForm(authority, shape); err != nil {
 			return nil, err
 		}
 	}
@@ -66,25 +53,46 @@ func parseMySQLURL(rest string, shape Shape, scheme string) (*Config, error) {
 			return nil, err
 		}
 	}
-	if len(hostProps) == 0 {
-		return c.readMySQLTail(path, query)
-	}
 	// The host's own properties come first, then the URL's: with one host
 	// they are the same properties (a key in both is given twice).
-	toks := append(hostProps, splitQuery(query)...)
-	for i := range toks {
-		toks[i].n = i + 1
+	if len(toks) > 0 {
+		toks = append(toks, splitQuery(query)...)
+		for i := range toks {
+			toks[i].n = i + 1
+		}
+	} else {
+		toks = splitQuery(query)
 	}
-	d, err := url.PathUnescape(path)
-	if err != nil {
-		return nil, &kind.Error{Kind: kind.InvalidDSN, What: "bad percent-encoding in the database",
-			Why: "a % must be followed by two hex digits (the text is not shown)", Fix: "write a literal % as %25"}
+	return c.readMySQLTail(path, toks)
+}
+
+// splitMySQLURL splits a MySQL URL after its scheme and before '?' into the
+// authority ([user[:password]@]host part) and the database, with the index
+// of the '@' that ends the user and password (-1 if none). hostForm reports
+// Connector/J's host forms, which hold '/', '@' and ',' inside parentheses;
+// any other URL is split at the first '/' (a password may hold a
+// parenthesis).
+func splitMySQLURL(rest string) (authority, path string, at int, hostForm bool) {
+	authority, path, _ = strings.Cut(rest, "/")
+	at = strings.LastIndex(authority, "@")
+	hostForm = containsFold(rest, "(host=") || containsFold(rest, "address=(") ||
+		strings.HasPrefix(strings.TrimSpace(authority[at+1:]), "(")
+	if hostForm {
+		authority, path = cutAuthority(rest)
+		at = lastOutside(authority, '@')
 	}
-	c.Database = d
-	if err := c.applyMySQLProps(toks); err != nil {
-		return nil, err
+	return authority, path, at, hostForm
+}
+
+// containsFold reports whether s holds sub (lower-case ASCII), ASCII
+// letters compared in any case.
+func containsFold(s, sub string) bool {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		if hasPrefixFold(s[i:], sub) {
+			return true
+		}
 	}
-	return c, nil
+	return false
 }
 
 // cutAuthority splits a URL's rest (no query) at the first '/' outside
@@ -143,29 +151,16 @@ func countOutside(s string, b byte) int {
 }
 
 // readHostForm reads Connector/J's (and MariaDB Connector/J's) single-host
-// forms (issue 11 item 5): (host=h,port=p,key=value,…) and
-// address=(host=h)(port=p)(key=value)…. host and port (and protocol=tcp,
-// and MariaDB's type=primary) say where to connect; every other pair is a
-// property of that host, returned as tokens (percent-decoded, as URL
-// parameters). isForm is false for a plain host[:port]. The text is not
-// shown in errors: a host property may be the password.
+// forms: (host=h,port=p,key=value,…) and address=(host=h)(port=p)(key=value)….
+// host and port (and protocol=tcp, and MariaDB's type=primary) say where to
+// connect; every other pair is a property of that host, returned as tokens
+// (percent-decoded, as URL parameters). isForm is false for a plain
+// host[:port]. The text is not shown in errors: a host property may be the
+// password.
 func (c *Config) readHostForm(authority string, shape Shape) (toks []token, isForm bool, err error) {
-	a := strings.TrimSpace(authority)
-	var pairs []string
-	low := strings.ToLower(a)
-	form := "(host=…,port=…)"
-	switch {
-	case strings.HasPrefix(a, "(") && strings.HasSuffix(a, ")"):
-		pairs = strings.Split(a[1:len(a)-1], ",")
-	case strings.HasPrefix(low, "address="):
-		form = "address=(host=…)(port=…)"
-		rest := strings.TrimSpace(a[len("address="):])
-		if !strings.HasPrefix(rest, "(") || !strings.HasSuffix(rest, ")") {
-			return nil, true, hostFormError(form, "address= must be followed by (key=value) groups")
-		}
-		pairs = strings.Split(rest[1:len(rest)-1], ")(")
-	default:
-		return nil, false, nil
+	pairs, form, isForm, err := hostFormPairs(authority)
+	if !isForm || err != nil {
+		return nil, isForm, err
 	}
 	host, port := "", ""
 	for _, p := range pairs {
@@ -174,8 +169,8 @@ func (c *Config) readHostForm(authority string, shape Shape) (toks []token, isFo
 		if !ok || k == "" || strings.ContainsAny(p, "()") {
 			return nil, true, hostFormError(form, "each item is key=value")
 		}
-		switch strings.ToLower(k) {
-		case "host":
+		switch {
+		case lowerIs(k, "host"):
 			if host != "" {
 				return nil, true, hostFormError(form, "host is given twice")
 			}
@@ -183,18 +178,18 @@ func (c *Config) readHostForm(authority string, shape Shape) (toks []token, isFo
 			if host == "" {
 				return nil, true, hostFormError(form, "host is empty")
 			}
-		case "port":
+		case lowerIs(k, "port"):
 			if port != "" {
 				return nil, true, hostFormError(form, "port is given twice")
 			}
 			port = strings.TrimSpace(v)
-		case "protocol":
+		case lowerIs(k, "protocol"):
 			if !strings.EqualFold(strings.TrimSpace(v), "tcp") {
 				return nil, true, &kind.Error{Kind: kind.InvalidDSN, What: "unsupported protocol in the host", Key: "protocol", Value: strings.TrimSpace(v),
 					Why: "dbtls connects over TCP", Fix: "write protocol=tcp, or remove it"}
 			}
-		case "type":
-			if t := strings.ToLower(strings.TrimSpace(v)); shape != ShapeJDBCMariaDB || (t != "primary" && t != "master") {
+		case lowerIs(k, "type"):
+			if shape != ShapeJDBCMariaDB || !lowerIs(strings.TrimSpace(v), "primary", "master") {
 				return nil, true, &kind.Error{Kind: kind.InvalidDSN, What: "host type dbtls does not read", Key: "type", Value: kind.Redact(k, v),
 					Why: "with one host only MariaDB Connector/J's type=primary means anything", Fix: "remove type"}
 			}
@@ -221,10 +216,38 @@ func (c *Config) readHostForm(authority string, shape Shape) (toks []token, isFo
 			return nil, true, err
 		}
 	}
-	if toks == nil {
-		toks = []token{}
-	}
 	return toks, true, nil
+}
+
+// hostFormPairs splits a host form into its key=value pairs; isForm is
+// false for anything else. form names the form for messages.
+func hostFormPairs(authority string) (pairs []string, form string, isForm bool, err error) {
+	a := strings.TrimSpace(authority)
+	switch {
+	case strings.HasPrefix(a, "(") && strings.HasSuffix(a, ")"):
+		return strings.Split(a[1:len(a)-1], ","), "(host=…,port=…)", true, nil
+	case hasPrefixFold(a, "address="):
+		form = "address=(host=…)(port=…)"
+		rest := strings.TrimSpace(a[len("address="):])
+		if !strings.HasPrefix(rest, "(") || !strings.HasSuffix(rest, ")") {
+			return nil, form, true, hostFormError(form, "address= must be followed by (key=value) groups")
+		}
+		return strings.Split(rest[1:len(rest)-1], ")("), form, true, nil
+	}
+	return nil, "", false, nil
+}
+
+// hostFormProps are the tokens of a host form's pairs that are properties
+// (not host, port, protocol or type), as readHostForm returns them, for a
+// form that reads.
+func hostFormProps(pairs []string) []token {
+	var toks []token
+	for _, p := range pairs {
+		if k, _, _ := strings.Cut(p, "="); !lowerIs(strings.TrimSpace(k), "host", "port", "protocol", "type") {
+			toks = append(toks, splitQuery(p)...)
+		}
+	}
+	return toks
 }
 
 func hostFormError(form, why string) error {
@@ -234,14 +257,14 @@ func hostFormError(form, why string) error {
 
 // readMySQLTail ends the reading of every MySQL shape: the database
 // (percent-decoded) and the parameters.
-func (c *Config) readMySQLTail(db, query string) (*Config, error) {
+func (c *Config) readMySQLTail(db string, toks []token) (*Config, error) {
 	d, err := url.PathUnescape(db)
 	if err != nil {
 		return nil, &kind.Error{Kind: kind.InvalidDSN, What: "bad percent-encoding in the database",
 			Why: "a % must be followed by two hex digits (the text is not shown)", Fix: "write a literal % as %25"}
 	}
 	c.Database = d
-	if err := c.applyMySQLProps(splitQuery(query)); err != nil {
+	if err := c.readMySQLProps(toks); err != nil {
 		return nil, err
 	}
 	return c, nil
@@ -294,12 +317,8 @@ func parseMySQLGo(s string) (*Config, error) {
 	}
 	head, tail := s[:slash], s[slash+1:]
 	if at := strings.LastIndex(head, "@"); at >= 0 {
-		user, pw, _ := strings.Cut(head[:at], ":")
-		c.User, c.Password = user, pw
+		c.User, c.Password, _ = strings.Cut(head[:at], ":")
 		head = head[at+1:]
-		if user != "" || pw != "" { // what was written before '@', for Format (format.go)
-			c.layout = append(c.layout, mark{kind: markAuthority, key: user, raw: pw})
-		}
 	}
 	if head != "" {
 		open := strings.Index(head, "(")
@@ -327,20 +346,41 @@ func parseMySQLGo(s string) (*Config, error) {
 		}
 	}
 	db, query, _ := strings.Cut(tail, "?")
-	return c.readMySQLTail(db, query)
+	return c.readMySQLTail(db, splitQuery(query))
 }
 
-// applyMySQLProps reads the parameters of a MySQL-family DSN. user and
+// readMySQLProps reads the parameters of a MySQL-family DSN. user and
 // password may be parameters, as Connector/J allows (in every MySQL shape:
 // go-sql-driver would send them as SET user=…, SET password=…, and the latter
 // would change the password); given both in the URL and as a parameter they
-// are an error.
-func (c *Config) applyMySQLProps(toks []token) error {
-	a := newApplier(c)
-	for i, p := range toks {
-		err := c.applyMySQLToken(a, p)
-		if err == nil && i > 0 && kind.IsSecretKey(toks[i-1].Key) && !toks[i-1].noValue && !knownKey(p.Key) &&
-			!strings.HasPrefix(strings.ToLower(p.Key), "xdevapi.") {
+// are an error. A parameter without '=' is an error (go-sql-driver skips it,
+// Connector/J reads an empty value; neither is a session variable).
+func (c *Config) readMySQLProps(toks []token) error {
+	var r reader
+	r.init(c)
+	for i, t := range toks {
+		var err error
+		k := lookupKey(MySQL, t.Key)
+		switch {
+		case t.bad != nil:
+			err = t.bad
+		case t.noValue:
+			err = noValue(t, mysqlList)
+		case k.class == keyConnect && k.text == "user":
+			if err = r.once("user", t.Key, t.Value); err == nil && c.User != "" {
+				err = invalid(t.Key, t.Value, "user given twice", "the DSN names a user before @ and as a parameter", "keep one")
+			}
+			c.User = t.Value
+		case k.class == keyConnect:
+			if err = r.once("password", t.Key, t.Value); err == nil && c.Password != "" {
+				err = invalid(t.Key, t.Value, "password given twice", "the DSN has a password before @ and as a parameter", "keep one")
+			}
+			c.Password = t.Value
+		default:
+			err = r.property(k, t.Key, t.Value)
+		}
+		if err == nil && i > 0 && k.class == keyOther && !toks[i-1].noValue && kind.IsSecretKey(toks[i-1].Key) &&
+			lookupKey(SQLServer, t.Key).class == keyOther {
 			// A session variable (or a typo) right after a secret may be the
 			// rest of it (password=Tr0ub&dor=x): refused, never sent.
 			err = &kind.Error{Kind: kind.InvalidDSN, What: "session variable right after a secret"}
@@ -349,42 +389,7 @@ func (c *Config) applyMySQLProps(toks []token) error {
 			return locate(err, toks, i, mysqlList)
 		}
 	}
-	return nil
-}
-
-// applyMySQLToken reads one parameter of a MySQL-family DSN. A parameter
-// without '=' is an error (go-sql-driver skips it, Connector/J reads an
-// empty value; neither is a session variable).
-func (c *Config) applyMySQLToken(a *applier, t token) error {
-	if t.bad != nil {
-		return t.bad
-	}
-	if t.noValue {
-		return noValue(t, mysqlList)
-	}
-	p := t.prop
-	var err error
-	switch strings.ToLower(p.Key) {
-	case "user":
-		if err = a.once("user", p.Key, p.Value); err == nil {
-			if c.User != "" {
-				err = invalid(p.Key, p.Value, "user given twice", "the DSN names a user before @ and as a parameter", "keep one")
-			}
-			c.User = p.Value
-			c.layout = append(c.layout, mark{kind: markUser, key: p.Key})
-		}
-	case "password":
-		if err = a.once("password", p.Key, p.Value); err == nil {
-			if c.Password != "" {
-				err = invalid(p.Key, p.Value, "password given twice", "the DSN has a password before @ and as a parameter", "keep one")
-			}
-			c.Password = p.Value
-			c.layout = append(c.layout, mark{kind: markPassword, key: p.Key})
-		}
-	default:
-		err = a.apply(p.Key, p.Value)
-	}
-	return err
+	return r.finish()
 }
 
 // setHostPort reads "host[:port]" or "[v6][:port]".

@@ -19,8 +19,8 @@ func invalid(key, value, what, why, fix string) error {
 // checked. Every field is a typed[T]; the interface lets the table in
 // keys.go hold fields of every value type.
 type fieldOps interface {
-	// apply reads raw, written as key, into the field (the Parse path).
-	apply(c *Config, key, raw string) error
+	// read reads raw, written as key, into the field (Parse).
+	read(c *Config, key, raw string) error
 	// isSet reports whether the field is set.
 	isSet(c *Config) bool
 	// display returns the key and the text Format writes for the field: the
@@ -28,7 +28,9 @@ type fieldOps interface {
 	// else the canonical key or the value in its canonical form.
 	display(c *Config, f *field) (key, raw string)
 	// normalize checks the field of a Config that may have been built or
-	// changed by hand, and leaves it as Parse would read display's text.
+	// changed by hand (Normalize): a setting not Set holds nothing, a Key
+	// spells the field, and the text display writes reads back as Value; it
+	// leaves the setting as Parse reads that text.
 	normalize(c *Config, f *field) error
 }
 
@@ -43,7 +45,7 @@ type typed[T any] struct {
 	cannot string
 }
 
-func (t typed[T]) apply(c *Config, key, raw string) error {
+func (t typed[T]) read(c *Config, key, raw string) error {
 	v, err := t.parse(key, raw)
 	if err != nil {
 		return err
@@ -149,8 +151,8 @@ func nonEmptyStringField(get func(t *TLS) *Setting[string], why, fix string) fie
 // storeURLField is a Connector/J key store URL (trustCertificateKeyStoreUrl,
 // clientCertificateKeyStoreUrl): a path or a file: URL. Connector/J opens
 // any java.net.URL (https:, jar:, …); dbtls reads files only, and says so
-// at parse time rather than "cannot read the file" at load (issue 11 item
-// 5). Only the scheme is shown: the rest may hold user:password@.
+// at parse time rather than "cannot read the file" at load. Only the scheme
+// is shown: the rest may hold user:password@.
 func storeURLField(get func(t *TLS) *Setting[string]) fieldOps {
 	return typed[string]{get: tlsGet(get), equal: eq[string], text: sameText,
 		parse: func(key, raw string) (string, error) {
@@ -213,24 +215,36 @@ func listField(seps string, get func(t *TLS) *Setting[[]string]) fieldOps {
 }
 
 func splitList(raw, seps string) []string {
-	list := []string{}
-	for _, f := range strings.FieldsFunc(raw, func(r rune) bool { return strings.ContainsRune(seps, r) }) {
-		if f = strings.TrimSpace(f); f != "" {
-			list = append(list, f)
+	n := 1
+	for i := 0; i < len(raw); i++ {
+		if strings.IndexByte(seps, raw[i]) >= 0 {
+			n++
+		}
+	}
+	list := make([]string, 0, n)
+	for raw != "" {
+		item := raw
+		if i := strings.IndexAny(raw, seps); i >= 0 {
+			item, raw = raw[:i], raw[i+1:]
+		} else {
+			raw = ""
+		}
+		if item = strings.TrimSpace(item); item != "" {
+			list = append(list, item)
 		}
 	}
 	return list
 }
 
 func parseEncrypt(key, raw string) (Encrypt, error) {
-	switch strings.ToLower(strings.TrimSpace(raw)) {
-	case "false", "no", "optional":
+	switch v := strings.TrimSpace(raw); {
+	case lowerIs(v, "false", "no", "optional"):
 		return EncryptFalse, nil
-	case "true", "yes", "mandatory":
+	case lowerIs(v, "true", "yes", "mandatory"):
 		return EncryptTrue, nil
-	case "strict":
+	case lowerIs(v, "strict"):
 		return EncryptStrict, nil
-	case "disable":
+	case lowerIs(v, "disable"):
 		return 0, invalid(key, raw, "invalid encrypt value", "go-mssqldb's encrypt=disable (no TLS even for the login) is not one of the scenario table's values; the weakest is false (TLS for the login only)", "set "+key+" to false, true or strict")
 	}
 	return 0, invalid(key, raw, "invalid encrypt value", "want false (no, optional), true (yes, mandatory) or strict", "set "+key+" to one of those")
@@ -240,10 +254,10 @@ func parseEncrypt(key, raw string) (Encrypt, error) {
 // these), yes/no (Connector/J accepts these too) and 1/0 (go-mssqldb's and
 // go-sql-driver's own DSNs accept these). None of them is ambiguous.
 func parseBool(raw string) (bool, bool) {
-	switch strings.ToLower(strings.TrimSpace(raw)) {
-	case "true", "yes", "1":
+	switch v := strings.TrimSpace(raw); {
+	case lowerIs(v, "true", "yes", "1"):
 		return true, true
-	case "false", "no", "0":
+	case lowerIs(v, "false", "no", "0"):
 		return false, true
 	}
 	return false, false
@@ -293,22 +307,29 @@ func sslModeField(get func(t *TLS) *Setting[SSLMode]) fieldOps {
 // name for tls= cannot be honoured (dbtls never uses the global registry)
 // and is an error.
 func parseSSLMode(key, raw string) (SSLMode, error) {
+	v := strings.TrimSpace(raw)
 	if strings.EqualFold(key, "tls") {
-		switch v := strings.ToLower(strings.TrimSpace(raw)); v {
-		case "0":
+		switch {
+		case v == "0":
 			return SSLDisabled, nil
-		case "1":
+		case v == "1":
 			return SSLVerifyIdentity, nil
-		default:
-			for m, w := range goSQLDriverTLS {
-				if v == w {
-					return m, nil
-				}
+		}
+		for m := SSLDisabled; m <= SSLVerifyIdentity; m++ {
+			if w, ok := goSQLDriverTLS[m]; ok && lowerIs(v, w) {
+				return m, nil
 			}
 		}
 		return 0, invalid(key, raw, "invalid tls value", "dbtls does not use go-sql-driver's registered TLS configurations; want false, preferred, skip-verify or true", "use sslMode with ssl-ca or a trust store instead")
 	}
-	m, ok := sslModes[strings.ReplaceAll(strings.ToLower(strings.TrimSpace(raw)), "-", "_")]
+	var buf [32]byte
+	low := appendLower(buf[:0], v)
+	for i, b := range low {
+		if b == '-' {
+			low[i] = '_'
+		}
+	}
+	m, ok := sslModes[string(low)]
 	if !ok {
 		return 0, invalid(key, raw, "invalid sslMode value", "want DISABLED, PREFERRED, REQUIRED, VERIFY_CA or VERIFY_IDENTITY (or MariaDB's disable, trust, verify-ca, verify-full)", "set "+key+" to one of those")
 	}
