@@ -325,3 +325,14 @@ func hasPrefixFold(s, prefix string) bool {
 	}
 	return true
 }
+
+// isSecret is kind.IsSecretKey(key), read from the key tables for a key
+// dbtls knows.
+func isSecret(key string) bool {
+	for _, f := range []Family{MySQL, SQLServer} {
+		if k := lookupKey(f, key); k.class != keyOther {
+			return k.secret
+		}
+	}
+	return kind.IsSecretKey(key)
+}

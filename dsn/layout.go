@@ -50,7 +50,7 @@ func (c *Config) layout() []mark {
 	body := c.source[n:]
 	fam := shapeFamily[shape]
 	var toks []token
-	var out []mark
+	var auth *mark
 	switch shape {
 	case ShapeJDBCSQLServer:
 		_, props, _ := strings.Cut(body, ";")
@@ -65,7 +65,7 @@ func (c *Config) layout() []mark {
 		head, tail := body[:slash], body[slash+1:]
 		if at := strings.LastIndex(head, "@"); at > 0 {
 			user, pw, _ := strings.Cut(head[:at], ":")
-			out = append(out, mark{kind: markAuthority, key: user, raw: pw})
+			auth = &mark{kind: markAuthority, key: user, raw: pw}
 		}
 		_, query, _ := strings.Cut(tail, "?")
 		toks = splitQuery(query)
@@ -78,7 +78,12 @@ func (c *Config) layout() []mark {
 		}
 		toks = append(toks, splitQuery(query)...)
 	}
-	for _, t := range toks {
+	out := make([]mark, 0, len(toks)+1)
+	if auth != nil {
+		out = append(out, *auth)
+	}
+	params := make([]Property, len(toks)) // one for each parameter that sets one
+	for i, t := range toks {
 		m := mark{key: t.Key, raw: t.Value}
 		switch k := lookupKey(fam, t.Key); k.class {
 		case keyConnect:
@@ -95,15 +100,18 @@ func (c *Config) layout() []mark {
 		case keyIgnored:
 			m.kind = markIgnored
 		case keyParam:
-			m.kind, m.params = markParam, []Property{{k.text, t.Value}}
+			params[i] = Property{k.text, t.Value}
+			m.kind, m.params = markParam, params[i:i+1:i+1]
 		case keyMapped:
 			v, _ := connectorJValue(k.text, t.Key, t.Value)
-			m.kind, m.params = markParam, []Property{{k.text, v}}
+			params[i] = Property{k.text, v}
+			m.kind, m.params = markParam, params[i:i+1:i+1]
 		case keySessionVars:
-			m.kind, m.params = markParam, nil
+			m.kind = markParam
 			m.params, _ = splitSessionVariables(t.Key, t.Value)
 		default: // a session variable
-			m.kind, m.params = markParam, []Property{{t.Key, t.Value}}
+			params[i] = Property{t.Key, t.Value}
+			m.kind, m.params = markParam, params[i:i+1:i+1]
 		}
 		out = append(out, m)
 	}
@@ -129,6 +137,7 @@ func (s *slotSet) add(x slot)     { *s = append(*s, x) }
 type item struct {
 	key, value string
 	mark       mark
+	secret     bool // kind.IsSecretKey(key)
 }
 
 // items lists what Format writes after where to connect: first in the
@@ -146,18 +155,18 @@ type item struct {
 // read there and still reads back from there, else as a parameter; with
 // redact (String) it stays where it was read, so that where it is shown
 // never depends on what it holds.
-func (c Config) items(redact bool) []item {
+func (c *Config) items(redact bool) []item {
 	layout := c.layout()
 	out := make([]item, 0, len(layout)+len(c.Params)+4)
 	var doneBuf [24]slot
 	done := slotSet(doneBuf[:0])
 	fieldItem := func(f *field) item {
-		k, v := f.ops.display(&c, f)
-		return item{k, v, mark{kind: markField, field: f}}
+		k, v := f.ops.display(c, f)
+		return item{key: k, value: v, mark: mark{kind: markField, field: f}}
 	}
 	paramItem := func(k string) item {
 		v := c.Params[k]
-		return item{k, v, mark{kind: markParam, key: k, raw: v, params: []Property{{k, v}}}}
+		return item{key: k, value: v, mark: mark{kind: markParam, key: k, raw: v, params: []Property{{k, v}}}}
 	}
 	authItem := func(m mark) item {
 		switch {
@@ -167,17 +176,17 @@ func (c Config) items(redact bool) []item {
 			m.key = "password"
 		}
 		if m.kind == markUser {
-			return item{m.key, c.User, m}
+			return item{key: m.key, value: c.User, mark: m}
 		}
-		return item{m.key, c.Password, m}
+		return item{key: m.key, value: c.Password, mark: m}
 	}
 	var auth *mark
-	for _, m := range layout {
+	for i, m := range layout {
 		switch m.kind {
 		case markAuthority:
-			auth = &m
+			auth = &layout[i]
 		case markField:
-			if f := m.field; f.ops.isSet(&c) && !done.has(slot{markField, f.name, 0}) {
+			if f := m.field; f.ops.isSet(c) && !done.has(slot{markField, f.name, 0}) {
 				done.add(slot{markField, f.name, 0})
 				out = append(out, fieldItem(f))
 			}
@@ -197,7 +206,7 @@ func (c Config) items(redact bool) []item {
 				for _, p := range m.params {
 					done.add(slot{markParam, p.Key, 0})
 				}
-				out = append(out, item{m.key, m.raw, m})
+				out = append(out, item{key: m.key, value: m.raw, mark: m})
 				continue
 			}
 			for _, p := range m.params {
@@ -210,7 +219,7 @@ func (c Config) items(redact bool) []item {
 			for i, p := range c.Ignored {
 				if k := (slot{markIgnored, "", i}); !done.has(k) && p.Key == m.key && (p.Value == m.raw || kind.IsSecretKey(p.Key)) {
 					done.add(k)
-					out = append(out, item{p.Key, p.Value, m})
+					out = append(out, item{key: p.Key, value: p.Value, mark: m})
 					break
 				}
 			}
@@ -234,7 +243,7 @@ func (c Config) items(redact bool) []item {
 		}
 	}
 	for _, f := range fields {
-		if f.ops.isSet(&c) && !done.has(slot{markField, f.name, 0}) {
+		if f.ops.isSet(c) && !done.has(slot{markField, f.name, 0}) {
 			out = append(out, fieldItem(f))
 		}
 	}
@@ -245,16 +254,19 @@ func (c Config) items(redact bool) []item {
 	}
 	for i, p := range c.Ignored {
 		if !done.has(slot{markIgnored, "", i}) {
-			out = append(out, item{p.Key, p.Value, mark{kind: markIgnored, key: p.Key, raw: p.Value}})
+			out = append(out, item{key: p.Key, value: p.Value, mark: mark{kind: markIgnored, key: p.Key, raw: p.Value}})
 		}
 	}
 	// Secrets last, and among them those dbtls does not know first (only a
 	// Config built by hand has them, and they are refused): Parse words the
 	// error of a property after a secret differently, as it may be the
 	// secret's rest.
+	for i := range out {
+		out[i].secret = isSecret(out[i].key)
+	}
 	rank := func(it item) int {
 		switch {
-		case !kind.IsSecretKey(it.key):
+		case !it.secret:
 			return 0
 		case !knownKey(it.key):
 			return 1
@@ -270,8 +282,7 @@ func (c Config) items(redact bool) []item {
 	}
 	if c.family() == MySQL {
 		for i := 1; i < len(out); i++ {
-			if kind.IsSecretKey(out[i-1].key) && !kind.IsSecretKey(out[i].key) && !knownKey(out[i].key) &&
-				lookupKey(MySQL, out[i].key).class != keyIgnored {
+			if out[i-1].secret && !out[i].secret && !knownKey(out[i].key) && lookupKey(MySQL, out[i].key).class != keyIgnored {
 				out[i-1], out[i] = out[i], out[i-1]
 				i = max(i-2, 0)
 			}

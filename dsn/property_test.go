@@ -11,7 +11,7 @@ import (
 	"github.com/dbtls/dbtls/kind"
 )
 
-// Property tests for issue 10: a Config built as a struct, with random
+// Property tests: a Config built as a struct, with random
 // fields, goes through Format and Parse and through Normalize alike.
 //
 //   - valid: dsn.Parse(Format(c)) equals dsn.Normalize(c) exactly; dsn.Normalize(c)

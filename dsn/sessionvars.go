@@ -8,7 +8,7 @@ import (
 	"github.com/dbtls/dbtls/kind"
 )
 
-// Session variables (issue 9 item 2). go-sql-driver sends every parameter it
+// Session variables. go-sql-driver sends every parameter it
 // does not know as one statement, SET name1 = value1, name2 = value2, with
 // names and values written as they are. A MySQL DSN makes session variables
 // by two routes, both checked here:
