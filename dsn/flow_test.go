@@ -106,16 +106,18 @@ func TestParseKeepsTheSchemeWritten(t *testing.T) {
 	require.Equal(t, "mysql://u@h/d", (&Config{Shape: ShapeMySQLURL, Host: "h", User: "u", Database: "d"}).Format())
 }
 
-// TestRulesAfterEveryToken: the rules Parse applies once every token is
-// read, as Normalize applies them to the fields — a unix socket path, a
-// sessionVariables name that looks like a misspelt TLS key, the read-only
-// intent — and the errors of the tokens that come before them first.
-func TestRulesAfterEveryToken(t *testing.T) {
+// TestRulesInReadingOrder: Parse checks as it reads, so the first error in
+// the text is the one reported — a unix socket path before the parameters,
+// a sessionVariables name that looks like a misspelt TLS key before the
+// parameters after it — except the read-only intent, which needs every
+// property; Normalize applies the same rules to the fields.
+func TestRulesInReadingOrder(t *testing.T) {
 	for s, want := range map[string]string{
 		"jdbc:mysql://h/d?sessionVariables=sslmod=1":                   "unknown property (sslmod=1): it looks like a misspelt TLS property, and a TLS property is never sent as a session variable; did you mean sslMode?",
-		"jdbc:mysql://h/d?sessionVariables=sslmod=1&parseTime=maybe":   "invalid value for a go-sql-driver parameter (parseTime=maybe)",
+		"jdbc:mysql://h/d?sessionVariables=sslmod=1&parseTime=maybe":   "unknown property (sslmod=1)",
+		"jdbc:mysql://h/d?parseTime=maybe&sessionVariables=sslmod=1":   "invalid value for a go-sql-driver parameter (parseTime=maybe)",
 		"u@unix(/tmp/a\x01)/d":                                         "invalid socket path (host=xxxxx): a socket path in go-sql-driver's DSN cannot hold '\\x01'",
-		"u@unix(/tmp/a\x01)/d?parseTime=maybe":                         "invalid value for a go-sql-driver parameter (parseTime=maybe)",
+		"u@unix(/tmp/a\x01)/d?parseTime=maybe":                         "invalid socket path (host=xxxxx)",
 		"server=h;Application Intent=readonly":                         "read-only intent without a database (Application Intent=readonly)",
 		"server=h;ApplicationIntent=ReadOnly;database=d;encrypt=maybe": "invalid encrypt value (encrypt=maybe)",
 	} {

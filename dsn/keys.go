@@ -88,52 +88,68 @@ func addTLS(name string, vocab vocabulary, c concept, ops fieldOps, aliases ...s
 }
 
 func init() {
+	tls := func(get func(t *TLS) *Setting[string]) func(c *Config) *Setting[string] {
+		return func(c *Config) *Setting[string] { return get(&c.TLS) }
+	}
+	flag := func(get func(t *TLS) *Setting[bool]) fieldOps {
+		return boolField(func(c *Config) *Setting[bool] { return get(&c.TLS) })
+	}
+	list := func(seps string, get func(t *TLS) *Setting[[]string]) fieldOps {
+		return listField(seps, func(c *Config) *Setting[[]string] { return get(&c.TLS) })
+	}
+	path := func(get func(t *TLS) *Setting[string]) fieldOps { return textField(tls(get), false, nil) }
+	secret := func(get func(t *TLS) *Setting[string]) fieldOps { return textField(tls(get), true, nil) }
+	nonEmpty := func(get func(t *TLS) *Setting[string], why, fix string) fieldOps {
+		return textField(tls(get), false, notEmpty(why, fix))
+	}
+
 	// SQL Server / Microsoft JDBC vocabulary (also go-mssqldb's names, which
 	// are the same words in lower case). MariaDB Connector/J uses trustStore,
 	// trustStorePassword and trustStoreType with the same meaning.
-	addTLS("encrypt", vocabJDBC, conceptMode, encryptField(func(t *TLS) *Setting[Encrypt] { return &t.Encrypt }))
-	addTLS("trustServerCertificate", vocabJDBC, conceptMode, boolField(func(t *TLS) *Setting[bool] { return &t.TrustServerCertificate }))
-	addTLS("hostNameInCertificate", vocabJDBC, conceptName, nonEmptyStringField(func(t *TLS) *Setting[string] { return &t.HostNameInCertificate },
+	addTLS("encrypt", vocabJDBC, conceptMode, encryptField(func(c *Config) *Setting[Encrypt] { return &c.TLS.Encrypt }))
+	addTLS("trustServerCertificate", vocabJDBC, conceptMode, flag(func(t *TLS) *Setting[bool] { return &t.TrustServerCertificate }))
+	addTLS("hostNameInCertificate", vocabJDBC, conceptName, nonEmpty(func(t *TLS) *Setting[string] { return &t.HostNameInCertificate },
 		"it names no certificate name, so no certificate could match (spec §8)", "set hostNameInCertificate to the name in the server's certificate, or remove it to check the server's host name"))
 	// go-mssqldb's "certificate" is a PEM file of trusted certificates: the
 	// same thing as a PEM trust store, so it is an alias of trustStore.
-	addTLS("trustStore", vocabJDBC, conceptAnchors, stringField(func(t *TLS) *Setting[string] { return &t.TrustStore }), "certificate")
-	addTLS("trustStorePassword", vocabJDBC, conceptAnchors, secretField(func(t *TLS) *Setting[string] { return &t.TrustStorePassword }))
-	addTLS("trustStoreType", vocabJDBC, conceptAnchors, stringField(func(t *TLS) *Setting[string] { return &t.TrustStoreType }))
-	addTLS("serverCertificate", vocabJDBC, conceptPin, stringField(func(t *TLS) *Setting[string] { return &t.ServerCertificate }))
-	addTLS("sslProtocol", vocabJDBC, conceptVersions, stringField(func(t *TLS) *Setting[string] { return &t.SSLProtocol }))
+	addTLS("trustStore", vocabJDBC, conceptAnchors, path(func(t *TLS) *Setting[string] { return &t.TrustStore }), "certificate")
+	addTLS("trustStorePassword", vocabJDBC, conceptAnchors, secret(func(t *TLS) *Setting[string] { return &t.TrustStorePassword }))
+	addTLS("trustStoreType", vocabJDBC, conceptAnchors, path(func(t *TLS) *Setting[string] { return &t.TrustStoreType }))
+	addTLS("serverCertificate", vocabJDBC, conceptPin, path(func(t *TLS) *Setting[string] { return &t.ServerCertificate }))
+	addTLS("sslProtocol", vocabJDBC, conceptVersions, path(func(t *TLS) *Setting[string] { return &t.SSLProtocol }))
 
 	// MySQL / Connector/J / MariaDB Connector/J / TiDB vocabulary. go-sql-driver's
 	// tls= fills the same field as sslMode, in its own words (values.go).
-	addTLS("sslMode", vocabMySQL, conceptMode, sslModeField(func(t *TLS) *Setting[SSLMode] { return &t.SSLMode }), "ssl-mode", "ssl_mode", "tls")
-	addTLS("useSSL", vocabMySQL, conceptMode, boolField(func(t *TLS) *Setting[bool] { return &t.UseSSL }), "ssl")
-	addTLS("requireSSL", vocabMySQL, conceptMode, boolField(func(t *TLS) *Setting[bool] { return &t.RequireSSL }))
-	addTLS("verifyServerCertificate", vocabMySQL, conceptMode, boolField(func(t *TLS) *Setting[bool] { return &t.VerifyServerCertificate }))
-	addTLS("ssl-ca", vocabMySQL, conceptAnchors, stringField(func(t *TLS) *Setting[string] { return &t.SSLCA }), "sslCa", "ssl_ca", "serverSslCert")
-	addTLS("trustCertificateKeyStoreUrl", vocabMySQL, conceptAnchors, storeURLField(func(t *TLS) *Setting[string] { return &t.TrustCertKeyStoreURL }))
-	addTLS("trustCertificateKeyStorePassword", vocabMySQL, conceptAnchors, secretField(func(t *TLS) *Setting[string] { return &t.TrustCertKeyStorePassword }))
+	addTLS("sslMode", vocabMySQL, conceptMode, sslModeField(func(c *Config) *Setting[SSLMode] { return &c.TLS.SSLMode }), "ssl-mode", "ssl_mode", "tls")
+	addTLS("useSSL", vocabMySQL, conceptMode, flag(func(t *TLS) *Setting[bool] { return &t.UseSSL }), "ssl")
+	addTLS("requireSSL", vocabMySQL, conceptMode, flag(func(t *TLS) *Setting[bool] { return &t.RequireSSL }))
+	addTLS("verifyServerCertificate", vocabMySQL, conceptMode, flag(func(t *TLS) *Setting[bool] { return &t.VerifyServerCertificate }))
+	addTLS("ssl-ca", vocabMySQL, conceptAnchors, path(func(t *TLS) *Setting[string] { return &t.SSLCA }), "sslCa", "ssl_ca", "serverSslCert")
+	addTLS("trustCertificateKeyStoreUrl", vocabMySQL, conceptAnchors, textField(tls(func(t *TLS) *Setting[string] { return &t.TrustCertKeyStoreURL }), false, storeURL))
+	addTLS("trustCertificateKeyStorePassword", vocabMySQL, conceptAnchors, secret(func(t *TLS) *Setting[string] { return &t.TrustCertKeyStorePassword }))
 	// An empty …KeyStoreType makes Connector/J 9.7 skip the store it names
 	// (the system's trust anchors are used, no client certificate is sent):
 	// refused rather than followed (docs/divergences.md).
-	addTLS("trustCertificateKeyStoreType", vocabMySQL, conceptAnchors, nonEmptyStringField(func(t *TLS) *Setting[string] { return &t.TrustCertKeyStoreType },
+	addTLS("trustCertificateKeyStoreType", vocabMySQL, conceptAnchors, nonEmpty(func(t *TLS) *Setting[string] { return &t.TrustCertKeyStoreType },
 		"Connector/J would then skip the trust store and use the system's trust anchors", "set it to JKS or PKCS12, or remove it (dbtls reads the format from the content)"))
-	addTLS("fallbackToSystemTrustStore", vocabMySQL, conceptAnchors, boolField(func(t *TLS) *Setting[bool] { return &t.FallbackToSystemTrustStore }))
-	addTLS("ssl-cert", vocabMySQL, conceptClient, stringField(func(t *TLS) *Setting[string] { return &t.SSLCert }), "sslCert", "ssl_cert")
-	addTLS("ssl-key", vocabMySQL, conceptClient, stringField(func(t *TLS) *Setting[string] { return &t.SSLKey }), "sslKey", "ssl_key")
+	addTLS("fallbackToSystemTrustStore", vocabMySQL, conceptAnchors, flag(func(t *TLS) *Setting[bool] { return &t.FallbackToSystemTrustStore }))
+	addTLS("ssl-cert", vocabMySQL, conceptClient, path(func(t *TLS) *Setting[string] { return &t.SSLCert }), "sslCert", "ssl_cert")
+	addTLS("ssl-key", vocabMySQL, conceptClient, path(func(t *TLS) *Setting[string] { return &t.SSLKey }), "sslKey", "ssl_key")
 	// MariaDB Connector/J calls the client key store keyStore, keyStorePassword, keyStoreType.
-	addTLS("clientCertificateKeyStoreUrl", vocabMySQL, conceptClient, storeURLField(func(t *TLS) *Setting[string] { return &t.ClientKeyStoreURL }), "keyStore")
-	addTLS("clientCertificateKeyStorePassword", vocabMySQL, conceptClient, secretField(func(t *TLS) *Setting[string] { return &t.ClientKeyStorePassword }), "keyStorePassword")
-	addTLS("clientCertificateKeyStoreType", vocabMySQL, conceptClient, nonEmptyStringField(func(t *TLS) *Setting[string] { return &t.ClientKeyStoreType },
+	addTLS("clientCertificateKeyStoreUrl", vocabMySQL, conceptClient, textField(tls(func(t *TLS) *Setting[string] { return &t.ClientKeyStoreURL }), false, storeURL), "keyStore")
+	addTLS("clientCertificateKeyStorePassword", vocabMySQL, conceptClient, secret(func(t *TLS) *Setting[string] { return &t.ClientKeyStorePassword }), "keyStorePassword")
+	addTLS("clientCertificateKeyStoreType", vocabMySQL, conceptClient, nonEmpty(func(t *TLS) *Setting[string] { return &t.ClientKeyStoreType },
 		"Connector/J would then skip the key store and send no client certificate", "set it to JKS or PKCS12, or remove it (dbtls reads the format from the content)"), "keyStoreType")
-	addTLS("tls-version", vocabMySQL, conceptVersions, listField(",", func(t *TLS) *Setting[[]string] { return &t.TLSVersions }),
+	addTLS("tls-version", vocabMySQL, conceptVersions, list(",", func(t *TLS) *Setting[[]string] { return &t.TLSVersions }),
 		"tlsVersions", "enabledTLSProtocols", "tls_version", "enabledSslProtocolSuites")
-	addTLS("ssl-cipher", vocabMySQL, conceptCiphers, listField(":,", func(t *TLS) *Setting[[]string] { return &t.Ciphers }),
+	addTLS("ssl-cipher", vocabMySQL, conceptCiphers, list(":,", func(t *TLS) *Setting[[]string] { return &t.Ciphers }),
 		"tlsCiphersuites", "enabledSSLCipherSuites", "ssl_cipher")
-	addTLS("tls-ciphersuites", vocabMySQL, conceptTLS13, listField(":,", func(t *TLS) *Setting[[]string] { return &t.TLS13Suites }), "tls_ciphersuites")
+	addTLS("tls-ciphersuites", vocabMySQL, conceptTLS13, list(":,", func(t *TLS) *Setting[[]string] { return &t.TLS13Suites }), "tls_ciphersuites")
 
 	// MySQLAuth (auth_mysql.go): MySQL family only.
-	addField(&field{name: "allowPublicKeyRetrieval", ops: authBool(func(a *MySQLAuth) *Setting[bool] { return &a.AllowPublicKeyRetrieval })})
-	addField(&field{name: "serverRSAPublicKeyFile", slot: "serverPubKey", ops: rsaKeyFileField(func(a *MySQLAuth) *Setting[string] { return &a.ServerRSAPublicKeyFile })})
+	addField(&field{name: "allowPublicKeyRetrieval", ops: boolField(func(c *Config) *Setting[bool] { return &c.Auth.AllowPublicKeyRetrieval })})
+	addField(&field{name: "serverRSAPublicKeyFile", slot: "serverPubKey", ops: textField(func(c *Config) *Setting[string] { return &c.Auth.ServerRSAPublicKeyFile }, false,
+		notEmpty("it names no key file", "set $key to the path of the server's RSA public key (PEM), or remove it"))})
 }
 
 // refusedKeys cannot be honoured and must not be ignored: they change whom the
@@ -177,67 +193,53 @@ type keyInfo struct {
 	secret bool   // kind.IsSecretKey
 }
 
-// keyTables map every lower-cased key of a family to what it is. A key in
-// two tables is what the first table listed (in init) says: for SQL Server
-// where to connect, then the TLS keys, the refused keys, go-mssqldb's
-// parameters and the ignored properties; for MySQL user and password, then
-// the TLS keys, the refused keys, go-sql-driver's parameters, the mapped
-// Connector/J keys, sessionVariables, MySQLAuth and the ignored properties.
+// sqlServerKeys and mysqlKeys map every lower-cased key of a family to what
+// it is. A key is in one table of a family only (init panics otherwise).
+// MySQLAuth's keys are in both: on SQL Server reader.property refuses them
+// as unknown keys, and Normalize names them the same way.
 var sqlServerKeys, mysqlKeys = map[string]keyInfo{}, map[string]keyInfo{}
 
 func init() {
-	add := func(into map[string]keyInfo, key string, k keyInfo) {
-		lk := strings.ToLower(key)
-		if _, dup := into[lk]; dup {
-			panic("dsn: " + key + " is in two key tables")
-		}
-		k.secret = kind.IsSecretKey(lk)
-		into[lk] = k
-	}
-	fieldKeys := func(into map[string]keyInfo, auth bool) {
-		for _, f := range fields {
-			if (f.vocab == "") == auth {
-				for _, s := range f.spellings {
-					add(into, s, keyInfo{class: keyField, field: f})
-				}
+	tlsKeys, authKeys := map[string]string{}, map[string]string{}
+	byName := map[string]*field{}
+	for _, f := range fields {
+		byName[f.name] = f
+		for _, s := range f.spellings {
+			if f.vocab == "" {
+				authKeys[strings.ToLower(s)] = f.name
+			} else {
+				tlsKeys[strings.ToLower(s)] = f.name
 			}
 		}
 	}
-	refused := func(into map[string]keyInfo, m map[string]string) {
-		for k, why := range m {
-			add(into, k, keyInfo{class: keyRefused, text: why})
+	set := func(keys map[string]bool) map[string]string {
+		m := map[string]string{}
+		for k := range keys {
+			m[k] = ""
 		}
+		return m
 	}
-	for k, what := range sqlServerConnectKeys {
-		add(sqlServerKeys, k, keyInfo{class: keyConnect, text: what})
-	}
-	fieldKeys(sqlServerKeys, false)
-	refused(sqlServerKeys, refusedKeys)
-	for k, canon := range sqlServerDriverParams {
-		add(sqlServerKeys, k, keyInfo{class: keyParam, text: canon})
-	}
-	for k := range sqlServerIgnored {
-		add(sqlServerKeys, k, keyInfo{class: keyIgnored})
-	}
-	// MySQLAuth's keys are MySQL's; on SQL Server they are unknown keys
-	// (reader.property), listed so that Normalize names them the same way.
-	fieldKeys(sqlServerKeys, true)
-
-	add(mysqlKeys, "user", keyInfo{class: keyConnect, text: "user"})
-	add(mysqlKeys, "password", keyInfo{class: keyConnect, text: "password"})
-	fieldKeys(mysqlKeys, false)
-	refused(mysqlKeys, refusedKeys)
-	refused(mysqlKeys, mysqlRefused)
-	for k, canon := range mysqlDriverParams {
-		add(mysqlKeys, k, keyInfo{class: keyParam, text: canon})
-	}
-	for k, canon := range connectorJMapped {
-		add(mysqlKeys, k, keyInfo{class: keyMapped, text: canon})
-	}
-	add(mysqlKeys, "sessionVariables", keyInfo{class: keySessionVars})
-	fieldKeys(mysqlKeys, true)
-	for k := range connectorJIgnored {
-		add(mysqlKeys, k, keyInfo{class: keyIgnored})
+	for _, t := range []struct {
+		into  map[string]keyInfo
+		class keyClass
+		keys  map[string]string // lower-cased key → keyInfo.text (keyField: the field's name)
+	}{
+		{sqlServerKeys, keyConnect, sqlServerConnectKeys}, {sqlServerKeys, keyField, tlsKeys}, {sqlServerKeys, keyField, authKeys},
+		{sqlServerKeys, keyRefused, refusedKeys}, {sqlServerKeys, keyParam, sqlServerDriverParams}, {sqlServerKeys, keyIgnored, set(sqlServerIgnored)},
+		{mysqlKeys, keyConnect, map[string]string{"user": "user", "password": "password"}}, {mysqlKeys, keyField, tlsKeys}, {mysqlKeys, keyField, authKeys},
+		{mysqlKeys, keyRefused, refusedKeys}, {mysqlKeys, keyRefused, mysqlRefused}, {mysqlKeys, keyParam, mysqlDriverParams},
+		{mysqlKeys, keyMapped, connectorJMapped}, {mysqlKeys, keySessionVars, map[string]string{"sessionvariables": ""}}, {mysqlKeys, keyIgnored, set(connectorJIgnored)},
+	} {
+		for key, text := range t.keys {
+			if _, dup := t.into[key]; dup {
+				panic("dsn: " + key + " is in two key tables")
+			}
+			k := keyInfo{class: t.class, text: text, secret: kind.IsSecretKey(key)}
+			if t.class == keyField {
+				k.field, k.text = byName[text], ""
+			}
+			t.into[key] = k
+		}
 	}
 }
 
@@ -277,24 +279,12 @@ func appendLower(dst []byte, s string) []byte {
 	return dst
 }
 
-// lowerIs reports whether strings.ToLower(s) is one of words (each
-// lower-case ASCII), without allocating.
+// lowerIs reports whether strings.ToLower(s) is one of words.
 func lowerIs(s string, words ...string) bool {
-next:
+	var buf [32]byte
+	low := appendLower(buf[:0], s)
 	for _, w := range words {
-		j := 0
-		for _, r := range s {
-			if r >= utf8.RuneSelf {
-				r = unicode.ToLower(r)
-			} else if 'A' <= r && r <= 'Z' {
-				r += 'a' - 'A'
-			}
-			if j >= len(w) || r != rune(w[j]) {
-				continue next
-			}
-			j++
-		}
-		if j == len(w) {
+		if string(low) == w {
 			return true
 		}
 	}

@@ -33,7 +33,7 @@ func parseMySQLURL(rest string, shape Shape, scheme string) (*Config, error) {
 		}
 		authority = authority[i+1:]
 	}
-	if hostForm && countOutside(authority, ',') > 0 || !hostForm && strings.Contains(authority, ",") {
+	if hostForm && len(outside(authority, ',')) > 0 || !hostForm && strings.Contains(authority, ",") {
 		e := invalid("host", authority, "several hosts", "dbtls connects to one host", "give one host (load balancing and failover URLs are not supported)").(*kind.Error)
 		if strings.ContainsAny(authority, "()") { // host properties may hold a password
 			e.Value, e.Why = kind.Redacted, e.Why+" (the text is not shown)"
@@ -78,8 +78,14 @@ func splitMySQLURL(rest string) (authority, path string, at int, hostForm bool) 
 	hostForm = containsFold(rest, "(host=") || containsFold(rest, "address=(") ||
 		strings.HasPrefix(strings.TrimSpace(authority[at+1:]), "(")
 	if hostForm {
-		authority, path = cutAuthority(rest)
-		at = lastOutside(authority, '@')
+		authority, path = rest, ""
+		if slash := outside(rest, '/'); len(slash) > 0 {
+			authority, path = rest[:slash[0]], rest[slash[0]+1:]
+		}
+		at = -1
+		if ats := outside(authority, '@'); len(ats) > 0 {
+			at = ats[len(ats)-1]
+		}
 	}
 	return authority, path, at, hostForm
 }
@@ -95,28 +101,11 @@ func containsFold(s, sub string) bool {
 	return false
 }
 
-// cutAuthority splits a URL's rest (no query) at the first '/' outside
-// parentheses: a host property may hold one (file:/…).
-func cutAuthority(rest string) (string, string) {
+// outside returns the indexes of b in s outside parentheses: a host
+// property may hold '/', '@' or ','.
+func outside(s string, b byte) []int {
+	var at []int
 	depth := 0
-	for i := 0; i < len(rest); i++ {
-		switch rest[i] {
-		case '(':
-			depth++
-		case ')':
-			depth--
-		case '/':
-			if depth <= 0 {
-				return rest[:i], rest[i+1:]
-			}
-		}
-	}
-	return rest, ""
-}
-
-// lastOutside is the index of the last b outside parentheses, or -1.
-func lastOutside(s string, b byte) int {
-	depth, at := 0, -1
 	for i := 0; i < len(s); i++ {
 		switch s[i] {
 		case '(':
@@ -125,29 +114,11 @@ func lastOutside(s string, b byte) int {
 			depth--
 		case b:
 			if depth <= 0 {
-				at = i
+				at = append(at, i)
 			}
 		}
 	}
 	return at
-}
-
-// countOutside counts the b outside parentheses.
-func countOutside(s string, b byte) int {
-	depth, n := 0, 0
-	for i := 0; i < len(s); i++ {
-		switch s[i] {
-		case '(':
-			depth++
-		case ')':
-			depth--
-		case b:
-			if depth <= 0 {
-				n++
-			}
-		}
-	}
-	return n
 }
 
 // readHostForm reads Connector/J's (and MariaDB Connector/J's) single-host
@@ -332,6 +303,9 @@ func parseMySQLGo(s string) (*Config, error) {
 			c.Net, head = head[:open], head[open+1:len(head)-1]
 			if c.Net == "unix" {
 				c.Host = head
+				if err := checkSocketPath(head); err != nil {
+					return nil, err
+				}
 			} else if err := c.setHostPort(head); err != nil {
 				return nil, err
 			}
@@ -389,7 +363,7 @@ func (c *Config) readMySQLProps(toks []token) error {
 			return locate(err, toks, i, mysqlList)
 		}
 	}
-	return r.finish()
+	return r.end()
 }
 
 // setHostPort reads "host[:port]" or "[v6][:port]".

@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/dbtls/dbtls/internal/driverparam"
 	"github.com/dbtls/dbtls/kind"
@@ -23,7 +21,6 @@ type reader struct {
 	seen      []claim      // the slots filled, with the key as written
 	vocab     []vocabClaim // the vocabulary each concept was first written in
 	intentKey string       // the key applicationintent was written as
-	later     []Property   // Parse: the sessionVariables items, checked again once every token is read
 	seenBuf   [16]claim
 	vocabBuf  [4]vocabClaim
 }
@@ -62,18 +59,10 @@ func (r *reader) once(slot, key, value string) error {
 	return nil
 }
 
-// sameLower reports whether strings.ToLower(a) == strings.ToLower(b),
-// without allocating.
+// sameLower reports whether strings.ToLower(a) == strings.ToLower(b).
 func sameLower(a, b string) bool {
-	for a != "" && b != "" {
-		ra, na := utf8.DecodeRuneInString(a)
-		rb, nb := utf8.DecodeRuneInString(b)
-		if ra != rb && unicode.ToLower(ra) != unicode.ToLower(rb) {
-			return false
-		}
-		a, b = a[na:], b[nb:]
-	}
-	return a == b
+	var x, y [64]byte
+	return string(appendLower(x[:0], a)) == string(appendLower(y[:0], b))
 }
 
 // twoVocabularies is the error for a concept written in both vocabularies.
@@ -145,11 +134,13 @@ func (r *reader) property(k keyInfo, key, value string) error {
 			if err := checkSessionVariable(key, p.Key, p.Value, i+1); err != nil {
 				return err
 			}
+			if err := misspeltTLSKey(p.Key, p.Value); err != nil {
+				return err
+			}
 			if err := r.param(p.Key, key, kind.Redacted, p.Value); err != nil {
 				return err
 			}
 		}
-		r.later = append(r.later, vars...)
 		return nil
 	case keyIgnored:
 		if err := checkLogin(r.c.Family, key, value); err != nil {
@@ -219,27 +210,8 @@ func checkDriverValue(family Family, canon, key, raw, value string) error {
 	return nil
 }
 
-// finish ends the reading of a DSN with the rules that need every token:
-// a unix socket path, the sessionVariables names that look like a misspelt
-// TLS key, the read-only intent; and writes the warnings.
-func (r *reader) finish() error {
-	c := r.c
-	if c.Net == "unix" {
-		if err := checkSocketPath(c.Host); err != nil {
-			return err
-		}
-	}
-	for _, p := range r.later {
-		if !kind.IsSecretKey(p.Key) {
-			if err := misspeltTLSKey(p.Key, c.Params[p.Key]); err != nil {
-				return err
-			}
-		}
-	}
-	return r.end()
-}
-
-// end checks the read-only intent and writes the warnings, from Ignored.
+// end applies the rule that needs every property, the read-only intent,
+// and writes the warnings from Ignored.
 func (r *reader) end() error {
 	c := r.c
 	// go-mssqldb (and Always On read-only routing) wants a database with

@@ -208,7 +208,7 @@ func (c *Config) readSQLServerProps(toks []token, syn listSyntax) (*Config, erro
 			return nil, locate(err, toks, i, syn)
 		}
 	}
-	if err := r.finish(); err != nil {
+	if err := r.end(); err != nil {
 		return nil, err
 	}
 	return c, nil

@@ -101,70 +101,66 @@ func (t typed[T]) normalize(c *Config, f *field) error {
 	return nil
 }
 
-func tlsGet[T any](get func(t *TLS) *Setting[T]) func(c *Config) *Setting[T] {
-	return func(c *Config) *Setting[T] { return get(&c.TLS) }
-}
-
-func authGet[T any](get func(a *MySQLAuth) *Setting[T]) func(c *Config) *Setting[T] {
-	return func(c *Config) *Setting[T] { return get(&c.Auth) }
-}
-
 func eq[T comparable](a, b T) bool { return a == b }
 
-func encryptField(get func(t *TLS) *Setting[Encrypt]) fieldOps {
-	return typed[Encrypt]{get: tlsGet(get), parse: parseEncrypt, equal: eq[Encrypt],
+func encryptField(get func(c *Config) *Setting[Encrypt]) fieldOps {
+	return typed[Encrypt]{get: get, parse: parseEncrypt, equal: eq[Encrypt],
 		text: func(_ string, v Encrypt) (string, bool) { return v.String(), true }}
 }
 
-func boolField(get func(t *TLS) *Setting[bool]) fieldOps {
-	return boolOps(tlsGet(get))
-}
-
-func authBool(get func(a *MySQLAuth) *Setting[bool]) fieldOps { return boolOps(authGet(get)) }
-
-func boolOps(get func(c *Config) *Setting[bool]) fieldOps {
+func boolField(get func(c *Config) *Setting[bool]) fieldOps {
 	return typed[bool]{get: get, parse: parseBoolValue, equal: eq[bool],
 		text: func(_ string, v bool) (string, bool) { return strconv.FormatBool(v), true }}
 }
 
-// stringField: the value is the text with the spaces at its ends removed.
-func stringField(get func(t *TLS) *Setting[string]) fieldOps {
-	return typed[string]{get: tlsGet(get), equal: eq[string], text: sameText,
-		parse:  func(_, raw string) (string, error) { return strings.TrimSpace(raw), nil },
-		cannot: "it has spaces at its ends, which are not part of a value"}
-}
-
-// nonEmptyStringField is stringField for a property whose empty value
-// cannot be meant (hostNameInCertificate=, spec §8): an invalid-dsn error
-// naming it, in a DSN and in a struct (Normalize parses the value too).
-func nonEmptyStringField(get func(t *TLS) *Setting[string], why, fix string) fieldOps {
-	return typed[string]{get: tlsGet(get), equal: eq[string], text: sameText,
+// textField is a property whose value is text: without the spaces at its
+// ends, or, for a secret (exact), exactly as written (a password may begin
+// or end with spaces). check, when not nil, refuses a value that cannot be
+// meant, in a DSN and in a struct (Normalize reads the value too).
+func textField(get func(c *Config) *Setting[string], exact bool, check func(key, raw, v string) error) fieldOps {
+	t := typed[string]{get: get, equal: eq[string], text: sameText,
 		parse: func(key, raw string) (string, error) {
-			if strings.TrimSpace(raw) == "" {
-				return "", invalid(key, raw, "empty "+key, why, fix)
+			v := raw
+			if !exact {
+				v = strings.TrimSpace(raw)
 			}
-			return strings.TrimSpace(raw), nil
-		},
-		cannot: "it has spaces at its ends, which are not part of a value"}
+			if check != nil {
+				if err := check(key, raw, v); err != nil {
+					return "", err
+				}
+			}
+			return v, nil
+		}}
+	if !exact {
+		t.cannot = "it has spaces at its ends, which are not part of a value"
+	}
+	return t
 }
 
-// storeURLField is a Connector/J key store URL (trustCertificateKeyStoreUrl,
+// notEmpty refuses an empty value, saying why and how to fix it ($key in
+// fix is the key as written): an empty hostNameInCertificate names no
+// certificate name (spec §8).
+func notEmpty(why, fix string) func(key, raw, v string) error {
+	return func(key, raw, v string) error {
+		if v == "" {
+			return invalid(key, raw, "empty "+key, why, strings.ReplaceAll(fix, "$key", key))
+		}
+		return nil
+	}
+}
+
+// storeURL checks a Connector/J key store URL (trustCertificateKeyStoreUrl,
 // clientCertificateKeyStoreUrl): a path or a file: URL. Connector/J opens
 // any java.net.URL (https:, jar:, …); dbtls reads files only, and says so
 // at parse time rather than "cannot read the file" at load. Only the scheme
 // is shown: the rest may hold user:password@.
-func storeURLField(get func(t *TLS) *Setting[string]) fieldOps {
-	return typed[string]{get: tlsGet(get), equal: eq[string], text: sameText,
-		parse: func(key, raw string) (string, error) {
-			v := strings.TrimSpace(raw)
-			if scheme, ok := urlScheme(v); ok && !strings.EqualFold(scheme, "file") {
-				return "", &kind.Error{Kind: kind.InvalidDSN, What: "key store URL that dbtls cannot read", Key: key, Value: scheme + ":…",
-					Why: "dbtls reads only file: URLs and paths (Connector/J would open " + scheme + ": URLs; the rest is not shown)",
-					Fix: "copy the store to a file and set " + key + " to its path or a file: URL"}
-			}
-			return v, nil
-		},
-		cannot: "it has spaces at its ends, which are not part of a value"}
+func storeURL(key, _, v string) error {
+	if scheme, ok := urlScheme(v); ok && !strings.EqualFold(scheme, "file") {
+		return &kind.Error{Kind: kind.InvalidDSN, What: "key store URL that dbtls cannot read", Key: key, Value: scheme + ":…",
+			Why: "dbtls reads only file: URLs and paths (Connector/J would open " + scheme + ": URLs; the rest is not shown)",
+			Fix: "copy the store to a file and set " + key + " to its path or a file: URL"}
+	}
+	return nil
 }
 
 // urlScheme returns the scheme of a URL written scheme:…, of two characters
@@ -182,31 +178,12 @@ func urlScheme(v string) (string, bool) {
 	return v[:i], true
 }
 
-// secretField keeps the value exactly (a password may begin or end with spaces).
-func secretField(get func(t *TLS) *Setting[string]) fieldOps {
-	return typed[string]{get: tlsGet(get), equal: eq[string], text: sameText,
-		parse: func(_, raw string) (string, error) { return raw, nil }}
-}
-
-// rsaKeyFileField is serverRSAPublicKeyFile: a path or PEM text, not empty.
-func rsaKeyFileField(get func(a *MySQLAuth) *Setting[string]) fieldOps {
-	return typed[string]{get: authGet(get), equal: eq[string], text: sameText,
-		parse: func(key, raw string) (string, error) {
-			if strings.TrimSpace(raw) == "" {
-				return "", invalid(key, raw, "empty "+key, "it names no key file",
-					"set "+key+" to the path of the server's RSA public key (PEM), or remove it")
-			}
-			return strings.TrimSpace(raw), nil
-		},
-		cannot: "it has spaces at its ends, which are not part of a value"}
-}
-
 func sameText(_ string, v string) (string, bool) { return v, true }
 
 // listField splits on any of seps and trims; an empty value is a set, empty
 // list.
-func listField(seps string, get func(t *TLS) *Setting[[]string]) fieldOps {
-	return typed[[]string]{get: tlsGet(get),
+func listField(seps string, get func(c *Config) *Setting[[]string]) fieldOps {
+	return typed[[]string]{get: get,
 		parse: func(_, raw string) ([]string, error) { return splitList(raw, seps), nil },
 		text:  func(_ string, v []string) (string, bool) { return strings.Join(v, seps[:1]), true },
 		equal: func(a, b []string) bool { return slices.Equal(a, b) },
@@ -215,22 +192,10 @@ func listField(seps string, get func(t *TLS) *Setting[[]string]) fieldOps {
 }
 
 func splitList(raw, seps string) []string {
-	n := 1
-	for i := 0; i < len(raw); i++ {
-		if strings.IndexByte(seps, raw[i]) >= 0 {
-			n++
-		}
-	}
-	list := make([]string, 0, n)
-	for raw != "" {
-		item := raw
-		if i := strings.IndexAny(raw, seps); i >= 0 {
-			item, raw = raw[:i], raw[i+1:]
-		} else {
-			raw = ""
-		}
-		if item = strings.TrimSpace(item); item != "" {
-			list = append(list, item)
+	list := []string{}
+	for _, f := range strings.FieldsFunc(raw, func(r rune) bool { return strings.ContainsRune(seps, r) }) {
+		if f = strings.TrimSpace(f); f != "" {
+			list = append(list, f)
 		}
 	}
 	return list
@@ -288,8 +253,8 @@ var sslModes = map[string]SSLMode{
 // VERIFY_CA.
 var goSQLDriverTLS = map[SSLMode]string{SSLDisabled: "false", SSLPreferred: "preferred", SSLRequired: "skip-verify", SSLVerifyIdentity: "true"}
 
-func sslModeField(get func(t *TLS) *Setting[SSLMode]) fieldOps {
-	return typed[SSLMode]{get: tlsGet(get), parse: parseSSLMode, equal: eq[SSLMode],
+func sslModeField(get func(c *Config) *Setting[SSLMode]) fieldOps {
+	return typed[SSLMode]{get: get, parse: parseSSLMode, equal: eq[SSLMode],
 		text: func(key string, v SSLMode) (string, bool) {
 			if strings.EqualFold(key, "tls") {
 				w, ok := goSQLDriverTLS[v]
