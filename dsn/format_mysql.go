@@ -66,10 +66,8 @@ func (c Config) urlScheme() string {
 		return "jdbc:mariadb://"
 	}
 	// mysql://, or the scheme of the URL c was parsed from.
-	for _, scheme := range []string{"mariadb://", "tidb://"} {
-		if hasPrefixFold(c.source, scheme) {
-			return scheme
-		}
+	if shape, n := detectShape(c.source); shape == ShapeMySQLURL {
+		return strings.ToLower(c.source[:n])
 	}
 	return "mysql://"
 }

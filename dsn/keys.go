@@ -298,22 +298,9 @@ func knownKey(key string) bool {
 	return lookupKey(SQLServer, key).class != keyOther || lookupKey(MySQL, key).class != keyOther && !hasPrefixFold(strings.TrimSpace(key), "xdevapi.")
 }
 
-// hasPrefixFold reports whether s begins with prefix (lower-case ASCII),
-// ASCII letters compared in any case.
+// hasPrefixFold reports whether s begins with prefix (ASCII), in any case.
 func hasPrefixFold(s, prefix string) bool {
-	if len(s) < len(prefix) {
-		return false
-	}
-	for i := 0; i < len(prefix); i++ {
-		b := s[i]
-		if 'A' <= b && b <= 'Z' {
-			b += 'a' - 'A'
-		}
-		if b != prefix[i] {
-			return false
-		}
-	}
-	return true
+	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
 }
 
 // isSecret is kind.IsSecretKey(key), read from the key tables for a key

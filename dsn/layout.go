@@ -72,9 +72,7 @@ func (c *Config) layout() []mark {
 	default:
 		rest, query, _ := strings.Cut(body, "?")
 		if authority, _, at, hostForm := splitMySQLURL(rest); hostForm {
-			if pairs, _, isForm, _ := hostFormPairs(authority[at+1:]); isForm {
-				toks = hostFormProps(pairs)
-			}
+			toks, _, _ = new(Config).readHostForm(authority[at+1:], shape)
 		}
 		toks = append(toks, splitQuery(query)...)
 	}
@@ -82,36 +80,33 @@ func (c *Config) layout() []mark {
 	if auth != nil {
 		out = append(out, *auth)
 	}
-	params := make([]Property, len(toks)) // one for each parameter that sets one
+	params := make([]Property, len(toks)) // what each token sets in Params, if one
 	for i, t := range toks {
-		m := mark{key: t.Key, raw: t.Value}
+		m := mark{kind: markParam, key: t.Key, raw: t.Value}
 		switch k := lookupKey(fam, t.Key); k.class {
 		case keyConnect:
-			switch {
-			case k.text == "password":
-				m.kind, m.raw = markPassword, ""
-			case k.text == "user" && fam == MySQL:
-				m.kind, m.raw = markUser, ""
-			default:
+			if k.text != "password" && (k.text != "user" || fam != MySQL) {
 				continue
+			}
+			m = mark{kind: markPassword, key: t.Key}
+			if k.text == "user" {
+				m.kind = markUser
 			}
 		case keyField:
 			m = mark{kind: markField, field: k.field}
 		case keyIgnored:
 			m.kind = markIgnored
-		case keyParam:
-			params[i] = Property{k.text, t.Value}
-			m.kind, m.params = markParam, params[i:i+1:i+1]
-		case keyMapped:
-			v, _ := connectorJValue(k.text, t.Key, t.Value)
-			params[i] = Property{k.text, v}
-			m.kind, m.params = markParam, params[i:i+1:i+1]
 		case keySessionVars:
-			m.kind = markParam
 			m.params, _ = splitSessionVariables(t.Key, t.Value)
-		default: // a session variable
+		default: // a driver parameter, mapped or not, or a session variable
 			params[i] = Property{t.Key, t.Value}
-			m.kind, m.params = markParam, params[i:i+1:i+1]
+			if k.class != keyOther {
+				params[i].Key = k.text
+			}
+			if k.class == keyMapped {
+				params[i].Value, _ = connectorJValue(k.text, t.Key, t.Value)
+			}
+			m.params = params[i : i+1 : i+1]
 		}
 		out = append(out, m)
 	}

@@ -129,9 +129,21 @@ func outside(s string, b byte) []int {
 // host[:port]. The text is not shown in errors: a host property may be the
 // password.
 func (c *Config) readHostForm(authority string, shape Shape) (toks []token, isForm bool, err error) {
-	pairs, form, isForm, err := hostFormPairs(authority)
-	if !isForm || err != nil {
-		return nil, isForm, err
+	a := strings.TrimSpace(authority)
+	var pairs []string
+	form := "(host=…,port=…)"
+	switch {
+	case strings.HasPrefix(a, "(") && strings.HasSuffix(a, ")"):
+		pairs = strings.Split(a[1:len(a)-1], ",")
+	case hasPrefixFold(a, "address="):
+		form = "address=(host=…)(port=…)"
+		rest := strings.TrimSpace(a[len("address="):])
+		if !strings.HasPrefix(rest, "(") || !strings.HasSuffix(rest, ")") {
+			return nil, true, hostFormError(form, "address= must be followed by (key=value) groups")
+		}
+		pairs = strings.Split(rest[1:len(rest)-1], ")(")
+	default:
+		return nil, false, nil
 	}
 	host, port := "", ""
 	for _, p := range pairs {
@@ -188,37 +200,6 @@ func (c *Config) readHostForm(authority string, shape Shape) (toks []token, isFo
 		}
 	}
 	return toks, true, nil
-}
-
-// hostFormPairs splits a host form into its key=value pairs; isForm is
-// false for anything else. form names the form for messages.
-func hostFormPairs(authority string) (pairs []string, form string, isForm bool, err error) {
-	a := strings.TrimSpace(authority)
-	switch {
-	case strings.HasPrefix(a, "(") && strings.HasSuffix(a, ")"):
-		return strings.Split(a[1:len(a)-1], ","), "(host=…,port=…)", true, nil
-	case hasPrefixFold(a, "address="):
-		form = "address=(host=…)(port=…)"
-		rest := strings.TrimSpace(a[len("address="):])
-		if !strings.HasPrefix(rest, "(") || !strings.HasSuffix(rest, ")") {
-			return nil, form, true, hostFormError(form, "address= must be followed by (key=value) groups")
-		}
-		return strings.Split(rest[1:len(rest)-1], ")("), form, true, nil
-	}
-	return nil, "", false, nil
-}
-
-// hostFormProps are the tokens of a host form's pairs that are properties
-// (not host, port, protocol or type), as readHostForm returns them, for a
-// form that reads.
-func hostFormProps(pairs []string) []token {
-	var toks []token
-	for _, p := range pairs {
-		if k, _, _ := strings.Cut(p, "="); !lowerIs(strings.TrimSpace(k), "host", "port", "protocol", "type") {
-			toks = append(toks, splitQuery(p)...)
-		}
-	}
-	return toks
 }
 
 func hostFormError(form, why string) error {

@@ -54,26 +54,26 @@ func Parse(s string) (*Config, error) {
 	return c, nil
 }
 
+// schemes are the schemes of the URL shapes, matched in any case; a jdbc:
+// URL of no other shape is refused.
+var schemes = []struct {
+	prefix string
+	shape  Shape
+}{{"jdbc:sqlserver://", ShapeJDBCSQLServer}, {"jdbc:mysql://", ShapeJDBCMySQL}, {"jdbc:mariadb://", ShapeJDBCMariaDB}, {"jdbc:", ""},
+	{"sqlserver://", ShapeSQLServerURL}, {"mysql://", ShapeMySQLURL}, {"mariadb://", ShapeMySQLURL}, {"tidb://", ShapeMySQLURL}}
+
 // detectShape returns the shape a DSN is written in and the length of its
-// scheme (jdbc:sqlserver://, mysql://, …; 0 for ADO and go-sql-driver's
-// DSN), or "" for an empty DSN and a jdbc: URL of no shape dbtls reads.
-// Schemes are matched in any case.
+// scheme (0 for ADO and go-sql-driver's DSN), or "" for an empty DSN and a
+// jdbc: URL of no shape dbtls reads.
 func detectShape(t string) (Shape, int) {
+	for _, s := range schemes {
+		if hasPrefixFold(t, s.prefix) {
+			return s.shape, len(s.prefix)
+		}
+	}
 	switch {
 	case t == "":
 		return "", 0
-	case hasPrefixFold(t, "jdbc:sqlserver://"):
-		return ShapeJDBCSQLServer, len("jdbc:sqlserver://")
-	case hasPrefixFold(t, "jdbc:mysql://"):
-		return ShapeJDBCMySQL, len("jdbc:mysql://")
-	case hasPrefixFold(t, "jdbc:mariadb://"):
-		return ShapeJDBCMariaDB, len("jdbc:mariadb://")
-	case hasPrefixFold(t, "jdbc:"):
-		return "", 0
-	case hasPrefixFold(t, "sqlserver://"):
-		return ShapeSQLServerURL, len("sqlserver://")
-	case hasPrefixFold(t, "mysql://"), hasPrefixFold(t, "mariadb://"), hasPrefixFold(t, "tidb://"):
-		return ShapeMySQLURL, strings.Index(t, "://") + 3
 	case looksADO(t):
 		return ShapeADO, 0
 	}

@@ -85,14 +85,6 @@ func splitProps(s string, syn propSyntax) []token {
 // unquote reads a quoted value starting at s[0] and returns it and what
 // follows its closing quote (which must be ';' or the end).
 func unquote(key, s string, closing byte) (value, rest string, err error) {
-	// Without a doubled quote the value is the text between the quotes.
-	if end := strings.IndexByte(s[1:], closing) + 1; end > 0 && (end+1 == len(s) || s[end+1] != closing) {
-		rest = strings.TrimLeft(s[end+1:], " ")
-		if rest != "" && rest[0] != ';' {
-			return "", "", invalid(key, "", "text after a quoted value", "a quoted value must be followed by ; or the end", "put a ; after the closing "+string(closing))
-		}
-		return s[1:end], rest, nil
-	}
 	var b strings.Builder
 	for i := 1; i < len(s); i++ {
 		if s[i] != closing {
