@@ -8,15 +8,10 @@ import (
 	"github.com/dbtls/dbtls/kind"
 )
 
-// This file is THE table of keys. Every key dbtls knows — the TLS
-// properties of both vocabularies (spec §1) with their aliases, the keys it
-// refuses, where to connect, the driver parameters, the Connector/J keys it
-// maps or ignores — is looked up here, case-insensitively, by lookupKey:
-// Parse reads a key=value by what lookupKey says the key is, Normalize
-// checks the keys of Config.Params and Config.Ignored by it, and Format
-// recovers the order memory by it. Two keys filling one field (two
-// aliases, or go-sql-driver's tls= and sslMode) are a duplicate; two keys of
-// different vocabularies for one concept are a conflict (reader.go).
+// This file is THE table of keys: the TLS properties of both vocabularies
+// (spec §1) with their aliases and concepts, and lookupKey, which says what
+// any key is — Parse reads a key=value by it, Normalize checks Params and
+// Ignored by it, Format's order memory is read by it.
 
 // vocabulary names the two sets of TLS property names.
 type vocabulary string

@@ -9,15 +9,11 @@ import (
 	"github.com/dbtls/dbtls/kind"
 )
 
-// The order memory. What Format writes after where to connect is a list of
-// items, from the fields. A Config that Parse returned keeps the DSN it
-// read (Config.source); when Format or String is called, layout re-splits
-// it with its shape's tokenizer, without checking it again (it was checked
-// when read), into marks: the order and spelling its properties were
-// written in. Format follows them while they still say what the fields
-// hold, and writes what they do not cover (a setting set or changed since,
-// a Config built as a struct) with canonical keys after them. Nothing reads
-// the marks for meaning.
+// The order memory. A Config that Parse returned keeps the DSN it read;
+// when Format or String is called, layout splits it again with its shape's
+// tokenizer, without checking it, into marks: the order and spelling its
+// properties were written in. items follows them while they still say what
+// the fields hold; nothing reads them for meaning.
 
 // markKind says what a mark stands for.
 type markKind int
@@ -39,9 +35,8 @@ type mark struct {
 	params   []Property // markParam: what it set in Params (name, value)
 }
 
-// layout returns the marks of the DSN c was parsed from, nil for a Config
-// built as a struct. Each token is what the key table says its key is in
-// the DSN's family, as Parse read it.
+// layout returns the marks of the DSN c was parsed from (nil for a Config
+// built as a struct), each token read by the key table as Parse read it.
 func (c *Config) layout() []mark {
 	if c.source == "" {
 		return nil
@@ -121,8 +116,7 @@ type slot struct {
 	i    int
 }
 
-// slotSet is a small set of slots (a Config has a few dozen properties at
-// most).
+// slotSet is a small set of slots.
 type slotSet []slot
 
 func (s slotSet) has(x slot) bool { return slices.Contains(s, x) }

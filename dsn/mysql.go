@@ -66,12 +66,10 @@ func parseMySQLURL(rest string, shape Shape, scheme string) (*Config, error) {
 	return c.readMySQLTail(path, toks)
 }
 
-// splitMySQLURL splits a MySQL URL after its scheme and before '?' into the
-// authority ([user[:password]@]host part) and the database, with the index
-// of the '@' that ends the user and password (-1 if none). hostForm reports
-// Connector/J's host forms, which hold '/', '@' and ',' inside parentheses;
-// any other URL is split at the first '/' (a password may hold a
-// parenthesis).
+// splitMySQLURL splits a MySQL URL (after the scheme, before '?') into
+// [user[:password]@]host, with the index of its '@' (-1 if none), and the
+// database. Connector/J's host forms (hostForm) hold '/', '@' and ','
+// inside parentheses; any other URL is split at the first '/'.
 func splitMySQLURL(rest string) (authority, path string, at int, hostForm bool) {
 	authority, path, _ = strings.Cut(rest, "/")
 	at = strings.LastIndex(authority, "@")
@@ -90,8 +88,7 @@ func splitMySQLURL(rest string) (authority, path string, at int, hostForm bool) 
 	return authority, path, at, hostForm
 }
 
-// containsFold reports whether s holds sub (lower-case ASCII), ASCII
-// letters compared in any case.
+// containsFold reports whether s holds sub (ASCII), in any case.
 func containsFold(s, sub string) bool {
 	for i := 0; i+len(sub) <= len(s); i++ {
 		if hasPrefixFold(s[i:], sub) {
@@ -304,47 +301,28 @@ func parseMySQLGo(s string) (*Config, error) {
 	return c.readMySQLTail(db, splitQuery(query))
 }
 
-// readMySQLProps reads the parameters of a MySQL-family DSN. user and
-// password may be parameters, as Connector/J allows (in every MySQL shape:
-// go-sql-driver would send them as SET user=…, SET password=…, and the latter
-// would change the password); given both in the URL and as a parameter they
-// are an error. A parameter without '=' is an error (go-sql-driver skips it,
-// Connector/J reads an empty value; neither is a session variable).
+// readMySQLProps reads the parameters of a MySQL-family DSN (reader.tokens).
 func (c *Config) readMySQLProps(toks []token) error {
 	var r reader
 	r.init(c)
-	for i, t := range toks {
-		var err error
-		k := lookupKey(MySQL, t.Key)
-		switch {
-		case t.bad != nil:
-			err = t.bad
-		case t.noValue:
-			err = noValue(t, mysqlList)
-		case k.class == keyConnect && k.text == "user":
-			if err = r.once("user", t.Key, t.Value); err == nil && c.User != "" {
-				err = invalid(t.Key, t.Value, "user given twice", "the DSN names a user before @ and as a parameter", "keep one")
-			}
-			c.User = t.Value
-		case k.class == keyConnect:
-			if err = r.once("password", t.Key, t.Value); err == nil && c.Password != "" {
-				err = invalid(t.Key, t.Value, "password given twice", "the DSN has a password before @ and as a parameter", "keep one")
-			}
-			c.Password = t.Value
-		default:
-			err = r.property(k, t.Key, t.Value)
-		}
-		if err == nil && i > 0 && k.class == keyOther && !toks[i-1].noValue && kind.IsSecretKey(toks[i-1].Key) &&
-			lookupKey(SQLServer, t.Key).class == keyOther {
-			// A session variable (or a typo) right after a secret may be the
-			// rest of it (password=Tr0ub&dor=x): refused, never sent.
-			err = &kind.Error{Kind: kind.InvalidDSN, What: "session variable right after a secret"}
-		}
-		if err != nil {
-			return locate(err, toks, i, mysqlList)
-		}
+	return r.tokens(toks, mysqlList)
+}
+
+// mysqlConnect reads user= and password=: parameters in every MySQL shape,
+// as Connector/J allows (go-sql-driver would send them as SET user=…, SET
+// password=…, and the latter would change the password); given both in the
+// DSN's user:password@ and as a parameter they are an error.
+func (c *Config) mysqlConnect(t token, what string) error {
+	at, noun := &c.User, "the DSN names a user before @ and as a parameter"
+	if what == "password" {
+		at, noun = &c.Password, "the DSN has a password before @ and as a parameter"
 	}
-	return r.end()
+	first := *at
+	*at = t.Value
+	if first != "" {
+		return invalid(t.Key, t.Value, what+" given twice", noun, "keep one")
+	}
+	return nil
 }
 
 // setHostPort reads "host[:port]" or "[v6][:port]".

@@ -9,13 +9,10 @@ import (
 	"github.com/dbtls/dbtls/kind"
 )
 
-// reader is the one rule engine. Parse runs it over the key=value tokens of
-// a DSN as it reads them; Normalize runs it over the properties of a Config
-// in the order Format writes them. Either way each property is read by what
-// the key table says its key is (keys.go), its value by its field's reader
-// (values.go) or, for a driver parameter, internal/driverparam, and the
-// rules across keys live here: a slot filled twice, two vocabularies for one
-// concept, the login properties, the read-only intent.
+// reader is the one rule engine: Parse runs it over the tokens of a DSN as
+// it reads them, Normalize over the properties of a Config in the order
+// Format writes them. The rules across keys live here: a slot filled twice,
+// two vocabularies for one concept, the key dispatch, the read-only intent.
 type reader struct {
 	c         *Config
 	seen      []claim      // the slots filled, with the key as written
@@ -95,6 +92,42 @@ func (r *reader) claimField(f *field, key, value string) error {
 	}
 	r.vocab = append(r.vocab, vocabClaim{f.concept, f.vocab, key})
 	return nil
+}
+
+// tokens reads the key=value tokens of a DSN in order: where to connect by
+// the shape's family, the rest by property. A token without '=' is an error
+// (go-sql-driver skips it, Connector/J reads it as empty; dbtls never
+// ignores it nor makes it a session variable). On MySQL a session variable
+// right after a secret may be the rest of it (password=Tr0ub&dor=x): it is
+// refused, never sent. An error is located and worded by lists.go.
+func (r *reader) tokens(toks []token, syn listSyntax) error {
+	c := r.c
+	for i, t := range toks {
+		k := lookupKey(c.Family, t.Key)
+		var err error
+		switch {
+		case t.bad != nil:
+			err = t.bad
+		case t.noValue:
+			err = noValue(t, syn)
+		case k.class != keyConnect:
+			err = r.property(k, t.Key, t.Value)
+		default:
+			if err = r.once(k.text, t.Key, t.Value); err == nil && c.Family == SQLServer {
+				err = c.sqlServerConnect(r, t, k.text)
+			} else if err == nil {
+				err = c.mysqlConnect(t, k.text)
+			}
+		}
+		if err == nil && c.Family == MySQL && i > 0 && k.class == keyOther && !toks[i-1].noValue && kind.IsSecretKey(toks[i-1].Key) &&
+			lookupKey(SQLServer, t.Key).class == keyOther {
+			err = &kind.Error{Kind: kind.InvalidDSN, What: "session variable right after a secret"}
+		}
+		if err != nil {
+			return locate(err, toks, i, syn)
+		}
+	}
+	return r.end()
 }
 
 // cannotHonour is the error for a key that is refused whatever its value.

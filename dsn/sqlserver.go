@@ -195,33 +195,17 @@ func (c *Config) readSQLServerProps(toks []token, syn listSyntax) (*Config, erro
 			r.seen = append(r.seen, claim{named.slot, "the URL's " + named.slot})
 		}
 	}
-	for i, t := range toks {
-		if err := c.readSQLServerToken(&r, t, syn); err != nil {
-			return nil, locate(err, toks, i, syn)
-		}
-	}
-	if err := r.end(); err != nil {
+	if err := r.tokens(toks, syn); err != nil {
 		return nil, err
 	}
 	return c, nil
 }
 
-func (c *Config) readSQLServerToken(r *reader, t token, syn listSyntax) error {
-	if t.bad != nil {
-		return t.bad
-	}
-	if t.noValue {
-		return noValue(t, syn)
-	}
-	k := lookupKey(SQLServer, t.Key)
-	if k.class != keyConnect {
-		return r.property(k, t.Key, t.Value)
-	}
-	if err := r.once(k.text, t.Key, t.Value); err != nil {
-		return err
-	}
+// sqlServerConnect reads a where-to-connect property of the JDBC and ADO
+// shapes (what names: server, instance, port, database, user, password).
+func (c *Config) sqlServerConnect(r *reader, t token, what string) error {
 	var err error
-	switch k.text {
+	switch what {
 	case "server":
 		sep := byte(',') // ADO: host\instance,port
 		if c.Shape == ShapeJDBCSQLServer {
