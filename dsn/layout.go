@@ -167,7 +167,7 @@ func (c *Config) items(redact bool) []item {
 		if m.kind == markUser {
 			return item{key: m.key, value: c.User, mark: m}
 		}
-		return item{key: m.key, value: c.Password, mark: m}
+		return item{key: m.key, value: c.Password, mark: m, secret: true}
 	}
 	var auth *mark
 	for i, m := range layout {

@@ -31,11 +31,11 @@ func (c Config) LogValue() slog.Value { return slog.StringValue(c.format(true)) 
 func (c Config) MarshalJSON() ([]byte, error) { return json.Marshal(c.format(true)) }
 
 // Format returns the DSN in its shape, secrets included, written from the
-// fields: for a Config that Normalize accepts, Parse(c.Format()) equals
-// Normalize(c), and for a Config Parse returned, c itself. Properties keep
-// the order and spelling they were read in while they still say what the
-// fields hold; a property set or changed since is written with its
-// canonical key and value.
+// fields: for a Config that Normalize accepts, Parse(c.Format()) holds what
+// Normalize(c) holds, and for a Config Parse returned, what c holds.
+// Properties keep the order and spelling they were read in while they still
+// say what the fields hold; a property set or changed since is written with
+// its canonical key and value.
 func (c *Config) Format() string { return c.format(false) }
 
 func (c Config) format(redact bool) string {
