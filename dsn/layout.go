@@ -2,8 +2,8 @@ package dsn
 
 import (
 	"cmp"
+	"maps"
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/dbtls/dbtls/kind"
@@ -236,7 +236,7 @@ func (c *Config) items(redact bool) []item {
 			out = append(out, fieldItem(f))
 		}
 	}
-	for _, k := range sortedKeys(c.Params) {
+	for _, k := range slices.Sorted(maps.Keys(c.Params)) {
 		if !done.has(slot{markParam, k, 0}) {
 			out = append(out, paramItem(k))
 		}
@@ -318,13 +318,4 @@ func (c Config) authorityPassword(auth *mark, user string, redact bool) bool {
 		return true
 	}
 	return c.goAuthorityReads(user, c.Password)
-}
-
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

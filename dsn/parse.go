@@ -81,20 +81,16 @@ func detectShape(t string) (Shape, int) {
 }
 
 // position names the place of a byte of s for an error: at(i) is byte
-// base+i.
+// base+i, named "character N", counting characters from 1. Positions are
+// given only for text that comes before any user, password or property, so
+// that a position never tells a secret's length.
 type position struct {
 	s    string
 	base int
 }
 
-func (p position) at(i int) string { return charAt(p.s, p.base+i) }
-
-// charAt names the position of byte offset i of s for an error: "character
-// N", counting characters from 1. Positions are given only for text that
-// comes before any user, password or property, so that a position never
-// tells a secret's length.
-func charAt(s string, i int) string {
-	return "character " + strconv.Itoa(utf8.RuneCountInString(s[:min(i, len(s))])+1)
+func (p position) at(i int) string {
+	return "character " + strconv.Itoa(utf8.RuneCountInString(p.s[:min(p.base+i, len(p.s))])+1)
 }
 
 // The JDBC sub-protocols dbtls reads, and others it names when refusing
