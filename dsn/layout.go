@@ -2,7 +2,6 @@ package dsn
 
 import (
 	"cmp"
-	"maps"
 	"slices"
 	"strings"
 
@@ -236,7 +235,7 @@ func (c *Config) items(redact bool) []item {
 			out = append(out, fieldItem(f))
 		}
 	}
-	for _, k := range slices.Sorted(maps.Keys(c.Params)) {
+	for _, k := range sortedKeys(c.Params) {
 		if !done.has(slot{markParam, k, 0}) {
 			out = append(out, paramItem(k))
 		}
@@ -318,4 +317,13 @@ func (c Config) authorityPassword(auth *mark, user string, redact bool) bool {
 		return true
 	}
 	return c.goAuthorityReads(user, c.Password)
+}
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
 }
