@@ -34,7 +34,7 @@ var (
 	adoList   = listSyntax{"property", ";", `quote it as "…" (write "" for a " inside; ADO does not quote with {…})`}
 	queryList = listSyntax{"parameter", "&", "percent-encode it (& as %26, = as %3D, ; as %3B, ? as %3F, # as %23, + as %2B, % as %25, space as %20)"}
 	// MySQL: a session variable right after a secret is refused too (see
-	// readMySQLProps).
+	// reader.tokens).
 	mysqlList = listSyntax{"parameter", "&", queryList.quote + "; a session variable cannot come right after it: write it earlier, or in sessionVariables"}
 )
 

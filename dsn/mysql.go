@@ -213,7 +213,9 @@ func (c *Config) readMySQLTail(db string, toks []token) (*Config, error) {
 			Why: "a % must be followed by two hex digits (the text is not shown)", Fix: "write a literal % as %25"}
 	}
 	c.Database = d
-	if err := c.readMySQLProps(toks); err != nil {
+	var r reader
+	r.init(c)
+	if err := r.tokens(toks, mysqlList); err != nil {
 		return nil, err
 	}
 	return c, nil
@@ -299,13 +301,6 @@ func parseMySQLGo(s string) (*Config, error) {
 	}
 	db, query, _ := strings.Cut(tail, "?")
 	return c.readMySQLTail(db, splitQuery(query))
-}
-
-// readMySQLProps reads the parameters of a MySQL-family DSN (reader.tokens).
-func (c *Config) readMySQLProps(toks []token) error {
-	var r reader
-	r.init(c)
-	return r.tokens(toks, mysqlList)
 }
 
 // mysqlConnect reads user= and password=: parameters in every MySQL shape,
