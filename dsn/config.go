@@ -60,13 +60,8 @@ const (
 )
 
 func (e Encrypt) String() string {
-	switch e {
-	case EncryptFalse:
-		return "false"
-	case EncryptTrue:
-		return "true"
-	case EncryptStrict:
-		return "strict"
+	if names := [...]string{"false", "true", "strict"}; e >= 0 && int(e) < len(names) {
+		return names[e]
 	}
 	return "Encrypt(" + strconv.Itoa(int(e)) + ")"
 }
@@ -84,17 +79,8 @@ const (
 )
 
 func (m SSLMode) String() string {
-	switch m {
-	case SSLDisabled:
-		return "DISABLED"
-	case SSLPreferred:
-		return "PREFERRED"
-	case SSLRequired:
-		return "REQUIRED"
-	case SSLVerifyCA:
-		return "VERIFY_CA"
-	case SSLVerifyIdentity:
-		return "VERIFY_IDENTITY"
+	if names := [...]string{"DISABLED", "PREFERRED", "REQUIRED", "VERIFY_CA", "VERIFY_IDENTITY"}; m >= 0 && int(m) < len(names) {
+		return names[m]
 	}
 	return "UNKNOWN"
 }

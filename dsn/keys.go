@@ -83,63 +83,48 @@ func addTLS(name string, vocab vocabulary, c concept, ops fieldOps, aliases ...s
 }
 
 func init() {
-	tls := func(get func(t *TLS) *Setting[string]) func(c *Config) *Setting[string] {
-		return func(c *Config) *Setting[string] { return get(&c.TLS) }
-	}
-	flag := func(get func(t *TLS) *Setting[bool]) fieldOps {
-		return boolField(func(c *Config) *Setting[bool] { return get(&c.TLS) })
-	}
-	list := func(seps string, get func(t *TLS) *Setting[[]string]) fieldOps {
-		return listField(seps, func(c *Config) *Setting[[]string] { return get(&c.TLS) })
-	}
-	path := func(get func(t *TLS) *Setting[string]) fieldOps { return textField(tls(get), false, nil) }
-	secret := func(get func(t *TLS) *Setting[string]) fieldOps { return textField(tls(get), true, nil) }
-	nonEmpty := func(get func(t *TLS) *Setting[string], why, fix string) fieldOps {
-		return textField(tls(get), false, notEmpty(why, fix))
-	}
-
 	// SQL Server / Microsoft JDBC vocabulary (also go-mssqldb's names, which
 	// are the same words in lower case). MariaDB Connector/J uses trustStore,
 	// trustStorePassword and trustStoreType with the same meaning.
 	addTLS("encrypt", vocabJDBC, conceptMode, encryptField(func(c *Config) *Setting[Encrypt] { return &c.TLS.Encrypt }))
-	addTLS("trustServerCertificate", vocabJDBC, conceptMode, flag(func(t *TLS) *Setting[bool] { return &t.TrustServerCertificate }))
-	addTLS("hostNameInCertificate", vocabJDBC, conceptName, nonEmpty(func(t *TLS) *Setting[string] { return &t.HostNameInCertificate },
-		"it names no certificate name, so no certificate could match (spec §8)", "set hostNameInCertificate to the name in the server's certificate, or remove it to check the server's host name"))
+	addTLS("trustServerCertificate", vocabJDBC, conceptMode, boolField(func(c *Config) *Setting[bool] { return &c.TLS.TrustServerCertificate }))
+	addTLS("hostNameInCertificate", vocabJDBC, conceptName, textField(func(c *Config) *Setting[string] { return &c.TLS.HostNameInCertificate }, false,
+		notEmpty("it names no certificate name, so no certificate could match (spec §8)", "set hostNameInCertificate to the name in the server's certificate, or remove it to check the server's host name")))
 	// go-mssqldb's "certificate" is a PEM file of trusted certificates: the
 	// same thing as a PEM trust store, so it is an alias of trustStore.
-	addTLS("trustStore", vocabJDBC, conceptAnchors, path(func(t *TLS) *Setting[string] { return &t.TrustStore }), "certificate")
-	addTLS("trustStorePassword", vocabJDBC, conceptAnchors, secret(func(t *TLS) *Setting[string] { return &t.TrustStorePassword }))
-	addTLS("trustStoreType", vocabJDBC, conceptAnchors, path(func(t *TLS) *Setting[string] { return &t.TrustStoreType }))
-	addTLS("serverCertificate", vocabJDBC, conceptPin, path(func(t *TLS) *Setting[string] { return &t.ServerCertificate }))
-	addTLS("sslProtocol", vocabJDBC, conceptVersions, path(func(t *TLS) *Setting[string] { return &t.SSLProtocol }))
+	addTLS("trustStore", vocabJDBC, conceptAnchors, textField(func(c *Config) *Setting[string] { return &c.TLS.TrustStore }, false, nil), "certificate")
+	addTLS("trustStorePassword", vocabJDBC, conceptAnchors, textField(func(c *Config) *Setting[string] { return &c.TLS.TrustStorePassword }, true, nil))
+	addTLS("trustStoreType", vocabJDBC, conceptAnchors, textField(func(c *Config) *Setting[string] { return &c.TLS.TrustStoreType }, false, nil))
+	addTLS("serverCertificate", vocabJDBC, conceptPin, textField(func(c *Config) *Setting[string] { return &c.TLS.ServerCertificate }, false, nil))
+	addTLS("sslProtocol", vocabJDBC, conceptVersions, textField(func(c *Config) *Setting[string] { return &c.TLS.SSLProtocol }, false, nil))
 
 	// MySQL / Connector/J / MariaDB Connector/J / TiDB vocabulary. go-sql-driver's
 	// tls= fills the same field as sslMode, in its own words (values.go).
 	addTLS("sslMode", vocabMySQL, conceptMode, sslModeField(func(c *Config) *Setting[SSLMode] { return &c.TLS.SSLMode }), "ssl-mode", "ssl_mode", "tls")
-	addTLS("useSSL", vocabMySQL, conceptMode, flag(func(t *TLS) *Setting[bool] { return &t.UseSSL }), "ssl")
-	addTLS("requireSSL", vocabMySQL, conceptMode, flag(func(t *TLS) *Setting[bool] { return &t.RequireSSL }))
-	addTLS("verifyServerCertificate", vocabMySQL, conceptMode, flag(func(t *TLS) *Setting[bool] { return &t.VerifyServerCertificate }))
-	addTLS("ssl-ca", vocabMySQL, conceptAnchors, path(func(t *TLS) *Setting[string] { return &t.SSLCA }), "sslCa", "ssl_ca", "serverSslCert")
-	addTLS("trustCertificateKeyStoreUrl", vocabMySQL, conceptAnchors, textField(tls(func(t *TLS) *Setting[string] { return &t.TrustCertKeyStoreURL }), false, storeURL))
-	addTLS("trustCertificateKeyStorePassword", vocabMySQL, conceptAnchors, secret(func(t *TLS) *Setting[string] { return &t.TrustCertKeyStorePassword }))
+	addTLS("useSSL", vocabMySQL, conceptMode, boolField(func(c *Config) *Setting[bool] { return &c.TLS.UseSSL }), "ssl")
+	addTLS("requireSSL", vocabMySQL, conceptMode, boolField(func(c *Config) *Setting[bool] { return &c.TLS.RequireSSL }))
+	addTLS("verifyServerCertificate", vocabMySQL, conceptMode, boolField(func(c *Config) *Setting[bool] { return &c.TLS.VerifyServerCertificate }))
+	addTLS("ssl-ca", vocabMySQL, conceptAnchors, textField(func(c *Config) *Setting[string] { return &c.TLS.SSLCA }, false, nil), "sslCa", "ssl_ca", "serverSslCert")
+	addTLS("trustCertificateKeyStoreUrl", vocabMySQL, conceptAnchors, textField(func(c *Config) *Setting[string] { return &c.TLS.TrustCertKeyStoreURL }, false, storeURL))
+	addTLS("trustCertificateKeyStorePassword", vocabMySQL, conceptAnchors, textField(func(c *Config) *Setting[string] { return &c.TLS.TrustCertKeyStorePassword }, true, nil))
 	// An empty …KeyStoreType makes Connector/J 9.7 skip the store it names
 	// (the system's trust anchors are used, no client certificate is sent):
 	// refused rather than followed (docs/divergences.md).
-	addTLS("trustCertificateKeyStoreType", vocabMySQL, conceptAnchors, nonEmpty(func(t *TLS) *Setting[string] { return &t.TrustCertKeyStoreType },
-		"Connector/J would then skip the trust store and use the system's trust anchors", "set it to JKS or PKCS12, or remove it (dbtls reads the format from the content)"))
-	addTLS("fallbackToSystemTrustStore", vocabMySQL, conceptAnchors, flag(func(t *TLS) *Setting[bool] { return &t.FallbackToSystemTrustStore }))
-	addTLS("ssl-cert", vocabMySQL, conceptClient, path(func(t *TLS) *Setting[string] { return &t.SSLCert }), "sslCert", "ssl_cert")
-	addTLS("ssl-key", vocabMySQL, conceptClient, path(func(t *TLS) *Setting[string] { return &t.SSLKey }), "sslKey", "ssl_key")
+	addTLS("trustCertificateKeyStoreType", vocabMySQL, conceptAnchors, textField(func(c *Config) *Setting[string] { return &c.TLS.TrustCertKeyStoreType }, false,
+		notEmpty("Connector/J would then skip the trust store and use the system's trust anchors", "set it to JKS or PKCS12, or remove it (dbtls reads the format from the content)")))
+	addTLS("fallbackToSystemTrustStore", vocabMySQL, conceptAnchors, boolField(func(c *Config) *Setting[bool] { return &c.TLS.FallbackToSystemTrustStore }))
+	addTLS("ssl-cert", vocabMySQL, conceptClient, textField(func(c *Config) *Setting[string] { return &c.TLS.SSLCert }, false, nil), "sslCert", "ssl_cert")
+	addTLS("ssl-key", vocabMySQL, conceptClient, textField(func(c *Config) *Setting[string] { return &c.TLS.SSLKey }, false, nil), "sslKey", "ssl_key")
 	// MariaDB Connector/J calls the client key store keyStore, keyStorePassword, keyStoreType.
-	addTLS("clientCertificateKeyStoreUrl", vocabMySQL, conceptClient, textField(tls(func(t *TLS) *Setting[string] { return &t.ClientKeyStoreURL }), false, storeURL), "keyStore")
-	addTLS("clientCertificateKeyStorePassword", vocabMySQL, conceptClient, secret(func(t *TLS) *Setting[string] { return &t.ClientKeyStorePassword }), "keyStorePassword")
-	addTLS("clientCertificateKeyStoreType", vocabMySQL, conceptClient, nonEmpty(func(t *TLS) *Setting[string] { return &t.ClientKeyStoreType },
-		"Connector/J would then skip the key store and send no client certificate", "set it to JKS or PKCS12, or remove it (dbtls reads the format from the content)"), "keyStoreType")
-	addTLS("tls-version", vocabMySQL, conceptVersions, list(",", func(t *TLS) *Setting[[]string] { return &t.TLSVersions }),
+	addTLS("clientCertificateKeyStoreUrl", vocabMySQL, conceptClient, textField(func(c *Config) *Setting[string] { return &c.TLS.ClientKeyStoreURL }, false, storeURL), "keyStore")
+	addTLS("clientCertificateKeyStorePassword", vocabMySQL, conceptClient, textField(func(c *Config) *Setting[string] { return &c.TLS.ClientKeyStorePassword }, true, nil), "keyStorePassword")
+	addTLS("clientCertificateKeyStoreType", vocabMySQL, conceptClient, textField(func(c *Config) *Setting[string] { return &c.TLS.ClientKeyStoreType }, false,
+		notEmpty("Connector/J would then skip the key store and send no client certificate", "set it to JKS or PKCS12, or remove it (dbtls reads the format from the content)")), "keyStoreType")
+	addTLS("tls-version", vocabMySQL, conceptVersions, listField(",", func(c *Config) *Setting[[]string] { return &c.TLS.TLSVersions }),
 		"tlsVersions", "enabledTLSProtocols", "tls_version", "enabledSslProtocolSuites")
-	addTLS("ssl-cipher", vocabMySQL, conceptCiphers, list(":,", func(t *TLS) *Setting[[]string] { return &t.Ciphers }),
+	addTLS("ssl-cipher", vocabMySQL, conceptCiphers, listField(":,", func(c *Config) *Setting[[]string] { return &c.TLS.Ciphers }),
 		"tlsCiphersuites", "enabledSSLCipherSuites", "ssl_cipher")
-	addTLS("tls-ciphersuites", vocabMySQL, conceptTLS13, list(":,", func(t *TLS) *Setting[[]string] { return &t.TLS13Suites }), "tls_ciphersuites")
+	addTLS("tls-ciphersuites", vocabMySQL, conceptTLS13, listField(":,", func(c *Config) *Setting[[]string] { return &c.TLS.TLS13Suites }), "tls_ciphersuites")
 
 	// MySQLAuth (auth_mysql.go): MySQL family only.
 	addField(&field{name: "allowPublicKeyRetrieval", ops: boolField(func(c *Config) *Setting[bool] { return &c.Auth.AllowPublicKeyRetrieval })})
