@@ -1,9 +1,8 @@
 package dsn
 
 // MySQLAuth holds the two Connector/J properties that decide how a password
-// may cross a MySQL connection that has no TLS (issue 9 item 1). The
-// connector enforces them; here they are only read, as fields of the table
-// in keys.go. serverRSAPublicKeyFile and go-sql-driver's serverPubKey (the
+// may cross a MySQL connection that has no TLS. The connector enforces them;
+// here they are only read, as fields of the table in keys.go. serverRSAPublicKeyFile and go-sql-driver's serverPubKey (the
 // name of a key registered with mysql.RegisterServerPubKey) both pin the
 // key, so they are one property for the duplicate check.
 //

@@ -1,6 +1,10 @@
 package dsn
 
-import "strconv"
+import (
+	"maps"
+	"slices"
+	"strconv"
+)
 
 // Family is the driver family a DSN names.
 type Family string
@@ -56,13 +60,8 @@ const (
 )
 
 func (e Encrypt) String() string {
-	switch e {
-	case EncryptFalse:
-		return "false"
-	case EncryptTrue:
-		return "true"
-	case EncryptStrict:
-		return "strict"
+	if names := [...]string{"false", "true", "strict"}; e >= 0 && int(e) < len(names) {
+		return names[e]
 	}
 	return "Encrypt(" + strconv.Itoa(int(e)) + ")"
 }
@@ -80,17 +79,8 @@ const (
 )
 
 func (m SSLMode) String() string {
-	switch m {
-	case SSLDisabled:
-		return "DISABLED"
-	case SSLPreferred:
-		return "PREFERRED"
-	case SSLRequired:
-		return "REQUIRED"
-	case SSLVerifyCA:
-		return "VERIFY_CA"
-	case SSLVerifyIdentity:
-		return "VERIFY_IDENTITY"
+	if names := [...]string{"DISABLED", "PREFERRED", "REQUIRED", "VERIFY_CA", "VERIFY_IDENTITY"}; m >= 0 && int(m) < len(names) {
+		return names[m]
 	}
 	return "UNKNOWN"
 }
@@ -136,13 +126,13 @@ type TLS struct {
 // Config is a parsed DSN: where to connect, who as, the TLS properties, and
 // the parameters passed on to the Go driver.
 //
-// Its exported fields are its only truth. Parse fills them; a Config may
-// also be built as a struct or changed after Parse. Every function that
-// accepts a Config — Normalize, verify.Resolve, connector.NewFromConfig —
-// first checks it from its fields with the checks Parse runs (vocabularies,
-// conflicts, values, secrets, driver parameters), on a copy; Format and
-// String write it from its fields. What Parse refuses in a DSN, they refuse
-// in the Config Format would write for it, with the same kind and message.
+// Its exported fields are its only truth. Parse fills them, checking the
+// text as it reads it; a Config may also be built as a struct or changed
+// after Parse, and Normalize then checks it from its fields with the same
+// rules (vocabularies, conflicts, values, secrets, driver parameters), on a
+// copy. Format and String write it from its fields. What Parse refuses in a
+// DSN, Normalize refuses in the Config Format would write for it, with the
+// same kind and message.
 type Config struct {
 	Family   Family
 	Shape    Shape  // "" means the family's default: ShapeJDBCSQLServer or ShapeMySQLGo
@@ -175,9 +165,40 @@ type Config struct {
 	// from Ignored; what a caller puts here is replaced.
 	Warnings []string
 
-	layout []mark // the order and spelling properties were written in: display only (format.go)
-	scheme string // ShapeMySQLURL: the scheme as written ("mysql://", "mariadb://", "tidb://"): display only
+	// source is the DSN Parse read. Format and String re-split it, when
+	// called, to recover the order and spelling its properties were written
+	// in (layout.go); nothing reads it for meaning. It may hold a password
+	// that a field no longer holds, like any copy of the DSN.
+	source string
+	// normalized: the Config was returned by Parse or Normalize, or is a
+	// Clone of one (Normalized).
+	normalized bool
 }
 
 // Property is one key=value pair as written.
 type Property struct{ Key, Value string }
+
+// Normalized reports whether c was returned by Parse or Normalize, or is a
+// Clone of such a Config: every check has passed on what its fields held
+// then. The report is about where c came from, not about what it holds now:
+// a Config changed since (a field set, a parameter added) is still reported
+// as normalized and should go through Normalize again. Packages that accept
+// a Config (verify, connector) may use it to skip a second normalization of
+// a Config they did not let anyone change.
+func (c *Config) Normalized() bool { return c != nil && c.normalized }
+
+// Clone returns a deep copy of c: changing one changes nothing in the
+// other. The copy is Normalized when c is.
+func (c *Config) Clone() *Config {
+	if c == nil {
+		return nil
+	}
+	o := *c
+	o.TLS.TLSVersions.Value = slices.Clone(c.TLS.TLSVersions.Value)
+	o.TLS.Ciphers.Value = slices.Clone(c.TLS.Ciphers.Value)
+	o.TLS.TLS13Suites.Value = slices.Clone(c.TLS.TLS13Suites.Value)
+	o.Params = maps.Clone(c.Params)
+	o.Ignored = slices.Clone(c.Ignored)
+	o.Warnings = slices.Clone(c.Warnings)
+	return &o
+}

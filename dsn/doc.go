@@ -62,15 +62,25 @@
 // (go-mssqldb's applicationintent=readonly, notraceid=maybe) dbtls refuses
 // or reads it as the JDBC driver does.
 //
+// # How a DSN flows
+//
+// Parse reads a DSN forward, once: it splits it into key=value tokens in
+// its shape's syntax, looks each key up in one table (keys.go), reads each
+// value as its field or the driver reads it, and applies the rules across
+// keys (reader.go) as it goes. The Config it returns is already checked; it
+// is Normalized, and nothing needs to check it again.
+//
 // # A Config built as a struct
 //
 // The exported fields of a Config are its only truth. A program may fill one
 // in instead of writing a DSN, or change one Parse returned; Normalize checks
-// it from its fields with the checks above — vocabularies, conflicts,
-// values, driver parameters, secrets — on a copy, and Parse,
-// verify.Resolve and connector.NewFromConfig all run it, as go-sql-driver's
-// NewConnector runs the normalize its ParseDSN runs. For a Config whose
-// Format is a DSN that Parse refuses, Normalize returns Parse's error.
+// it from its fields with the rules Parse applies — vocabularies, conflicts,
+// values, driver parameters, secrets, run by the same code — and returns a
+// checked copy, as go-sql-driver's NewConnector runs the normalize its
+// ParseDSN runs. For a Config whose Format is a DSN that Parse refuses,
+// Normalize returns Parse's error. Config.Normalized reports whether a Config
+// came from Parse or Normalize (or is a Clone of one): a package given such a
+// Config need not normalize it again, unless it was changed since.
 //
 // A Setting built with NewSetting has no Key and no Raw: messages name the
 // property by its canonical key, Format writes the value in its canonical
@@ -81,10 +91,12 @@
 // alias among Params.
 //
 // Format and String write from the fields. A Config that Parse returned
-// remembers the order and spelling its properties were written in, as a
-// display hint that is followed while it still says what the fields hold
-// and is never read for meaning: a property set or changed since is written
-// with its canonical key and value. Parse(c.Format()) equals Normalize(c).
+// keeps the DSN it read; when Format or String is called, it is split again
+// (not checked again) to recover the order and spelling its properties were
+// written in, a display hint that is followed while it still says what the
+// fields hold and is never read for meaning: a property set or changed since
+// is written with its canonical key and value. Parse(c.Format()) holds what
+// Normalize(c) holds.
 //
 // Decisions: booleans are true/false, yes/no or 1/0 in any case (the union of
 // what mssql-jdbc, Connector/J and the Go drivers accept). sslMode accepts

@@ -34,7 +34,7 @@ func TestPropertiesDoc(t *testing.T) {
 }
 
 // TestNoDriverDependency: dsn reads and writes connection strings without
-// either driver (issue 10): building the drivers' configurations is
+// either driver: building the drivers' configurations is
 // package connector's.
 func TestNoDriverDependency(t *testing.T) {
 	out, err := exec.Command("go", "list", "-deps", ".").CombinedOutput()

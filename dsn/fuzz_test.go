@@ -32,7 +32,7 @@ func FuzzParse(f *testing.F) {
 		if err != nil {
 			t.Fatalf("Format gave %q which does not parse: %v", formatted, err)
 		}
-		if !reflect.DeepEqual(c, again) {
+		if !reflect.DeepEqual(withoutSource(c), withoutSource(again)) || again.Format() != formatted {
 			t.Fatalf("not stable:\n%#v\n%#v\nvia %q", c, again, formatted)
 		}
 
@@ -74,11 +74,6 @@ func withOtherSecrets(c *Config) *Config {
 	for i, p := range o.Ignored {
 		if kind.IsSecretKey(p.Key) {
 			o.Ignored[i].Value = change(p.Value)
-		}
-	}
-	for i, m := range o.layout {
-		if m.kind == markIgnored && kind.IsSecretKey(m.key) {
-			o.layout[i].raw = change(m.raw)
 		}
 	}
 	for k, v := range c.Params {

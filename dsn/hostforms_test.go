@@ -8,7 +8,7 @@ import (
 	"github.com/dbtls/dbtls/kind"
 )
 
-// Issue 11 item 5: Connector/J's single-host forms are read, their per-host
+// TestHostForms: Connector/J's single-host forms are read, their per-host
 // properties included; several hosts stay an error that shows nothing of a
 // host's properties; a key store URL that is not a file is refused at parse
 // time, saying so. And Microsoft's IPv6 forms (serverName=::1, ADO

@@ -1,13 +1,17 @@
 package dsn
 
-import "strings"
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
 
-// This file is THE table of TLS properties (spec §1): every key of both
-// vocabularies, its aliases, the concept it belongs to, and the TLS field it
-// fills. Keys are matched case-insensitively. Two keys filling one field (two
-// aliases, or go-sql-driver's tls= and sslMode) are a duplicate; two keys of
-// different vocabularies for one concept are a conflict. Both are invalid-dsn
-// errors naming both keys.
+	"github.com/dbtls/dbtls/kind"
+)
+
+// This file is THE table of keys: the TLS properties of both vocabularies
+// (spec §1) with their aliases and concepts, and lookupKey, which says what
+// any key is — Parse reads a key=value by it, Normalize checks Params and
+// Ignored by it, Format's order memory is read by it.
 
 // vocabulary names the two sets of TLS property names.
 type vocabulary string
@@ -50,12 +54,7 @@ var (
 	// fields lists every field in the order Format writes those not
 	// placed by the DSN they were read from: TLS's fields as declared, then
 	// MySQLAuth's.
-	fields      []*field
-	fieldByName = map[string]*field{}
-	// tlsProps maps every lower-cased spelling of a TLS key to its field.
-	tlsProps = map[string]*field{}
-	// authProps maps every lower-cased spelling of a MySQLAuth key to its field.
-	authProps = map[string]*field{}
+	fields []*field
 	// tlsKeySpellings lists every TLS key as documented, for suggestions.
 	tlsKeySpellings []string
 )
@@ -70,23 +69,16 @@ func (f *field) spelt(key string) bool {
 	return false
 }
 
-func addField(into map[string]*field, f *field) {
+func addField(f *field) {
 	if f.slot == "" {
 		f.slot = f.name
 	}
 	f.spellings = append([]string{f.name}, f.spellings...)
 	fields = append(fields, f)
-	fieldByName[f.name] = f
-	for _, a := range f.spellings {
-		if into[strings.ToLower(a)] != nil {
-			panic("dsn: " + a + " spells two fields")
-		}
-		into[strings.ToLower(a)] = f
-	}
 }
 
 func addTLS(name string, vocab vocabulary, c concept, ops fieldOps, aliases ...string) {
-	addField(tlsProps, &field{name: name, vocab: vocab, concept: c, spellings: aliases, ops: ops})
+	addField(&field{name: name, vocab: vocab, concept: c, spellings: aliases, ops: ops})
 	tlsKeySpellings = append(tlsKeySpellings, append([]string{name}, aliases...)...)
 }
 
@@ -94,49 +86,50 @@ func init() {
 	// SQL Server / Microsoft JDBC vocabulary (also go-mssqldb's names, which
 	// are the same words in lower case). MariaDB Connector/J uses trustStore,
 	// trustStorePassword and trustStoreType with the same meaning.
-	addTLS("encrypt", vocabJDBC, conceptMode, encryptField(func(t *TLS) *Setting[Encrypt] { return &t.Encrypt }))
-	addTLS("trustServerCertificate", vocabJDBC, conceptMode, boolField(func(t *TLS) *Setting[bool] { return &t.TrustServerCertificate }))
-	addTLS("hostNameInCertificate", vocabJDBC, conceptName, nonEmptyStringField(func(t *TLS) *Setting[string] { return &t.HostNameInCertificate },
-		"it names no certificate name, so no certificate could match (spec §8)", "set hostNameInCertificate to the name in the server's certificate, or remove it to check the server's host name"))
+	addTLS("encrypt", vocabJDBC, conceptMode, encryptField(func(c *Config) *Setting[Encrypt] { return &c.TLS.Encrypt }))
+	addTLS("trustServerCertificate", vocabJDBC, conceptMode, boolField(func(c *Config) *Setting[bool] { return &c.TLS.TrustServerCertificate }))
+	addTLS("hostNameInCertificate", vocabJDBC, conceptName, textField(func(c *Config) *Setting[string] { return &c.TLS.HostNameInCertificate }, false,
+		notEmpty("it names no certificate name, so no certificate could match (spec §8)", "set hostNameInCertificate to the name in the server's certificate, or remove it to check the server's host name")))
 	// go-mssqldb's "certificate" is a PEM file of trusted certificates: the
 	// same thing as a PEM trust store, so it is an alias of trustStore.
-	addTLS("trustStore", vocabJDBC, conceptAnchors, stringField(func(t *TLS) *Setting[string] { return &t.TrustStore }), "certificate")
-	addTLS("trustStorePassword", vocabJDBC, conceptAnchors, secretField(func(t *TLS) *Setting[string] { return &t.TrustStorePassword }))
-	addTLS("trustStoreType", vocabJDBC, conceptAnchors, stringField(func(t *TLS) *Setting[string] { return &t.TrustStoreType }))
-	addTLS("serverCertificate", vocabJDBC, conceptPin, stringField(func(t *TLS) *Setting[string] { return &t.ServerCertificate }))
-	addTLS("sslProtocol", vocabJDBC, conceptVersions, stringField(func(t *TLS) *Setting[string] { return &t.SSLProtocol }))
+	addTLS("trustStore", vocabJDBC, conceptAnchors, textField(func(c *Config) *Setting[string] { return &c.TLS.TrustStore }, false, nil), "certificate")
+	addTLS("trustStorePassword", vocabJDBC, conceptAnchors, textField(func(c *Config) *Setting[string] { return &c.TLS.TrustStorePassword }, true, nil))
+	addTLS("trustStoreType", vocabJDBC, conceptAnchors, textField(func(c *Config) *Setting[string] { return &c.TLS.TrustStoreType }, false, nil))
+	addTLS("serverCertificate", vocabJDBC, conceptPin, textField(func(c *Config) *Setting[string] { return &c.TLS.ServerCertificate }, false, nil))
+	addTLS("sslProtocol", vocabJDBC, conceptVersions, textField(func(c *Config) *Setting[string] { return &c.TLS.SSLProtocol }, false, nil))
 
 	// MySQL / Connector/J / MariaDB Connector/J / TiDB vocabulary. go-sql-driver's
 	// tls= fills the same field as sslMode, in its own words (values.go).
-	addTLS("sslMode", vocabMySQL, conceptMode, sslModeField(func(t *TLS) *Setting[SSLMode] { return &t.SSLMode }), "ssl-mode", "ssl_mode", "tls")
-	addTLS("useSSL", vocabMySQL, conceptMode, boolField(func(t *TLS) *Setting[bool] { return &t.UseSSL }), "ssl")
-	addTLS("requireSSL", vocabMySQL, conceptMode, boolField(func(t *TLS) *Setting[bool] { return &t.RequireSSL }))
-	addTLS("verifyServerCertificate", vocabMySQL, conceptMode, boolField(func(t *TLS) *Setting[bool] { return &t.VerifyServerCertificate }))
-	addTLS("ssl-ca", vocabMySQL, conceptAnchors, stringField(func(t *TLS) *Setting[string] { return &t.SSLCA }), "sslCa", "ssl_ca", "serverSslCert")
-	addTLS("trustCertificateKeyStoreUrl", vocabMySQL, conceptAnchors, storeURLField(func(t *TLS) *Setting[string] { return &t.TrustCertKeyStoreURL }))
-	addTLS("trustCertificateKeyStorePassword", vocabMySQL, conceptAnchors, secretField(func(t *TLS) *Setting[string] { return &t.TrustCertKeyStorePassword }))
+	addTLS("sslMode", vocabMySQL, conceptMode, sslModeField(func(c *Config) *Setting[SSLMode] { return &c.TLS.SSLMode }), "ssl-mode", "ssl_mode", "tls")
+	addTLS("useSSL", vocabMySQL, conceptMode, boolField(func(c *Config) *Setting[bool] { return &c.TLS.UseSSL }), "ssl")
+	addTLS("requireSSL", vocabMySQL, conceptMode, boolField(func(c *Config) *Setting[bool] { return &c.TLS.RequireSSL }))
+	addTLS("verifyServerCertificate", vocabMySQL, conceptMode, boolField(func(c *Config) *Setting[bool] { return &c.TLS.VerifyServerCertificate }))
+	addTLS("ssl-ca", vocabMySQL, conceptAnchors, textField(func(c *Config) *Setting[string] { return &c.TLS.SSLCA }, false, nil), "sslCa", "ssl_ca", "serverSslCert")
+	addTLS("trustCertificateKeyStoreUrl", vocabMySQL, conceptAnchors, textField(func(c *Config) *Setting[string] { return &c.TLS.TrustCertKeyStoreURL }, false, storeURL))
+	addTLS("trustCertificateKeyStorePassword", vocabMySQL, conceptAnchors, textField(func(c *Config) *Setting[string] { return &c.TLS.TrustCertKeyStorePassword }, true, nil))
 	// An empty …KeyStoreType makes Connector/J 9.7 skip the store it names
 	// (the system's trust anchors are used, no client certificate is sent):
 	// refused rather than followed (docs/divergences.md).
-	addTLS("trustCertificateKeyStoreType", vocabMySQL, conceptAnchors, nonEmptyStringField(func(t *TLS) *Setting[string] { return &t.TrustCertKeyStoreType },
-		"Connector/J would then skip the trust store and use the system's trust anchors", "set it to JKS or PKCS12, or remove it (dbtls reads the format from the content)"))
-	addTLS("fallbackToSystemTrustStore", vocabMySQL, conceptAnchors, boolField(func(t *TLS) *Setting[bool] { return &t.FallbackToSystemTrustStore }))
-	addTLS("ssl-cert", vocabMySQL, conceptClient, stringField(func(t *TLS) *Setting[string] { return &t.SSLCert }), "sslCert", "ssl_cert")
-	addTLS("ssl-key", vocabMySQL, conceptClient, stringField(func(t *TLS) *Setting[string] { return &t.SSLKey }), "sslKey", "ssl_key")
+	addTLS("trustCertificateKeyStoreType", vocabMySQL, conceptAnchors, textField(func(c *Config) *Setting[string] { return &c.TLS.TrustCertKeyStoreType }, false,
+		notEmpty("Connector/J would then skip the trust store and use the system's trust anchors", "set it to JKS or PKCS12, or remove it (dbtls reads the format from the content)")))
+	addTLS("fallbackToSystemTrustStore", vocabMySQL, conceptAnchors, boolField(func(c *Config) *Setting[bool] { return &c.TLS.FallbackToSystemTrustStore }))
+	addTLS("ssl-cert", vocabMySQL, conceptClient, textField(func(c *Config) *Setting[string] { return &c.TLS.SSLCert }, false, nil), "sslCert", "ssl_cert")
+	addTLS("ssl-key", vocabMySQL, conceptClient, textField(func(c *Config) *Setting[string] { return &c.TLS.SSLKey }, false, nil), "sslKey", "ssl_key")
 	// MariaDB Connector/J calls the client key store keyStore, keyStorePassword, keyStoreType.
-	addTLS("clientCertificateKeyStoreUrl", vocabMySQL, conceptClient, storeURLField(func(t *TLS) *Setting[string] { return &t.ClientKeyStoreURL }), "keyStore")
-	addTLS("clientCertificateKeyStorePassword", vocabMySQL, conceptClient, secretField(func(t *TLS) *Setting[string] { return &t.ClientKeyStorePassword }), "keyStorePassword")
-	addTLS("clientCertificateKeyStoreType", vocabMySQL, conceptClient, nonEmptyStringField(func(t *TLS) *Setting[string] { return &t.ClientKeyStoreType },
-		"Connector/J would then skip the key store and send no client certificate", "set it to JKS or PKCS12, or remove it (dbtls reads the format from the content)"), "keyStoreType")
-	addTLS("tls-version", vocabMySQL, conceptVersions, listField(",", func(t *TLS) *Setting[[]string] { return &t.TLSVersions }),
+	addTLS("clientCertificateKeyStoreUrl", vocabMySQL, conceptClient, textField(func(c *Config) *Setting[string] { return &c.TLS.ClientKeyStoreURL }, false, storeURL), "keyStore")
+	addTLS("clientCertificateKeyStorePassword", vocabMySQL, conceptClient, textField(func(c *Config) *Setting[string] { return &c.TLS.ClientKeyStorePassword }, true, nil), "keyStorePassword")
+	addTLS("clientCertificateKeyStoreType", vocabMySQL, conceptClient, textField(func(c *Config) *Setting[string] { return &c.TLS.ClientKeyStoreType }, false,
+		notEmpty("Connector/J would then skip the key store and send no client certificate", "set it to JKS or PKCS12, or remove it (dbtls reads the format from the content)")), "keyStoreType")
+	addTLS("tls-version", vocabMySQL, conceptVersions, listField(",", func(c *Config) *Setting[[]string] { return &c.TLS.TLSVersions }),
 		"tlsVersions", "enabledTLSProtocols", "tls_version", "enabledSslProtocolSuites")
-	addTLS("ssl-cipher", vocabMySQL, conceptCiphers, listField(":,", func(t *TLS) *Setting[[]string] { return &t.Ciphers }),
+	addTLS("ssl-cipher", vocabMySQL, conceptCiphers, listField(":,", func(c *Config) *Setting[[]string] { return &c.TLS.Ciphers }),
 		"tlsCiphersuites", "enabledSSLCipherSuites", "ssl_cipher")
-	addTLS("tls-ciphersuites", vocabMySQL, conceptTLS13, listField(":,", func(t *TLS) *Setting[[]string] { return &t.TLS13Suites }), "tls_ciphersuites")
+	addTLS("tls-ciphersuites", vocabMySQL, conceptTLS13, listField(":,", func(c *Config) *Setting[[]string] { return &c.TLS.TLS13Suites }), "tls_ciphersuites")
 
 	// MySQLAuth (auth_mysql.go): MySQL family only.
-	addField(authProps, &field{name: "allowPublicKeyRetrieval", ops: authBool(func(a *MySQLAuth) *Setting[bool] { return &a.AllowPublicKeyRetrieval })})
-	addField(authProps, &field{name: "serverRSAPublicKeyFile", slot: "serverPubKey", ops: rsaKeyFileField(func(a *MySQLAuth) *Setting[string] { return &a.ServerRSAPublicKeyFile })})
+	addField(&field{name: "allowPublicKeyRetrieval", ops: boolField(func(c *Config) *Setting[bool] { return &c.Auth.AllowPublicKeyRetrieval })})
+	addField(&field{name: "serverRSAPublicKeyFile", slot: "serverPubKey", ops: textField(func(c *Config) *Setting[string] { return &c.Auth.ServerRSAPublicKeyFile }, false,
+		notEmpty("it names no key file", "set $key to the path of the server's RSA public key (PEM), or remove it"))})
 }
 
 // refusedKeys cannot be honoured and must not be ignored: they change whom the
@@ -156,4 +149,147 @@ var refusedKeys = map[string]string{
 	"keypassword":                 "a separate password for the key inside a key store is not supported; protect the key with the store's password (clientCertificateKeyStorePassword)",
 	"allowfallbacktoplaintext":    "dbtls decides the plaintext fallback from the mode: only PREFERRED (or tls=preferred) falls back, and never beyond one connection; use sslMode=PREFERRED",
 	"certfingerprint":             "a certificate fingerprint pin is not supported on the MySQL family; use ssl-ca with the server's certificate and sslMode=VERIFY_CA",
+}
+
+// keyClass is what a key is, by the tables of this package.
+type keyClass uint8
+
+const (
+	keyOther       keyClass = iota // in no table: an unknown SQL Server key; a go-sql-driver session variable
+	keyField                       // a field of TLS, or of MySQLAuth (a MySQL key: unknown on SQL Server)
+	keyRefused                     // cannot be honoured whatever its value (why)
+	keyConnect                     // where to connect (what it names: server, instance, port, database, user, password)
+	keyParam                       // a driver parameter (canon: the driver's name)
+	keyMapped                      // a Connector/J property with a go-sql-driver equivalent (canon), its value converted
+	keySessionVars                 // Connector/J's sessionVariables
+	keyIgnored                     // accepted with a warning, never sent
+)
+
+// keyInfo is what lookupKey knows of a key.
+type keyInfo struct {
+	class  keyClass
+	field  *field // keyField
+	text   string // keyParam, keyMapped: the driver's name; keyConnect: what it names; keyRefused: why
+	secret bool   // kind.IsSecretKey
+}
+
+// sqlServerKeys and mysqlKeys map every lower-cased key of a family to what
+// it is. A key is in one table of a family only (init panics otherwise).
+// MySQLAuth's keys are in both: on SQL Server reader.property refuses them
+// as unknown keys, and Normalize names them the same way.
+var sqlServerKeys, mysqlKeys = map[string]keyInfo{}, map[string]keyInfo{}
+
+func init() {
+	tlsKeys, authKeys := map[string]string{}, map[string]string{}
+	byName := map[string]*field{}
+	for _, f := range fields {
+		byName[f.name] = f
+		for _, s := range f.spellings {
+			if f.vocab == "" {
+				authKeys[strings.ToLower(s)] = f.name
+			} else {
+				tlsKeys[strings.ToLower(s)] = f.name
+			}
+		}
+	}
+	set := func(keys map[string]bool) map[string]string {
+		m := map[string]string{}
+		for k := range keys {
+			m[k] = ""
+		}
+		return m
+	}
+	for _, t := range []struct {
+		into  map[string]keyInfo
+		class keyClass
+		keys  map[string]string // lower-cased key → keyInfo.text (keyField: the field's name)
+	}{
+		{sqlServerKeys, keyConnect, sqlServerConnectKeys}, {sqlServerKeys, keyField, tlsKeys}, {sqlServerKeys, keyField, authKeys},
+		{sqlServerKeys, keyRefused, refusedKeys}, {sqlServerKeys, keyParam, sqlServerDriverParams}, {sqlServerKeys, keyIgnored, set(sqlServerIgnored)},
+		{mysqlKeys, keyConnect, map[string]string{"user": "user", "password": "password"}}, {mysqlKeys, keyField, tlsKeys}, {mysqlKeys, keyField, authKeys},
+		{mysqlKeys, keyRefused, refusedKeys}, {mysqlKeys, keyRefused, mysqlRefused}, {mysqlKeys, keyParam, mysqlDriverParams},
+		{mysqlKeys, keyMapped, connectorJMapped}, {mysqlKeys, keySessionVars, map[string]string{"sessionvariables": ""}}, {mysqlKeys, keyIgnored, set(connectorJIgnored)},
+	} {
+		for key, text := range t.keys {
+			if _, dup := t.into[key]; dup {
+				panic("dsn: " + key + " is in two key tables")
+			}
+			k := keyInfo{class: t.class, text: text, secret: kind.IsSecretKey(key)}
+			if t.class == keyField {
+				k.field, k.text = byName[text], ""
+			}
+			t.into[key] = k
+		}
+	}
+}
+
+// lookupKey says what key (any case, spaces at its ends ignored) is in
+// family f's tables; on MySQL every key beginning xdevapi. is an ignored X
+// DevAPI property. It lower-cases the key into a buffer on the stack: a
+// lookup allocates nothing.
+func lookupKey(f Family, key string) keyInfo {
+	var buf [64]byte
+	lk := appendLower(buf[:0], strings.TrimSpace(key))
+	table := mysqlKeys
+	if f == SQLServer {
+		table = sqlServerKeys
+	}
+	if k, ok := table[string(lk)]; ok {
+		return k
+	}
+	if f == MySQL && len(lk) >= len("xdevapi.") && string(lk[:len("xdevapi.")]) == "xdevapi." {
+		return keyInfo{class: keyIgnored, secret: kind.IsSecretKey(key)}
+	}
+	return keyInfo{}
+}
+
+// appendLower appends strings.ToLower(s) to dst (a byte that is not UTF-8
+// becomes U+FFFD, as there).
+func appendLower(dst []byte, s string) []byte {
+	for _, r := range s {
+		switch {
+		case 'A' <= r && r <= 'Z':
+			dst = append(dst, byte(r+'a'-'A'))
+		case r < utf8.RuneSelf:
+			dst = append(dst, byte(r))
+		default:
+			dst = utf8.AppendRune(dst, unicode.ToLower(r))
+		}
+	}
+	return dst
+}
+
+// lowerIs reports whether strings.ToLower(s) is one of words.
+func lowerIs(s string, words ...string) bool {
+	var buf [32]byte
+	low := appendLower(buf[:0], s)
+	for _, w := range words {
+		if string(low) == w {
+			return true
+		}
+	}
+	return false
+}
+
+// knownKey reports whether key (any case) is a key of one of dbtls's tables,
+// of either family: such a key, written after a secret, is shown in an
+// error.
+func knownKey(key string) bool {
+	return lookupKey(SQLServer, key).class != keyOther || lookupKey(MySQL, key).class != keyOther && !hasPrefixFold(strings.TrimSpace(key), "xdevapi.")
+}
+
+// hasPrefixFold reports whether s begins with prefix (ASCII), in any case.
+func hasPrefixFold(s, prefix string) bool {
+	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
+}
+
+// isSecret is kind.IsSecretKey(key), read from the key tables for a key
+// dbtls knows.
+func isSecret(key string) bool {
+	for _, f := range []Family{MySQL, SQLServer} {
+		if k := lookupKey(f, key); k.class != keyOther {
+			return k.secret
+		}
+	}
+	return kind.IsSecretKey(key)
 }

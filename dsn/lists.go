@@ -3,36 +3,20 @@ package dsn
 import (
 	"errors"
 	"strconv"
-	"strings"
 
 	"github.com/dbtls/dbtls/kind"
 )
 
-// This file is how errors about one key=value token of a list (the ;-lists
-// of the JDBC and ADO shapes, the &-queries of the URL shapes) are worded,
-// so that none of them shows text that may be part of a secret.
-//
-// A value that is not quoted (JDBC {…}, ADO "…") or percent-encoded (URLs)
-// ends at the first separator: password=Tr0ub;4dor;encrypt=true is the
-// password Tr0ub followed by a token 4dor. So a token right after a secret
-// (password, trustStorePassword, …) that does not read — no '=', a key
-// dbtls does not know, a bad value, bad quoting or percent-encoding — may be
-// the rest of that secret. Its error names the secret's key, shows
-// kind.Redacted for it, shows neither the token's key (unless it is a key
-// dbtls knows) nor its value, and says how to quote the secret. On a MySQL
-// DSN this holds for a would-be session variable too (password=Tr0ub&dor=x
-// is refused): a key dbtls does not know right after a secret is never sent
-// to the server as SET dor = x, whose error would show it. Any other
-// token error that does not show the token's key gives its ordinal instead
-// ("property 3", "parameter 3"), which does not depend on how long a secret
-// before it is.
-
-// prop is one key=value pair as split.
-type prop = Property
+// This file words the errors about one key=value token of a list (the
+// ;-lists of the JDBC and ADO shapes, the &-queries of the URL shapes) so
+// that none shows text that may be part of a secret (package doc, Secrets):
+// a token right after a secret that does not read may be the rest of it,
+// and an error that does not show its token's key gives the token's ordinal,
+// which does not depend on how long a secret before it is.
 
 // token is one key=value pair of a list as split, before it is applied.
 type token struct {
-	prop
+	Property
 	n       int   // 1-based ordinal in its list
 	noValue bool  // written without '='
 	bad     error // why it does not read (quoting, percent-encoding), if so
@@ -50,7 +34,7 @@ var (
 	adoList   = listSyntax{"property", ";", `quote it as "…" (write "" for a " inside; ADO does not quote with {…})`}
 	queryList = listSyntax{"parameter", "&", "percent-encode it (& as %26, = as %3D, ; as %3B, ? as %3F, # as %23, + as %2B, % as %25, space as %20)"}
 	// MySQL: a session variable right after a secret is refused too (see
-	// applyMySQLProps).
+	// reader.tokens).
 	mysqlList = listSyntax{"parameter", "&", queryList.quote + "; a session variable cannot come right after it: write it earlier, or in sessionVariables"}
 )
 
@@ -123,23 +107,4 @@ func plainWord(s string) bool {
 		}
 	}
 	return true
-}
-
-// knownKey reports whether key (any case) is a key of one of dbtls's tables:
-// such a key, written after a secret, is shown in an error.
-func knownKey(key string) bool {
-	lk := strings.ToLower(strings.TrimSpace(key))
-	if _, ok := tlsProps[lk]; ok {
-		return true
-	}
-	for _, m := range []map[string]string{refusedKeys, sqlServerConnectKeys, sqlServerDriverParams, mysqlDriverParams, mysqlRefused, connectorJMapped} {
-		if _, ok := m[lk]; ok {
-			return true
-		}
-	}
-	switch lk {
-	case "sessionvariables", "user", "password", "allowpublickeyretrieval", "serverrsapublickeyfile":
-		return true
-	}
-	return sqlServerIgnored[lk] || connectorJIgnored[lk]
 }

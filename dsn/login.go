@@ -8,12 +8,12 @@ import (
 
 // checkLogin refuses a property that changes who logs in — another
 // authentication method than a user and password — and that dbtls does not
-// honour (issue 11 item 2): accepted with a warning, the connection would
-// log in with the user and password instead, or with none, silently. The
-// same properties with the value that means user and password
-// (authentication=SqlPassword, integratedSecurity=false,
-// authenticationScheme=NativeAuthentication) stay ignored with a warning.
-// Both Parse (applier.ignore) and Normalize (checkIgnorable) run it.
+// honour: accepted with a warning, the connection would log in with the
+// user and password instead, or with none, silently. The same properties
+// with the value that means user and password (authentication=SqlPassword,
+// integratedSecurity=false, authenticationScheme=NativeAuthentication) stay
+// ignored with a warning. Both Parse (reader.property) and Normalize
+// (checkIgnorable) run it.
 func checkLogin(f Family, key, value string) error {
 	lk := strings.ToLower(strings.TrimSpace(key))
 	v := strings.ToLower(strings.TrimSpace(value))

@@ -8,7 +8,7 @@ import (
 	"github.com/dbtls/dbtls/kind"
 )
 
-// Issue 11 item 2: a property that changes who logs in and that dbtls does
+// TestLoginPropertiesRefused: a property that changes who logs in and that dbtls does
 // not honour is an invalid-dsn error naming it, in a DSN and in a struct.
 func TestLoginPropertiesRefused(t *testing.T) {
 	refused := map[string]string{

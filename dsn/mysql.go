@@ -12,24 +12,11 @@ import (
 // user and password may also be parameters, as Connector/J allows.
 func parseMySQLURL(rest string, shape Shape, scheme string) (*Config, error) {
 	c := &Config{Family: MySQL, Shape: shape, Net: "tcp"}
-	if shape == ShapeMySQLURL {
-		c.scheme = scheme
-	}
 	rest, query, _ := strings.Cut(rest, "?")
 	if err := misplacedUserinfo(scheme, rest, "/", query); err != nil {
 		return nil, err
 	}
-	// Connector/J's host forms hold '/', '@' and ',' inside parentheses; any
-	// other URL is read as before (a password may hold a parenthesis).
-	lowRest := strings.ToLower(rest)
-	authority, path, _ := strings.Cut(rest, "/")
-	at := strings.LastIndex(authority, "@")
-	hostForm := strings.Contains(lowRest, "(host=") || strings.Contains(lowRest, "address=(") ||
-		strings.HasPrefix(strings.TrimSpace(authority[at+1:]), "(")
-	if hostForm {
-		authority, path = cutAuthority(rest)
-		at = lastOutside(authority, '@')
-	}
+	authority, path, at, hostForm := splitMySQLURL(rest)
 	if i := at; i >= 0 {
 		user, pw, hasPW := strings.Cut(authority[:i], ":")
 		var err error
@@ -46,18 +33,18 @@ func parseMySQLURL(rest string, shape Shape, scheme string) (*Config, error) {
 		}
 		authority = authority[i+1:]
 	}
-	if hostForm && countOutside(authority, ',') > 0 || !hostForm && strings.Contains(authority, ",") {
+	if hostForm && len(outside(authority, ',')) > 0 || !hostForm && strings.Contains(authority, ",") {
 		e := invalid("host", authority, "several hosts", "dbtls connects to one host", "give one host (load balancing and failover URLs are not supported)").(*kind.Error)
 		if strings.ContainsAny(authority, "()") { // host properties may hold a password
 			e.Value, e.Why = kind.Redacted, e.Why+" (the text is not shown)"
 		}
 		return nil, e
 	}
-	var hostProps []token
+	var toks []token
 	isForm := false
 	if hostForm {
 		var err error
-		if hostProps, isForm, err = c.readHostForm(authority, shape); err != nil {
+		if toks, isForm, err = c.readHostForm(authority, shape); err != nil {
 			return nil, err
 		}
 	}
@@ -66,49 +53,56 @@ func parseMySQLURL(rest string, shape Shape, scheme string) (*Config, error) {
 			return nil, err
 		}
 	}
-	if len(hostProps) == 0 {
-		return c.readMySQLTail(path, query)
-	}
 	// The host's own properties come first, then the URL's: with one host
 	// they are the same properties (a key in both is given twice).
-	toks := append(hostProps, splitQuery(query)...)
-	for i := range toks {
-		toks[i].n = i + 1
+	if len(toks) > 0 {
+		toks = append(toks, splitQuery(query)...)
+		for i := range toks {
+			toks[i].n = i + 1
+		}
+	} else {
+		toks = splitQuery(query)
 	}
-	d, err := url.PathUnescape(path)
-	if err != nil {
-		return nil, &kind.Error{Kind: kind.InvalidDSN, What: "bad percent-encoding in the database",
-			Why: "a % must be followed by two hex digits (the text is not shown)", Fix: "write a literal % as %25"}
-	}
-	c.Database = d
-	if err := c.applyMySQLProps(toks); err != nil {
-		return nil, err
-	}
-	return c, nil
+	return c.readMySQLTail(path, toks)
 }
 
-// cutAuthority splits a URL's rest (no query) at the first '/' outside
-// parentheses: a host property may hold one (file:/…).
-func cutAuthority(rest string) (string, string) {
-	depth := 0
-	for i := 0; i < len(rest); i++ {
-		switch rest[i] {
-		case '(':
-			depth++
-		case ')':
-			depth--
-		case '/':
-			if depth <= 0 {
-				return rest[:i], rest[i+1:]
-			}
+// splitMySQLURL splits a MySQL URL (after the scheme, before '?') into
+// [user[:password]@]host, with the index of its '@' (-1 if none), and the
+// database. Connector/J's host forms (hostForm) hold '/', '@' and ','
+// inside parentheses; any other URL is split at the first '/'.
+func splitMySQLURL(rest string) (authority, path string, at int, hostForm bool) {
+	authority, path, _ = strings.Cut(rest, "/")
+	at = strings.LastIndex(authority, "@")
+	hostForm = containsFold(rest, "(host=") || containsFold(rest, "address=(") ||
+		strings.HasPrefix(strings.TrimSpace(authority[at+1:]), "(")
+	if hostForm {
+		authority, path = rest, ""
+		if slash := outside(rest, '/'); len(slash) > 0 {
+			authority, path = rest[:slash[0]], rest[slash[0]+1:]
+		}
+		at = -1
+		if ats := outside(authority, '@'); len(ats) > 0 {
+			at = ats[len(ats)-1]
 		}
 	}
-	return rest, ""
+	return authority, path, at, hostForm
 }
 
-// lastOutside is the index of the last b outside parentheses, or -1.
-func lastOutside(s string, b byte) int {
-	depth, at := 0, -1
+// containsFold reports whether s holds sub (ASCII), in any case.
+func containsFold(s, sub string) bool {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		if hasPrefixFold(s[i:], sub) {
+			return true
+		}
+	}
+	return false
+}
+
+// outside returns the indexes of b in s outside parentheses: a host
+// property may hold '/', '@' or ','.
+func outside(s string, b byte) []int {
+	var at []int
+	depth := 0
 	for i := 0; i < len(s); i++ {
 		switch s[i] {
 		case '(':
@@ -117,47 +111,28 @@ func lastOutside(s string, b byte) int {
 			depth--
 		case b:
 			if depth <= 0 {
-				at = i
+				at = append(at, i)
 			}
 		}
 	}
 	return at
 }
 
-// countOutside counts the b outside parentheses.
-func countOutside(s string, b byte) int {
-	depth, n := 0, 0
-	for i := 0; i < len(s); i++ {
-		switch s[i] {
-		case '(':
-			depth++
-		case ')':
-			depth--
-		case b:
-			if depth <= 0 {
-				n++
-			}
-		}
-	}
-	return n
-}
-
 // readHostForm reads Connector/J's (and MariaDB Connector/J's) single-host
-// forms (issue 11 item 5): (host=h,port=p,key=value,…) and
-// address=(host=h)(port=p)(key=value)…. host and port (and protocol=tcp,
-// and MariaDB's type=primary) say where to connect; every other pair is a
-// property of that host, returned as tokens (percent-decoded, as URL
-// parameters). isForm is false for a plain host[:port]. The text is not
-// shown in errors: a host property may be the password.
+// forms: (host=h,port=p,key=value,…) and address=(host=h)(port=p)(key=value)….
+// host and port (and protocol=tcp, and MariaDB's type=primary) say where to
+// connect; every other pair is a property of that host, returned as tokens
+// (percent-decoded, as URL parameters). isForm is false for a plain
+// host[:port]. The text is not shown in errors: a host property may be the
+// password.
 func (c *Config) readHostForm(authority string, shape Shape) (toks []token, isForm bool, err error) {
 	a := strings.TrimSpace(authority)
 	var pairs []string
-	low := strings.ToLower(a)
 	form := "(host=…,port=…)"
 	switch {
 	case strings.HasPrefix(a, "(") && strings.HasSuffix(a, ")"):
 		pairs = strings.Split(a[1:len(a)-1], ",")
-	case strings.HasPrefix(low, "address="):
+	case hasPrefixFold(a, "address="):
 		form = "address=(host=…)(port=…)"
 		rest := strings.TrimSpace(a[len("address="):])
 		if !strings.HasPrefix(rest, "(") || !strings.HasSuffix(rest, ")") {
@@ -174,8 +149,8 @@ func (c *Config) readHostForm(authority string, shape Shape) (toks []token, isFo
 		if !ok || k == "" || strings.ContainsAny(p, "()") {
 			return nil, true, hostFormError(form, "each item is key=value")
 		}
-		switch strings.ToLower(k) {
-		case "host":
+		switch {
+		case lowerIs(k, "host"):
 			if host != "" {
 				return nil, true, hostFormError(form, "host is given twice")
 			}
@@ -183,18 +158,18 @@ func (c *Config) readHostForm(authority string, shape Shape) (toks []token, isFo
 			if host == "" {
 				return nil, true, hostFormError(form, "host is empty")
 			}
-		case "port":
+		case lowerIs(k, "port"):
 			if port != "" {
 				return nil, true, hostFormError(form, "port is given twice")
 			}
 			port = strings.TrimSpace(v)
-		case "protocol":
+		case lowerIs(k, "protocol"):
 			if !strings.EqualFold(strings.TrimSpace(v), "tcp") {
 				return nil, true, &kind.Error{Kind: kind.InvalidDSN, What: "unsupported protocol in the host", Key: "protocol", Value: strings.TrimSpace(v),
 					Why: "dbtls connects over TCP", Fix: "write protocol=tcp, or remove it"}
 			}
-		case "type":
-			if t := strings.ToLower(strings.TrimSpace(v)); shape != ShapeJDBCMariaDB || (t != "primary" && t != "master") {
+		case lowerIs(k, "type"):
+			if shape != ShapeJDBCMariaDB || !lowerIs(strings.TrimSpace(v), "primary", "master") {
 				return nil, true, &kind.Error{Kind: kind.InvalidDSN, What: "host type dbtls does not read", Key: "type", Value: kind.Redact(k, v),
 					Why: "with one host only MariaDB Connector/J's type=primary means anything", Fix: "remove type"}
 			}
@@ -221,9 +196,6 @@ func (c *Config) readHostForm(authority string, shape Shape) (toks []token, isFo
 			return nil, true, err
 		}
 	}
-	if toks == nil {
-		toks = []token{}
-	}
 	return toks, true, nil
 }
 
@@ -234,14 +206,16 @@ func hostFormError(form, why string) error {
 
 // readMySQLTail ends the reading of every MySQL shape: the database
 // (percent-decoded) and the parameters.
-func (c *Config) readMySQLTail(db, query string) (*Config, error) {
+func (c *Config) readMySQLTail(db string, toks []token) (*Config, error) {
 	d, err := url.PathUnescape(db)
 	if err != nil {
 		return nil, &kind.Error{Kind: kind.InvalidDSN, What: "bad percent-encoding in the database",
 			Why: "a % must be followed by two hex digits (the text is not shown)", Fix: "write a literal % as %25"}
 	}
 	c.Database = d
-	if err := c.applyMySQLProps(splitQuery(query)); err != nil {
+	var r reader
+	r.init(c)
+	if err := r.tokens(toks, mysqlList); err != nil {
 		return nil, err
 	}
 	return c, nil
@@ -294,12 +268,8 @@ func parseMySQLGo(s string) (*Config, error) {
 	}
 	head, tail := s[:slash], s[slash+1:]
 	if at := strings.LastIndex(head, "@"); at >= 0 {
-		user, pw, _ := strings.Cut(head[:at], ":")
-		c.User, c.Password = user, pw
+		c.User, c.Password, _ = strings.Cut(head[:at], ":")
 		head = head[at+1:]
-		if user != "" || pw != "" { // what was written before '@', for Format (format.go)
-			c.layout = append(c.layout, mark{kind: markAuthority, key: user, raw: pw})
-		}
 	}
 	if head != "" {
 		open := strings.Index(head, "(")
@@ -313,6 +283,9 @@ func parseMySQLGo(s string) (*Config, error) {
 			c.Net, head = head[:open], head[open+1:len(head)-1]
 			if c.Net == "unix" {
 				c.Host = head
+				if err := checkSocketPath(head); err != nil {
+					return nil, err
+				}
 			} else if err := c.setHostPort(head); err != nil {
 				return nil, err
 			}
@@ -327,64 +300,24 @@ func parseMySQLGo(s string) (*Config, error) {
 		}
 	}
 	db, query, _ := strings.Cut(tail, "?")
-	return c.readMySQLTail(db, query)
+	return c.readMySQLTail(db, splitQuery(query))
 }
 
-// applyMySQLProps reads the parameters of a MySQL-family DSN. user and
-// password may be parameters, as Connector/J allows (in every MySQL shape:
-// go-sql-driver would send them as SET user=…, SET password=…, and the latter
-// would change the password); given both in the URL and as a parameter they
-// are an error.
-func (c *Config) applyMySQLProps(toks []token) error {
-	a := newApplier(c)
-	for i, p := range toks {
-		err := c.applyMySQLToken(a, p)
-		if err == nil && i > 0 && kind.IsSecretKey(toks[i-1].Key) && !toks[i-1].noValue && !knownKey(p.Key) &&
-			!strings.HasPrefix(strings.ToLower(p.Key), "xdevapi.") {
-			// A session variable (or a typo) right after a secret may be the
-			// rest of it (password=Tr0ub&dor=x): refused, never sent.
-			err = &kind.Error{Kind: kind.InvalidDSN, What: "session variable right after a secret"}
-		}
-		if err != nil {
-			return locate(err, toks, i, mysqlList)
-		}
+// mysqlConnect reads user= and password=: parameters in every MySQL shape,
+// as Connector/J allows (go-sql-driver would send them as SET user=…, SET
+// password=…, and the latter would change the password); given both in the
+// DSN's user:password@ and as a parameter they are an error.
+func (c *Config) mysqlConnect(t token, what string) error {
+	at, noun := &c.User, "the DSN names a user before @ and as a parameter"
+	if what == "password" {
+		at, noun = &c.Password, "the DSN has a password before @ and as a parameter"
+	}
+	first := *at
+	*at = t.Value
+	if first != "" {
+		return invalid(t.Key, t.Value, what+" given twice", noun, "keep one")
 	}
 	return nil
-}
-
-// applyMySQLToken reads one parameter of a MySQL-family DSN. A parameter
-// without '=' is an error (go-sql-driver skips it, Connector/J reads an
-// empty value; neither is a session variable).
-func (c *Config) applyMySQLToken(a *applier, t token) error {
-	if t.bad != nil {
-		return t.bad
-	}
-	if t.noValue {
-		return noValue(t, mysqlList)
-	}
-	p := t.prop
-	var err error
-	switch strings.ToLower(p.Key) {
-	case "user":
-		if err = a.once("user", p.Key, p.Value); err == nil {
-			if c.User != "" {
-				err = invalid(p.Key, p.Value, "user given twice", "the DSN names a user before @ and as a parameter", "keep one")
-			}
-			c.User = p.Value
-			c.layout = append(c.layout, mark{kind: markUser, key: p.Key})
-		}
-	case "password":
-		if err = a.once("password", p.Key, p.Value); err == nil {
-			if c.Password != "" {
-				err = invalid(p.Key, p.Value, "password given twice", "the DSN has a password before @ and as a parameter", "keep one")
-			}
-			c.Password = p.Value
-			c.layout = append(c.layout, mark{kind: markPassword, key: p.Key})
-		}
-	default:
-		err = a.apply(p.Key, p.Value)
-	}
-	return err
 }
 
 // setHostPort reads "host[:port]" or "[v6][:port]".

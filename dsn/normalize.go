@@ -2,12 +2,8 @@ package dsn
 
 import (
 	"fmt"
-	"maps"
-	"slices"
 	"strconv"
-	"strings"
 
-	"github.com/dbtls/dbtls/internal/driverparam"
 	"github.com/dbtls/dbtls/kind"
 )
 
@@ -20,14 +16,14 @@ var shapeFamily = map[Shape]Family{
 // defaultShape is the shape of a Config built with a Family and no Shape.
 var defaultShape = map[Family]Shape{SQLServer: ShapeJDBCSQLServer, MySQL: ShapeMySQLGo}
 
-// Normalize checks cfg from its fields, with the checks Parse runs on a
-// DSN — the shape and family, where to connect, every setting's key and
-// value, the two vocabularies, properties given twice, the driver
-// parameters and their values, session variables that set a secret, the
-// properties ignored — and returns a normalized deep copy; cfg itself is
-// not changed. Parse runs it on what it read; verify.Resolve and
-// connector.NewFromConfig run it on what they are given, as go-sql-driver's
-// NewConnector runs the normalize its ParseDSN runs.
+// Normalize checks cfg from its fields — the shape and family, where to
+// connect, every setting's key and value, the two vocabularies, properties
+// given twice, the driver parameters and their values, session variables
+// that set a secret, the properties ignored — with the rules Parse applies
+// to a DSN (reader.go), and returns a normalized deep copy; cfg itself is
+// not changed. It is for a Config built as a struct or changed after
+// Parse, as go-sql-driver's NewConnector runs the normalize its ParseDSN
+// runs; what Parse returns is normalized already (Normalized).
 //
 // The copy is what Parse would return for cfg.Format(): a Shape (the
 // family's default when none is given: ShapeJDBCSQLServer, ShapeMySQLGo),
@@ -37,142 +33,68 @@ var defaultShape = map[Family]Shape{SQLServer: ShapeJDBCSQLServer, MySQL: ShapeM
 // not the zero value while Set is false is refused, as is a Key that does not
 // spell the setting's property: neither can be meant.
 //
-// Errors are *kind.Error values of kind invalid-dsn naming the key; for a
-// Config that Format writes as a DSN Parse refuses, they are the error Parse
-// returns for that DSN.
+// Errors are *kind.Error values of kind invalid-dsn naming the key; the
+// properties are checked in the order Format writes them, so that for a
+// Config that Format writes as a DSN Parse refuses, the error is the one
+// Parse returns for that DSN.
 func Normalize(cfg *Config) (*Config, error) {
 	if cfg == nil {
 		return nil, &kind.Error{Kind: kind.InvalidDSN, What: "no configuration", Fix: "give a *dsn.Config, e.g. from dsn.Parse"}
 	}
 	c := cfg.Clone()
-	if err := c.normalize(); err != nil {
+	if err := c.normalizeShape(); err != nil {
 		return nil, err
 	}
-	return c, nil
-}
-
-// Clone returns a deep copy of c: changing one changes nothing in the other.
-func (c *Config) Clone() *Config {
-	if c == nil {
-		return nil
-	}
-	o := *c
-	o.TLS.TLSVersions.Value = slices.Clone(c.TLS.TLSVersions.Value)
-	o.TLS.Ciphers.Value = slices.Clone(c.TLS.Ciphers.Value)
-	o.TLS.TLS13Suites.Value = slices.Clone(c.TLS.TLS13Suites.Value)
-	o.Params = maps.Clone(c.Params)
-	o.Ignored = slices.Clone(c.Ignored)
-	o.Warnings = slices.Clone(c.Warnings)
-	o.layout = slices.Clone(c.layout)
-	for i, m := range o.layout {
-		o.layout[i].params = slices.Clone(m.params)
-	}
-	return &o
-}
-
-// normalize is Normalize in place.
-func (c *Config) normalize() error {
-	if err := c.normalizeShape(); err != nil {
-		return err
-	}
 	if err := c.normalizeEndpoint(); err != nil {
-		return err
+		return nil, err
 	}
 	for _, f := range fields {
 		if !f.ops.isSet(c) {
 			if err := f.ops.normalize(c, f); err != nil {
-				return err
+				return nil, err
 			}
 		}
 	}
-	if c.Params == nil {
-		c.Params = map[string]string{}
+	var r reader
+	r.init(c)
+	for _, it := range c.items(false) {
+		if err := r.item(it); err != nil {
+			return nil, err
+		}
 	}
-	if len(c.Ignored) == 0 {
-		c.Ignored = nil
+	if err := r.end(); err != nil {
+		return nil, err
 	}
-	// The properties in the order Format writes them, checked as Parse checks
-	// the tokens of that DSN, so that an error names the same keys.
-	// (What items writes does not change as the fields are normalized: each
-	// is written as display says, which normalize then makes its Key and Raw.)
-	items := c.items(false)
-	var seen [16][2]string
-	var vocab [8]struct {
-		concept
-		vocabKey
-	}
-	n := normalizer{c: c, seen: seen[:0], vocab: vocab[:0]}
-	for _, it := range items {
-		if err := n.check(it); err != nil {
+	c.normalized = true
+	return c, nil
+}
+
+// item checks one property of a Config as Format writes it.
+func (r *reader) item(it item) error {
+	switch it.mark.kind {
+	case markField:
+		f := it.mark.field
+		if err := r.claimField(f, it.key, it.value); err != nil {
 			return err
 		}
-	}
-	if err := c.checkReadOnlyIntent(items); err != nil {
-		return err
-	}
-	c.Warnings = nil
-	for _, p := range c.Ignored {
-		c.Warnings = append(c.Warnings, ignoredWarning(c.Family, p.Key))
-	}
-	c.layout = c.layoutOf(items)
-	return nil
-}
-
-// layoutOf is the layout Parse records when it reads what Format writes
-// for items: c's own when it is that already.
-func (c *Config) layoutOf(items []item) []mark {
-	var auth *mark
-	if c.Family == MySQL && c.Shape == ShapeMySQLGo {
-		// as Parse marks what it read before '@'
-		user, pw := c.User, c.Password
-		for _, it := range items {
-			switch it.mark.kind {
-			case markUser:
-				user = ""
-			case markPassword:
-				pw = ""
+		return f.ops.normalize(r.c, f)
+	case markParam:
+		for _, p := range it.mark.params {
+			v := r.c.Params[p.Key]
+			if err := checkParamKey(r.c.Family, p.Key, v); err != nil {
+				return err
+			}
+			if err := r.param(p.Key, p.Key, v, v); err != nil {
+				return err
+			}
+			if p.Key == "applicationintent" {
+				r.intentKey = it.key
 			}
 		}
-		if user != "" || pw != "" {
-			auth = &mark{kind: markAuthority, key: user, raw: pw}
-		}
+	case markIgnored:
+		return checkIgnorable(r.c.Family, it.key, it.value)
 	}
-	n := len(items)
-	if auth != nil {
-		n++
-	}
-	same := len(c.layout) == n
-	for i := 0; same && i < n; i++ {
-		want := c.layout[i]
-		switch {
-		case auth != nil && i == 0:
-			same = want.equal(*auth)
-		case auth != nil:
-			same = want.equal(items[i-1].mark)
-		default:
-			same = want.equal(items[i].mark)
-		}
-	}
-	if same {
-		return c.layout
-	}
-	layout := make([]mark, 0, n)
-	if auth != nil {
-		layout = append(layout, *auth)
-	}
-	for _, it := range items {
-		layout = append(layout, it.mark)
-	}
-	return layout
-}
-
-// ignoredWarning is the warning for a property accepted but not honoured.
-func ignoredWarning(f Family, key string) string {
-	what := "a Connector/J property that go-sql-driver cannot honour"
-	if f == SQLServer {
-		what = "a Microsoft JDBC or ADO property that go-mssqldb cannot honour"
-	}
-	return fmt.Sprintf("ignored: %s is %s", key, what)
+	return nil
 }
 
 func (c *Config) normalizeShape() error {
@@ -192,11 +114,6 @@ func (c *Config) normalizeShape() error {
 	case c.Family != fam:
 		return &kind.Error{Kind: kind.InvalidDSN, What: "shape of another family", Key: "Shape", Value: string(c.Shape),
 			Why: fmt.Sprintf("a %s DSN is %s, not %s", c.Shape, fam, c.Family), Fix: "set Shape to a " + string(c.Family) + " shape, or leave it empty"}
-	}
-	if c.Shape != ShapeMySQLURL {
-		c.scheme = ""
-	} else if c.urlScheme() != c.scheme {
-		c.scheme = "mysql://"
 	}
 	return nil
 }
@@ -255,157 +172,43 @@ func (c *Config) normalizeEndpoint() error {
 	if c.Port != 0 {
 		return invalid("port", strconv.Itoa(c.Port), "port with a unix socket", "a unix socket is a path, with no port", "set Port to 0")
 	}
-	if i := strings.IndexFunc(c.Host, func(r rune) bool { return strings.ContainsRune("()@?", r) || r < 0x20 || r == 0x7f }); i >= 0 {
-		return &kind.Error{Kind: kind.InvalidDSN, What: "invalid socket path", Key: "host", Value: kind.Redacted,
-			Why: fmt.Sprintf("a socket path in go-sql-driver's DSN cannot hold %q (the text is not shown)", c.Host[i]), Fix: "fix the path"}
-	}
-	return nil
-}
-
-// checkReadOnlyIntent: go-mssqldb (and Always On read-only routing) wants a
-// database with applicationintent=ReadOnly.
-func (c *Config) checkReadOnlyIntent(items []item) error {
-	v, ok := c.Params["applicationintent"]
-	if c.Family != SQLServer || !ok || c.Database != "" {
-		return nil
-	}
-	if readOnly, _ := driverparam.ParseIntent(v); !readOnly {
-		return nil
-	}
-	key := "applicationintent"
-	for _, it := range items {
-		for _, p := range it.mark.params {
-			if p.Key == "applicationintent" {
-				key = it.key
-			}
-		}
-	}
-	return &kind.Error{Kind: kind.InvalidDSN, What: "read-only intent without a database", Key: key, Value: v,
-		Why: "go-mssqldb: database must be specified when ApplicationIntent is ReadOnly", Fix: "set databaseName"}
-}
-
-// normalizer checks the properties of a Config in the order Format writes
-// them, as the applier checks the tokens of a DSN.
-type normalizer struct {
-	c     *Config
-	seen  [][2]string // slot, key: as applier.seen (small: no map)
-	vocab []struct {
-		concept
-		vocabKey
-	}
-}
-
-// once is applier.once.
-func (n *normalizer) once(slot, key, value string) error {
-	for _, s := range n.seen {
-		if strings.EqualFold(s[0], slot) {
-			return givenTwice(s[1], key, value, slot)
-		}
-	}
-	n.seen = append(n.seen, [2]string{slot, key})
-	return nil
-}
-
-// vocabulary is vocabularyOnce.
-func (n *normalizer) vocabulary(f *field, key, value string) error {
-	if f.concept == "" {
-		return nil
-	}
-	for _, v := range n.vocab {
-		if v.concept == f.concept {
-			if v.vocab != f.vocab {
-				return twoVocabularies(v.vocabKey, key, value, f)
-			}
-			return nil
-		}
-	}
-	n.vocab = append(n.vocab, struct {
-		concept
-		vocabKey
-	}{f.concept, vocabKey{f.vocab, key}})
-	return nil
-}
-
-func (n *normalizer) check(it item) error {
-	c := n.c
-	switch it.mark.kind {
-	case markField:
-		f := fieldByName[it.mark.field]
-		if f.vocab == "" && c.Family == SQLServer {
-			return unknownKey(it.key, it.value, "SQL Server")
-		}
-		if err := n.once(f.slot, it.key, it.value); err != nil {
-			return err
-		}
-		if err := n.vocabulary(f, it.key, it.value); err != nil {
-			return err
-		}
-		return f.ops.normalize(c, f)
-	case markParam:
-		for _, p := range it.mark.params {
-			v := c.Params[p.Key]
-			if err := checkParamKey(c.Family, p.Key, v); err != nil {
-				return err
-			}
-			if err := n.once(p.Key, p.Key, v); err != nil {
-				return err
-			}
-			if err := checkDriverValue(c.Family, p.Key, p.Key, v, v); err != nil {
-				return err
-			}
-		}
-	case markIgnored:
-		return checkIgnorable(c.Family, it.key, it.value)
-	}
-	return nil
+	return checkSocketPath(c.Host)
 }
 
 // checkParamKey checks a key of Config.Params: a driver parameter under the
 // driver's own name, or on a MySQL configuration a session variable that
 // Parse would send as one.
 func checkParamKey(f Family, key, value string) error {
-	lk := strings.ToLower(strings.TrimSpace(key))
 	misplaced := func(what, fix string) error {
 		return &kind.Error{Kind: kind.InvalidDSN, What: what + " among the driver parameters", Key: key, Value: kind.Redact(key, value),
 			Why: "Config.Params holds what is passed on to the Go driver, under the driver's own names", Fix: fix}
 	}
-	if p, ok := tlsProps[lk]; ok {
-		return misplaced("TLS property", "set "+p.name+" in Config.TLS")
-	}
-	if why, ok := refusedKeys[lk]; ok {
-		return cannotHonour(key, value, why)
-	}
-	if p, ok := authProps[lk]; ok {
-		return misplaced("MySQL authentication property", "set "+p.name+" in Config.Auth")
-	}
-	var canon, driver string
-	var known bool
+	driver := "go-sql-driver"
 	if f == SQLServer {
-		canon, known = sqlServerDriverParams[lk]
 		driver = "go-mssqldb"
-	} else {
-		if why, ok := mysqlRefused[lk]; ok {
-			return cannotHonour(key, value, why)
-		}
-		canon, known = mysqlDriverParams[lk]
-		if !known {
-			canon, known = connectorJMapped[lk]
-		}
-		driver = "go-sql-driver"
 	}
-	switch {
-	case known && canon == key:
-		return nil
-	case known:
-		return misplaced("parameter not under "+driver+"'s name", "write "+canon+" ("+driver+"'s name for "+key+")")
-	case f == SQLServer && sqlServerConnectKeys[lk] != "", f == MySQL && (lk == "user" || lk == "password"):
+	switch k := lookupKey(f, key); k.class {
+	case keyField:
+		if k.field.vocab == "" {
+			return misplaced("MySQL authentication property", "set "+k.field.name+" in Config.Auth")
+		}
+		return misplaced("TLS property", "set "+k.field.name+" in Config.TLS")
+	case keyRefused:
+		return cannotHonour(key, value, k.text)
+	case keyParam, keyMapped:
+		if k.text == key {
+			return nil
+		}
+		return misplaced("parameter not under "+driver+"'s name", "write "+k.text+" ("+driver+"'s name for "+key+")")
+	case keyConnect:
 		return misplaced("where to connect", "set Config.Host, Port, Instance, Database, User or Password")
-	case f == SQLServer && sqlServerIgnored[lk], f == MySQL && (connectorJIgnored[lk] || strings.HasPrefix(lk, "xdevapi.")):
+	case keyIgnored:
 		return misplaced("property that cannot be honoured", "list it in Config.Ignored, or remove it")
-	case f == SQLServer:
-		return unknownKey(key, value, "SQL Server")
-	case lk == "sessionvariables":
+	case keySessionVars:
 		return misplaced("sessionVariables", "give each session variable its own entry")
+	}
+	if f == SQLServer {
+		return unknownKey(key, value, "SQL Server")
 	}
 	return checkSessionParam(key, value)
 }
@@ -413,8 +216,7 @@ func checkParamKey(f Family, key, value string) error {
 // checkIgnorable checks an entry of Config.Ignored: a property Parse
 // accepts with a warning.
 func checkIgnorable(f Family, key, value string) error {
-	lk := strings.ToLower(strings.TrimSpace(key))
-	if f == SQLServer && sqlServerIgnored[lk] || f == MySQL && (connectorJIgnored[lk] || strings.HasPrefix(lk, "xdevapi.")) {
+	if lookupKey(f, key).class == keyIgnored {
 		return checkLogin(f, key, value)
 	}
 	e := &kind.Error{Kind: kind.InvalidDSN, What: "property that dbtls does not ignore", Key: key, Value: kind.Redact(key, value),

@@ -11,15 +11,18 @@ import "strings"
 // parameter (dsn.go, v1.10.1), passed on in Config.Params. Its tls= is a TLS
 // key (keys.go); allowFallbackToPlaintext is refused (keys.go) and strict,
 // which go-sql-driver answers with a panic, is refused below.
-var mysqlDriverParams = map[string]string{}
+var mysqlDriverParams = lowerMap("allowAllFiles", "allowCleartextPasswords", "allowNativePasswords", "allowOldPasswords",
+	"charset", "checkConnLiveness", "clientFoundRows", "collation", "columnsWithAlias", "compress",
+	"connectionAttributes", "interpolateParams", "loc", "maxAllowedPacket", "multiStatements", "parseTime",
+	"readTimeout", "rejectReadOnly", "serverPubKey", "timeout", "timeTruncate", "writeTimeout")
 
-func init() {
-	for _, k := range []string{"allowAllFiles", "allowCleartextPasswords", "allowNativePasswords", "allowOldPasswords",
-		"charset", "checkConnLiveness", "clientFoundRows", "collation", "columnsWithAlias", "compress",
-		"connectionAttributes", "interpolateParams", "loc", "maxAllowedPacket", "multiStatements", "parseTime",
-		"readTimeout", "rejectReadOnly", "serverPubKey", "timeout", "timeTruncate", "writeTimeout"} {
-		mysqlDriverParams[strings.ToLower(k)] = k
+// lowerMap maps each key, lower-cased, to itself.
+func lowerMap(keys ...string) map[string]string {
+	m := make(map[string]string, len(keys))
+	for _, k := range keys {
+		m[strings.ToLower(k)] = k
 	}
+	return m
 }
 
 // mysqlRefused are non-TLS keys that must not reach go-sql-driver.

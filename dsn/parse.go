@@ -1,6 +1,8 @@
 package dsn
 
 import (
+	"fmt"
+	"net"
 	"net/url"
 	"strconv"
 	"strings"
@@ -10,58 +12,85 @@ import (
 )
 
 // Parse reads a DSN in any accepted shape (see the package doc), detects its
-// family, and reads every property into the returned Config. Unknown,
-// misspelt, duplicated and conflicting keys are *kind.Error values of kind
-// invalid-dsn naming the key; no secret appears in any error.
+// family, and reads every property into the returned Config, checking each
+// as it reads it. Unknown, misspelt, duplicated and conflicting keys are
+// *kind.Error values of kind invalid-dsn naming the key; no secret appears
+// in any error.
 //
-// The Config returned is normalized (Normalize): every check Normalize runs
-// from the fields has passed, and Parse(c.Format()) equals c.
+// The Config returned is Normalized: every check Normalize runs from the
+// fields has passed, Normalize(c) equals c, and Parse(c.Format()) holds what
+// c holds.
 func Parse(s string) (*Config, error) {
-	c, err := parseShape(s)
+	t := strings.TrimSpace(s)
+	lead := strings.Index(s, t)
+	shape, n := detectShape(t)
+	at := position{s, lead}
+	var c *Config
+	var err error
+	switch shape {
+	case "":
+		if t == "" {
+			return nil, &kind.Error{Kind: kind.InvalidDSN, What: "empty DSN", Fix: "give a connection string such as jdbc:sqlserver://host;encrypt=true"}
+		}
+		return nil, badJDBCScheme(strings.ToLower(t), at)
+	case ShapeJDBCSQLServer:
+		c, err = parseJDBCSQLServer(t[n:], position{s, lead + n})
+	case ShapeSQLServerURL:
+		c, err = parseSQLServerURL(t)
+	case ShapeADO:
+		c, err = parseADO(t)
+	case ShapeMySQLGo:
+		if err := badURLScheme(t, at); err != nil {
+			return nil, err
+		}
+		c, err = parseMySQLGo(t)
+	default:
+		c, err = parseMySQLURL(t[n:], shape, strings.ToLower(t[:n]))
+	}
 	if err != nil {
 		return nil, err
 	}
-	if err := c.normalize(); err != nil {
-		return nil, err
-	}
+	c.source, c.normalized = t, true
 	return c, nil
 }
 
-func parseShape(s string) (*Config, error) {
-	t := strings.TrimSpace(s)
-	lead := strings.Index(s, t)
-	low := strings.ToLower(t)
+// schemes are the schemes of the URL shapes, matched in any case; a jdbc:
+// URL of no other shape is refused.
+var schemes = []struct {
+	prefix string
+	shape  Shape
+}{{"jdbc:sqlserver://", ShapeJDBCSQLServer}, {"jdbc:mysql://", ShapeJDBCMySQL}, {"jdbc:mariadb://", ShapeJDBCMariaDB}, {"jdbc:", ""},
+	{"sqlserver://", ShapeSQLServerURL}, {"mysql://", ShapeMySQLURL}, {"mariadb://", ShapeMySQLURL}, {"tidb://", ShapeMySQLURL}}
+
+// detectShape returns the shape a DSN is written in and the length of its
+// scheme (0 for ADO and go-sql-driver's DSN), or "" for an empty DSN and a
+// jdbc: URL of no shape dbtls reads.
+func detectShape(t string) (Shape, int) {
+	for _, s := range schemes {
+		if hasPrefixFold(t, s.prefix) {
+			return s.shape, len(s.prefix)
+		}
+	}
 	switch {
 	case t == "":
-		return nil, &kind.Error{Kind: kind.InvalidDSN, What: "empty DSN", Fix: "give a connection string such as jdbc:sqlserver://host;encrypt=true"}
-	case strings.HasPrefix(low, "jdbc:sqlserver://"):
-		return parseJDBCSQLServer(t[len("jdbc:sqlserver://"):], func(i int) string { return charAt(s, lead+len("jdbc:sqlserver://")+i) })
-	case strings.HasPrefix(low, "jdbc:mysql://"):
-		return parseMySQLURL(t[len("jdbc:mysql://"):], ShapeJDBCMySQL, "jdbc:mysql://")
-	case strings.HasPrefix(low, "jdbc:mariadb://"):
-		return parseMySQLURL(t[len("jdbc:mariadb://"):], ShapeJDBCMariaDB, "jdbc:mariadb://")
-	case strings.HasPrefix(low, "jdbc:"):
-		return nil, badJDBCScheme(low, func(i int) string { return charAt(s, lead+i) })
-	case strings.HasPrefix(low, "sqlserver://"):
-		return parseSQLServerURL(t)
-	case strings.HasPrefix(low, "mysql://"), strings.HasPrefix(low, "mariadb://"), strings.HasPrefix(low, "tidb://"):
-		i := strings.Index(t, "://")
-		return parseMySQLURL(t[i+3:], ShapeMySQLURL, low[:i+3])
-	case looksADO(low):
-		return parseADO(t)
+		return "", 0
+	case looksADO(t):
+		return ShapeADO, 0
 	}
-	if err := badURLScheme(low, func(i int) string { return charAt(s, lead+i) }); err != nil {
-		return nil, err
-	}
-	return parseMySQLGo(t)
+	return ShapeMySQLGo, 0
 }
 
-// charAt names the position of byte offset i of s for an error: "character
-// N", counting characters from 1. Positions are given only for text that
-// comes before any user, password or property, so that a position never
-// tells a secret's length.
-func charAt(s string, i int) string {
-	return "character " + strconv.Itoa(utf8.RuneCountInString(s[:min(i, len(s))])+1)
+// position names the place of a byte of s for an error: at(i) is byte
+// base+i, named "character N", counting characters from 1. Positions are
+// given only for text that comes before any user, password or property, so
+// that a position never tells a secret's length.
+type position struct {
+	s    string
+	base int
+}
+
+func (p position) at(i int) string {
+	return "character " + strconv.Itoa(utf8.RuneCountInString(p.s[:min(p.base+i, len(p.s))])+1)
 }
 
 // The JDBC sub-protocols dbtls reads, and others it names when refusing
@@ -79,7 +108,7 @@ var (
 // shapes: it names the sub-protocol when it is a known word, and the
 // position where the text differs from what dbtls reads; it never shows the
 // rest. at names a byte offset of low.
-func badJDBCScheme(low string, at func(int) string) error {
+func badJDBCScheme(low string, p position) error {
 	n := len("jdbc:")
 	for n < len(low) && (low[n] >= 'a' && low[n] <= 'z' || low[n] >= '0' && low[n] <= '9' || low[n] == '-' || low[n] == '_') {
 		n++
@@ -102,7 +131,7 @@ func badJDBCScheme(low string, at func(int) string) error {
 		for i < 3 && i < len(rest) && rest[i] == "://"[i] {
 			i++
 		}
-		e.What, e.At = "malformed JDBC URL", at(n+i)
+		e.What, e.At = "malformed JDBC URL", p.at(n+i)
 		e.Why = "jdbc:" + sub + " must be followed by :// (the rest is not shown: it may hold a password)"
 		e.Fix = "write " + form
 	case otherJDBC[sub]:
@@ -110,7 +139,7 @@ func badJDBCScheme(low string, at func(int) string) error {
 			e.Fix = "for SQL Server write " + ownJDBC["sqlserver"]
 		}
 	default:
-		e.Value, e.At = "jdbc:", at(5)
+		e.Value, e.At = "jdbc:", p.at(5)
 		e.Why = "the sub-protocol after jdbc: is not one dbtls reads (jdbc:sqlserver, jdbc:mysql, jdbc:mariadb)"
 	}
 	return e
@@ -121,10 +150,13 @@ func badJDBCScheme(low string, at func(int) string) error {
 // read as a go-sql-driver DSN, naming the position; nil for anything else.
 // mysql:, mariadb: and tidb: followed by anything but one '/' may be a user
 // name of go-sql-driver's DSN (mysql:pw@tcp(h)/db).
-func badURLScheme(low string, at func(int) string) error {
+func badURLScheme(t string, p position) error {
 	for _, scheme := range []string{"sqlserver", "mysql", "mariadb", "tidb"} {
-		rest, ok := strings.CutPrefix(low, scheme)
-		if !ok || rest == "" || (rest[0] != ':' && rest[0] != '/') {
+		if !hasPrefixFold(t, scheme) {
+			continue
+		}
+		rest := t[len(scheme):]
+		if rest == "" || (rest[0] != ':' && rest[0] != '/') {
 			continue
 		}
 		if scheme != "sqlserver" && !(strings.HasPrefix(rest, ":/") && !strings.HasPrefix(rest, "://") && !strings.Contains(rest, "(")) {
@@ -134,7 +166,7 @@ func badURLScheme(low string, at func(int) string) error {
 		for i < 3 && i < len(rest) && rest[i] == "://"[i] {
 			i++
 		}
-		return &kind.Error{Kind: kind.InvalidDSN, What: "malformed URL", Key: "scheme", Value: scheme, At: at(len(scheme) + i),
+		return &kind.Error{Kind: kind.InvalidDSN, What: "malformed URL", Key: "scheme", Value: scheme, At: p.at(len(scheme) + i),
 			Why: scheme + " must be followed by :// (the rest is not shown: it may hold a password)", Fix: "write " + scheme + "://…"}
 	}
 	return nil
@@ -142,17 +174,13 @@ func badURLScheme(low string, at func(int) string) error {
 
 // looksADO reports whether s starts with a SQL Server key followed by '='
 // (server=, Data Source=, Encrypt=, Application Name=, …): an ADO string.
-func looksADO(low string) bool {
-	k, _, ok := strings.Cut(low, "=")
+func looksADO(s string) bool {
+	k, _, ok := strings.Cut(s, "=")
 	if !ok || strings.ContainsAny(k, "@/(?:;") {
 		return false
 	}
-	k = strings.TrimSpace(k)
-	_, connect := sqlServerConnectKeys[k]
-	_, tls := tlsProps[k]
-	_, param := sqlServerDriverParams[k]
-	_, refused := refusedKeys[k]
-	return connect || tls || param || refused || sqlServerIgnored[k]
+	key := lookupKey(SQLServer, k)
+	return key.class != keyOther && (key.class != keyField || key.field.vocab != "")
 }
 
 // splitHostPort splits "host:port", "[v6]:port", "[v6]" or "host".
@@ -174,15 +202,21 @@ func splitHostPort(hp string) (host, port string) {
 // carries its error, and the caller reports the first token in error, so
 // that it knows which token came before (see listError).
 func splitQuery(q string) []token {
-	var out []token
+	out := make([]token, 0, strings.Count(q, "&")+1)
 	n := 0
-	for _, part := range strings.Split(q, "&") {
+	for q != "" {
+		part := q
+		if i := strings.IndexByte(q, '&'); i >= 0 {
+			part, q = q[:i], q[i+1:]
+		} else {
+			q = ""
+		}
 		if part == "" {
 			continue
 		}
 		n++
 		k, v, hasEq := strings.Cut(part, "=")
-		t := token{prop: prop{Key: strings.TrimSpace(k)}, n: n, noValue: !hasEq}
+		t := token{Property: Property{Key: strings.TrimSpace(k)}, n: n, noValue: !hasEq}
 		dk, err := url.QueryUnescape(k)
 		if err != nil {
 			t.bad = &kind.Error{Kind: kind.InvalidDSN, What: "bad percent-encoding in a parameter name",
@@ -200,4 +234,53 @@ func splitQuery(q string) []token {
 		out = append(out, t)
 	}
 	return out
+}
+
+// parsePort reads a port number 1..65535. In the host part of a DSN the
+// text is shown only when it is digits: anything else may be the start of a
+// password (mysql://u:pw/… reads "pw" as the port); the value of a port
+// property (portNumber=abc) is shown.
+func parsePort(key, raw string, property bool) (int, error) {
+	p, err := strconv.Atoi(strings.TrimSpace(raw))
+	if err != nil || p < 1 || p > 65535 {
+		e := &kind.Error{Kind: kind.InvalidDSN, What: "invalid port", Key: key, Value: raw, Why: "want a number from 1 to 65535", Fix: "fix the port"}
+		if !property && strings.Trim(strings.TrimSpace(raw), "0123456789") != "" {
+			e.Value, e.Why = kind.Redacted, e.Why+" (the text is not shown)"
+		}
+		return 0, e
+	}
+	return p, nil
+}
+
+// checkHost refuses characters no host name or address holds, so that what
+// Format writes reads back the same. The host is not shown (text that is not
+// a host may be user:password); the error names the first character refused
+// and, when at is not nil, its position.
+func checkHost(key, host string, at func(int) string) error {
+	i := strings.IndexAny(host, ",;\\/?@()[]{}\"' \t\r\n=&%#")
+	if i < 0 && strings.Contains(host, ":") && net.ParseIP(host) == nil {
+		i = strings.Index(host, ":")
+	}
+	if i < 0 {
+		return nil
+	}
+	e := &kind.Error{Kind: kind.InvalidDSN, What: "invalid host", Key: key, Value: kind.Redacted,
+		Why: fmt.Sprintf("a host name or address cannot hold %q (the text is not shown)", host[i]), Fix: "fix the host"}
+	if host[i] == ':' {
+		e.Why = "only an IPv6 address holds ':' (the text is not shown)"
+	}
+	if at != nil {
+		e.At = at(i)
+	}
+	return e
+}
+
+// checkSocketPath refuses what go-sql-driver's DSN cannot hold in
+// unix(/path), so that what Format writes reads back the same.
+func checkSocketPath(path string) error {
+	if i := strings.IndexFunc(path, func(r rune) bool { return strings.ContainsRune("()@?", r) || r < 0x20 || r == 0x7f }); i >= 0 {
+		return &kind.Error{Kind: kind.InvalidDSN, What: "invalid socket path", Key: "host", Value: kind.Redacted,
+			Why: fmt.Sprintf("a socket path in go-sql-driver's DSN cannot hold %q (the text is not shown)", path[i]), Fix: "fix the path"}
+	}
+	return nil
 }

@@ -42,7 +42,7 @@ func checkSecretCases(t *testing.T, cases []secretCase) {
 	}
 }
 
-// TestErrorsNeverEchoUnparsedInput (issue 9 item 5): text dbtls could not
+// TestErrorsNeverEchoUnparsedInput: text dbtls could not
 // read may hold a password; the error shows the scheme and a position, never
 // the text.
 func TestErrorsNeverEchoUnparsedInput(t *testing.T) {
@@ -83,7 +83,7 @@ func TestErrorsNeverEchoUnparsedInput(t *testing.T) {
 	})
 }
 
-// TestTokenAfterASecret (issue 11 item 1): a value that is not quoted or
+// TestTokenAfterASecret: a value that is not quoted or
 // percent-encoded ends at the first separator, so a token after a secret
 // that does not read may be the rest of it. The error names the secret's
 // key, redacts both, and says how to quote in that shape; the token never
@@ -177,7 +177,7 @@ func TestURLUserAndPasswordOnce(t *testing.T) {
 	require.Contains(t, err.Error(), "the URL's user and user")
 }
 
-// TestSessionVariablesNeverSetASecret (issue 9 item 2): every route by which
+// TestSessionVariablesNeverSetASecret: every route by which
 // a MySQL DSN makes session variables, in every spelling, refuses a variable
 // that sets a password or another secret, or a value that mentions one or is
 // more than one expression; the error never shows the value.

@@ -8,28 +8,15 @@ import (
 	"github.com/dbtls/dbtls/kind"
 )
 
-// Session variables (issue 9 item 2). go-sql-driver sends every parameter it
-// does not know as one statement, SET name1 = value1, name2 = value2, with
-// names and values written as they are. A MySQL DSN makes session variables
-// by two routes, both checked here:
-//
-//   - a parameter dbtls and go-sql-driver do not know, in every MySQL shape
-//     (go-sql-driver DSN, mysql:// URLs, jdbc:mysql://, jdbc:mariadb://);
-//   - Connector/J's sessionVariables=name=value,name=value.
-//
-// So a name is one variable, in MySQL's spellings: sql_mode, @@sql_mode,
-// @@session.sql_mode, SESSION sql_mode, `sql_mode`, @user_var, a component's
-// validate_password.length. A name that sets a secret is refused whatever its
-// spelling or case (SET password = PASSWORD('…') and SET PASSWORD = '…'
-// change the account's password; @@session.password, `PASSWORD`,
-// authentication_string, @pwd, SET PASSWORD FOR …): kind.IsSecretKey decides.
-// A value is one expression: quotes and parentheses balanced, and outside
-// quotes no ',' at the top level (it would set another variable, e.g.
-// sql_mode=ANSI,password='x'), no ';' (another statement), no comment, no
-// backslash or control character (their meaning depends on the server's
-// sql_mode). A value that mentions a secret (PASSWORD('x'),
-// authentication_string) is refused too. Errors about a refused variable
-// never show its value.
+// Session variables (package doc). go-sql-driver sends every parameter it
+// does not know as SET name1 = value1, name2 = value2, written as they are;
+// a MySQL DSN makes them by two routes, an unknown parameter and Connector/J's
+// sessionVariables, both checked here. A name is one variable in one of
+// MySQL's spellings (sql_mode, @@session.sql_mode, SESSION sql_mode,
+// `sql_mode`, @var, validate_password.length); one that sets a secret is
+// refused in any spelling (kind.IsSecretKey decides). A value is one
+// expression whose meaning does not depend on the server's sql_mode, and
+// does not mention a secret. Errors never show the value.
 
 var (
 	sessionScopes = []string{"global", "session", "local", "persist_only", "persist"}

@@ -11,7 +11,7 @@ import (
 // parseJDBCSQLServer reads what follows "jdbc:sqlserver://":
 // [serverName[\instanceName][:portNumber]][;property=value]* with {…} quoting.
 // at names a byte offset of rest for errors.
-func parseJDBCSQLServer(rest string, at func(int) string) (*Config, error) {
+func parseJDBCSQLServer(rest string, at position) (*Config, error) {
 	c := &Config{Family: SQLServer, Shape: ShapeJDBCSQLServer}
 	server, props, _ := strings.Cut(rest, ";")
 	if strings.Contains(server, "@") {
@@ -20,30 +20,33 @@ func parseJDBCSQLServer(rest string, at func(int) string) (*Config, error) {
 			Why: "a jdbc:sqlserver:// URL has no user:password@ part (the text is not shown: it may hold a password)",
 			Fix: "write jdbc:sqlserver://host:port;user=…;password={…}"}
 	}
-	if err := c.setSQLServerHost(server, "serverName", ':', at); err != nil {
+	if err := c.setSQLServerHost(server, "serverName", ':', &at); err != nil {
 		return nil, err
 	}
-	return c, c.applySQLServerProps(splitJDBC(props), jdbcList)
+	return c.readSQLServerProps(splitJDBC(props), jdbcList)
 }
 
 // splitJDBC splits ";k=v;k={v;with;semicolons}" honouring {…} quoting, where
 // "}}" inside braces stands for "}".
-func splitJDBC(s string) []token {
-	return splitProps(s, propSyntax{name: "JDBC", quotes: map[byte]byte{'{': '}'}})
-}
+func splitJDBC(s string) []token { return splitProps(s, jdbcSyntax) }
 
 // propSyntax is how one shape writes key=value;… lists.
 type propSyntax struct {
-	name       string        // "JDBC", "ADO": for messages
-	quotes     map[byte]byte // opening quote → closing quote; a doubled closing quote inside stands for one
-	trimValues bool          // spaces around plain values are not part of them
+	quotes     string // the opening quotes; each is closed by closing's byte at its index, doubled inside for itself
+	closing    string
+	trimValues bool // spaces around plain values are not part of them
 }
+
+var (
+	jdbcSyntax = propSyntax{quotes: "{", closing: "}"}
+	adoSyntax  = propSyntax{quotes: `"'`, closing: `"'`, trimValues: true}
+)
 
 // splitProps splits a ;-separated key=value list in the given syntax. It
 // never fails: a token without '=' is marked, and a quoting error ends the
 // list with a token carrying it (see splitQuery).
 func splitProps(s string, syn propSyntax) []token {
-	var out []token
+	out := make([]token, 0, strings.Count(s, ";")+1)
 	n := 0
 	for len(s) > 0 {
 		if s[0] == ';' || s[0] == ' ' {
@@ -54,18 +57,18 @@ func splitProps(s string, syn propSyntax) []token {
 		eq := strings.IndexAny(s, "=;")
 		if eq < 0 || s[eq] == ';' {
 			seg, rest, _ := strings.Cut(s, ";")
-			out = append(out, token{prop: prop{Key: strings.TrimSpace(seg)}, n: n, noValue: true})
+			out = append(out, token{Property: Property{Key: strings.TrimSpace(seg)}, n: n, noValue: true})
 			s = rest
 			continue
 		}
 		key := strings.TrimSpace(s[:eq])
 		s = s[eq+1:]
-		if t := strings.TrimLeft(s, " "); len(t) > 0 && syn.quotes[t[0]] != 0 {
-			value, rest, err := unquote(key, t, syn.quotes[t[0]])
+		if t := strings.TrimLeft(s, " "); len(t) > 0 && strings.IndexByte(syn.quotes, t[0]) >= 0 {
+			value, rest, err := unquote(key, t, syn.closing[strings.IndexByte(syn.quotes, t[0])])
 			if err != nil {
-				return append(out, token{prop: prop{Key: key}, n: n, bad: err})
+				return append(out, token{Property: Property{Key: key}, n: n, bad: err})
 			}
-			out = append(out, token{prop: prop{key, value}, n: n})
+			out = append(out, token{Property: Property{key, value}, n: n})
 			s = rest
 			continue
 		}
@@ -73,7 +76,7 @@ func splitProps(s string, syn propSyntax) []token {
 		if syn.trimValues {
 			v = strings.TrimSpace(v)
 		}
-		out = append(out, token{prop: prop{key, v}, n: n})
+		out = append(out, token{Property: Property{key, v}, n: n})
 		s = rest
 	}
 	return out
@@ -106,11 +109,8 @@ func unquote(key, s string, closing byte) (value, rest string, err error) {
 // setSQLServerHost reads host[\instance][<sep>port]; sep is ':' for JDBC and
 // ',' for ADO. at, when not nil, names a byte offset of spec for errors
 // (the JDBC URL's host part, which comes before any secret).
-func (c *Config) setSQLServerHost(spec, key string, sep byte, at func(int) string) error {
+func (c *Config) setSQLServerHost(spec, key string, sep byte, at *position) error {
 	isURLHost := at != nil
-	if at == nil {
-		at = func(int) string { return "" }
-	}
 	lead := len(spec) - len(strings.TrimLeft(spec, " \t\r\n"))
 	spec = strings.TrimSpace(spec)
 	if sep == ',' {
@@ -148,7 +148,12 @@ func (c *Config) setSQLServerHost(spec, key string, sep byte, at func(int) strin
 	}
 	host, inst, hasInst := strings.Cut(spec, `\`)
 	c.Host = strings.TrimSpace(host)
-	if err := checkHost(key, c.Host, func(i int) string { return at(lead + len(host) - len(strings.TrimLeft(host, " ")) + i) }); err != nil {
+	if err := checkHost(key, c.Host, func(i int) string {
+		if at == nil {
+			return ""
+		}
+		return at.at(lead + len(host) - len(strings.TrimLeft(host, " ")) + i)
+	}); err != nil {
 		return err
 	}
 	if hasInst {
@@ -176,75 +181,56 @@ var sqlServerConnectKeys = map[string]string{
 	"user": "user", "username": "user", "user id": "user", "uid": "user", "password": "password", "pwd": "password",
 }
 
-// applySQLServerProps reads the JDBC/ADO where-to-connect keys and hands the
-// rest to the applier.
-func (c *Config) applySQLServerProps(toks []token, syn listSyntax) error {
-	a := newApplier(c)
-	// What the URL itself names cannot be given again as a property.
-	for canonical, given := range map[string]bool{"server": c.Host != "", "instance": c.Instance != "", "port": c.Port != 0,
-		"user": c.User != "", "password": c.Password != ""} {
-		if given {
-			a.seen[canonical] = "the URL's " + canonical
+// readSQLServerProps reads the properties of a SQL Server DSN: where to
+// connect (what the URL itself names cannot be given again), and the rest
+// through the reader.
+func (c *Config) readSQLServerProps(toks []token, syn listSyntax) (*Config, error) {
+	var r reader
+	r.init(c)
+	for _, named := range []struct {
+		slot  string
+		given bool
+	}{{"server", c.Host != ""}, {"instance", c.Instance != ""}, {"port", c.Port != 0}, {"user", c.User != ""}, {"password", c.Password != ""}} {
+		if named.given {
+			r.seen = append(r.seen, claim{named.slot, "the URL's " + named.slot})
 		}
 	}
-	for i, p := range toks {
-		if err := c.applySQLServerToken(a, p, syn); err != nil {
-			return locate(err, toks, i, syn)
-		}
+	if err := r.tokens(toks, syn); err != nil {
+		return nil, err
 	}
-	return nil
+	return c, nil
 }
 
-func (c *Config) applySQLServerToken(a *applier, p token, syn listSyntax) error {
-	if p.bad != nil {
-		return p.bad
-	}
-	if p.noValue {
-		return noValue(p, syn)
-	}
-	lk := strings.ToLower(strings.TrimSpace(p.Key))
+// sqlServerConnect reads a where-to-connect property of the JDBC and ADO
+// shapes (what names: server, instance, port, database, user, password).
+func (c *Config) sqlServerConnect(r *reader, t token, what string) error {
 	var err error
-	switch sqlServerConnectKeys[lk] {
+	switch what {
 	case "server":
-		if err = a.once("server", p.Key, p.Value); err == nil {
-			sep := byte(',') // ADO: host\instance,port
-			if c.Shape == ShapeJDBCSQLServer {
-				sep = ':'
-			}
-			inst, port := c.Instance, c.Port
-			err = c.setSQLServerHost(p.Value, p.Key, sep, nil)
-			// host\instance,port in the value: each may be given only once.
-			if err == nil && c.Instance != inst {
-				err = a.once("instance", p.Key, p.Value)
-			}
-			if err == nil && c.Port != port {
-				err = a.once("port", p.Key, p.Value)
-			}
+		sep := byte(',') // ADO: host\instance,port
+		if c.Shape == ShapeJDBCSQLServer {
+			sep = ':'
+		}
+		inst, port := c.Instance, c.Port
+		err = c.setSQLServerHost(t.Value, t.Key, sep, nil)
+		// host\instance,port in the value: each may be given only once.
+		if err == nil && c.Instance != inst {
+			err = r.once("instance", t.Key, t.Value)
+		}
+		if err == nil && c.Port != port {
+			err = r.once("port", t.Key, t.Value)
 		}
 	case "instance":
-		if err = a.once("instance", p.Key, p.Value); err == nil {
-			c.Instance = strings.TrimSpace(p.Value)
-			err = checkInstance(p.Key, c.Instance)
-		}
+		c.Instance = strings.TrimSpace(t.Value)
+		err = checkInstance(t.Key, c.Instance)
 	case "port":
-		if err = a.once("port", p.Key, p.Value); err == nil {
-			c.Port, err = parsePort(p.Key, p.Value, true)
-		}
+		c.Port, err = parsePort(t.Key, t.Value, true)
 	case "database":
-		if err = a.once("database", p.Key, p.Value); err == nil {
-			c.Database = p.Value
-		}
+		c.Database = t.Value
 	case "user":
-		if err = a.once("user", p.Key, p.Value); err == nil {
-			c.User = p.Value
-		}
+		c.User = t.Value
 	case "password":
-		if err = a.once("password", p.Key, p.Value); err == nil {
-			c.Password = p.Value
-			c.layout = append(c.layout, mark{kind: markPassword, key: p.Key}) // where it was written, for Format
-		}
-	default:
-		err = a.apply(p.Key, p.Value)
+		c.Password = t.Value
 	}
 	return err
 }
@@ -286,7 +272,7 @@ func parseSQLServerURL(s string) (*Config, error) {
 			return nil, err
 		}
 	}
-	return c, c.applySQLServerProps(splitQuery(query), queryList)
+	return c.readSQLServerProps(splitQuery(query), queryList)
 }
 
 // userinfoSpecials are the characters a URL's user or password must
@@ -322,12 +308,10 @@ func misplacedUserinfo(scheme, rest, ends, query string) error {
 // Values may be quoted with "…" or '…' (a doubled quote inside stands for one).
 func parseADO(s string) (*Config, error) {
 	c := &Config{Family: SQLServer, Shape: ShapeADO}
-	return c, c.applySQLServerProps(splitADO(s), adoList)
+	return c.readSQLServerProps(splitADO(s), adoList)
 }
 
-func splitADO(s string) []token {
-	return splitProps(s, propSyntax{name: "ADO", quotes: map[byte]byte{'"': '"', '\'': '\''}, trimValues: true})
-}
+func splitADO(s string) []token { return splitProps(s, adoSyntax) }
 
 func checkInstance(key, inst string) error {
 	if inst == "" || strings.ContainsAny(inst, `\/;,:?&=#%{}"'@[] `) {

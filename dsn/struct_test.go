@@ -6,7 +6,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// Issue 10: the exported fields of a Config are its only truth. Format and
+// The exported fields of a Config are its only truth. Format and
 // String write from them, whether the Config was parsed and then changed, or
 // built as a struct; what they write reads back as the same Config.
 

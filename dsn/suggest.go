@@ -1,7 +1,9 @@
 package dsn
 
 import (
+	"slices"
 	"strings"
+	"unicode"
 
 	"github.com/dbtls/dbtls/kind"
 )
@@ -19,7 +21,7 @@ func misspeltTLSKey(key, value string) error {
 	if strings.Contains(key, "_") || len(key) < 4 {
 		return nil
 	}
-	s, d := closest(strings.ToLower(key), append([]string{"password"}, tlsKeySpellings...))
+	s, d := closest(key, []string{"password"}, tlsKeySpellings)
 	if d > 2 {
 		return nil
 	}
@@ -41,7 +43,7 @@ func unknownKey(key, value, family string) error {
 		e.Key, e.Value, e.Why = "", "", e.Why+" (the text is not shown)"
 		return e
 	}
-	if s, d := closest(strings.ToLower(key), allKeyNames()); d <= 2 {
+	if s, d := closest(key, tlsKeySpellings, connectKeySpellings, sqlServerParamNames); d <= 2 {
 		e.Fix = "did you mean " + s + "?"
 		e.Value = kind.Redact(s, e.Value) // a misspelt password key still holds a password
 	}
@@ -54,59 +56,81 @@ var connectKeySpellings = []string{"serverName", "portNumber", "port", "instance
 	"user", "userName", "password", "user id", "initial catalog", "data source", "applicationName", "workstationID",
 	"packetSize", "loginTimeout"}
 
-func allKeyNames() []string {
-	out := append(append([]string(nil), tlsKeySpellings...), connectKeySpellings...)
+// sqlServerParamNames are go-mssqldb's parameter names, sorted, for
+// suggestions.
+var sqlServerParamNames = func() []string {
+	var out []string
 	for _, v := range sqlServerDriverParams {
 		out = append(out, v)
 	}
+	slices.Sort(out)
 	return out
-}
+}()
 
 // closest returns the candidate nearest to key (case-insensitive, ignoring
-// '-', '_' and ' ') and its optimal-string-alignment distance. Among equally
-// near candidates, the one closest as written wins (ssl-mdoe → ssl-mode,
-// sslmod → sslMode), then the first listed.
-func closest(key string, candidates []string) (string, int) {
-	norm := func(s string) string {
-		return strings.NewReplacer("-", "", "_", "", " ", "").Replace(strings.ToLower(s))
-	}
-	k, lk := norm(key), strings.ToLower(key)
-	best, bestD, bestRaw := "", 1<<30, 1<<30
-	for _, c := range candidates {
-		d := osa(k, norm(c))
-		if d > bestD {
-			continue
-		}
-		if raw := osa(lk, strings.ToLower(c)); d < bestD || raw < bestRaw {
-			best, bestD, bestRaw = c, d, raw
+// '-', '_' and ' ') and its optimal-string-alignment distance, if that is
+// 2 or less (else "", 3). Among equally near candidates, the one closest as
+// written wins (ssl-mdoe → ssl-mode, sslmod → sslMode), then the first
+// listed.
+func closest(key string, lists ...[]string) (string, int) {
+	var kb, lb, cb, clb [64]rune
+	k, lk := foldRunes(kb[:0], key, true), foldRunes(lb[:0], key, false)
+	best, bestD, bestRaw := "", 3, 0
+	for _, list := range lists {
+		for _, c := range list {
+			nc := foldRunes(cb[:0], c, true)
+			if len(nc) > len(k)+2 || len(k) > len(nc)+2 {
+				continue // at least 3 edits
+			}
+			d := osa(k, nc)
+			if d > 2 || d > bestD {
+				continue
+			}
+			if raw := osa(lk, foldRunes(clb[:0], c, false)); d < bestD || raw < bestRaw {
+				best, bestD, bestRaw = c, d, raw
+			}
 		}
 	}
 	return best, bestD
 }
 
-// osa is the optimal string alignment distance (Levenshtein plus adjacent
-// transpositions), so "ssl-mdoe" is one step from "ssl-mode".
-func osa(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	d := make([][]int, len(ra)+1)
-	for i := range d {
-		d[i] = make([]int, len(rb)+1)
-		d[i][0] = i
-	}
-	for j := range d[0] {
-		d[0][j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
-			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
-				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
-			}
+// foldRunes appends the runes of strings.ToLower(s) to dst, without '-', '_'
+// and ' ' when drop is set.
+func foldRunes(dst []rune, s string, drop bool) []rune {
+	for _, r := range s {
+		if r = unicode.ToLower(r); !drop || r != '-' && r != '_' && r != ' ' {
+			dst = append(dst, r)
 		}
 	}
-	return d[len(ra)][len(rb)]
+	return dst
+}
+
+// osa is the optimal string alignment distance (Levenshtein plus adjacent
+// transpositions), so "ssl-mdoe" is one step from "ssl-mode". It keeps the
+// last three rows of the table.
+func osa(a, b []rune) int {
+	var buf [3][65]int
+	rows := [3][]int{buf[0][:0], buf[1][:0], buf[2][:0]}
+	for i := range rows {
+		rows[i] = slices.Grow(rows[i], len(b)+1)[:len(b)+1]
+	}
+	prev2, prev, cur := rows[0], rows[1], rows[2]
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				cur[j] = min(cur[j], prev2[j-2]+1)
+			}
+		}
+		prev2, prev, cur = prev, cur, prev2
+	}
+	return prev[len(b)]
 }

@@ -19,8 +19,8 @@ func invalid(key, value, what, why, fix string) error {
 // checked. Every field is a typed[T]; the interface lets the table in
 // keys.go hold fields of every value type.
 type fieldOps interface {
-	// apply reads raw, written as key, into the field (the Parse path).
-	apply(c *Config, key, raw string) error
+	// read reads raw, written as key, into the field (Parse).
+	read(c *Config, key, raw string) error
 	// isSet reports whether the field is set.
 	isSet(c *Config) bool
 	// display returns the key and the text Format writes for the field: the
@@ -28,7 +28,9 @@ type fieldOps interface {
 	// else the canonical key or the value in its canonical form.
 	display(c *Config, f *field) (key, raw string)
 	// normalize checks the field of a Config that may have been built or
-	// changed by hand, and leaves it as Parse would read display's text.
+	// changed by hand (Normalize): a setting not Set holds nothing, a Key
+	// spells the field, and the text display writes reads back as Value; it
+	// leaves the setting as Parse reads that text.
 	normalize(c *Config, f *field) error
 }
 
@@ -43,7 +45,7 @@ type typed[T any] struct {
 	cannot string
 }
 
-func (t typed[T]) apply(c *Config, key, raw string) error {
+func (t typed[T]) read(c *Config, key, raw string) error {
 	v, err := t.parse(key, raw)
 	if err != nil {
 		return err
@@ -99,70 +101,66 @@ func (t typed[T]) normalize(c *Config, f *field) error {
 	return nil
 }
 
-func tlsGet[T any](get func(t *TLS) *Setting[T]) func(c *Config) *Setting[T] {
-	return func(c *Config) *Setting[T] { return get(&c.TLS) }
-}
-
-func authGet[T any](get func(a *MySQLAuth) *Setting[T]) func(c *Config) *Setting[T] {
-	return func(c *Config) *Setting[T] { return get(&c.Auth) }
-}
-
 func eq[T comparable](a, b T) bool { return a == b }
 
-func encryptField(get func(t *TLS) *Setting[Encrypt]) fieldOps {
-	return typed[Encrypt]{get: tlsGet(get), parse: parseEncrypt, equal: eq[Encrypt],
+func encryptField(get func(c *Config) *Setting[Encrypt]) fieldOps {
+	return typed[Encrypt]{get: get, parse: parseEncrypt, equal: eq[Encrypt],
 		text: func(_ string, v Encrypt) (string, bool) { return v.String(), true }}
 }
 
-func boolField(get func(t *TLS) *Setting[bool]) fieldOps {
-	return boolOps(tlsGet(get))
-}
-
-func authBool(get func(a *MySQLAuth) *Setting[bool]) fieldOps { return boolOps(authGet(get)) }
-
-func boolOps(get func(c *Config) *Setting[bool]) fieldOps {
+func boolField(get func(c *Config) *Setting[bool]) fieldOps {
 	return typed[bool]{get: get, parse: parseBoolValue, equal: eq[bool],
 		text: func(_ string, v bool) (string, bool) { return strconv.FormatBool(v), true }}
 }
 
-// stringField: the value is the text with the spaces at its ends removed.
-func stringField(get func(t *TLS) *Setting[string]) fieldOps {
-	return typed[string]{get: tlsGet(get), equal: eq[string], text: sameText,
-		parse:  func(_, raw string) (string, error) { return strings.TrimSpace(raw), nil },
-		cannot: "it has spaces at its ends, which are not part of a value"}
-}
-
-// nonEmptyStringField is stringField for a property whose empty value
-// cannot be meant (hostNameInCertificate=, spec §8): an invalid-dsn error
-// naming it, in a DSN and in a struct (Normalize parses the value too).
-func nonEmptyStringField(get func(t *TLS) *Setting[string], why, fix string) fieldOps {
-	return typed[string]{get: tlsGet(get), equal: eq[string], text: sameText,
+// textField is a property whose value is text: without the spaces at its
+// ends, or, for a secret (exact), exactly as written (a password may begin
+// or end with spaces). check, when not nil, refuses a value that cannot be
+// meant, in a DSN and in a struct (Normalize reads the value too).
+func textField(get func(c *Config) *Setting[string], exact bool, check func(key, raw, v string) error) fieldOps {
+	t := typed[string]{get: get, equal: eq[string], text: sameText,
 		parse: func(key, raw string) (string, error) {
-			if strings.TrimSpace(raw) == "" {
-				return "", invalid(key, raw, "empty "+key, why, fix)
+			v := raw
+			if !exact {
+				v = strings.TrimSpace(raw)
 			}
-			return strings.TrimSpace(raw), nil
-		},
-		cannot: "it has spaces at its ends, which are not part of a value"}
-}
-
-// storeURLField is a Connector/J key store URL (trustCertificateKeyStoreUrl,
-// clientCertificateKeyStoreUrl): a path or a file: URL. Connector/J opens
-// any java.net.URL (https:, jar:, …); dbtls reads files only, and says so
-// at parse time rather than "cannot read the file" at load (issue 11 item
-// 5). Only the scheme is shown: the rest may hold user:password@.
-func storeURLField(get func(t *TLS) *Setting[string]) fieldOps {
-	return typed[string]{get: tlsGet(get), equal: eq[string], text: sameText,
-		parse: func(key, raw string) (string, error) {
-			v := strings.TrimSpace(raw)
-			if scheme, ok := urlScheme(v); ok && !strings.EqualFold(scheme, "file") {
-				return "", &kind.Error{Kind: kind.InvalidDSN, What: "key store URL that dbtls cannot read", Key: key, Value: scheme + ":…",
-					Why: "dbtls reads only file: URLs and paths (Connector/J would open " + scheme + ": URLs; the rest is not shown)",
-					Fix: "copy the store to a file and set " + key + " to its path or a file: URL"}
+			if check != nil {
+				if err := check(key, raw, v); err != nil {
+					return "", err
+				}
 			}
 			return v, nil
-		},
-		cannot: "it has spaces at its ends, which are not part of a value"}
+		}}
+	if !exact {
+		t.cannot = "it has spaces at its ends, which are not part of a value"
+	}
+	return t
+}
+
+// notEmpty refuses an empty value, saying why and how to fix it ($key in
+// fix is the key as written): an empty hostNameInCertificate names no
+// certificate name (spec §8).
+func notEmpty(why, fix string) func(key, raw, v string) error {
+	return func(key, raw, v string) error {
+		if v == "" {
+			return invalid(key, raw, "empty "+key, why, strings.ReplaceAll(fix, "$key", key))
+		}
+		return nil
+	}
+}
+
+// storeURL checks a Connector/J key store URL (trustCertificateKeyStoreUrl,
+// clientCertificateKeyStoreUrl): a path or a file: URL. Connector/J opens
+// any java.net.URL (https:, jar:, …); dbtls reads files only, and says so
+// at parse time rather than "cannot read the file" at load. Only the scheme
+// is shown: the rest may hold user:password@.
+func storeURL(key, _, v string) error {
+	if scheme, ok := urlScheme(v); ok && !strings.EqualFold(scheme, "file") {
+		return &kind.Error{Kind: kind.InvalidDSN, What: "key store URL that dbtls cannot read", Key: key, Value: scheme + ":…",
+			Why: "dbtls reads only file: URLs and paths (Connector/J would open " + scheme + ": URLs; the rest is not shown)",
+			Fix: "copy the store to a file and set " + key + " to its path or a file: URL"}
+	}
+	return nil
 }
 
 // urlScheme returns the scheme of a URL written scheme:…, of two characters
@@ -180,31 +178,12 @@ func urlScheme(v string) (string, bool) {
 	return v[:i], true
 }
 
-// secretField keeps the value exactly (a password may begin or end with spaces).
-func secretField(get func(t *TLS) *Setting[string]) fieldOps {
-	return typed[string]{get: tlsGet(get), equal: eq[string], text: sameText,
-		parse: func(_, raw string) (string, error) { return raw, nil }}
-}
-
-// rsaKeyFileField is serverRSAPublicKeyFile: a path or PEM text, not empty.
-func rsaKeyFileField(get func(a *MySQLAuth) *Setting[string]) fieldOps {
-	return typed[string]{get: authGet(get), equal: eq[string], text: sameText,
-		parse: func(key, raw string) (string, error) {
-			if strings.TrimSpace(raw) == "" {
-				return "", invalid(key, raw, "empty "+key, "it names no key file",
-					"set "+key+" to the path of the server's RSA public key (PEM), or remove it")
-			}
-			return strings.TrimSpace(raw), nil
-		},
-		cannot: "it has spaces at its ends, which are not part of a value"}
-}
-
 func sameText(_ string, v string) (string, bool) { return v, true }
 
 // listField splits on any of seps and trims; an empty value is a set, empty
 // list.
-func listField(seps string, get func(t *TLS) *Setting[[]string]) fieldOps {
-	return typed[[]string]{get: tlsGet(get),
+func listField(seps string, get func(c *Config) *Setting[[]string]) fieldOps {
+	return typed[[]string]{get: get,
 		parse: func(_, raw string) ([]string, error) { return splitList(raw, seps), nil },
 		text:  func(_ string, v []string) (string, bool) { return strings.Join(v, seps[:1]), true },
 		equal: func(a, b []string) bool { return slices.Equal(a, b) },
@@ -223,14 +202,14 @@ func splitList(raw, seps string) []string {
 }
 
 func parseEncrypt(key, raw string) (Encrypt, error) {
-	switch strings.ToLower(strings.TrimSpace(raw)) {
-	case "false", "no", "optional":
+	switch v := strings.TrimSpace(raw); {
+	case lowerIs(v, "false", "no", "optional"):
 		return EncryptFalse, nil
-	case "true", "yes", "mandatory":
+	case lowerIs(v, "true", "yes", "mandatory"):
 		return EncryptTrue, nil
-	case "strict":
+	case lowerIs(v, "strict"):
 		return EncryptStrict, nil
-	case "disable":
+	case lowerIs(v, "disable"):
 		return 0, invalid(key, raw, "invalid encrypt value", "go-mssqldb's encrypt=disable (no TLS even for the login) is not one of the scenario table's values; the weakest is false (TLS for the login only)", "set "+key+" to false, true or strict")
 	}
 	return 0, invalid(key, raw, "invalid encrypt value", "want false (no, optional), true (yes, mandatory) or strict", "set "+key+" to one of those")
@@ -240,10 +219,10 @@ func parseEncrypt(key, raw string) (Encrypt, error) {
 // these), yes/no (Connector/J accepts these too) and 1/0 (go-mssqldb's and
 // go-sql-driver's own DSNs accept these). None of them is ambiguous.
 func parseBool(raw string) (bool, bool) {
-	switch strings.ToLower(strings.TrimSpace(raw)) {
-	case "true", "yes", "1":
+	switch v := strings.TrimSpace(raw); {
+	case lowerIs(v, "true", "yes", "1"):
 		return true, true
-	case "false", "no", "0":
+	case lowerIs(v, "false", "no", "0"):
 		return false, true
 	}
 	return false, false
@@ -274,8 +253,8 @@ var sslModes = map[string]SSLMode{
 // VERIFY_CA.
 var goSQLDriverTLS = map[SSLMode]string{SSLDisabled: "false", SSLPreferred: "preferred", SSLRequired: "skip-verify", SSLVerifyIdentity: "true"}
 
-func sslModeField(get func(t *TLS) *Setting[SSLMode]) fieldOps {
-	return typed[SSLMode]{get: tlsGet(get), parse: parseSSLMode, equal: eq[SSLMode],
+func sslModeField(get func(c *Config) *Setting[SSLMode]) fieldOps {
+	return typed[SSLMode]{get: get, parse: parseSSLMode, equal: eq[SSLMode],
 		text: func(key string, v SSLMode) (string, bool) {
 			if strings.EqualFold(key, "tls") {
 				w, ok := goSQLDriverTLS[v]
@@ -293,22 +272,29 @@ func sslModeField(get func(t *TLS) *Setting[SSLMode]) fieldOps {
 // name for tls= cannot be honoured (dbtls never uses the global registry)
 // and is an error.
 func parseSSLMode(key, raw string) (SSLMode, error) {
+	v := strings.TrimSpace(raw)
 	if strings.EqualFold(key, "tls") {
-		switch v := strings.ToLower(strings.TrimSpace(raw)); v {
-		case "0":
+		switch {
+		case v == "0":
 			return SSLDisabled, nil
-		case "1":
+		case v == "1":
 			return SSLVerifyIdentity, nil
-		default:
-			for m, w := range goSQLDriverTLS {
-				if v == w {
-					return m, nil
-				}
+		}
+		for m := SSLDisabled; m <= SSLVerifyIdentity; m++ {
+			if w, ok := goSQLDriverTLS[m]; ok && lowerIs(v, w) {
+				return m, nil
 			}
 		}
 		return 0, invalid(key, raw, "invalid tls value", "dbtls does not use go-sql-driver's registered TLS configurations; want false, preferred, skip-verify or true", "use sslMode with ssl-ca or a trust store instead")
 	}
-	m, ok := sslModes[strings.ReplaceAll(strings.ToLower(strings.TrimSpace(raw)), "-", "_")]
+	var buf [32]byte
+	low := appendLower(buf[:0], v)
+	for i, b := range low {
+		if b == '-' {
+			low[i] = '_'
+		}
+	}
+	m, ok := sslModes[string(low)]
 	if !ok {
 		return 0, invalid(key, raw, "invalid sslMode value", "want DISABLED, PREFERRED, REQUIRED, VERIFY_CA or VERIFY_IDENTITY (or MariaDB's disable, trust, verify-ca, verify-full)", "set "+key+" to one of those")
 	}

@@ -1,0 +1,124 @@
+package dsn
+
+import (
+	"net"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// The writers of the SQL Server shapes: where to connect, then the items
+// (layout.go) in the shape's syntax.
+
+// formatJDBCSQLServer writes jdbc:sqlserver://host\instance:port;k=v;…
+func (c Config) formatJDBCSQLServer(pw string, items []item) string {
+	var b strings.Builder
+	b.WriteString("jdbc:sqlserver://")
+	w := func(k, v string) { b.WriteString(";" + k + "=" + jdbcQuote(v)) }
+	if strings.Contains(c.Host, ":") && c.Instance != "" {
+		// [v6]\instance does not read in the URL: as properties
+		w("serverName", hostForURL(c.Host))
+		w("instanceName", c.Instance)
+		if c.Port != 0 {
+			w("portNumber", strconv.Itoa(c.Port))
+		}
+	} else {
+		b.WriteString(hostForURL(c.Host))
+		if c.Instance != "" {
+			b.WriteString(`\` + c.Instance)
+		}
+		if c.Port != 0 {
+			b.WriteString(":" + strconv.Itoa(c.Port))
+		}
+	}
+	if c.Database != "" {
+		w("databaseName", c.Database)
+	}
+	if c.User != "" {
+		w("user", c.User)
+	}
+	for _, it := range items { // the password among them (items)
+		w(it.key, it.value)
+	}
+	return b.String()
+}
+
+// formatADO writes server=host\instance,port;user id=…;k=v;…
+func (c Config) formatADO(pw string, items []item) string {
+	var parts []string
+	server := c.Host
+	if c.Instance != "" {
+		server += `\` + c.Instance
+	}
+	if c.Port != 0 {
+		server += "," + strconv.Itoa(c.Port)
+	}
+	w := func(k, v string) { parts = append(parts, k+"="+adoQuote(v)) }
+	w("server", server) // always: it also marks the string as ADO
+	if c.User != "" {
+		w("user id", c.User)
+	}
+	if c.Database != "" {
+		w("database", c.Database)
+	}
+	for _, it := range items { // the password among them (items)
+		w(it.key, it.value)
+	}
+	return strings.Join(parts, ";")
+}
+
+// formatSQLServerURL writes go-mssqldb's sqlserver://user:pw@host:port/instance?k=v&…
+func (c Config) formatSQLServerURL(pw string, items []item) string {
+	var b strings.Builder
+	b.WriteString("sqlserver://")
+	if slices.ContainsFunc(items, func(it item) bool { return it.mark.kind == markPassword }) {
+		pw = "" // written as a parameter, where it was read
+	}
+	if c.User != "" || pw != "" {
+		ui := url.User(c.User)
+		if pw != "" {
+			ui = url.UserPassword(c.User, pw)
+		}
+		b.WriteString(ui.String() + "@")
+	}
+	b.WriteString(joinHostPort(c.Host, c.Port))
+	if c.Instance != "" {
+		b.WriteString("/" + url.PathEscape(c.Instance))
+	}
+	if c.Database != "" {
+		items = append([]item{{key: "database", value: c.Database}}, items...)
+	}
+	writeQuery(&b, items)
+	return b.String()
+}
+
+func hostForURL(h string) string {
+	if strings.Contains(h, ":") {
+		return "[" + h + "]"
+	}
+	return h
+}
+
+func joinHostPort(h string, port int) string {
+	if port == 0 {
+		return hostForURL(h)
+	}
+	return net.JoinHostPort(h, strconv.Itoa(port))
+}
+
+// jdbcQuote wraps a value in {…} when it holds characters that would end it.
+func jdbcQuote(v string) string {
+	if v == "" || strings.ContainsAny(v, ";{}=") || strings.TrimSpace(v) != v {
+		return "{" + strings.ReplaceAll(v, "}", "}}") + "}"
+	}
+	return v
+}
+
+// adoQuote wraps a value in "…" when it holds ; or quotes or edge spaces.
+func adoQuote(v string) string {
+	if v == "" || strings.ContainsAny(v, `;"'=`) || strings.TrimSpace(v) != v {
+		return `"` + strings.ReplaceAll(v, `"`, `""`) + `"`
+	}
+	return v
+}

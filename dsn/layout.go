@@ -1,0 +1,329 @@
+package dsn
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+
+	"github.com/dbtls/dbtls/kind"
+)
+
+// The order memory. A Config that Parse returned keeps the DSN it read;
+// when Format or String is called, layout splits it again with its shape's
+// tokenizer, without checking it, into marks: the order and spelling its
+// properties were written in. items follows them while they still say what
+// the fields hold; nothing reads them for meaning.
+
+// markKind says what a mark stands for.
+type markKind int
+
+const (
+	markField     markKind = iota // a field of TLS or MySQLAuth
+	markParam                     // a key=value that set parameters of the driver
+	markIgnored                   // a property of Ignored
+	markUser                      // MySQL: the user, written as a parameter
+	markPassword                  // the password, written as a property or parameter
+	markAuthority                 // go-sql-driver's DSN: the user and password written before '@'
+)
+
+// mark is one property in the order it was written.
+type mark struct {
+	kind     markKind
+	field    *field     // markField
+	key, raw string     // markParam, markIgnored: as written; markUser, markPassword: the key as written; markAuthority: user, password
+	params   []Property // markParam: what it set in Params (name, value)
+}
+
+// layout returns the marks of the DSN c was parsed from (nil for a Config
+// built as a struct), each token read by the key table as Parse read it.
+func (c *Config) layout() []mark {
+	if c.source == "" {
+		return nil
+	}
+	shape, n := detectShape(c.source)
+	body := c.source[n:]
+	fam := shapeFamily[shape]
+	var toks []token
+	var auth *mark
+	switch shape {
+	case ShapeJDBCSQLServer:
+		_, props, _ := strings.Cut(body, ";")
+		toks = splitJDBC(props)
+	case ShapeADO:
+		toks = splitADO(body)
+	case ShapeSQLServerURL:
+		_, query, _ := strings.Cut(body, "?")
+		toks = splitQuery(query)
+	case ShapeMySQLGo:
+		slash := mysqlGoSeparator(body)
+		head, tail := body[:slash], body[slash+1:]
+		if at := strings.LastIndex(head, "@"); at > 0 {
+			user, pw, _ := strings.Cut(head[:at], ":")
+			auth = &mark{kind: markAuthority, key: user, raw: pw}
+		}
+		_, query, _ := strings.Cut(tail, "?")
+		toks = splitQuery(query)
+	default:
+		rest, query, _ := strings.Cut(body, "?")
+		if authority, _, at, hostForm := splitMySQLURL(rest); hostForm {
+			toks, _, _ = new(Config).readHostForm(authority[at+1:], shape)
+		}
+		toks = append(toks, splitQuery(query)...)
+	}
+	out := make([]mark, 0, len(toks)+1)
+	if auth != nil {
+		out = append(out, *auth)
+	}
+	params := make([]Property, len(toks)) // what each token sets in Params, if one
+	for i, t := range toks {
+		m := mark{kind: markParam, key: t.Key, raw: t.Value}
+		switch k := lookupKey(fam, t.Key); k.class {
+		case keyConnect:
+			if k.text != "password" && (k.text != "user" || fam != MySQL) {
+				continue
+			}
+			m = mark{kind: markPassword, key: t.Key}
+			if k.text == "user" {
+				m.kind = markUser
+			}
+		case keyField:
+			m = mark{kind: markField, field: k.field}
+		case keyIgnored:
+			m.kind = markIgnored
+		case keySessionVars:
+			m.params, _ = splitSessionVariables(t.Key, t.Value)
+		default: // a driver parameter, mapped or not, or a session variable
+			params[i] = Property{t.Key, t.Value}
+			if k.class != keyOther {
+				params[i].Key = k.text
+			}
+			if k.class == keyMapped {
+				params[i].Value, _ = connectorJValue(k.text, t.Key, t.Value)
+			}
+			m.params = params[i : i+1 : i+1]
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+// slot is what items has written: a field by name, a parameter by name, a
+// property of Ignored by index, the user or the password.
+type slot struct {
+	kind markKind
+	name string
+	i    int
+}
+
+// slotSet is a small set of slots.
+type slotSet []slot
+
+func (s slotSet) has(x slot) bool { return slices.Contains(s, x) }
+func (s *slotSet) add(x slot)     { *s = append(*s, x) }
+
+// item is one key=value Format writes, and the mark it leaves.
+type item struct {
+	key, value string
+	mark       mark
+	secret     bool // kind.IsSecretKey(key)
+}
+
+// items lists what Format writes after where to connect: first in the
+// order of layout, the properties it names whose fields still hold what it
+// says (a parameter written as applicationName=billing stays so while
+// Params["app name"] is billing; a setting is written from its field, in
+// the key it was read with; a property of Ignored with the key it was read
+// with stays there, a secret one whatever it now holds); then the rest in a
+// canonical order — the fields of TLS and MySQLAuth as declared, Params by
+// key, Ignored — with the secrets last. On a MySQL DSN a session variable
+// right after a secret is refused by Parse (it may be the rest of the
+// secret), so none is written there.
+//
+// In go-sql-driver's DSN the password is written before '@' when it was
+// read there and still reads back from there, else as a parameter; with
+// redact (String) it stays where it was read, so that where it is shown
+// never depends on what it holds.
+func (c *Config) items(redact bool) []item {
+	layout := c.layout()
+	out := make([]item, 0, len(layout)+len(c.Params)+4)
+	var doneBuf [24]slot
+	done := slotSet(doneBuf[:0])
+	fieldItem := func(f *field) item {
+		k, v := f.ops.display(c, f)
+		return item{key: k, value: v, mark: mark{kind: markField, field: f}}
+	}
+	paramItem := func(k string) item {
+		v := c.Params[k]
+		return item{key: k, value: v, mark: mark{kind: markParam, key: k, raw: v, params: []Property{{k, v}}}}
+	}
+	authItem := func(m mark) item {
+		switch {
+		case m.kind == markUser && m.key == "":
+			m.key = "user"
+		case m.key == "":
+			m.key = "password"
+		}
+		if m.kind == markUser {
+			return item{key: m.key, value: c.User, mark: m}
+		}
+		return item{key: m.key, value: c.Password, mark: m, secret: true}
+	}
+	var auth *mark
+	for i, m := range layout {
+		switch m.kind {
+		case markAuthority:
+			auth = &layout[i]
+		case markField:
+			if f := m.field; f.ops.isSet(c) && !done.has(slot{markField, f.name, 0}) {
+				done.add(slot{markField, f.name, 0})
+				out = append(out, fieldItem(f))
+			}
+		case markUser, markPassword:
+			if k := (slot{kind: m.kind}); (c.family() == MySQL || m.kind == markPassword) && !done.has(k) {
+				done.add(k)
+				out = append(out, authItem(m))
+			}
+		case markParam:
+			holds := true
+			for _, p := range m.params {
+				if v, ok := c.Params[p.Key]; !ok || v != p.Value || done.has(slot{markParam, p.Key, 0}) {
+					holds = false
+				}
+			}
+			if holds {
+				for _, p := range m.params {
+					done.add(slot{markParam, p.Key, 0})
+				}
+				out = append(out, item{key: m.key, value: m.raw, mark: m})
+				continue
+			}
+			for _, p := range m.params {
+				if _, ok := c.Params[p.Key]; ok && !done.has(slot{markParam, p.Key, 0}) {
+					done.add(slot{markParam, p.Key, 0})
+					out = append(out, paramItem(p.Key))
+				}
+			}
+		case markIgnored:
+			for i, p := range c.Ignored {
+				if k := (slot{markIgnored, "", i}); !done.has(k) && p.Key == m.key && (p.Value == m.raw || kind.IsSecretKey(p.Key)) {
+					done.add(k)
+					out = append(out, item{key: p.Key, value: p.Value, mark: m})
+					break
+				}
+			}
+		}
+	}
+	start := len(out) // what layout does not place, in a canonical order
+	if c.shape() == ShapeMySQLGo {
+		// go-sql-driver's DSN cannot hold every user and password before '@'.
+		user := c.User
+		if k := (slot{kind: markUser}); done.has(k) {
+			user = ""
+		} else if c.User != "" && !(auth != nil && auth.key == c.User || c.goAuthorityReads(c.User, "")) {
+			done.add(k)
+			user = ""
+			out = append(out, authItem(mark{kind: markUser}))
+		}
+		if k := (slot{kind: markPassword}); !done.has(k) && c.Password != "" &&
+			!c.authorityPassword(auth, user, redact) {
+			done.add(k)
+			out = append(out, authItem(mark{kind: markPassword}))
+		}
+	}
+	for _, f := range fields {
+		if f.ops.isSet(c) && !done.has(slot{markField, f.name, 0}) {
+			out = append(out, fieldItem(f))
+		}
+	}
+	for _, k := range sortedKeys(c.Params) {
+		if !done.has(slot{markParam, k, 0}) {
+			out = append(out, paramItem(k))
+		}
+	}
+	for i, p := range c.Ignored {
+		if !done.has(slot{markIgnored, "", i}) {
+			out = append(out, item{key: p.Key, value: p.Value, mark: mark{kind: markIgnored, key: p.Key, raw: p.Value}})
+		}
+	}
+	// Secrets last, and among them those dbtls does not know first (only a
+	// Config built by hand has them, and they are refused): Parse words the
+	// error of a property after a secret differently, as it may be the
+	// secret's rest.
+	for i := range out {
+		out[i].secret = isSecret(out[i].key)
+	}
+	rank := func(it item) int {
+		switch {
+		case !it.secret:
+			return 0
+		case !knownKey(it.key):
+			return 1
+		}
+		return 2
+	}
+	slices.SortStableFunc(out[start:], func(a, b item) int { return cmp.Compare(rank(a), rank(b)) })
+	if k := (slot{kind: markPassword}); !done.has(k) && c.Password != "" && (c.shape() == ShapeJDBCSQLServer || c.shape() == ShapeADO) {
+		// The JDBC and ADO shapes write the password as a property: last, so
+		// that no property follows it (Parse words the error of a property
+		// after a secret differently, as it may be the secret's rest).
+		out = append(out, authItem(mark{kind: markPassword}))
+	}
+	if c.family() == MySQL {
+		for i := 1; i < len(out); i++ {
+			if out[i-1].secret && !out[i].secret && !knownKey(out[i].key) && lookupKey(MySQL, out[i].key).class != keyIgnored {
+				out[i-1], out[i] = out[i], out[i-1]
+				i = max(i-2, 0)
+			}
+		}
+	}
+	return out
+}
+
+// goAuthorityReads reports whether user[:pw]@ written before the network
+// part of go-sql-driver's DSN reads back as user and pw: the network part
+// reads, the '/' after it is the one that ends it (a password holding '@'
+// then '/' ends it earlier), and the user holds no ':'. Else Format writes
+// them as parameters (user=, password=, percent-encoded).
+func (c Config) goAuthorityReads(user, pw string) bool {
+	switch c.goNet() {
+	case "", "unix":
+	case "tcp", "tcp4", "tcp6":
+		if checkHost("host", c.Host, nil) != nil || c.Port < 0 || c.Port > 65535 {
+			return false
+		}
+	default:
+		return false
+	}
+	netPart := c.goNetPart()
+	s := user
+	if pw != "" {
+		s += ":" + pw
+	}
+	s += "@" + netPart + "/"
+	return mysqlGoSeparator(s) == len(s)-1 && !strings.Contains(user, ":") && !strings.Contains(netPart, "@")
+}
+
+// authorityPassword reports whether go-sql-driver's DSN writes the password
+// before '@', after user: when a password was read there (auth) and it
+// still reads back from there (known without reading when user and
+// password are those it was read with). With redact (String) only where it
+// was read counts, so that where the password is shown never depends on
+// what it holds.
+func (c Config) authorityPassword(auth *mark, user string, redact bool) bool {
+	switch {
+	case auth == nil || auth.raw == "":
+		return false
+	case redact, auth.key == user && auth.raw == c.Password:
+		return true
+	}
+	return c.goAuthorityReads(user, c.Password)
+}
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}

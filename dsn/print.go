@@ -1,0 +1,141 @@
+package dsn
+
+import (
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"strings"
+
+	"github.com/dbtls/dbtls/kind"
+)
+
+// The printers: Format writes a Config as a DSN of its shape; String and
+// the other printers write the same with every secret redacted.
+
+// String returns the DSN in its shape, written from the fields, with the
+// password and every secret property replaced by kind.Redacted. It never
+// shows a secret; fmt's %v, %+v and %#v print this form, for a Config and a
+// *Config alike.
+func (c Config) String() string { return c.format(true) }
+
+// GoString is String, so that %#v does not show the password either.
+func (c Config) GoString() string { return c.format(true) }
+
+// LogValue is String, so that a Config given to log/slog as an attribute
+// shows no secret (slog's JSONHandler would otherwise marshal its fields,
+// the password among them).
+func (c Config) LogValue() slog.Value { return slog.StringValue(c.format(true)) }
+
+// MarshalJSON is String as a JSON string, for the same reason: a Config
+// marshalled into a log record or a response shows no secret.
+func (c Config) MarshalJSON() ([]byte, error) { return json.Marshal(c.format(true)) }
+
+// Format returns the DSN in its shape, secrets included, written from the
+// fields: for a Config that Normalize accepts, Parse(c.Format()) holds what
+// Normalize(c) holds, and for a Config Parse returned, what c holds.
+// Properties keep the order and spelling they were read in while they still
+// say what the fields hold; a property set or changed since is written with
+// its canonical key and value.
+func (c *Config) Format() string { return c.format(false) }
+
+func (c Config) format(redact bool) string {
+	items := c.items(redact)
+	if redact {
+		for i, it := range items {
+			if it.value != "" && kind.IsSecretKey(it.key) {
+				items[i].value = kind.Redacted
+			}
+		}
+	}
+	pw := c.password(redact)
+	switch c.shape() {
+	case ShapeJDBCSQLServer:
+		return c.formatJDBCSQLServer(pw, items)
+	case ShapeADO:
+		return c.formatADO(pw, items)
+	case ShapeSQLServerURL:
+		return c.formatSQLServerURL(pw, items)
+	case ShapeMySQLGo:
+		return c.formatMySQLGo(pw, items)
+	default:
+		return c.formatMySQLURL(pw, items)
+	}
+}
+
+// shape is the shape Format writes: Shape, or the family's default.
+func (c Config) shape() Shape {
+	if _, ok := shapeFamily[c.Shape]; ok {
+		return c.Shape
+	}
+	if s, ok := defaultShape[c.Family]; ok {
+		return s
+	}
+	return ShapeMySQLGo
+}
+
+// family is the family Format writes for: the shape's.
+func (c Config) family() Family { return shapeFamily[c.shape()] }
+
+// password returns the password, or kind.Redacted in its place.
+func (c Config) password(redact bool) string {
+	if redact && c.Password != "" {
+		return kind.Redacted
+	}
+	return c.Password
+}
+
+// setting is Setting without methods, for printing.
+type setting[T any] Setting[T]
+
+// String prints the setting as fmt's %+v does, with the raw text and value
+// replaced by kind.Redacted when it may hold a secret (hidden), so that
+// printing one setting (cfg.TLS.TrustStorePassword) shows no secret either.
+func (s Setting[T]) String() string {
+	if s.hidden() {
+		return fmt.Sprintf("{Key:%s Raw:%s Value:%s Set:%t}", s.Key, kind.Redacted, kind.Redacted, s.Set)
+	}
+	return fmt.Sprintf("%+v", setting[T](s))
+}
+
+// GoString is %#v with the same redaction.
+func (s Setting[T]) GoString() string {
+	if s.hidden() {
+		return fmt.Sprintf("dsn.Setting{Key:%q, Raw:%q, Value:%q, Set:%t}", s.Key, kind.Redacted, kind.Redacted, s.Set)
+	}
+	return fmt.Sprintf("%#v", setting[T](s))
+}
+
+// hidden reports whether printing s shows kind.Redacted for its raw text
+// and value: when its key names a secret, and — since a Setting does not
+// know which field holds it — when it holds text under no key at all (a
+// Config built as a struct: TLS.String redacts its secret fields by field).
+func (s Setting[T]) hidden() bool {
+	v, text := any(s.Value).(string)
+	if kind.IsSecretKey(s.Key) {
+		return s.Set || s.Raw != "" || v != ""
+	}
+	return s.Key == "" && text && (v != "" || s.Raw != "")
+}
+
+// tlsFields is TLS without methods, for printing.
+type tlsFields TLS
+
+// String prints the TLS settings as fmt's %+v prints the struct, with the
+// raw text and value of the secret fields (trustStorePassword,
+// trustCertificateKeyStorePassword, clientCertificateKeyStorePassword)
+// replaced by kind.Redacted whatever their key.
+func (t TLS) String() string { return fmt.Sprintf("%+v", tlsFields(t.redacted())) }
+
+// GoString is %#v with the same redaction.
+func (t TLS) GoString() string {
+	return strings.Replace(fmt.Sprintf("%#v", tlsFields(t.redacted())), "dsn.tlsFields{", "dsn.TLS{", 1)
+}
+
+func (t TLS) redacted() TLS {
+	for _, s := range []*Setting[string]{&t.TrustStorePassword, &t.TrustCertKeyStorePassword, &t.ClientKeyStorePassword} {
+		if s.Raw != "" || s.Value != "" {
+			s.Raw, s.Value = kind.Redacted, kind.Redacted
+		}
+	}
+	return t
+}
