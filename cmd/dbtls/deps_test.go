@@ -9,7 +9,7 @@ import (
 // TestNoTestServersInTheCLI: the dbtls binary (explain, probe) links no
 // conformance package — no TDS test server, no MariaDB harness, no scenario
 // matrix — and no certificate generator; the demo that needs them is
-// cmd/dbtls-demo (issue 10 item 5).
+// cmd/dbtls-demo.
 func TestNoTestServersInTheCLI(t *testing.T) {
 	out, err := exec.Command("go", "list", "-deps", ".").CombinedOutput()
 	if err != nil {

@@ -27,8 +27,8 @@ type ipProbeResult struct {
 	Error *struct{ Kind, Message string }
 }
 
-// TestExplainProbeIPHosts (spec §2.1, issue 8: every non-strict TLS connection
-// to an IP address used to panic): explain and probe, in text and JSON, for
+// TestExplainProbeIPHosts (spec §2.1; every non-strict TLS connection
+// to an IP address once panicked): explain and probe, in text and JSON, for
 // every scenario row 1–11 (and the row 11 pin) against in-process TDS
 // servers named by 127.0.0.1 and [::1], for three kinds of certificate. No
 // run may panic; the exit status and the outcome are the spec's:

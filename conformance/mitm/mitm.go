@@ -1,5 +1,5 @@
-// Package mitm is the machine in the middle of the tests of issue 9 ("keep
-// them out"): a TCP proxy on 127.0.0.1 that records every byte each side
+// Package mitm is the machine in the middle of the downgrade and tampering
+// tests: a TCP proxy on 127.0.0.1 that records every byte each side
 // sends and can tamper with either direction of every connection, as an
 // active attacker between a client and its database would.
 //

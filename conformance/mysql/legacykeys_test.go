@@ -27,8 +27,7 @@ type legacyCase struct {
 	divergent string // docs/divergences.md row, where the two must differ
 }
 
-// TestLegacyKeysAndHostFormsConnectorJ proves issue 11 items 3, 4 and 5
-// against Connector/J 9.7 and MariaDB: sslMode beside useSSL, requireSSL or
+// TestLegacyKeysAndHostFormsConnectorJ proves against Connector/J 9.7 and MariaDB: sslMode beside useSSL, requireSSL or
 // verifyServerCertificate is accepted and decides (the legacy key ignored,
 // with a warning); Connector/J's single-host forms connect with their
 // per-host properties; and empty TLS values behave as Connector/J's do

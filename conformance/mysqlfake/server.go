@@ -1,6 +1,6 @@
 // Package mysqlfake is a hostile MySQL server for tests: it plays the
-// machine in the middle of issue 9 item 1, which no real server can be made
-// to play.
+// machine in the middle that strips TLS and hands out its own RSA key for
+// the password, which no real server can be made to play.
 //
 // Its greeting never offers CLIENT_SSL, so a client in sslMode=PREFERRED
 // goes on in plaintext. It then asks for the password the way that leaks it

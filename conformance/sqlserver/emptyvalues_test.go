@@ -16,7 +16,7 @@ import (
 
 // TestEmptyTLSValuesMssqlJdbc runs each TLS property of the SQL Server
 // vocabulary written empty through mssql-jdbc 13.4 and through dbtls against
-// the same TDS server (issue 11 item 4, spec §8): both connect, or both
+// the same TDS server (spec §8): both connect, or both
 // refuse, and where dbtls accepts an empty value a warning names it. An
 // empty hostNameInCertificate is invalid-dsn in dbtls where mssql-jdbc
 // checks the certificate against an empty name (docs/divergences.md #33).

@@ -2,7 +2,7 @@
 // JVM kept warm between batches), through dbtls, and through the bare
 // go-mssqldb without and with a session cache, against the same TDS server
 // (conformance/tds, in a child process) with the same trust, and reports each
-// one's median connect (issue 12 target 6, docs/performance.md):
+// one's median connect (docs/performance.md, "Against mssql-jdbc"):
 //
 //	go run ./conformance/cmd/jdbcbench [-n 2000] [-batch 50] [-warmup 500] [-json out.json]
 //
