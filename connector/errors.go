@@ -40,11 +40,13 @@ func mapError(ctx context.Context, err error, rec *record, seen, driverErr func(
 			return e
 		}
 	}
-	if ctx.Err() != nil || pastDeadlineOf(ctx) {
-		cause := ctx.Err()
-		if cause == nil {
-			cause = context.DeadlineExceeded
-		}
+	// The context's deadline may have come before its timer ends it: the
+	// connection's own deadline, set to the same instant, may fire first.
+	cause := ctx.Err()
+	if dl, ok := ctx.Deadline(); cause == nil && ok && !time.Now().Before(dl) {
+		cause = context.DeadlineExceeded
+	}
+	if cause != nil {
 		return &kind.Error{Kind: kind.Network, What: "connect to " + rec.info.Addr + " did not finish in time",
 			Why: "the context ended (" + cause.Error() + ") before the server completed the connect: " + err.Error(),
 			Fix: "check that the server answers, or give the connect a longer deadline", Err: errors.Join(cause, err)}
@@ -53,15 +55,13 @@ func mapError(ctx context.Context, err error, rec *record, seen, driverErr func(
 		return e
 	}
 	msg := err.Error()
+	var ne net.Error
 	switch {
 	case isHangUp(err) || isTimeout(err) || errors.Is(err, driver.ErrBadConn):
 		return hungUp(err)
 	case strings.Contains(msg, "TLS") || strings.Contains(msg, "tls:") || strings.Contains(msg, "x509"):
 		return verify.ClassifyHandshake(err)
-	}
-	var ne net.Error
-	if errors.As(err, &ne) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || strings.Contains(msg, "connection reset") ||
-		strings.Contains(msg, "connection refused") || strings.Contains(msg, "broken pipe") || strings.Contains(msg, "EOF") {
+	case errors.As(err, &ne) || strings.Contains(msg, "connection refused"): // EOF, resets and broken pipes are hang-ups
 		return &kind.Error{Kind: kind.Network, What: "network failure", Why: msg, Err: err}
 	}
 	return &kind.Error{Kind: kind.HandshakeFailed, What: "connection failed", Why: msg, Err: err}
@@ -91,13 +91,6 @@ func isHangUp(err error) bool {
 	msg := err.Error()
 	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET) ||
 		strings.Contains(msg, "EOF") || strings.Contains(msg, "connection reset") || strings.Contains(msg, "broken pipe")
-}
-
-// pastDeadlineOf: the context's deadline has come (the connection's own
-// deadline, set to the same instant, may fire before the context's timer).
-func pastDeadlineOf(ctx context.Context) bool {
-	dl, ok := ctx.Deadline()
-	return ok && !time.Now().Before(dl)
 }
 
 // isTimeout: an I/O deadline passed.

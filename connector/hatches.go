@@ -44,19 +44,14 @@ func (c *Connector) resolve() (*verify.Strategy, error) {
 	return verify.Resolve(c.cfg, c.opts.resolve...)
 }
 
-// dialTCP is the raw TCP dial: WithDialer's dialer, or a net.Dialer.
+// dialTCP is the raw TCP dial: WithDialer's dialer, which must return a
+// connection or an error, or a net.Dialer.
 func (o *options) dialTCP(ctx context.Context, network, addr string) (net.Conn, error) {
 	if o.dialer == nil {
 		var d net.Dialer
 		return d.DialContext(ctx, network, addr)
 	}
-	return dialWith(ctx, o.dialer, network, addr)
-}
-
-// dialWith dials through a WithDialer dialer, which must return a
-// connection or an error.
-func dialWith(ctx context.Context, d Dialer, network, addr string) (net.Conn, error) {
-	nc, err := d.DialContext(ctx, network, addr)
+	nc, err := o.dialer.DialContext(ctx, network, addr)
 	if err == nil && nc == nil {
 		err = &kind.Error{Kind: kind.Network, What: "the dialer of WithDialer returned no connection", At: addr, Why: "it returned neither a connection nor an error"}
 	}

@@ -10,7 +10,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"log/slog"
-	"net"
 	"sync"
 	"time"
 
@@ -104,20 +103,13 @@ type tlsFacts struct {
 	peer            []*x509.Certificate
 }
 
-func (f tlsFacts) versionName() string { return verify.VersionName(f.version) }
-
-func (f tlsFacts) cipherIANA() string {
+// names are the version and the cipher suite's IANA and OpenSSL names; ""
+// without TLS.
+func (f tlsFacts) names() (version, iana, openssl string) {
 	if f.version == 0 {
-		return ""
+		return "", "", ""
 	}
-	return cipherName(f.cipher)
-}
-
-func (f tlsFacts) cipherOpenSSL() string {
-	if f.version == 0 {
-		return ""
-	}
-	return verify.OpenSSLName(f.cipher)
+	return verify.VersionName(f.version), cipherName(f.cipher), verify.OpenSSLName(f.cipher)
 }
 
 func (f tlsFacts) certInfos() []CertInfo {
@@ -185,7 +177,7 @@ type record struct {
 
 func newRecord(id uint64, st *verify.Strategy) *record {
 	r := &record{info: ConnInfo{ID: id, Mode: st.Mode.String(), Row: st.Row}, strategy: st, firstByte: -1}
-	r.tds.prelogin = -1
+	r.tds.prelogin, r.tds.hopTLS = -1, r.tds.hopTLSBuf[:0]
 	return r
 }
 
@@ -225,16 +217,17 @@ func (r *record) observe(cs tls.ConnectionState, verdict error) {
 	r.handshake, r.verdict = true, verdict
 	r.info.HandshakeDuration = time.Since(r.info.DialStart)
 	r.tls = tlsFacts{version: cs.Version, cipher: cs.CipherSuite, alpn: cs.NegotiatedProtocol, resumed: cs.DidResume, peer: cs.PeerCertificates}
-	r.noteHopTLS()
 }
 
-// finish settles Encrypted and LoginOnly once the connection is up.
+// finish settles Encrypted and LoginOnly once the connection is up, and the
+// last hop (sqlserver_hops.go) with them; the record keeps its own copy of
+// the list of hops.
 func (r *record) finish() {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.info.LoginOnly = r.handshake && r.loginOnly()
-	r.info.Encrypted = r.handshake && !r.info.LoginOnly
-	r.finishHops()
+	r.info.Encrypted, r.info.LoginOnly = r.encryption()
+	r.closeHop()
+	r.info.Hops = append([]Hop(nil), r.info.Hops...)
 }
 
 // snapshot returns the record, its strings made on the first call (after
@@ -245,14 +238,12 @@ func (r *record) snapshot() ConnInfo {
 	if !r.formatted {
 		r.formatted = true
 		i := &r.info
-		i.Version, i.CipherIANA, i.CipherOpenSSL = r.tls.versionName(), r.tls.cipherIANA(), r.tls.cipherOpenSSL()
+		i.Version, i.CipherIANA, i.CipherOpenSSL = r.tls.names()
 		i.ALPN, i.DidResume, i.Peer = r.tls.alpn, r.tls.resumed, r.tls.certInfos()
-		for k := range i.Hops {
-			if k >= len(r.tds.hopTLS) {
-				break
-			}
-			f, h := r.tds.hopTLS[k], &i.Hops[k]
-			h.Version, h.CipherIANA, h.ALPN = f.versionName(), f.cipherIANA(), f.alpn
+		for k, f := range r.tds.hopTLS {
+			h := &i.Hops[k]
+			h.Version, h.CipherIANA, _ = f.names()
+			h.ALPN = f.alpn
 			if len(f.peer) > 0 && len(f.peer) == len(r.tls.peer) && f.peer[0] == r.tls.peer[0] {
 				h.Peer = i.Peer // the connection kept: one description
 			} else {
@@ -286,5 +277,3 @@ func Info(conn *sql.Conn) (ConnInfo, error) {
 	})
 	return info, err
 }
-
-var _ net.Conn = (*wireConn)(nil)

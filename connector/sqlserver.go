@@ -29,7 +29,7 @@ import (
 type sqlServer struct {
 	cfg   msdsn.Config // built from the fields; TLS and the password are set per connection
 	token func(context.Context) (string, error)
-	tcp   Dialer // WithDialer's, or nil
+	opts  *options // for the dial: WithDialer's dialer, or a net.Dialer
 }
 
 // newSQLServer checks WithAccessTokenFunc, which is SQL Server's only, and
@@ -48,7 +48,7 @@ func newSQLServer(cfg *dsn.Config, o *options) (backend, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &sqlServer{cfg: p, token: o.token, tcp: o.dialer}, nil
+	return &sqlServer{cfg: p, token: o.token, opts: o}, nil
 }
 
 func (b *sqlServer) connect(ctx context.Context, a *attempt) (driver.Conn, error) {
@@ -67,7 +67,7 @@ func (b *sqlServer) connect(ctx context.Context, a *attempt) (driver.Conn, error
 	p.TrustServerCertificate = false // every check is in a.tls
 	mc := b.connector(p, a.rec)
 	a.rec.tds.path.instance = p.Instance
-	mc.Dialer = &sqlServerDialer{connectCtx: ctx, rec: a.rec, parallel: p.MultiSubnetFailover, tcp: b.tcp}
+	mc.Dialer = &sqlServerDialer{connectCtx: ctx, rec: a.rec, parallel: p.MultiSubnetFailover, o: b.opts}
 	return mc.Connect(ctx)
 }
 

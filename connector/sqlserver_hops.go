@@ -61,9 +61,12 @@ type tdsState struct {
 	hopTLSBuf [1]tlsFacts // room for the first hop's
 }
 
-// loginOnly: the connection's TLS covered the login only (row 1 against a
-// server answering ENCRYPT_OFF).
-func (r *record) loginOnly() bool { return !r.strategy.Strict && r.tds.prelogin == encryptOff }
+// encryption is what the current hop's TLS covered (r.mu held): the whole
+// session, or the login only (row 1 against a server answering ENCRYPT_OFF).
+func (r *record) encryption() (encrypted, loginOnly bool) {
+	loginOnly = r.handshake && !r.strategy.Strict && r.tds.prelogin == encryptOff
+	return r.handshake && !loginOnly, loginOnly
+}
 
 // pathState is the hops of one SQL Server connect.
 type pathState struct {
@@ -101,29 +104,48 @@ func (r *record) closeHop() {
 	if r.tds.prelogin >= 0 {
 		h.Prelogin = encryptName(r.tds.prelogin)
 	}
-	h.LoginOnly = r.handshake && r.loginOnly()
-	h.Encrypted = r.handshake && !h.LoginOnly
+	h.Encrypted, h.LoginOnly = r.encryption()
+	r.tds.hopTLS[n-1] = r.tls
 }
 
-// noteHopTLS copies the handshake's facts to the current hop (r.mu held).
-func (r *record) noteHopTLS() {
-	if n := len(r.info.Hops); n > 0 {
-		t := &r.tds
-		if t.hopTLS == nil {
-			t.hopTLS = t.hopTLSBuf[:0]
-		}
-		for len(t.hopTLS) < n {
-			t.hopTLS = append(t.hopTLS, tlsFacts{})
-		}
-		t.hopTLS[n-1] = r.tls
-	}
-}
-
-// finishHops settles the last hop and gives the record its own copy of the
-// list (r.mu held).
-func (r *record) finishHops() {
+// startHop settles the hop before and starts the record of the hop to addr,
+// or refuses it: a routing loop, or a routing answer that names no host.
+func (r *record) startHop(addr, host, port string) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	r.closeHop()
-	r.info.Hops = append([]Hop(nil), r.info.Hops...)
+	st, hops := r.strategy, r.info.Hops
+	hop := Hop{Addr: addr}
+	switch n := len(hops); {
+	case n > verify.MaxRedirects:
+		r.refused = loopError(hops, addr)
+		return r.refused
+	case n > 0 && host == "":
+		r.refused = emptyRoute(hops[n-1].Addr)
+		return r.refused
+	case n > 0:
+		hop.RoutedFrom, hop.Name = hops[n-1].Addr, st.HopName(hops[n-1].Name, host)
+	case st.NameRules != verify.NoName:
+		hop.Name = st.ExpectedName
+	}
+	if b := r.tds.path.browser; b != nil && b.host == host {
+		hop.BrowserAddr = b.addr
+		for _, name := range b.names {
+			if strconv.Itoa(b.ports[name]) == port {
+				hop.Instance = name
+				break
+			}
+		}
+		r.tds.path.browser = nil
+	}
+	r.info.Hops = append(r.info.Hops, hop)
+	r.tds.hopTLS = append(r.tds.hopTLS, tlsFacts{})
+	// The facts of the connection kept are the last hop's: start afresh.
+	r.handshake, r.verdict = false, nil
+	r.serverBytes, r.firstByte = 0, -1
+	r.tls = tlsFacts{}
+	r.tds.prelogin = -1
+	return nil
 }
 
 // sqlServerDialer is the dialer of one SQL Server Connect (a go-mssqldb
@@ -131,8 +153,8 @@ func (r *record) finishHops() {
 type sqlServerDialer struct {
 	connectCtx context.Context
 	rec        *record
-	parallel   bool   // multiSubnetFailover: dial every address of a name at once
-	tcp        Dialer // WithDialer's, or nil
+	parallel   bool     // multiSubnetFailover: dial every address of a name at once
+	o          *options // its dialTCP: WithDialer's dialer, or a net.Dialer
 }
 
 // HostName makes sqlServerDialer a go-mssqldb HostDialer: the driver hands
@@ -148,50 +170,10 @@ func (d *sqlServerDialer) DialContext(ctx context.Context, network, addr string)
 		return nil, err
 	}
 	rec := d.rec
-	st := rec.strategy
-	rec.mu.Lock()
-	rec.closeHop()
-	n := len(rec.info.Hops)
-	if n > verify.MaxRedirects {
-		err := d.loopError(addr)
-		rec.refused = err
-		rec.mu.Unlock()
+	if err := rec.startHop(addr, host, port); err != nil {
 		return nil, err
 	}
-	hop := Hop{Addr: addr}
-	if n == 0 {
-		if st.NameRules != verify.NoName {
-			hop.Name = st.ExpectedName
-		}
-	} else {
-		prev := rec.info.Hops[n-1]
-		hop.RoutedFrom, hop.Name = prev.Addr, st.HopName(prev.Name, host)
-		if host == "" {
-			err := emptyRoute(prev.Addr)
-			rec.refused = err
-			rec.mu.Unlock()
-			return nil, err
-		}
-	}
-	if b := rec.tds.path.browser; b != nil && b.host == host {
-		hop.BrowserAddr = b.addr
-		for _, name := range b.names {
-			if strconv.Itoa(b.ports[name]) == port {
-				hop.Instance = name
-				break
-			}
-		}
-		rec.tds.path.browser = nil
-	}
-	rec.info.Hops = append(rec.info.Hops, hop)
-	// The facts of the connection kept are the last hop's: start afresh.
-	rec.handshake, rec.verdict = false, nil
-	rec.serverBytes, rec.firstByte = 0, -1
-	rec.tls = tlsFacts{}
-	rec.tds.prelogin = -1
-	rec.mu.Unlock()
-
-	nc, err := rec.dialTCP(d.connectCtx, network, addr, preloginReader(st), func() (net.Conn, error) { return d.dialTCP(ctx, network, addr, host, port) })
+	nc, err := rec.dialTCP(d.connectCtx, network, addr, preloginReader(rec.strategy), func() (net.Conn, error) { return d.dialTCP(ctx, network, addr, host, port) })
 	if err == nil && nc.RemoteAddr() != nil { // a WithDialer connection may not know it
 		rec.mu.Lock()
 		rec.info.Hops[len(rec.info.Hops)-1].Remote = nc.RemoteAddr().String()
@@ -210,19 +192,17 @@ func emptyRoute(from string) error {
 // dialTCP connects to host:port. With multiSubnetFailover and a name with
 // several addresses every address is dialed at once and the first to answer
 // kept, as go-mssqldb does when it resolves the name itself; otherwise the
-// addresses are tried in turn.
+// addresses are tried in turn. WithDialer's dialer is given the name as it
+// is, once (a proxy may resolve it remotely).
 func (d *sqlServerDialer) dialTCP(ctx context.Context, network, addr, host, port string) (net.Conn, error) {
-	if d.tcp != nil { // WithDialer: the name as it is, once (a proxy may resolve it remotely)
-		return dialWith(ctx, d.tcp, network, addr)
-	}
-	var nd net.Dialer
-	if !d.parallel || net.ParseIP(host) != nil {
-		return nd.DialContext(ctx, network, addr)
+	if d.o.dialer != nil || !d.parallel || net.ParseIP(host) != nil {
+		return d.o.dialTCP(ctx, network, addr)
 	}
 	ips, err := net.DefaultResolver.LookupIPAddr(ctx, host)
 	if err != nil || len(ips) < 2 {
-		return nd.DialContext(ctx, network, addr)
+		return d.o.dialTCP(ctx, network, addr)
 	}
+	var nd net.Dialer
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	type result struct {
@@ -256,11 +236,11 @@ func (d *sqlServerDialer) dialTCP(ctx context.Context, network, addr, host, port
 	return nil, errors.Join(errs...)
 }
 
-// loopError is the error for the hop after MaxRedirects routing answers
-// (r.mu held).
-func (d *sqlServerDialer) loopError(next string) error {
+// loopError is the error for the hop to next after MaxRedirects routing
+// answers.
+func loopError(hops []Hop, next string) error {
 	var chain []string
-	for _, h := range d.rec.info.Hops {
+	for _, h := range hops {
 		chain = append(chain, h.Addr)
 	}
 	chain = append(chain, next)
