@@ -39,9 +39,14 @@ func conflict(key, value, option, why, fix string) error {
 
 // resolve is the connector's one resolve step, taken by New and Reload:
 // verify.Resolve with the trust material given in code (WithRootCAs), so a
-// Reload re-reads everything the DSN names and keeps what code gave.
+// Reload re-reads everything the DSN names and keeps what code gave; then
+// the backend's prepare.
 func (c *Connector) resolve() (*verify.Strategy, error) {
-	return verify.Resolve(c.cfg, c.opts.resolve...)
+	st, err := verify.Resolve(c.cfg, c.opts.resolve...)
+	if err == nil {
+		err = c.be.prepare(st)
+	}
+	return st, err
 }
 
 // dialTCP is the raw TCP dial: WithDialer's dialer, which must return a

@@ -160,8 +160,6 @@ func sqlServerConfig(cfg *dsn.Config) (msdsn.Config, error) {
 	if name, err := os.Hostname(); err == nil {
 		p.Workstation = name
 	}
-	var dialTimeout *time.Duration
-	epa := false
 	for _, k := range slices.Sorted(maps.Keys(cfg.Params)) {
 		v := cfg.Params[k]
 		var err error
@@ -177,8 +175,7 @@ func sqlServerConfig(cfg *dsn.Config) (msdsn.Config, error) {
 			p.ConnTimeout = time.Duration(n) * time.Second
 		case "dial timeout":
 			n, err = driverparam.ParseUint(v)
-			d := time.Duration(n) * time.Second
-			dialTimeout = &d
+			p.DialTimeout = time.Duration(n) * time.Second
 		case "keepalive":
 			n, err = driverparam.ParseUint(v)
 			p.KeepAlive = time.Duration(n) * time.Second
@@ -218,7 +215,6 @@ func sqlServerConfig(cfg *dsn.Config) (msdsn.Config, error) {
 			p.Encoding.Timezone, err = driverparam.ParseLocation(v)
 		case "epa enabled":
 			p.EpaEnabled, err = driverparam.ParseMSBool(v)
-			epa = true
 		default:
 			err = errors.New("it is not a go-mssqldb parameter dbtls passes on")
 		}
@@ -229,10 +225,10 @@ func sqlServerConfig(cfg *dsn.Config) (msdsn.Config, error) {
 	if p.Protocols[0] == "admin" && p.Instance == "" {
 		p.Port = 1434
 	}
-	p.DialTimeout = 15 * time.Second * time.Duration(len(p.Protocols))
-	if dialTimeout != nil {
-		p.DialTimeout = *dialTimeout
+	if _, given := cfg.Params["dial timeout"]; !given {
+		p.DialTimeout = 15 * time.Second * time.Duration(len(p.Protocols))
 	}
+	_, epa := cfg.Params["epa enabled"]
 	if env := os.Getenv("MSSQL_USE_EPA"); !epa && env != "" {
 		var err error
 		if p.EpaEnabled, err = driverparam.ParseMSBool(env); err != nil {
