@@ -155,13 +155,12 @@ type record struct {
 	handshake bool  // VerifyConnection ran
 	verdict   error // its verdict
 	refused   error // a guard's refusal (the PRELOGIN reader, the MySQL authentication guard)
-	// What the server sent, over every hop: the byte count (read only by the
-	// connecting goroutine) and the first byte (-1 none yet).
-	serverBytes int
-	firstByte   int
-	ioErr       error       // the first I/O error on any hop: what go-sql-driver's "invalid connection" hides
-	conn        *wireConn   // the connection kept (the last hop)
-	hops        []*wireConn // every TCP connection this Connect dialed
+	// The first byte the server sent on the current hop (-1 none yet): set
+	// under mu by the reading goroutine, which alone reads it without.
+	firstByte int
+	ioErr     error       // the first I/O error on any hop: what go-sql-driver's "invalid connection" hides
+	conn      *wireConn   // the connection kept (the last hop)
+	hops      []*wireConn // every TCP connection this Connect dialed
 	// The first of them and room for its entry, in the record itself: most
 	// connects dial once (wrap).
 	first   wireConn
@@ -183,18 +182,13 @@ func newRecord(id uint64, st *verify.Strategy) *record {
 
 // refuse keeps a guard's refusal: the connection's error, whatever the
 // driver makes of the failed write (mapError).
-func (r *record) refuse(err error) {
-	r.mu.Lock()
-	if r.refused == nil {
-		r.refused = err
-	}
-	r.mu.Unlock()
-}
+func (r *record) refuse(err error) { r.keepFirst(&r.refused, err) }
 
-func (r *record) noteIOError(err error) {
+// keepFirst sets *field, a field of r, to err unless it holds an error.
+func (r *record) keepFirst(field *error, err error) {
 	r.mu.Lock()
-	if r.ioErr == nil {
-		r.ioErr = err
+	if *field == nil {
+		*field = err
 	}
 	r.mu.Unlock()
 }

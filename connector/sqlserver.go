@@ -66,7 +66,7 @@ func (b *sqlServer) connect(ctx context.Context, a *attempt) (driver.Conn, error
 	p.TLSConfig = a.tls
 	p.TrustServerCertificate = false // every check is in a.tls
 	mc := b.connector(p, a.rec)
-	a.rec.tds.path.instance = p.Instance
+	a.rec.tds.instance = p.Instance
 	mc.Dialer = &sqlServerDialer{connectCtx: ctx, rec: a.rec, parallel: p.MultiSubnetFailover, o: b.opts}
 	return mc.Connect(ctx)
 }

@@ -55,10 +55,11 @@ type Hop struct {
 // tdsState is a record's view of one SQL Server connect: the PRELOGIN
 // answer of the current hop and the path to the server.
 type tdsState struct {
-	prelogin  int // the current hop's PRELOGIN ENCRYPTION answer, -1 unknown
-	path      pathState
-	hopTLS    []tlsFacts  // the TLS facts of each hop (hopTLS[i] is info.Hops[i]'s), unformatted
-	hopTLSBuf [1]tlsFacts // room for the first hop's
+	prelogin  int           // the current hop's PRELOGIN ENCRYPTION answer, -1 unknown
+	instance  string        // the DSN's named instance, for messages
+	browser   *browserState // the last SQL Browser exchange not yet followed by its TCP hop
+	hopTLS    []tlsFacts    // the TLS facts of each hop (hopTLS[i] is info.Hops[i]'s), unformatted
+	hopTLSBuf [1]tlsFacts   // room for the first hop's
 }
 
 // encryption is what the current hop's TLS covered (r.mu held): the whole
@@ -66,12 +67,6 @@ type tdsState struct {
 func (r *record) encryption() (encrypted, loginOnly bool) {
 	loginOnly = r.handshake && !r.strategy.Strict && r.tds.prelogin == encryptOff
 	return r.handshake && !loginOnly, loginOnly
-}
-
-// pathState is the hops of one SQL Server connect.
-type pathState struct {
-	instance string        // the DSN's named instance, for messages
-	browser  *browserState // the last SQL Browser exchange not yet followed by its TCP hop
 }
 
 // browserState is one exchange with SQL Browser.
@@ -128,7 +123,7 @@ func (r *record) startHop(addr, host, port string) error {
 	case st.NameRules != verify.NoName:
 		hop.Name = st.ExpectedName
 	}
-	if b := r.tds.path.browser; b != nil && b.host == host {
+	if b := r.tds.browser; b != nil && b.host == host {
 		hop.BrowserAddr = b.addr
 		for _, name := range b.names {
 			if strconv.Itoa(b.ports[name]) == port {
@@ -136,13 +131,13 @@ func (r *record) startHop(addr, host, port string) error {
 				break
 			}
 		}
-		r.tds.path.browser = nil
+		r.tds.browser = nil
 	}
 	r.info.Hops = append(r.info.Hops, hop)
 	r.tds.hopTLS = append(r.tds.hopTLS, tlsFacts{})
 	// The facts of the connection kept are the last hop's: start afresh.
 	r.handshake, r.verdict = false, nil
-	r.serverBytes, r.firstByte = 0, -1
+	r.firstByte = -1
 	r.tls = tlsFacts{}
 	r.tds.prelogin = -1
 	return nil
@@ -263,7 +258,7 @@ func (d *sqlServerDialer) dialBrowser(ctx context.Context, network, addr string)
 		return nil, err
 	}
 	d.rec.info.BrowserAddr = addr
-	d.rec.tds.path.browser = b
+	d.rec.tds.browser = b
 	d.rec.mu.Unlock()
 	var nd net.Dialer
 	nc, err := nd.DialContext(ctx, network, addr)
@@ -293,10 +288,10 @@ func (c *browserConn) Read(p []byte) (int, error) {
 	defer c.rec.mu.Unlock()
 	if err != nil {
 		c.state.err = err
-		return n, err
+	} else {
+		c.state.answered = true
+		c.state.ports, c.state.names = parseBrowserAnswer(p[:n])
 	}
-	c.state.answered = true
-	c.state.ports, c.state.names = parseBrowserAnswer(p[:n])
 	return n, err
 }
 
@@ -339,13 +334,13 @@ func parseBrowserAnswer(b []byte) (map[string]int, []string) {
 // failure on a routed hop names the hop.
 func explainPath(err error, rec *record) error {
 	rec.mu.Lock()
-	b := rec.tds.path.browser
+	b := rec.tds.browser
 	var browser browserState
 	if b != nil {
 		browser = *b
 	}
 	hops := append([]Hop(nil), rec.info.Hops...)
-	instance := rec.tds.path.instance
+	instance := rec.tds.instance
 	rec.mu.Unlock()
 	if b != nil {
 		if len(hops) > 0 {
