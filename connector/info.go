@@ -159,8 +159,7 @@ type record struct {
 	// under mu by the reading goroutine, which alone reads it without.
 	firstByte int
 	ioErr     error       // the first I/O error on any hop: what go-sql-driver's "invalid connection" hides
-	conn      *wireConn   // the connection kept (the last hop)
-	hops      []*wireConn // every TCP connection this Connect dialed
+	hops      []*wireConn // every TCP connection this Connect dialed; the last is the one kept
 	// The first of them and room for its entry, in the record itself: most
 	// connects dial once (wrap).
 	first   wireConn
@@ -250,8 +249,8 @@ func (r *record) snapshot() ConnInfo {
 
 func register(conn driver.Conn, rec *record) {
 	records.store(conn, rec)
-	if rec.conn != nil {
-		rec.conn.owner = conn // wireConn.Close deletes the entry
+	if n := len(rec.hops); n > 0 {
+		rec.hops[n-1].owner = conn // wireConn.Close deletes the entry
 	}
 }
 

@@ -53,7 +53,6 @@ func (r *record) wrap(nc net.Conn, watch watchFunc) *wireConn {
 		r.hops = r.hopsBuf[:0]
 	}
 	*w = wireConn{boundConn: boundConn{Conn: nc}, rec: r, watch: watch}
-	r.conn = w
 	r.hops = append(r.hops, w)
 	r.mu.Unlock()
 	return w

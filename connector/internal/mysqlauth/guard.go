@@ -162,11 +162,8 @@ func packet(b []byte) (pkt []byte, n int, ok bool) {
 // guard judge the client's next packet against the wrong question, or step
 // aside too early; it is refused instead.
 func (g *guard) serverPacket(p []byte) {
-	if g.desync {
-		return
-	}
-	if g.turn {
-		g.desync = true
+	if g.desync || g.turn {
+		g.desync = true // for good
 		return
 	}
 	g.turn = true
