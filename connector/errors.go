@@ -56,12 +56,13 @@ func mapError(ctx context.Context, err error, rec *record, seen, driverErr func(
 	}
 	msg := err.Error()
 	var ne net.Error
+	isNet := errors.As(err, &ne)
 	switch {
-	case isHangUp(err) || isTimeout(err) || errors.Is(err, driver.ErrBadConn):
+	case isHangUp(err) || errors.Is(err, driver.ErrBadConn) || isNet && ne.Timeout() || strings.Contains(msg, "i/o timeout"): // or a deadline passed
 		return hungUp(err)
 	case strings.Contains(msg, "TLS") || strings.Contains(msg, "tls:") || strings.Contains(msg, "x509"):
 		return verify.ClassifyHandshake(err)
-	case errors.As(err, &ne) || strings.Contains(msg, "connection refused"): // EOF, resets and broken pipes are hang-ups
+	case isNet || strings.Contains(msg, "connection refused"): // EOF, resets and broken pipes are hang-ups
 		return &kind.Error{Kind: kind.Network, What: "network failure", Why: msg, Err: err}
 	}
 	return &kind.Error{Kind: kind.HandshakeFailed, What: "connection failed", Why: msg, Err: err}
@@ -91,12 +92,6 @@ func isHangUp(err error) bool {
 	msg := err.Error()
 	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET) ||
 		strings.Contains(msg, "EOF") || strings.Contains(msg, "connection reset") || strings.Contains(msg, "broken pipe")
-}
-
-// isTimeout: an I/O deadline passed.
-func isTimeout(err error) bool {
-	var ne net.Error
-	return errors.As(err, &ne) && ne.Timeout() || strings.Contains(err.Error(), "i/o timeout")
 }
 
 // paramError is the error for a parameter the driver would refuse.

@@ -119,12 +119,11 @@ func (f tlsFacts) certInfos() []CertInfo {
 	out := make([]CertInfo, len(f.peer))
 	for i, c := range f.peer {
 		sum := sha256.Sum256(c.Raw)
-		ci := CertInfo{Subject: c.Subject.String(), Issuer: c.Issuer.String(), DNSNames: c.DNSNames,
+		out[i] = CertInfo{Subject: c.Subject.String(), Issuer: c.Issuer.String(), DNSNames: c.DNSNames,
 			NotBefore: c.NotBefore, NotAfter: c.NotAfter, SHA256: hex.EncodeToString(sum[:])}
 		for _, ip := range c.IPAddresses {
-			ci.IPAddresses = append(ci.IPAddresses, ip.String())
+			out[i].IPAddresses = append(out[i].IPAddresses, ip.String())
 		}
-		out[i] = ci
 	}
 	return out
 }

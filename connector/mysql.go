@@ -1,6 +1,7 @@
 package connector
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"crypto/rsa"
@@ -318,22 +319,12 @@ func mysqlConfig(cfg *dsn.Config) (m *mysql.Config, charsets []string, err error
 	}
 	_ = m.Apply(opts...) // these options return no error
 	m.User, m.Passwd, m.DBName = cfg.User, cfg.Password, cfg.Database
-	m.Net = cfg.Net
-	if m.Net == "" {
-		m.Net = "tcp"
-	}
+	m.Net = cmp.Or(cfg.Net, "tcp")
 	switch {
 	case m.Net == "unix":
 		m.Addr = cfg.Host
 	case cfg.Host != "" || cfg.Port != 0:
-		host, port := cfg.Host, cfg.Port
-		if host == "" {
-			host = "127.0.0.1"
-		}
-		if port == 0 {
-			port = 3306
-		}
-		m.Addr = net.JoinHostPort(host, strconv.Itoa(port))
+		m.Addr = net.JoinHostPort(cmp.Or(cfg.Host, "127.0.0.1"), strconv.Itoa(cmp.Or(cfg.Port, 3306)))
 	}
 	return m, charsets, nil
 }

@@ -1,6 +1,7 @@
 package connector
 
 import (
+	"cmp"
 	"context"
 	"crypto/x509"
 	"log/slog"
@@ -110,9 +111,4 @@ func resolveOption(opt verify.Option) Option {
 
 // logger is the logger given, or slog.Default(): a warning must reach the
 // user without WithLogger.
-func (o *options) logger() *slog.Logger {
-	if o.log == nil {
-		return slog.Default()
-	}
-	return o.log
-}
+func (o *options) logger() *slog.Logger { return cmp.Or(o.log, slog.Default()) }

@@ -160,44 +160,27 @@ func sqlServerConfig(cfg *dsn.Config) (msdsn.Config, error) {
 	if name, err := os.Hostname(); err == nil {
 		p.Workstation = name
 	}
+	texts := map[string]*string{"app name": &p.AppName, "failoverpartner": &p.FailOverPartner, "failoverpartnerspn": &p.FailOverPartnerSPN,
+		"workstation id": &p.Workstation, "serverspn": &p.ServerSPN}
+	bools := map[string]*bool{"disableretry": &p.DisableRetry, "guid conversion": &p.Encoding.GuidConversion, "notraceid": &p.NoTraceID, "epa enabled": &p.EpaEnabled}
+	seconds := map[string]*time.Duration{"connection timeout": &p.ConnTimeout, "dial timeout": &p.DialTimeout, "keepalive": &p.KeepAlive}
 	for _, k := range slices.Sorted(maps.Keys(cfg.Params)) {
 		v := cfg.Params[k]
 		var err error
 		var n uint64
 		var n16 uint16
 		switch k {
-		case "app name":
-			p.AppName = v
 		case "applicationintent":
 			p.ReadOnlyIntent, err = driverparam.ParseIntent(v)
-		case "connection timeout":
-			n, err = driverparam.ParseUint(v)
-			p.ConnTimeout = time.Duration(n) * time.Second
-		case "dial timeout":
-			n, err = driverparam.ParseUint(v)
-			p.DialTimeout = time.Duration(n) * time.Second
-		case "keepalive":
-			n, err = driverparam.ParseUint(v)
-			p.KeepAlive = time.Duration(n) * time.Second
 		case "packet size": // the TDS range: 512 to 32767 bytes
 			n16, err = driverparam.ParseUint16(v)
 			p.PacketSize = min(max(n16, 512), 32767)
 		case "log":
 			n, err = driverparam.ParseUint(v)
 			p.LogFlags = msdsn.Log(n)
-		case "failoverpartner":
-			p.FailOverPartner = v
 		case "failoverport":
 			n16, err = driverparam.ParseUint16(v)
 			p.FailOverPort = uint64(n16)
-		case "failoverpartnerspn":
-			p.FailOverPartnerSPN = v
-		case "workstation id":
-			p.Workstation = v
-		case "serverspn":
-			p.ServerSPN = v
-		case "disableretry":
-			p.DisableRetry, err = driverparam.ParseMSBool(v)
 		case "multisubnetfailover":
 			p.MultiSubnetFailover, err = driverparam.ParseMSBoolEnabled(v)
 		case "protocol":
@@ -206,17 +189,20 @@ func sqlServerConfig(cfg *dsn.Config) (msdsn.Config, error) {
 				// message, and port 1434 when no instance names one
 				p.Protocols, p.BrowserMessage = []string{"admin"}, msdsn.BrowserDAC
 			}
-		case "guid conversion":
-			p.Encoding.GuidConversion, err = driverparam.ParseMSBool(v)
 		case "pipe": // read from Parameters by go-mssqldb's named-pipe protocol
-		case "notraceid":
-			p.NoTraceID, err = driverparam.ParseMSBool(v)
 		case "timezone":
 			p.Encoding.Timezone, err = driverparam.ParseLocation(v)
-		case "epa enabled":
-			p.EpaEnabled, err = driverparam.ParseMSBool(v)
 		default:
-			err = errors.New("it is not a go-mssqldb parameter dbtls passes on")
+			if t, ok := texts[k]; ok {
+				*t = v
+			} else if b, ok := bools[k]; ok {
+				*b, err = driverparam.ParseMSBool(v)
+			} else if d, ok := seconds[k]; ok {
+				n, err = driverparam.ParseUint(v)
+				*d = time.Duration(n) * time.Second
+			} else {
+				err = errors.New("it is not a go-mssqldb parameter dbtls passes on")
+			}
 		}
 		if err != nil {
 			return msdsn.Config{}, paramError("go-mssqldb", k, v, err)
