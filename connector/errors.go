@@ -69,13 +69,13 @@ func mapError(ctx context.Context, err error, rec *record, seen, driverErr func(
 }
 
 // withIOCause adds to a driver's "bad connection" (driver.ErrBadConn, or
-// hiding, the driver's own word for it) the I/O error the connection itself
-// saw: the cause the driver hides.
+// hiding, the driver's own word for it, if it has one) the I/O error the
+// connection itself saw: the cause the driver hides.
 func withIOCause(err error, rec *record, hiding error) error {
 	rec.mu.Lock()
 	ioErr := rec.ioErr
 	rec.mu.Unlock()
-	if ioErr != nil && (errors.Is(err, driver.ErrBadConn) || hiding != nil && errors.Is(err, hiding)) {
+	if ioErr != nil && (errors.Is(err, driver.ErrBadConn) || errors.Is(err, hiding)) {
 		return fmt.Errorf("%w (%w)", err, ioErr)
 	}
 	return err

@@ -20,8 +20,7 @@ import (
 // (WithAccessTokenFunc: sqlserver.go); verify.Resolve checks the trust
 // anchors given in code (WithRootCAs).
 func (c *Connector) checkOptions() error {
-	o := &c.opts
-	if o.password != nil && c.cfg.Password != "" {
+	if c.opts.password != nil && c.cfg.Password != "" {
 		return conflict("password", c.cfg.Password, "WithPasswordFunc", "the DSN holds a password and WithPasswordFunc provides one",
 			"remove the password from the DSN, or do not give WithPasswordFunc")
 	}

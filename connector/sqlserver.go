@@ -63,8 +63,7 @@ func (b *sqlServer) connect(ctx context.Context, a *attempt) (driver.Conn, error
 	default:
 		p.Encryption = msdsn.EncryptionOff
 	}
-	p.TLSConfig = a.tls
-	p.TrustServerCertificate = false // every check is in a.tls
+	p.TLSConfig, p.TrustServerCertificate = a.tls, false // every check is in a.tls
 	mc := b.connector(p, a.rec)
 	a.rec.tds.instance = p.Instance
 	mc.Dialer = &sqlServerDialer{connectCtx: ctx, rec: a.rec, parallel: p.MultiSubnetFailover, o: b.opts}

@@ -1,6 +1,7 @@
 package connector
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -72,9 +73,8 @@ func (r *record) encryption() (encrypted, loginOnly bool) {
 // browserState is one exchange with SQL Browser.
 type browserState struct {
 	addr, host string
-	answered   bool
 	err        error          // the read's error, when it got no answer
-	ports      map[string]int // instance (upper case) → TCP port, from the answer
+	ports      map[string]int // instance (upper case) → TCP port, from the answer; nil: no answer
 	names      []string       // the instances announced, in order
 }
 
@@ -289,7 +289,6 @@ func (c *browserConn) Read(p []byte) (int, error) {
 	if err != nil {
 		c.state.err = err
 	} else {
-		c.state.answered = true
 		c.state.ports, c.state.names = parseBrowserAnswer(p[:n])
 	}
 	return n, err
@@ -303,7 +302,7 @@ func (c *browserConn) Close() error {
 // parseBrowserAnswer reads the instances and TCP ports of an SVR_RESP
 // ([MC-SQLR] 2.2.5): "ServerName;S;InstanceName;I;…;tcp;P;;" per instance.
 // It is only for the record and for messages: go-mssqldb reads the answer
-// itself.
+// itself. ports is never nil: an answer came.
 func parseBrowserAnswer(b []byte) (map[string]int, []string) {
 	ports := map[string]int{}
 	var names []string
@@ -334,19 +333,14 @@ func parseBrowserAnswer(b []byte) (map[string]int, []string) {
 // failure on a routed hop names the hop.
 func explainPath(err error, rec *record) error {
 	rec.mu.Lock()
-	b := rec.tds.browser
-	var browser browserState
-	if b != nil {
-		browser = *b
-	}
-	hops := append([]Hop(nil), rec.info.Hops...)
-	instance := rec.tds.instance
-	rec.mu.Unlock()
-	if b != nil {
+	defer rec.mu.Unlock()
+	hops := rec.info.Hops
+	if b := rec.tds.browser; b != nil {
+		instance := rec.tds.instance
 		if len(hops) > 0 {
 			instance = "" // a routed host\instance: the routing answer named it, not the DSN
 		}
-		return browserError(err, browser, instance)
+		return browserError(err, *b, instance)
 	}
 	if len(hops) < 2 {
 		return err
@@ -375,7 +369,7 @@ func browserError(err error, b browserState, instance string) error {
 		instance = "the instance the routing answer named"
 	}
 	switch {
-	case !b.answered:
+	case b.ports == nil: // no answer
 		e.What = "SQL Browser at " + b.addr + " (UDP) did not answer"
 		why := "no answer before the connect's deadline"
 		var ne net.Error
@@ -395,11 +389,7 @@ func browserError(err error, b browserState, instance string) error {
 		e.Fix = "check that the instance listens on TCP (SQL Server Configuration Manager), or give its TCP port (portNumber)"
 	default:
 		e.What = "SQL Browser at " + b.addr + " (UDP) does not know the instance"
-		listed := "no instance"
-		if len(b.names) > 0 {
-			listed = strings.Join(b.names, ", ")
-		}
-		e.Why = "asked for the TCP port of " + instance + ", it lists " + listed
+		e.Why = "asked for the TCP port of " + instance + ", it lists " + cmp.Or(strings.Join(b.names, ", "), "no instance")
 		e.Fix = "check the instance name, or give the instance's TCP port (portNumber)"
 	}
 	return e
