@@ -52,6 +52,8 @@ const (
 	pluginCachingSHA2 = "caching_sha2_password"
 	pluginSHA256      = "sha256_password"
 	pluginClear       = "mysql_clear_password"
+
+	useTLS = "use TLS: sslMode=REQUIRED (or stronger) with TLS enabled on the server" // the way out the refusals name first
 )
 
 // Policy is what a guard allows, and what its errors name.
@@ -261,7 +263,7 @@ func (g *guard) clientPacket(p []byte) error {
 		return &kind.Error{Kind: kind.EncryptionNotSupported, What: "MySQL authentication could not be followed",
 			Why: g.noTLS() + ", and the server sent a packet before the client had answered the previous one; " +
 				"without TLS dbtls must follow the authentication to keep the password from leaving in clear or to a key the server supplies, so nothing more was sent",
-			Fix: "use TLS: sslMode=REQUIRED (or stronger) with TLS enabled on the server"}
+			Fix: useTLS}
 	}
 	e := g.next
 	if !g.turn {
@@ -344,21 +346,20 @@ func (g *guard) keyUse(supplied bool) error {
 			Key: g.policy.PinKey, Value: g.policy.PinValue,
 			Why: g.noTLS() + " and the server " + how + " (" + g.plugin + "), but the password goes to the pinned key only; " +
 				"a machine in the middle does this to read the password, so none was sent to it",
-			Fix: "check that " + g.policy.PinKey + " holds this server's public key, or use TLS: sslMode=REQUIRED (or stronger) with TLS enabled on the server"}
+			Fix: "check that " + g.policy.PinKey + " holds this server's public key, or " + useTLS}
 	}
 	return &kind.Error{Kind: kind.EncryptionNotSupported, What: "public key retrieval refused",
 		Key: g.policy.AllowKey, Value: g.policy.AllowValue,
 		Why: g.noTLS() + " and the server " + how + " (" + g.plugin + "); " +
 			"over plaintext a machine in the middle can hand out its own key and read the password, so none was sent",
-		Fix: "use TLS: sslMode=REQUIRED (or stronger) with TLS enabled on the server; or pin the server's key with " +
-			"serverRSAPublicKeyFile=<path of its PEM public key>; or, on a network you trust, set allowPublicKeyRetrieval=true"}
+		Fix: useTLS + "; or pin the server's key with serverRSAPublicKeyFile=<path of its PEM public key>; or, on a network you trust, set allowPublicKeyRetrieval=true"}
 }
 
 func (g *guard) cleartext() error {
 	return &kind.Error{Kind: kind.EncryptionNotSupported, What: "cleartext password refused",
 		Key: "sslMode", Value: g.policy.Mode,
 		Why: g.noTLS() + " and the server asked for the password in clear (" + g.plugin + "); none was sent",
-		Fix: "use TLS: sslMode=REQUIRED (or stronger) with TLS enabled on the server"}
+		Fix: useTLS}
 }
 
 // parseHandshakeResponse reads the client's answer to the greeting:
