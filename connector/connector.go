@@ -35,7 +35,8 @@ type backend interface {
 	// mapError gives the error of a failed connect its kind (spec §8).
 	mapError(ctx context.Context, err error, rec *record) error
 	// prepare readies the backend for st before the connector puts it in
-	// force: New and Reload call it after resolve, and its error fails them.
+	// force: it is the last step of resolve, and its error fails New and
+	// Reload.
 	prepare(st *verify.Strategy) error
 	// redactedDSN writes the driver's configuration as the driver's own DSN,
 	// without TLS and with every secret redacted (RedactedDriverDSN).
@@ -103,11 +104,8 @@ func newConnector(n *dsn.Config, opts []Option) (*Connector, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := c.be.prepare(st); err != nil {
-		return nil, err
-	}
 	c.strategy.Store(st)
-	for _, w := range append(append([]string(nil), n.Warnings...), st.Warnings...) {
+	for _, w := range c.Warnings() {
 		c.opts.logger().Warn("dbtls: "+w, "row", st.Row)
 	}
 	return c, nil
@@ -124,14 +122,13 @@ func newConnector(n *dsn.Config, opts []Option) (*Connector, error) {
 // an error is the one New would return for the same reason. No file is
 // read.
 func RedactedDriverDSN(cfg *dsn.Config) (string, error) {
-	n := cfg
+	var err error
 	if !cfg.Normalized() {
-		var err error
-		if n, err = dsn.Normalize(cfg); err != nil {
+		if cfg, err = dsn.Normalize(cfg); err != nil {
 			return "", err
 		}
 	}
-	be, err := backends[n.Family](n, &options{})
+	be, err := backends[cfg.Family](cfg, &options{})
 	if err != nil {
 		return "", err
 	}
@@ -171,9 +168,6 @@ func (c *Connector) Reload(ctx context.Context) error {
 		return err
 	}
 	st, err := c.resolve() // hatches.go: WithRootCAs is kept
-	if err == nil {
-		err = c.be.prepare(st)
-	}
 	if err != nil {
 		c.opts.logger().Error("dbtls: reload failed; keeping the previous trust material", "kind", string(kind.Of(err)), "error", err.Error())
 		return err

@@ -59,43 +59,28 @@ func (b *boundConn) release(keep bool) {
 	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if !b.connecting {
-		return
-	}
-	b.connecting = false
-	if keep {
+	if b.connecting && keep {
 		_ = b.Conn.SetDeadline(time.Time{})
 	}
+	b.connecting = false
 }
 
-// capped returns t as the connect allows it: no later than the context's
-// deadline, and in the past once the context is canceled (b.mu held).
-func (b *boundConn) capped(t time.Time) time.Time {
+// The driver's deadlines, as the connect allows them (set).
+func (b *boundConn) SetDeadline(t time.Time) error      { return b.set(b.Conn.SetDeadline, t) }
+func (b *boundConn) SetReadDeadline(t time.Time) error  { return b.set(b.Conn.SetReadDeadline, t) }
+func (b *boundConn) SetWriteDeadline(t time.Time) error { return b.set(b.Conn.SetWriteDeadline, t) }
+
+// set sets a deadline with setter, no later than the context's deadline
+// while connecting, and in the past once the context is canceled.
+func (b *boundConn) set(setter func(time.Time) error, t time.Time) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
 	switch {
 	case !b.connecting:
-		return t
 	case b.canceled:
-		return pastDeadline
+		t = pastDeadline
 	case !b.limit.IsZero() && (t.IsZero() || t.After(b.limit)):
-		return b.limit
+		t = b.limit
 	}
-	return t
-}
-
-func (b *boundConn) SetDeadline(t time.Time) error {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.Conn.SetDeadline(b.capped(t))
-}
-
-func (b *boundConn) SetReadDeadline(t time.Time) error {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.Conn.SetReadDeadline(b.capped(t))
-}
-
-func (b *boundConn) SetWriteDeadline(t time.Time) error {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.Conn.SetWriteDeadline(b.capped(t))
+	return setter(t)
 }

@@ -40,11 +40,13 @@ func mapError(ctx context.Context, err error, rec *record, seen, driverErr func(
 			return e
 		}
 	}
-	if ctx.Err() != nil || pastDeadlineOf(ctx) {
-		cause := ctx.Err()
-		if cause == nil {
-			cause = context.DeadlineExceeded
-		}
+	// The context's deadline may have come before its timer ends it: the
+	// connection's own deadline, set to the same instant, may fire first.
+	cause := ctx.Err()
+	if dl, ok := ctx.Deadline(); cause == nil && ok && !time.Now().Before(dl) {
+		cause = context.DeadlineExceeded
+	}
+	if cause != nil {
 		return &kind.Error{Kind: kind.Network, What: "connect to " + rec.info.Addr + " did not finish in time",
 			Why: "the context ended (" + cause.Error() + ") before the server completed the connect: " + err.Error(),
 			Fix: "check that the server answers, or give the connect a longer deadline", Err: errors.Join(cause, err)}
@@ -53,28 +55,27 @@ func mapError(ctx context.Context, err error, rec *record, seen, driverErr func(
 		return e
 	}
 	msg := err.Error()
+	var ne net.Error
+	isNet := errors.As(err, &ne)
 	switch {
-	case isHangUp(err) || isTimeout(err) || errors.Is(err, driver.ErrBadConn):
+	case isHangUp(err) || errors.Is(err, driver.ErrBadConn) || isNet && ne.Timeout() || strings.Contains(msg, "i/o timeout"): // or a deadline passed
 		return hungUp(err)
 	case strings.Contains(msg, "TLS") || strings.Contains(msg, "tls:") || strings.Contains(msg, "x509"):
 		return verify.ClassifyHandshake(err)
-	}
-	var ne net.Error
-	if errors.As(err, &ne) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || strings.Contains(msg, "connection reset") ||
-		strings.Contains(msg, "connection refused") || strings.Contains(msg, "broken pipe") || strings.Contains(msg, "EOF") {
+	case isNet || strings.Contains(msg, "connection refused"): // EOF, resets and broken pipes are hang-ups
 		return &kind.Error{Kind: kind.Network, What: "network failure", Why: msg, Err: err}
 	}
 	return &kind.Error{Kind: kind.HandshakeFailed, What: "connection failed", Why: msg, Err: err}
 }
 
 // withIOCause adds to a driver's "bad connection" (driver.ErrBadConn, or
-// hiding, the driver's own word for it) the I/O error the connection itself
-// saw: the cause the driver hides.
+// hiding, the driver's own word for it, if it has one) the I/O error the
+// connection itself saw: the cause the driver hides.
 func withIOCause(err error, rec *record, hiding error) error {
 	rec.mu.Lock()
 	ioErr := rec.ioErr
 	rec.mu.Unlock()
-	if ioErr != nil && (errors.Is(err, driver.ErrBadConn) || hiding != nil && errors.Is(err, hiding)) {
+	if ioErr != nil && (errors.Is(err, driver.ErrBadConn) || errors.Is(err, hiding)) {
 		return fmt.Errorf("%w (%w)", err, ioErr)
 	}
 	return err
@@ -91,19 +92,6 @@ func isHangUp(err error) bool {
 	msg := err.Error()
 	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET) ||
 		strings.Contains(msg, "EOF") || strings.Contains(msg, "connection reset") || strings.Contains(msg, "broken pipe")
-}
-
-// pastDeadlineOf: the context's deadline has come (the connection's own
-// deadline, set to the same instant, may fire before the context's timer).
-func pastDeadlineOf(ctx context.Context) bool {
-	dl, ok := ctx.Deadline()
-	return ok && !time.Now().Before(dl)
-}
-
-// isTimeout: an I/O deadline passed.
-func isTimeout(err error) bool {
-	var ne net.Error
-	return errors.As(err, &ne) && ne.Timeout() || strings.Contains(err.Error(), "i/o timeout")
 }
 
 // paramError is the error for a parameter the driver would refuse.

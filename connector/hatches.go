@@ -20,8 +20,7 @@ import (
 // (WithAccessTokenFunc: sqlserver.go); verify.Resolve checks the trust
 // anchors given in code (WithRootCAs).
 func (c *Connector) checkOptions() error {
-	o := &c.opts
-	if o.password != nil && c.cfg.Password != "" {
+	if c.opts.password != nil && c.cfg.Password != "" {
 		return conflict("password", c.cfg.Password, "WithPasswordFunc", "the DSN holds a password and WithPasswordFunc provides one",
 			"remove the password from the DSN, or do not give WithPasswordFunc")
 	}
@@ -39,24 +38,24 @@ func conflict(key, value, option, why, fix string) error {
 
 // resolve is the connector's one resolve step, taken by New and Reload:
 // verify.Resolve with the trust material given in code (WithRootCAs), so a
-// Reload re-reads everything the DSN names and keeps what code gave.
+// Reload re-reads everything the DSN names and keeps what code gave; then
+// the backend's prepare.
 func (c *Connector) resolve() (*verify.Strategy, error) {
-	return verify.Resolve(c.cfg, c.opts.resolve...)
+	st, err := verify.Resolve(c.cfg, c.opts.resolve...)
+	if err == nil {
+		err = c.be.prepare(st)
+	}
+	return st, err
 }
 
-// dialTCP is the raw TCP dial: WithDialer's dialer, or a net.Dialer.
+// dialTCP is the raw TCP dial: WithDialer's dialer, which must return a
+// connection or an error, or a net.Dialer.
 func (o *options) dialTCP(ctx context.Context, network, addr string) (net.Conn, error) {
 	if o.dialer == nil {
 		var d net.Dialer
 		return d.DialContext(ctx, network, addr)
 	}
-	return dialWith(ctx, o.dialer, network, addr)
-}
-
-// dialWith dials through a WithDialer dialer, which must return a
-// connection or an error.
-func dialWith(ctx context.Context, d Dialer, network, addr string) (net.Conn, error) {
-	nc, err := d.DialContext(ctx, network, addr)
+	nc, err := o.dialer.DialContext(ctx, network, addr)
 	if err == nil && nc == nil {
 		err = &kind.Error{Kind: kind.Network, What: "the dialer of WithDialer returned no connection", At: addr, Why: "it returned neither a connection nor an error"}
 	}

@@ -10,7 +10,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"log/slog"
-	"net"
 	"sync"
 	"time"
 
@@ -104,20 +103,13 @@ type tlsFacts struct {
 	peer            []*x509.Certificate
 }
 
-func (f tlsFacts) versionName() string { return verify.VersionName(f.version) }
-
-func (f tlsFacts) cipherIANA() string {
+// names are the version and the cipher suite's IANA and OpenSSL names; ""
+// without TLS.
+func (f tlsFacts) names() (version, iana, openssl string) {
 	if f.version == 0 {
-		return ""
+		return "", "", ""
 	}
-	return cipherName(f.cipher)
-}
-
-func (f tlsFacts) cipherOpenSSL() string {
-	if f.version == 0 {
-		return ""
-	}
-	return verify.OpenSSLName(f.cipher)
+	return verify.VersionName(f.version), cipherName(f.cipher), verify.OpenSSLName(f.cipher)
 }
 
 func (f tlsFacts) certInfos() []CertInfo {
@@ -127,12 +119,11 @@ func (f tlsFacts) certInfos() []CertInfo {
 	out := make([]CertInfo, len(f.peer))
 	for i, c := range f.peer {
 		sum := sha256.Sum256(c.Raw)
-		ci := CertInfo{Subject: c.Subject.String(), Issuer: c.Issuer.String(), DNSNames: c.DNSNames,
+		out[i] = CertInfo{Subject: c.Subject.String(), Issuer: c.Issuer.String(), DNSNames: c.DNSNames,
 			NotBefore: c.NotBefore, NotAfter: c.NotAfter, SHA256: hex.EncodeToString(sum[:])}
 		for _, ip := range c.IPAddresses {
-			ci.IPAddresses = append(ci.IPAddresses, ip.String())
+			out[i].IPAddresses = append(out[i].IPAddresses, ip.String())
 		}
-		out[i] = ci
 	}
 	return out
 }
@@ -163,13 +154,11 @@ type record struct {
 	handshake bool  // VerifyConnection ran
 	verdict   error // its verdict
 	refused   error // a guard's refusal (the PRELOGIN reader, the MySQL authentication guard)
-	// What the server sent, over every hop: the byte count (read only by the
-	// connecting goroutine) and the first byte (-1 none yet).
-	serverBytes int
-	firstByte   int
-	ioErr       error       // the first I/O error on any hop: what go-sql-driver's "invalid connection" hides
-	conn        *wireConn   // the connection kept (the last hop)
-	hops        []*wireConn // every TCP connection this Connect dialed
+	// The first byte the server sent on the current hop (-1 none yet): set
+	// under mu by the reading goroutine, which alone reads it without.
+	firstByte int
+	ioErr     error       // the first I/O error on any hop: what go-sql-driver's "invalid connection" hides
+	hops      []*wireConn // every TCP connection this Connect dialed; the last is the one kept
 	// The first of them and room for its entry, in the record itself: most
 	// connects dial once (wrap).
 	first   wireConn
@@ -185,24 +174,19 @@ type record struct {
 
 func newRecord(id uint64, st *verify.Strategy) *record {
 	r := &record{info: ConnInfo{ID: id, Mode: st.Mode.String(), Row: st.Row}, strategy: st, firstByte: -1}
-	r.tds.prelogin = -1
+	r.tds.prelogin, r.tds.hopTLS = -1, r.tds.hopTLSBuf[:0]
 	return r
 }
 
 // refuse keeps a guard's refusal: the connection's error, whatever the
 // driver makes of the failed write (mapError).
-func (r *record) refuse(err error) {
-	r.mu.Lock()
-	if r.refused == nil {
-		r.refused = err
-	}
-	r.mu.Unlock()
-}
+func (r *record) refuse(err error) { r.keepFirst(&r.refused, err) }
 
-func (r *record) noteIOError(err error) {
+// keepFirst sets *field, a field of r, to err unless it holds an error.
+func (r *record) keepFirst(field *error, err error) {
 	r.mu.Lock()
-	if r.ioErr == nil {
-		r.ioErr = err
+	if *field == nil {
+		*field = err
 	}
 	r.mu.Unlock()
 }
@@ -225,16 +209,17 @@ func (r *record) observe(cs tls.ConnectionState, verdict error) {
 	r.handshake, r.verdict = true, verdict
 	r.info.HandshakeDuration = time.Since(r.info.DialStart)
 	r.tls = tlsFacts{version: cs.Version, cipher: cs.CipherSuite, alpn: cs.NegotiatedProtocol, resumed: cs.DidResume, peer: cs.PeerCertificates}
-	r.noteHopTLS()
 }
 
-// finish settles Encrypted and LoginOnly once the connection is up.
+// finish settles Encrypted and LoginOnly once the connection is up, and the
+// last hop (sqlserver_hops.go) with them; the record keeps its own copy of
+// the list of hops.
 func (r *record) finish() {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.info.LoginOnly = r.handshake && r.loginOnly()
-	r.info.Encrypted = r.handshake && !r.info.LoginOnly
-	r.finishHops()
+	r.info.Encrypted, r.info.LoginOnly = r.encryption()
+	r.closeHop()
+	r.info.Hops = append([]Hop(nil), r.info.Hops...)
 }
 
 // snapshot returns the record, its strings made on the first call (after
@@ -245,14 +230,12 @@ func (r *record) snapshot() ConnInfo {
 	if !r.formatted {
 		r.formatted = true
 		i := &r.info
-		i.Version, i.CipherIANA, i.CipherOpenSSL = r.tls.versionName(), r.tls.cipherIANA(), r.tls.cipherOpenSSL()
+		i.Version, i.CipherIANA, i.CipherOpenSSL = r.tls.names()
 		i.ALPN, i.DidResume, i.Peer = r.tls.alpn, r.tls.resumed, r.tls.certInfos()
-		for k := range i.Hops {
-			if k >= len(r.tds.hopTLS) {
-				break
-			}
-			f, h := r.tds.hopTLS[k], &i.Hops[k]
-			h.Version, h.CipherIANA, h.ALPN = f.versionName(), f.cipherIANA(), f.alpn
+		for k, f := range r.tds.hopTLS {
+			h := &i.Hops[k]
+			h.Version, h.CipherIANA, _ = f.names()
+			h.ALPN = f.alpn
 			if len(f.peer) > 0 && len(f.peer) == len(r.tls.peer) && f.peer[0] == r.tls.peer[0] {
 				h.Peer = i.Peer // the connection kept: one description
 			} else {
@@ -265,8 +248,8 @@ func (r *record) snapshot() ConnInfo {
 
 func register(conn driver.Conn, rec *record) {
 	records.store(conn, rec)
-	if rec.conn != nil {
-		rec.conn.owner = conn // wireConn.Close deletes the entry
+	if n := len(rec.hops); n > 0 {
+		rec.hops[n-1].owner = conn // wireConn.Close deletes the entry
 	}
 }
 
@@ -286,5 +269,3 @@ func Info(conn *sql.Conn) (ConnInfo, error) {
 	})
 	return info, err
 }
-
-var _ net.Conn = (*wireConn)(nil)

@@ -1,6 +1,7 @@
 package connector
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"crypto/rsa"
@@ -72,11 +73,9 @@ func newMySQL(cfg *dsn.Config, o *options) (backend, error) {
 		return nil, err
 	}
 	b := &mySQL{cfg: cfg, opts: o, base: m, charsets: charsets}
-	g, err := b.generation(nil)
-	if err != nil {
+	if err := b.generation(nil); err != nil {
 		return nil, err
 	}
-	b.gen.Store(g)
 	return b, nil
 }
 
@@ -87,21 +86,16 @@ func (b *mySQL) prepare(st *verify.Strategy) error {
 	if in := b.gen.Load().key; key == in || key != nil && in != nil && key.Equal(in) {
 		return nil
 	}
-	g, err := b.generation(key)
-	if err != nil {
-		return err
-	}
-	b.gen.Store(g)
-	return nil
+	return b.generation(key)
 }
 
 // generation builds go-sql-driver's connector over a copy of the base
-// configuration with the hooks set, pinning key when it is not nil: the key
-// is registered (mysql.RegisterServerPubKey) under a name of its own for
-// NewConnector, which keeps the key itself, and deregistered at once.
-// NewConnector runs the driver's checks on the configuration every
-// connection then starts from.
-func (b *mySQL) generation(key *rsa.PublicKey) (*myGen, error) {
+// configuration with the hooks set, pinning key when it is not nil, and
+// puts it in force: the key is registered (mysql.RegisterServerPubKey)
+// under a name of its own for NewConnector, which keeps the key itself, and
+// deregistered at once. NewConnector runs the driver's checks on the
+// configuration every connection then starts from.
+func (b *mySQL) generation(key *rsa.PublicKey) error {
 	m := b.base.Clone()
 	m.DialFunc, m.Logger = b.dial, driverLog{b.opts, 0}
 	_ = m.Apply(mysql.BeforeConnect(b.beforeConnect)) // it returns no error
@@ -119,7 +113,7 @@ func (b *mySQL) generation(key *rsa.PublicKey) (*myGen, error) {
 	}
 	var err error
 	if g.conn, err = mysql.NewConnector(m); err != nil {
-		return nil, driverRefused(m, err) // mysql_errors.go
+		return driverRefused(m, err) // mysql_errors.go
 	}
 	a := b.cfg.Auth
 	p := &g.policy
@@ -137,7 +131,8 @@ func (b *mySQL) generation(key *rsa.PublicKey) (*myGen, error) {
 	case p.Pinned:
 		p.PinKey, p.PinValue = "serverPubKey", m.ServerPubKey
 	}
-	return g, nil
+	b.gen.Store(g)
+	return nil
 }
 
 func (b *mySQL) connect(ctx context.Context, a *attempt) (driver.Conn, error) {
@@ -324,22 +319,12 @@ func mysqlConfig(cfg *dsn.Config) (m *mysql.Config, charsets []string, err error
 	}
 	_ = m.Apply(opts...) // these options return no error
 	m.User, m.Passwd, m.DBName = cfg.User, cfg.Password, cfg.Database
-	m.Net = cfg.Net
-	if m.Net == "" {
-		m.Net = "tcp"
-	}
+	m.Net = cmp.Or(cfg.Net, "tcp")
 	switch {
 	case m.Net == "unix":
 		m.Addr = cfg.Host
 	case cfg.Host != "" || cfg.Port != 0:
-		host, port := cfg.Host, cfg.Port
-		if host == "" {
-			host = "127.0.0.1"
-		}
-		if port == 0 {
-			port = 3306
-		}
-		m.Addr = net.JoinHostPort(host, strconv.Itoa(port))
+		m.Addr = net.JoinHostPort(cmp.Or(cfg.Host, "127.0.0.1"), strconv.Itoa(cmp.Or(cfg.Port, 3306)))
 	}
 	return m, charsets, nil
 }

@@ -22,7 +22,7 @@ func mysqlError(err error, rec *record) error {
 		return &kind.Error{Kind: kind.EncryptionNotSupported, What: "server does not support encryption", Key: "sslMode", Value: rec.strategy.Row,
 			Why: "the server offers no TLS and " + rec.strategy.Row + " requires it", Fix: "enable TLS on the server (or lower sslMode to PREFERRED)", Err: err}
 	case errors.As(err, &myErr):
-		return &kind.Error{Kind: kind.ServerRefused, What: "server refused the connection", Why: myErr.Error(), Fix: refusalFix(myErr.Number), Err: err}
+		return &kind.Error{Kind: kind.ServerRefused, What: "server refused the connection", Why: myErr.Error(), Fix: refusalFixes[myErr.Number], Err: err}
 	case errors.Is(err, mysql.ErrInvalidConn) || err.Error() == "bad connection":
 		// go-sql-driver's "invalid connection" and "bad connection" (its
 		// unexported errBadConnNoWrite) during a connect: the server broke
@@ -32,14 +32,11 @@ func mysqlError(err error, rec *record) error {
 	return nil
 }
 
-func refusalFix(n uint16) string {
-	switch n {
-	case 3159:
-		return "the server requires secure transport (require_secure_transport=ON): use sslMode=REQUIRED or stronger"
-	case 1045:
-		return "check the user, the password, and any REQUIRE SSL / X509 / SUBJECT clause of the account (a client certificate: ssl-cert and ssl-key)"
-	}
-	return ""
+// refusalFixes are the fixes of the server's refusals that have one, by
+// error number.
+var refusalFixes = map[uint16]string{
+	3159: "the server requires secure transport (require_secure_transport=ON): use sslMode=REQUIRED or stronger",
+	1045: "check the user, the password, and any REQUIRE SSL / X509 / SUBJECT clause of the account (a client certificate: ssl-cert and ssl-key)",
 }
 
 // driverRefused is the error for a configuration go-sql-driver's

@@ -1,6 +1,7 @@
 package connector
 
 import (
+	"cmp"
 	"context"
 	"crypto/x509"
 	"log/slog"
@@ -95,25 +96,19 @@ func WithAccessTokenFunc(f func(ctx context.Context) (string, error)) Option {
 // REQUIRED) ignores the anchors and says so in a warning. Under VERIFY_CA
 // and VERIFY_IDENTITY, fallbackToSystemTrustStore=false is satisfied by
 // them: the host's pool is not used.
-func WithRootCAs(pool *x509.CertPool) Option {
-	opt := verify.WithRootCAs(pool)
-	return func(o *options) { o.resolve = append(o.resolve, opt) }
-}
+func WithRootCAs(pool *x509.CertPool) Option { return resolveOption(verify.WithRootCAs(pool)) }
 
 // WithRootCAsPEM is WithRootCAs for PEM text holding one or more
 // CERTIFICATE blocks. Text that holds no certificate, a block of another
 // type or a certificate that does not parse is an error at New, of kind
 // truststore-unreadable.
-func WithRootCAsPEM(pemCerts []byte) Option {
-	opt := verify.WithRootCAsPEM(pemCerts)
+func WithRootCAsPEM(pemCerts []byte) Option { return resolveOption(verify.WithRootCAsPEM(pemCerts)) }
+
+// resolveOption hands opt to every verify.Resolve of the connector.
+func resolveOption(opt verify.Option) Option {
 	return func(o *options) { o.resolve = append(o.resolve, opt) }
 }
 
 // logger is the logger given, or slog.Default(): a warning must reach the
 // user without WithLogger.
-func (o *options) logger() *slog.Logger {
-	if o.log == nil {
-		return slog.Default()
-	}
-	return o.log
-}
+func (o *options) logger() *slog.Logger { return cmp.Or(o.log, slog.Default()) }

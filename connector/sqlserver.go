@@ -29,7 +29,7 @@ import (
 type sqlServer struct {
 	cfg   msdsn.Config // built from the fields; TLS and the password are set per connection
 	token func(context.Context) (string, error)
-	tcp   Dialer // WithDialer's, or nil
+	opts  *options // for the dial: WithDialer's dialer, or a net.Dialer
 }
 
 // newSQLServer checks WithAccessTokenFunc, which is SQL Server's only, and
@@ -48,7 +48,7 @@ func newSQLServer(cfg *dsn.Config, o *options) (backend, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &sqlServer{cfg: p, token: o.token, tcp: o.dialer}, nil
+	return &sqlServer{cfg: p, token: o.token, opts: o}, nil
 }
 
 func (b *sqlServer) connect(ctx context.Context, a *attempt) (driver.Conn, error) {
@@ -63,11 +63,10 @@ func (b *sqlServer) connect(ctx context.Context, a *attempt) (driver.Conn, error
 	default:
 		p.Encryption = msdsn.EncryptionOff
 	}
-	p.TLSConfig = a.tls
-	p.TrustServerCertificate = false // every check is in a.tls
+	p.TLSConfig, p.TrustServerCertificate = a.tls, false // every check is in a.tls
 	mc := b.connector(p, a.rec)
-	a.rec.tds.path.instance = p.Instance
-	mc.Dialer = &sqlServerDialer{connectCtx: ctx, rec: a.rec, parallel: p.MultiSubnetFailover, tcp: b.tcp}
+	a.rec.tds.instance = p.Instance
+	mc.Dialer = &sqlServerDialer{connectCtx: ctx, rec: a.rec, parallel: p.MultiSubnetFailover, o: b.opts}
 	return mc.Connect(ctx)
 }
 
@@ -160,47 +159,27 @@ func sqlServerConfig(cfg *dsn.Config) (msdsn.Config, error) {
 	if name, err := os.Hostname(); err == nil {
 		p.Workstation = name
 	}
-	var dialTimeout *time.Duration
-	epa := false
+	texts := map[string]*string{"app name": &p.AppName, "failoverpartner": &p.FailOverPartner, "failoverpartnerspn": &p.FailOverPartnerSPN,
+		"workstation id": &p.Workstation, "serverspn": &p.ServerSPN}
+	bools := map[string]*bool{"disableretry": &p.DisableRetry, "guid conversion": &p.Encoding.GuidConversion, "notraceid": &p.NoTraceID, "epa enabled": &p.EpaEnabled}
+	seconds := map[string]*time.Duration{"connection timeout": &p.ConnTimeout, "dial timeout": &p.DialTimeout, "keepalive": &p.KeepAlive}
 	for _, k := range slices.Sorted(maps.Keys(cfg.Params)) {
 		v := cfg.Params[k]
 		var err error
 		var n uint64
 		var n16 uint16
 		switch k {
-		case "app name":
-			p.AppName = v
 		case "applicationintent":
 			p.ReadOnlyIntent, err = driverparam.ParseIntent(v)
-		case "connection timeout":
-			n, err = driverparam.ParseUint(v)
-			p.ConnTimeout = time.Duration(n) * time.Second
-		case "dial timeout":
-			n, err = driverparam.ParseUint(v)
-			d := time.Duration(n) * time.Second
-			dialTimeout = &d
-		case "keepalive":
-			n, err = driverparam.ParseUint(v)
-			p.KeepAlive = time.Duration(n) * time.Second
 		case "packet size": // the TDS range: 512 to 32767 bytes
 			n16, err = driverparam.ParseUint16(v)
 			p.PacketSize = min(max(n16, 512), 32767)
 		case "log":
 			n, err = driverparam.ParseUint(v)
 			p.LogFlags = msdsn.Log(n)
-		case "failoverpartner":
-			p.FailOverPartner = v
 		case "failoverport":
 			n16, err = driverparam.ParseUint16(v)
 			p.FailOverPort = uint64(n16)
-		case "failoverpartnerspn":
-			p.FailOverPartnerSPN = v
-		case "workstation id":
-			p.Workstation = v
-		case "serverspn":
-			p.ServerSPN = v
-		case "disableretry":
-			p.DisableRetry, err = driverparam.ParseMSBool(v)
 		case "multisubnetfailover":
 			p.MultiSubnetFailover, err = driverparam.ParseMSBoolEnabled(v)
 		case "protocol":
@@ -209,18 +188,20 @@ func sqlServerConfig(cfg *dsn.Config) (msdsn.Config, error) {
 				// message, and port 1434 when no instance names one
 				p.Protocols, p.BrowserMessage = []string{"admin"}, msdsn.BrowserDAC
 			}
-		case "guid conversion":
-			p.Encoding.GuidConversion, err = driverparam.ParseMSBool(v)
 		case "pipe": // read from Parameters by go-mssqldb's named-pipe protocol
-		case "notraceid":
-			p.NoTraceID, err = driverparam.ParseMSBool(v)
 		case "timezone":
 			p.Encoding.Timezone, err = driverparam.ParseLocation(v)
-		case "epa enabled":
-			p.EpaEnabled, err = driverparam.ParseMSBool(v)
-			epa = true
 		default:
-			err = errors.New("it is not a go-mssqldb parameter dbtls passes on")
+			if t, ok := texts[k]; ok {
+				*t = v
+			} else if b, ok := bools[k]; ok {
+				*b, err = driverparam.ParseMSBool(v)
+			} else if d, ok := seconds[k]; ok {
+				n, err = driverparam.ParseUint(v)
+				*d = time.Duration(n) * time.Second
+			} else {
+				err = errors.New("it is not a go-mssqldb parameter dbtls passes on")
+			}
 		}
 		if err != nil {
 			return msdsn.Config{}, paramError("go-mssqldb", k, v, err)
@@ -229,10 +210,10 @@ func sqlServerConfig(cfg *dsn.Config) (msdsn.Config, error) {
 	if p.Protocols[0] == "admin" && p.Instance == "" {
 		p.Port = 1434
 	}
-	p.DialTimeout = 15 * time.Second * time.Duration(len(p.Protocols))
-	if dialTimeout != nil {
-		p.DialTimeout = *dialTimeout
+	if _, given := cfg.Params["dial timeout"]; !given {
+		p.DialTimeout = 15 * time.Second * time.Duration(len(p.Protocols))
 	}
+	_, epa := cfg.Params["epa enabled"]
 	if env := os.Getenv("MSSQL_USE_EPA"); !epa && env != "" {
 		var err error
 		if p.EpaEnabled, err = driverparam.ParseMSBool(env); err != nil {

@@ -1,6 +1,7 @@
 package connector
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -55,28 +56,25 @@ type Hop struct {
 // tdsState is a record's view of one SQL Server connect: the PRELOGIN
 // answer of the current hop and the path to the server.
 type tdsState struct {
-	prelogin  int // the current hop's PRELOGIN ENCRYPTION answer, -1 unknown
-	path      pathState
-	hopTLS    []tlsFacts  // the TLS facts of each hop (hopTLS[i] is info.Hops[i]'s), unformatted
-	hopTLSBuf [1]tlsFacts // room for the first hop's
+	prelogin  int           // the current hop's PRELOGIN ENCRYPTION answer, -1 unknown
+	instance  string        // the DSN's named instance, for messages
+	browser   *browserState // the last SQL Browser exchange not yet followed by its TCP hop
+	hopTLS    []tlsFacts    // the TLS facts of each hop (hopTLS[i] is info.Hops[i]'s), unformatted
+	hopTLSBuf [1]tlsFacts   // room for the first hop's
 }
 
-// loginOnly: the connection's TLS covered the login only (row 1 against a
-// server answering ENCRYPT_OFF).
-func (r *record) loginOnly() bool { return !r.strategy.Strict && r.tds.prelogin == encryptOff }
-
-// pathState is the hops of one SQL Server connect.
-type pathState struct {
-	instance string        // the DSN's named instance, for messages
-	browser  *browserState // the last SQL Browser exchange not yet followed by its TCP hop
+// encryption is what the current hop's TLS covered (r.mu held): the whole
+// session, or the login only (row 1 against a server answering ENCRYPT_OFF).
+func (r *record) encryption() (encrypted, loginOnly bool) {
+	loginOnly = r.handshake && !r.strategy.Strict && r.tds.prelogin == encryptOff
+	return r.handshake && !loginOnly, loginOnly
 }
 
 // browserState is one exchange with SQL Browser.
 type browserState struct {
 	addr, host string
-	answered   bool
 	err        error          // the read's error, when it got no answer
-	ports      map[string]int // instance (upper case) → TCP port, from the answer
+	ports      map[string]int // instance (upper case) → TCP port, from the answer; nil: no answer
 	names      []string       // the instances announced, in order
 }
 
@@ -101,29 +99,48 @@ func (r *record) closeHop() {
 	if r.tds.prelogin >= 0 {
 		h.Prelogin = encryptName(r.tds.prelogin)
 	}
-	h.LoginOnly = r.handshake && r.loginOnly()
-	h.Encrypted = r.handshake && !h.LoginOnly
+	h.Encrypted, h.LoginOnly = r.encryption()
+	r.tds.hopTLS[n-1] = r.tls
 }
 
-// noteHopTLS copies the handshake's facts to the current hop (r.mu held).
-func (r *record) noteHopTLS() {
-	if n := len(r.info.Hops); n > 0 {
-		t := &r.tds
-		if t.hopTLS == nil {
-			t.hopTLS = t.hopTLSBuf[:0]
-		}
-		for len(t.hopTLS) < n {
-			t.hopTLS = append(t.hopTLS, tlsFacts{})
-		}
-		t.hopTLS[n-1] = r.tls
-	}
-}
-
-// finishHops settles the last hop and gives the record its own copy of the
-// list (r.mu held).
-func (r *record) finishHops() {
+// startHop settles the hop before and starts the record of the hop to addr,
+// or refuses it: a routing loop, or a routing answer that names no host.
+func (r *record) startHop(addr, host, port string) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	r.closeHop()
-	r.info.Hops = append([]Hop(nil), r.info.Hops...)
+	st, hops := r.strategy, r.info.Hops
+	hop := Hop{Addr: addr}
+	switch n := len(hops); {
+	case n > verify.MaxRedirects:
+		r.refused = loopError(hops, addr)
+		return r.refused
+	case n > 0 && host == "":
+		r.refused = emptyRoute(hops[n-1].Addr)
+		return r.refused
+	case n > 0:
+		hop.RoutedFrom, hop.Name = hops[n-1].Addr, st.HopName(hops[n-1].Name, host)
+	case st.NameRules != verify.NoName:
+		hop.Name = st.ExpectedName
+	}
+	if b := r.tds.browser; b != nil && b.host == host {
+		hop.BrowserAddr = b.addr
+		for _, name := range b.names {
+			if strconv.Itoa(b.ports[name]) == port {
+				hop.Instance = name
+				break
+			}
+		}
+		r.tds.browser = nil
+	}
+	r.info.Hops = append(r.info.Hops, hop)
+	r.tds.hopTLS = append(r.tds.hopTLS, tlsFacts{})
+	// The facts of the connection kept are the last hop's: start afresh.
+	r.handshake, r.verdict = false, nil
+	r.firstByte = -1
+	r.tls = tlsFacts{}
+	r.tds.prelogin = -1
+	return nil
 }
 
 // sqlServerDialer is the dialer of one SQL Server Connect (a go-mssqldb
@@ -131,8 +148,8 @@ func (r *record) finishHops() {
 type sqlServerDialer struct {
 	connectCtx context.Context
 	rec        *record
-	parallel   bool   // multiSubnetFailover: dial every address of a name at once
-	tcp        Dialer // WithDialer's, or nil
+	parallel   bool     // multiSubnetFailover: dial every address of a name at once
+	o          *options // its dialTCP: WithDialer's dialer, or a net.Dialer
 }
 
 // HostName makes sqlServerDialer a go-mssqldb HostDialer: the driver hands
@@ -148,50 +165,10 @@ func (d *sqlServerDialer) DialContext(ctx context.Context, network, addr string)
 		return nil, err
 	}
 	rec := d.rec
-	st := rec.strategy
-	rec.mu.Lock()
-	rec.closeHop()
-	n := len(rec.info.Hops)
-	if n > verify.MaxRedirects {
-		err := d.loopError(addr)
-		rec.refused = err
-		rec.mu.Unlock()
+	if err := rec.startHop(addr, host, port); err != nil {
 		return nil, err
 	}
-	hop := Hop{Addr: addr}
-	if n == 0 {
-		if st.NameRules != verify.NoName {
-			hop.Name = st.ExpectedName
-		}
-	} else {
-		prev := rec.info.Hops[n-1]
-		hop.RoutedFrom, hop.Name = prev.Addr, st.HopName(prev.Name, host)
-		if host == "" {
-			err := emptyRoute(prev.Addr)
-			rec.refused = err
-			rec.mu.Unlock()
-			return nil, err
-		}
-	}
-	if b := rec.tds.path.browser; b != nil && b.host == host {
-		hop.BrowserAddr = b.addr
-		for _, name := range b.names {
-			if strconv.Itoa(b.ports[name]) == port {
-				hop.Instance = name
-				break
-			}
-		}
-		rec.tds.path.browser = nil
-	}
-	rec.info.Hops = append(rec.info.Hops, hop)
-	// The facts of the connection kept are the last hop's: start afresh.
-	rec.handshake, rec.verdict = false, nil
-	rec.serverBytes, rec.firstByte = 0, -1
-	rec.tls = tlsFacts{}
-	rec.tds.prelogin = -1
-	rec.mu.Unlock()
-
-	nc, err := rec.dialTCP(d.connectCtx, network, addr, preloginReader(st), func() (net.Conn, error) { return d.dialTCP(ctx, network, addr, host, port) })
+	nc, err := rec.dialTCP(d.connectCtx, network, addr, preloginReader(rec.strategy), func() (net.Conn, error) { return d.dialTCP(ctx, network, addr, host, port) })
 	if err == nil && nc.RemoteAddr() != nil { // a WithDialer connection may not know it
 		rec.mu.Lock()
 		rec.info.Hops[len(rec.info.Hops)-1].Remote = nc.RemoteAddr().String()
@@ -210,19 +187,17 @@ func emptyRoute(from string) error {
 // dialTCP connects to host:port. With multiSubnetFailover and a name with
 // several addresses every address is dialed at once and the first to answer
 // kept, as go-mssqldb does when it resolves the name itself; otherwise the
-// addresses are tried in turn.
+// addresses are tried in turn. WithDialer's dialer is given the name as it
+// is, once (a proxy may resolve it remotely).
 func (d *sqlServerDialer) dialTCP(ctx context.Context, network, addr, host, port string) (net.Conn, error) {
-	if d.tcp != nil { // WithDialer: the name as it is, once (a proxy may resolve it remotely)
-		return dialWith(ctx, d.tcp, network, addr)
-	}
-	var nd net.Dialer
-	if !d.parallel || net.ParseIP(host) != nil {
-		return nd.DialContext(ctx, network, addr)
+	if d.o.dialer != nil || !d.parallel || net.ParseIP(host) != nil {
+		return d.o.dialTCP(ctx, network, addr)
 	}
 	ips, err := net.DefaultResolver.LookupIPAddr(ctx, host)
 	if err != nil || len(ips) < 2 {
-		return nd.DialContext(ctx, network, addr)
+		return d.o.dialTCP(ctx, network, addr)
 	}
+	var nd net.Dialer
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	type result struct {
@@ -256,11 +231,11 @@ func (d *sqlServerDialer) dialTCP(ctx context.Context, network, addr, host, port
 	return nil, errors.Join(errs...)
 }
 
-// loopError is the error for the hop after MaxRedirects routing answers
-// (r.mu held).
-func (d *sqlServerDialer) loopError(next string) error {
+// loopError is the error for the hop to next after MaxRedirects routing
+// answers.
+func loopError(hops []Hop, next string) error {
 	var chain []string
-	for _, h := range d.rec.info.Hops {
+	for _, h := range hops {
 		chain = append(chain, h.Addr)
 	}
 	chain = append(chain, next)
@@ -283,7 +258,7 @@ func (d *sqlServerDialer) dialBrowser(ctx context.Context, network, addr string)
 		return nil, err
 	}
 	d.rec.info.BrowserAddr = addr
-	d.rec.tds.path.browser = b
+	d.rec.tds.browser = b
 	d.rec.mu.Unlock()
 	var nd net.Dialer
 	nc, err := nd.DialContext(ctx, network, addr)
@@ -313,10 +288,9 @@ func (c *browserConn) Read(p []byte) (int, error) {
 	defer c.rec.mu.Unlock()
 	if err != nil {
 		c.state.err = err
-		return n, err
+	} else {
+		c.state.ports, c.state.names = parseBrowserAnswer(p[:n])
 	}
-	c.state.answered = true
-	c.state.ports, c.state.names = parseBrowserAnswer(p[:n])
 	return n, err
 }
 
@@ -328,7 +302,7 @@ func (c *browserConn) Close() error {
 // parseBrowserAnswer reads the instances and TCP ports of an SVR_RESP
 // ([MC-SQLR] 2.2.5): "ServerName;S;InstanceName;I;…;tcp;P;;" per instance.
 // It is only for the record and for messages: go-mssqldb reads the answer
-// itself.
+// itself. ports is never nil: an answer came.
 func parseBrowserAnswer(b []byte) (map[string]int, []string) {
 	ports := map[string]int{}
 	var names []string
@@ -359,19 +333,14 @@ func parseBrowserAnswer(b []byte) (map[string]int, []string) {
 // failure on a routed hop names the hop.
 func explainPath(err error, rec *record) error {
 	rec.mu.Lock()
-	b := rec.tds.path.browser
-	var browser browserState
-	if b != nil {
-		browser = *b
-	}
-	hops := append([]Hop(nil), rec.info.Hops...)
-	instance := rec.tds.path.instance
-	rec.mu.Unlock()
-	if b != nil {
+	defer rec.mu.Unlock()
+	hops := rec.info.Hops
+	if b := rec.tds.browser; b != nil {
+		instance := rec.tds.instance
 		if len(hops) > 0 {
 			instance = "" // a routed host\instance: the routing answer named it, not the DSN
 		}
-		return browserError(err, browser, instance)
+		return browserError(err, *b, instance)
 	}
 	if len(hops) < 2 {
 		return err
@@ -400,7 +369,7 @@ func browserError(err error, b browserState, instance string) error {
 		instance = "the instance the routing answer named"
 	}
 	switch {
-	case !b.answered:
+	case b.ports == nil: // no answer
 		e.What = "SQL Browser at " + b.addr + " (UDP) did not answer"
 		why := "no answer before the connect's deadline"
 		var ne net.Error
@@ -420,11 +389,7 @@ func browserError(err error, b browserState, instance string) error {
 		e.Fix = "check that the instance listens on TCP (SQL Server Configuration Manager), or give its TCP port (portNumber)"
 	default:
 		e.What = "SQL Browser at " + b.addr + " (UDP) does not know the instance"
-		listed := "no instance"
-		if len(b.names) > 0 {
-			listed = strings.Join(b.names, ", ")
-		}
-		e.Why = "asked for the TCP port of " + instance + ", it lists " + listed
+		e.Why = "asked for the TCP port of " + instance + ", it lists " + cmp.Or(strings.Join(b.names, ", "), "no instance")
 		e.Fix = "check the instance name, or give the instance's TCP port (portNumber)"
 	}
 	return e

@@ -85,16 +85,11 @@ func preloginEncryption(b []byte) (v int, done bool) {
 	return encryptNotSup, true
 }
 
+var encryptNames = [...]string{encryptOff: "ENCRYPT_OFF", encryptOn: "ENCRYPT_ON", encryptNotSup: "ENCRYPT_NOT_SUP", encryptReq: "ENCRYPT_REQ"}
+
 func encryptName(v int) string {
-	switch v {
-	case encryptOff:
-		return "ENCRYPT_OFF"
-	case encryptOn:
-		return "ENCRYPT_ON"
-	case encryptNotSup:
-		return "ENCRYPT_NOT_SUP"
-	case encryptReq:
-		return "ENCRYPT_REQ"
+	if v >= 0 && v < len(encryptNames) {
+		return encryptNames[v]
 	}
 	return "an unknown ENCRYPTION value"
 }

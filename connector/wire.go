@@ -8,8 +8,8 @@ import (
 	"time"
 )
 
-// wireConn is a TCP connection a Connect dialed. It counts what the server
-// sends and keeps the first I/O error for the record, shows the server's
+// wireConn is a TCP connection a Connect dialed. It keeps the server's
+// first byte and the first I/O error for the record, shows the server's
 // first bytes to the backend's watch, when it has one (the PRELOGIN reader
 // of sqlserver_prelogin.go), and — once a guard refused the connection
 // (record.refused) — refuses every later write, so that nothing leaves
@@ -53,7 +53,6 @@ func (r *record) wrap(nc net.Conn, watch watchFunc) *wireConn {
 		r.hops = r.hopsBuf[:0]
 	}
 	*w = wireConn{boundConn: boundConn{Conn: nc}, rec: r, watch: watch}
-	r.conn = w
 	r.hops = append(r.hops, w)
 	r.mu.Unlock()
 	return w
@@ -62,14 +61,13 @@ func (r *record) wrap(nc net.Conn, watch watchFunc) *wireConn {
 func (w *wireConn) Read(p []byte) (int, error) {
 	n, err := w.Conn.Read(p)
 	if err != nil {
-		w.rec.noteIOError(err)
+		w.rec.keepFirst(&w.rec.ioErr, err)
 	}
-	if n > 0 && w.rec.serverBytes == 0 {
+	if n > 0 && w.rec.firstByte < 0 {
 		w.rec.mu.Lock()
 		w.rec.firstByte = int(p[0])
 		w.rec.mu.Unlock()
 	}
-	w.rec.serverBytes += n
 	if w.watch != nil && n > 0 {
 		w.seen = append(w.seen, p[:n]...)
 		if w.watch(w.rec, w.seen) {
@@ -89,7 +87,7 @@ func (w *wireConn) Write(p []byte) (int, error) {
 	}
 	n, err := w.Conn.Write(p)
 	if err != nil {
-		w.rec.noteIOError(err)
+		w.rec.keepFirst(&w.rec.ioErr, err)
 	}
 	return n, err
 }

@@ -52,6 +52,8 @@ const (
 	pluginCachingSHA2 = "caching_sha2_password"
 	pluginSHA256      = "sha256_password"
 	pluginClear       = "mysql_clear_password"
+
+	useTLS = "use TLS: sslMode=REQUIRED (or stronger) with TLS enabled on the server" // the way out the refusals name first
 )
 
 // Policy is what a guard allows, and what its errors name.
@@ -98,8 +100,7 @@ type guard struct {
 	done atomic.Bool // TLS started or authentication over: pass everything through
 
 	mu      sync.Mutex
-	in      []byte // server bytes not yet framed
-	inPkt   []byte // a server packet continued over frames
+	in      []byte // server bytes held until their packet is complete
 	out     []byte // client bytes held until their packet is complete and judged
 	greeted bool   // the greeting has been read
 	turn    bool   // the client's turn: the server's last packet awaits an answer
@@ -115,17 +116,11 @@ func (g *guard) Read(p []byte) (int, error) {
 		g.mu.Lock()
 		g.in = append(g.in, p[:n]...)
 		for !g.done.Load() {
-			payload, rest, more, ok := frame(g.in)
+			pkt, used, ok := packet(g.in)
 			if !ok {
 				break
 			}
-			g.inPkt = append(g.inPkt, payload...)
-			g.in = rest
-			if more {
-				continue
-			}
-			pkt := g.inPkt
-			g.inPkt = nil
+			g.in = g.in[used:]
 			g.serverPacket(pkt)
 		}
 		if len(g.in) == 0 {
@@ -149,6 +144,19 @@ func frame(b []byte) (payload, rest []byte, more, ok bool) {
 	return b[4 : 4+n], b[4+n:], n == maxFrame, true
 }
 
+// packet cuts one packet off b, joining the frames it spans: its payload
+// and how many bytes of b it took; ok is false until b holds all of it.
+func packet(b []byte) (pkt []byte, n int, ok bool) {
+	for more := true; more; {
+		var payload []byte
+		if payload, b, more, ok = frame(b); !ok {
+			return nil, 0, false
+		}
+		pkt, n = append(pkt, payload...), n+4+len(payload)
+	}
+	return pkt, n, true
+}
+
 // serverPacket follows one packet from the server. The connection phase
 // alternates: each server packet but the fast-authentication notice awaits
 // the client's answer. A server that speaks again before that answer (say, a
@@ -156,11 +164,8 @@ func frame(b []byte) (payload, rest []byte, more, ok bool) {
 // guard judge the client's next packet against the wrong question, or step
 // aside too early; it is refused instead.
 func (g *guard) serverPacket(p []byte) {
-	if g.desync {
-		return
-	}
-	if g.turn {
-		g.desync = true
+	if g.desync || g.turn {
+		g.desync = true // for good
 		return
 	}
 	g.turn = true
@@ -181,7 +186,8 @@ func (g *guard) serverPacket(p []byte) {
 	case 0xfe: // auth switch request (a lone 0xfe is the old-password switch)
 		g.plugin = "mysql_old_password"
 		if len(p) > 1 {
-			g.plugin = cString(p[1:])
+			name, _, _ := bytes.Cut(p[1:], nul)
+			g.plugin = string(name)
 		}
 		g.next = expectInitial
 	case 0x01: // more authentication data
@@ -200,7 +206,7 @@ func (g *guard) serverPacket(p []byte) {
 
 func (g *guard) finish() {
 	g.done.Store(true)
-	g.in, g.inPkt = nil, nil
+	g.in = nil
 }
 
 func (g *guard) Write(p []byte) (int, error) {
@@ -216,23 +222,17 @@ func (g *guard) Write(p []byte) (int, error) {
 		return g.Conn.Write(p)
 	}
 	g.out = append(g.out, p...)
-	ready, off := 0, 0
-	var pkt []byte
+	ready := 0
 	for !g.done.Load() {
-		payload, rest, more, ok := frame(g.out[off:])
+		pkt, used, ok := packet(g.out[ready:])
 		if !ok {
 			break
-		}
-		off = len(g.out) - len(rest)
-		pkt = append(pkt, payload...)
-		if more {
-			continue
 		}
 		if err := g.clientPacket(pkt); err != nil {
 			g.refuse(err)
 			return 0, err
 		}
-		pkt, ready = nil, off
+		ready += used
 	}
 	if g.done.Load() { // an SSLRequest: what follows is TLS
 		ready = len(g.out)
@@ -263,7 +263,7 @@ func (g *guard) clientPacket(p []byte) error {
 		return &kind.Error{Kind: kind.EncryptionNotSupported, What: "MySQL authentication could not be followed",
 			Why: g.noTLS() + ", and the server sent a packet before the client had answered the previous one; " +
 				"without TLS dbtls must follow the authentication to keep the password from leaving in clear or to a key the server supplies, so nothing more was sent",
-			Fix: "use TLS: sslMode=REQUIRED (or stronger) with TLS enabled on the server"}
+			Fix: useTLS}
 	}
 	e := g.next
 	if !g.turn {
@@ -305,13 +305,10 @@ func (g *guard) clientPacket(p []byte) error {
 
 // initialResponse judges the first authentication data of g.plugin.
 func (g *guard) initialResponse(d []byte) error {
-	empty := len(d) == 0 || (len(d) == 1 && d[0] == 0)
 	switch {
-	case empty:
+	case len(d) == 0 || (len(d) == 1 && d[0] == 0): // empty
 		return nil
-	case g.isCleartext(d):
-		return g.cleartext()
-	case g.plugin == pluginClear:
+	case g.isCleartext(d), g.plugin == pluginClear:
 		return g.cleartext()
 	case g.plugin == pluginSHA256 && len(d) == 1 && d[0] == 0x01: // request public key
 		return g.keyUse(false)
@@ -349,21 +346,20 @@ func (g *guard) keyUse(supplied bool) error {
 			Key: g.policy.PinKey, Value: g.policy.PinValue,
 			Why: g.noTLS() + " and the server " + how + " (" + g.plugin + "), but the password goes to the pinned key only; " +
 				"a machine in the middle does this to read the password, so none was sent to it",
-			Fix: "check that " + g.policy.PinKey + " holds this server's public key, or use TLS: sslMode=REQUIRED (or stronger) with TLS enabled on the server"}
+			Fix: "check that " + g.policy.PinKey + " holds this server's public key, or " + useTLS}
 	}
 	return &kind.Error{Kind: kind.EncryptionNotSupported, What: "public key retrieval refused",
 		Key: g.policy.AllowKey, Value: g.policy.AllowValue,
 		Why: g.noTLS() + " and the server " + how + " (" + g.plugin + "); " +
 			"over plaintext a machine in the middle can hand out its own key and read the password, so none was sent",
-		Fix: "use TLS: sslMode=REQUIRED (or stronger) with TLS enabled on the server; or pin the server's key with " +
-			"serverRSAPublicKeyFile=<path of its PEM public key>; or, on a network you trust, set allowPublicKeyRetrieval=true"}
+		Fix: useTLS + "; or pin the server's key with serverRSAPublicKeyFile=<path of its PEM public key>; or, on a network you trust, set allowPublicKeyRetrieval=true"}
 }
 
 func (g *guard) cleartext() error {
 	return &kind.Error{Kind: kind.EncryptionNotSupported, What: "cleartext password refused",
 		Key: "sslMode", Value: g.policy.Mode,
 		Why: g.noTLS() + " and the server asked for the password in clear (" + g.plugin + "); none was sent",
-		Fix: "use TLS: sslMode=REQUIRED (or stronger) with TLS enabled on the server"}
+		Fix: useTLS}
 }
 
 // parseHandshakeResponse reads the client's answer to the greeting:
@@ -381,28 +377,25 @@ func parseHandshakeResponse(p []byte) (ssl bool, auth []byte, plugin string, ok 
 	if len(p) == 32 && caps&clientSSL != 0 {
 		return true, nil, "", true
 	}
-	rest := p[32:]
-	i := bytes.IndexByte(rest, 0)
-	if i < 0 {
-		return false, nil, "", false
-	}
-	rest = rest[i+1:]
+	// A NUL-terminated field without its NUL leaves nothing after it
+	// (bytes.Cut), where no length-encoded integer or name can be read.
+	_, rest, _ := bytes.Cut(p[32:], nul) // the user
 	n, w := lenEnc(rest)
 	if w == 0 || uint64(len(rest)-w) < n {
 		return false, nil, "", false
 	}
 	auth, rest = rest[w:w+int(n)], rest[w+int(n):]
 	if caps&clientConnectWithDB != 0 {
-		if i = bytes.IndexByte(rest, 0); i < 0 {
-			return false, nil, "", false
-		}
-		rest = rest[i+1:]
+		_, rest, _ = bytes.Cut(rest, nul) // the database
 	}
-	if i = bytes.IndexByte(rest, 0); i < 0 {
+	name, _, found := bytes.Cut(rest, nul)
+	if !found {
 		return false, nil, "", false
 	}
-	return false, auth, string(rest[:i]), true
+	return false, auth, string(name), true
 }
+
+var nul = []byte{0}
 
 // lenEnc reads a length-encoded integer; w is 0 when b does not hold one.
 func lenEnc(b []byte) (n uint64, w int) {
@@ -427,12 +420,4 @@ func lenEnc(b []byte) (n uint64, w int) {
 		return uint64(b[0]), 1
 	}
 	return 0, 0
-}
-
-// cString is b up to its first NUL.
-func cString(b []byte) string {
-	if i := bytes.IndexByte(b, 0); i >= 0 {
-		return string(b[:i])
-	}
-	return string(b)
 }
