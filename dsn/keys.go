@@ -180,46 +180,38 @@ type keyInfo struct {
 var sqlServerKeys, mysqlKeys = map[string]keyInfo{}, map[string]keyInfo{}
 
 func init() {
-	tlsKeys, authKeys := map[string]string{}, map[string]string{}
-	byName := map[string]*field{}
-	for _, f := range fields {
-		byName[f.name] = f
-		for _, s := range f.spellings {
-			if f.vocab == "" {
-				authKeys[strings.ToLower(s)] = f.name
-			} else {
-				tlsKeys[strings.ToLower(s)] = f.name
-			}
+	add := func(table map[string]keyInfo, key string, k keyInfo) {
+		if _, dup := table[key]; dup {
+			panic("dsn: " + key + " is in two key tables")
 		}
+		k.secret = kind.IsSecretKey(key)
+		table[key] = k
 	}
-	set := func(keys map[string]bool) map[string]string {
-		m := map[string]string{}
-		for k := range keys {
-			m[k] = ""
+	for _, f := range fields {
+		for _, s := range f.spellings {
+			add(sqlServerKeys, strings.ToLower(s), keyInfo{class: keyField, field: f})
+			add(mysqlKeys, strings.ToLower(s), keyInfo{class: keyField, field: f})
 		}
-		return m
 	}
 	for _, t := range []struct {
 		into  map[string]keyInfo
 		class keyClass
-		keys  map[string]string // lower-cased key → keyInfo.text (keyField: the field's name)
+		keys  map[string]string // lower-cased key → keyInfo.text
 	}{
-		{sqlServerKeys, keyConnect, sqlServerConnectKeys}, {sqlServerKeys, keyField, tlsKeys}, {sqlServerKeys, keyField, authKeys},
-		{sqlServerKeys, keyRefused, refusedKeys}, {sqlServerKeys, keyParam, sqlServerDriverParams}, {sqlServerKeys, keyIgnored, set(sqlServerIgnored)},
-		{mysqlKeys, keyConnect, map[string]string{"user": "user", "password": "password"}}, {mysqlKeys, keyField, tlsKeys}, {mysqlKeys, keyField, authKeys},
-		{mysqlKeys, keyRefused, refusedKeys}, {mysqlKeys, keyRefused, mysqlRefused}, {mysqlKeys, keyParam, mysqlDriverParams},
-		{mysqlKeys, keyMapped, connectorJMapped}, {mysqlKeys, keySessionVars, map[string]string{"sessionvariables": ""}}, {mysqlKeys, keyIgnored, set(connectorJIgnored)},
+		{sqlServerKeys, keyConnect, sqlServerConnectKeys}, {sqlServerKeys, keyRefused, refusedKeys}, {sqlServerKeys, keyParam, sqlServerDriverParams},
+		{mysqlKeys, keyConnect, map[string]string{"user": "user", "password": "password"}}, {mysqlKeys, keyRefused, refusedKeys},
+		{mysqlKeys, keyRefused, mysqlRefused}, {mysqlKeys, keyParam, mysqlDriverParams}, {mysqlKeys, keyMapped, connectorJMapped},
+		{mysqlKeys, keySessionVars, map[string]string{"sessionvariables": ""}},
 	} {
 		for key, text := range t.keys {
-			if _, dup := t.into[key]; dup {
-				panic("dsn: " + key + " is in two key tables")
-			}
-			k := keyInfo{class: t.class, text: text, secret: kind.IsSecretKey(key)}
-			if t.class == keyField {
-				k.field, k.text = byName[text], ""
-			}
-			t.into[key] = k
+			add(t.into, key, keyInfo{class: t.class, text: text})
 		}
+	}
+	for key := range sqlServerIgnored {
+		add(sqlServerKeys, key, keyInfo{class: keyIgnored})
+	}
+	for key := range connectorJIgnored {
+		add(mysqlKeys, key, keyInfo{class: keyIgnored})
 	}
 }
 

@@ -17,28 +17,21 @@ func parseMySQLURL(rest string, shape Shape, scheme string) (*Config, error) {
 		return nil, err
 	}
 	authority, path, at, hostForm := splitMySQLURL(rest)
-	if i := at; i >= 0 {
-		user, pw, hasPW := strings.Cut(authority[:i], ":")
+	if at >= 0 {
+		user, pw, _ := strings.Cut(authority[:at], ":")
 		var err error
-		// url's messages quote the bad escape: neither is shown.
 		if c.User, err = url.PathUnescape(user); err != nil {
-			return nil, &kind.Error{Kind: kind.InvalidDSN, What: "bad percent-encoding in the user",
-				Why: "a % must be followed by two hex digits (the text is not shown)", Fix: "percent-encode " + userinfoSpecials}
+			return nil, badPercent("the user", "percent-encode "+userinfoSpecials)
 		}
-		if hasPW {
-			if c.Password, err = url.PathUnescape(pw); err != nil {
-				return nil, &kind.Error{Kind: kind.InvalidDSN, What: "bad percent-encoding in the password",
-					Why: "a % must be followed by two hex digits (the text is not shown)", Fix: "percent-encode " + userinfoSpecials}
-			}
+		if c.Password, err = url.PathUnescape(pw); err != nil {
+			return nil, badPercent("the password", "percent-encode "+userinfoSpecials)
 		}
-		authority = authority[i+1:]
+		authority = authority[at+1:]
 	}
 	if hostForm && len(outside(authority, ',')) > 0 || !hostForm && strings.Contains(authority, ",") {
-		e := invalid("host", authority, "several hosts", "dbtls connects to one host", "give one host (load balancing and failover URLs are not supported)").(*kind.Error)
-		if strings.ContainsAny(authority, "()") { // host properties may hold a password
-			e.Value, e.Why = kind.Redacted, e.Why+" (the text is not shown)"
-		}
-		return nil, e
+		// Not shown with parentheses: host properties may hold a password.
+		return nil, unshown(invalid("host", authority, "several hosts", "dbtls connects to one host",
+			"give one host (load balancing and failover URLs are not supported)"), strings.ContainsAny(authority, "()"))
 	}
 	var toks []token
 	isForm := false
@@ -199,6 +192,20 @@ func (c *Config) readHostForm(authority string, shape Shape) (toks []token, isFo
 	return toks, true, nil
 }
 
+// badPercent is the error for bad percent-encoding in what (the user, the
+// password, the database): url's messages quote the bad escape, so neither
+// is shown.
+func badPercent(what, fix string) error {
+	return &kind.Error{Kind: kind.InvalidDSN, What: "bad percent-encoding in " + what,
+		Why: "a % must be followed by two hex digits (the text is not shown)", Fix: fix}
+}
+
+// unsupportedNet is the error for a network go-sql-driver's DSN does not
+// name; it is shown only as a plain word (and not when hide).
+func unsupportedNet(n string, hide bool) error {
+	return unshown(invalid("net", n, "unsupported network", "want tcp or unix", "write tcp(host:port) or unix(/path)"), hide || !plainWord(n))
+}
+
 func hostFormError(form, why string) error {
 	return &kind.Error{Kind: kind.InvalidDSN, What: "malformed host", Key: "host", Value: kind.Redacted,
 		Why: why + " (the text is not shown: it may hold a password)", Fix: "write one host as " + form + " or host:port"}
@@ -209,8 +216,7 @@ func hostFormError(form, why string) error {
 func (c *Config) readMySQLTail(db string, toks []token) (*Config, error) {
 	d, err := url.PathUnescape(db)
 	if err != nil {
-		return nil, &kind.Error{Kind: kind.InvalidDSN, What: "bad percent-encoding in the database",
-			Why: "a % must be followed by two hex digits (the text is not shown)", Fix: "write a literal % as %25"}
+		return nil, badPercent("the database", "write a literal % as %25")
 	}
 	c.Database = d
 	var r reader
@@ -292,11 +298,7 @@ func parseMySQLGo(s string) (*Config, error) {
 		}
 		if c.Net != "tcp" && c.Net != "unix" && c.Net != "tcp6" && c.Net != "tcp4" {
 			// Shown only as a plain word: before the last '@' it may be user:password.
-			e := invalid("net", c.Net, "unsupported network", "want tcp or unix", "write tcp(host:port) or unix(/path)").(*kind.Error)
-			if !plainWord(c.Net) || strings.ContainsAny(c.Net, " .") {
-				e.Value, e.Why = kind.Redacted, e.Why+" (the text is not shown)"
-			}
-			return nil, e
+			return nil, unsupportedNet(c.Net, strings.ContainsAny(c.Net, " ."))
 		}
 	}
 	db, query, _ := strings.Cut(tail, "?")

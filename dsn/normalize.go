@@ -151,11 +151,7 @@ func (c *Config) normalizeEndpoint() error {
 	switch c.Net {
 	case "", "tcp", "tcp4", "tcp6", "unix":
 	default:
-		e := invalid("net", c.Net, "unsupported network", "want tcp or unix", "write tcp(host:port) or unix(/path)").(*kind.Error)
-		if !plainWord(c.Net) {
-			e.Value, e.Why = kind.Redacted, e.Why+" (the text is not shown)"
-		}
-		return e
+		return unsupportedNet(c.Net, false)
 	}
 	switch {
 	case c.Shape != ShapeMySQLGo && c.Net == "":

@@ -244,10 +244,7 @@ func parsePort(key, raw string, property bool) (int, error) {
 	p, err := strconv.Atoi(strings.TrimSpace(raw))
 	if err != nil || p < 1 || p > 65535 {
 		e := &kind.Error{Kind: kind.InvalidDSN, What: "invalid port", Key: key, Value: raw, Why: "want a number from 1 to 65535", Fix: "fix the port"}
-		if !property && strings.Trim(strings.TrimSpace(raw), "0123456789") != "" {
-			e.Value, e.Why = kind.Redacted, e.Why+" (the text is not shown)"
-		}
-		return 0, e
+		return 0, unshown(e, !property && strings.Trim(strings.TrimSpace(raw), "0123456789") != "")
 	}
 	return p, nil
 }

@@ -315,11 +315,7 @@ func splitADO(s string) []token { return splitProps(s, adoSyntax) }
 
 func checkInstance(key, inst string) error {
 	if inst == "" || strings.ContainsAny(inst, `\/;,:?&=#%{}"'@[] `) {
-		e := invalid(key, inst, "invalid instance name", "an instance name is one word", "fix the instance name").(*kind.Error)
-		if !plainWord(inst) {
-			e.Value, e.Why = kind.Redacted, e.Why+" (the text is not shown)"
-		}
-		return e
+		return unshown(invalid(key, inst, "invalid instance name", "an instance name is one word", "fix the instance name"), !plainWord(inst))
 	}
 	return nil
 }
