@@ -66,7 +66,7 @@ func (c *Config) layout() []mark {
 	default:
 		rest, query, _ := strings.Cut(body, "?")
 		if authority, _, at, hostForm := splitMySQLURL(rest); hostForm {
-			toks, _, _ = new(Config).readHostForm(authority[at+1:], shape)
+			toks, _ = new(Config).readHostForm(authority[at+1:], shape)
 		}
 		toks = append(toks, splitQuery(query)...)
 	}

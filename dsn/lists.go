@@ -14,10 +14,10 @@ import (
 // and an error that does not show its token's key gives the token's ordinal,
 // which does not depend on how long a secret before it is.
 
-// token is one key=value pair of a list as split, before it is applied.
+// token is one key=value pair of a list as split, before it is applied;
+// toks[i] is named by its ordinal, i+1.
 type token struct {
 	Property
-	n       int   // 1-based ordinal in its list
 	noValue bool  // written without '='
 	bad     error // why it does not read (quoting, percent-encoding), if so
 }
@@ -59,18 +59,18 @@ func locate(err error, toks []token, i int, syn listSyntax) error {
 		return err
 	}
 	if i > 0 && kind.IsSecretKey(toks[i-1].Key) && !toks[i-1].noValue {
-		return afterSecret(ke, toks[i], toks[i-1].Key, syn)
+		return afterSecret(ke, toks[i], i+1, toks[i-1].Key, syn)
 	}
 	if ke.At == "" && ke.Key == "" { // the error does not name the token: say where it is
-		ke.At = syn.noun + " " + strconv.Itoa(toks[i].n)
+		ke.At = syn.noun + " " + strconv.Itoa(i+1)
 	}
 	return ke
 }
 
-// afterSecret rewords the error ke of token t, which follows the secret
-// written as secretKey.
-func afterSecret(ke *kind.Error, t token, secretKey string, syn listSyntax) error {
-	e := &kind.Error{Kind: ke.Kind, At: syn.noun + " " + strconv.Itoa(t.n)}
+// afterSecret rewords the error ke of token t, the n-th, which follows the
+// secret written as secretKey.
+func afterSecret(ke *kind.Error, t token, n int, secretKey string, syn listSyntax) error {
+	e := &kind.Error{Kind: ke.Kind, At: syn.noun + " " + strconv.Itoa(n)}
 	hint := "if " + secretKey + "'s value holds " + syn.sep + ", " + syn.quote
 	if t.noValue || t.bad != nil || !knownKey(t.Key) {
 		e.What = "text after " + secretKey + " that is not a " + syn.noun

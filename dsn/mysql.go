@@ -34,27 +34,21 @@ func parseMySQLURL(rest string, shape Shape, scheme string) (*Config, error) {
 			"give one host (load balancing and failover URLs are not supported)"), strings.ContainsAny(authority, "()"))
 	}
 	var toks []token
-	isForm := false
+	var err error
 	if hostForm {
-		var err error
-		if toks, isForm, err = c.readHostForm(authority, shape); err != nil {
-			return nil, err
-		}
+		toks, err = c.readHostForm(authority, shape)
+	} else {
+		err = c.setHostPort(authority)
 	}
-	if !isForm {
-		if err := c.setHostPort(authority); err != nil {
-			return nil, err
-		}
+	if err != nil {
+		return nil, err
 	}
 	// The host's own properties come first, then the URL's: with one host
 	// they are the same properties (a key in both is given twice).
-	if len(toks) > 0 {
-		toks = append(toks, splitQuery(query)...)
-		for i := range toks {
-			toks[i].n = i + 1
-		}
+	if q := splitQuery(query); toks == nil {
+		toks = q
 	} else {
-		toks = splitQuery(query)
+		toks = append(toks, q...)
 	}
 	return c.readMySQLTail(path, toks)
 }
@@ -115,10 +109,10 @@ func outside(s string, b byte) []int {
 // forms: (host=h,port=p,key=value,…) and address=(host=h)(port=p)(key=value)….
 // host and port (and protocol=tcp, and MariaDB's type=primary) say where to
 // connect; every other pair is a property of that host, returned as tokens
-// (percent-decoded, as URL parameters). isForm is false for a plain
-// host[:port]. The text is not shown in errors: a host property may be the
+// (percent-decoded, as URL parameters); a plain host[:port] is read by
+// setHostPort. The text is not shown in errors: a host property may be the
 // password.
-func (c *Config) readHostForm(authority string, shape Shape) (toks []token, isForm bool, err error) {
+func (c *Config) readHostForm(authority string, shape Shape) (toks []token, err error) {
 	a := strings.TrimSpace(authority)
 	var pairs []string
 	form := "(host=…,port=…)"
@@ -129,67 +123,67 @@ func (c *Config) readHostForm(authority string, shape Shape) (toks []token, isFo
 		form = "address=(host=…)(port=…)"
 		rest := strings.TrimSpace(a[len("address="):])
 		if !strings.HasPrefix(rest, "(") || !strings.HasSuffix(rest, ")") {
-			return nil, true, hostFormError(form, "address= must be followed by (key=value) groups")
+			return nil, hostFormError(form, "address= must be followed by (key=value) groups")
 		}
 		pairs = strings.Split(rest[1:len(rest)-1], ")(")
 	default:
-		return nil, false, nil
+		return nil, c.setHostPort(authority)
 	}
 	host, port := "", ""
 	for _, p := range pairs {
 		k, v, ok := strings.Cut(p, "=")
 		k = strings.TrimSpace(k)
 		if !ok || k == "" || strings.ContainsAny(p, "()") {
-			return nil, true, hostFormError(form, "each item is key=value")
+			return nil, hostFormError(form, "each item is key=value")
 		}
 		switch {
 		case lowerIs(k, "host"):
 			if host != "" {
-				return nil, true, hostFormError(form, "host is given twice")
+				return nil, hostFormError(form, "host is given twice")
 			}
 			host = strings.TrimSpace(v)
 			if host == "" {
-				return nil, true, hostFormError(form, "host is empty")
+				return nil, hostFormError(form, "host is empty")
 			}
 		case lowerIs(k, "port"):
 			if port != "" {
-				return nil, true, hostFormError(form, "port is given twice")
+				return nil, hostFormError(form, "port is given twice")
 			}
 			port = strings.TrimSpace(v)
 		case lowerIs(k, "protocol"):
 			if !strings.EqualFold(strings.TrimSpace(v), "tcp") {
-				return nil, true, &kind.Error{Kind: kind.InvalidDSN, What: "unsupported protocol in the host", Key: "protocol", Value: strings.TrimSpace(v),
+				return nil, &kind.Error{Kind: kind.InvalidDSN, What: "unsupported protocol in the host", Key: "protocol", Value: strings.TrimSpace(v),
 					Why: "dbtls connects over TCP", Fix: "write protocol=tcp, or remove it"}
 			}
 		case lowerIs(k, "type"):
 			if shape != ShapeJDBCMariaDB || !lowerIs(strings.TrimSpace(v), "primary", "master") {
-				return nil, true, &kind.Error{Kind: kind.InvalidDSN, What: "host type dbtls does not read", Key: "type", Value: kind.Redact(k, v),
+				return nil, &kind.Error{Kind: kind.InvalidDSN, What: "host type dbtls does not read", Key: "type", Value: kind.Redact(k, v),
 					Why: "with one host only MariaDB Connector/J's type=primary means anything", Fix: "remove type"}
 			}
 		default:
 			q := splitQuery(p)
 			if len(q) != 1 {
-				return nil, true, hostFormError(form, "a host property cannot hold & (percent-encode it as %26)")
+				return nil, hostFormError(form, "a host property cannot hold & (percent-encode it as %26)")
 			}
 			toks = append(toks, q[0])
 		}
 	}
 	if host == "" {
-		return nil, true, hostFormError(form, "it names no host")
+		return nil, hostFormError(form, "it names no host")
 	}
 	if strings.HasPrefix(host, "[") && strings.HasSuffix(host, "]") {
 		host = host[1 : len(host)-1]
 	}
 	if err := checkHost("host", host, nil); err != nil {
-		return nil, true, err
+		return nil, err
 	}
 	c.Host = host
 	if port != "" {
 		if c.Port, err = parsePort("port", port, true); err != nil {
-			return nil, true, err
+			return nil, err
 		}
 	}
-	return toks, true, nil
+	return toks, nil
 }
 
 // badPercent is the error for bad percent-encoding in what (the user, the

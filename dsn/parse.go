@@ -203,20 +203,12 @@ func splitHostPort(hp string) (host, port string) {
 // that it knows which token came before (see listError).
 func splitQuery(q string) []token {
 	out := make([]token, 0, strings.Count(q, "&")+1)
-	n := 0
-	for q != "" {
-		part := q
-		if i := strings.IndexByte(q, '&'); i >= 0 {
-			part, q = q[:i], q[i+1:]
-		} else {
-			q = ""
-		}
+	for part := range strings.SplitSeq(q, "&") {
 		if part == "" {
 			continue
 		}
-		n++
 		k, v, hasEq := strings.Cut(part, "=")
-		t := token{Property: Property{Key: strings.TrimSpace(k)}, n: n, noValue: !hasEq}
+		t := token{Property: Property{Key: strings.TrimSpace(k)}, noValue: !hasEq}
 		dk, err := url.QueryUnescape(k)
 		if err != nil {
 			t.bad = &kind.Error{Kind: kind.InvalidDSN, What: "bad percent-encoding in a parameter name",

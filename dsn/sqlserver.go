@@ -47,17 +47,15 @@ var (
 // list with a token carrying it (see splitQuery).
 func splitProps(s string, syn propSyntax) []token {
 	out := make([]token, 0, strings.Count(s, ";")+1)
-	n := 0
 	for len(s) > 0 {
 		if s[0] == ';' || s[0] == ' ' {
 			s = s[1:]
 			continue
 		}
-		n++
 		eq := strings.IndexAny(s, "=;")
 		if eq < 0 || s[eq] == ';' {
 			seg, rest, _ := strings.Cut(s, ";")
-			out = append(out, token{Property: Property{Key: strings.TrimSpace(seg)}, n: n, noValue: true})
+			out = append(out, token{Property: Property{Key: strings.TrimSpace(seg)}, noValue: true})
 			s = rest
 			continue
 		}
@@ -66,9 +64,9 @@ func splitProps(s string, syn propSyntax) []token {
 		if t := strings.TrimLeft(s, " "); len(t) > 0 && strings.IndexByte(syn.quotes, t[0]) >= 0 {
 			value, rest, err := unquote(key, t, syn.closing[strings.IndexByte(syn.quotes, t[0])])
 			if err != nil {
-				return append(out, token{Property: Property{Key: key}, n: n, bad: err})
+				return append(out, token{Property: Property{Key: key}, bad: err})
 			}
-			out = append(out, token{Property: Property{key, value}, n: n})
+			out = append(out, token{Property: Property{key, value}})
 			s = rest
 			continue
 		}
@@ -76,7 +74,7 @@ func splitProps(s string, syn propSyntax) []token {
 		if syn.trimValues {
 			v = strings.TrimSpace(v)
 		}
-		out = append(out, token{Property: Property{key, v}, n: n})
+		out = append(out, token{Property: Property{key, v}})
 		s = rest
 	}
 	return out
