@@ -9,16 +9,9 @@ import (
 // (layout.go), as go-sql-driver's DSN or a URL.
 
 // formatMySQLGo writes go-sql-driver's user:pw@net(host:port)/db?k=v&…
-func (c Config) formatMySQLGo(pw string, items []item) string {
+func (c Config) formatMySQLGo(user, pw string, items []item) string {
 	var b strings.Builder
-	user, pw := c.authority(items, pw)
-	if user != "" || pw != "" {
-		b.WriteString(user)
-		if pw != "" {
-			b.WriteString(":" + pw)
-		}
-		b.WriteString("@")
-	}
+	b.WriteString(userinfo(user, pw, func(s string) string { return s }))
 	b.WriteString(c.goNetPart())
 	b.WriteString("/" + url.PathEscape(c.Database))
 	writeQuery(&b, items)
@@ -27,17 +20,9 @@ func (c Config) formatMySQLGo(pw string, items []item) string {
 
 // formatMySQLURL writes the URL shapes: mysql:// (mariadb://, tidb://),
 // jdbc:mysql:// and jdbc:mariadb://, user:pw@host:port/db?k=v&…
-func (c Config) formatMySQLURL(pw string, items []item) string {
+func (c Config) formatMySQLURL(user, pw string, items []item) string {
 	var b strings.Builder
-	b.WriteString(c.urlScheme())
-	user, pw := c.authority(items, pw)
-	if user != "" || pw != "" {
-		b.WriteString(userinfoEscape(user))
-		if pw != "" {
-			b.WriteString(":" + userinfoEscape(pw))
-		}
-		b.WriteString("@")
-	}
+	b.WriteString(c.urlScheme() + userinfo(user, pw, userinfoEscape))
 	b.WriteString(joinHostPort(c.Host, c.Port))
 	// '@' too: an @ after the host part is refused (misplacedUserinfo).
 	b.WriteString("/" + strings.ReplaceAll(url.PathEscape(c.Database), "@", "%40"))
@@ -57,19 +42,18 @@ func writeQuery(b *strings.Builder, items []item) {
 	}
 }
 
-// urlScheme is the scheme of a MySQL URL shape.
+// urlScheme is the scheme of a MySQL URL shape: the one c was parsed from
+// (mysql://, mariadb:// or tidb://), else the shape's first in schemes.
 func (c Config) urlScheme() string {
-	switch c.shape() {
-	case ShapeJDBCMySQL:
-		return "jdbc:mysql://"
-	case ShapeJDBCMariaDB:
-		return "jdbc:mariadb://"
-	}
-	// mysql://, or the scheme of the URL c was parsed from.
-	if shape, n := detectShape(c.source); shape == ShapeMySQLURL {
+	if shape, n := detectShape(c.source); shape == c.shape() {
 		return strings.ToLower(c.source[:n])
 	}
-	return "mysql://"
+	for _, s := range schemes {
+		if s.shape == c.shape() {
+			return s.prefix
+		}
+	}
+	return ""
 }
 
 // goNetPart is the network and address of go-sql-driver's DSN:
@@ -92,21 +76,6 @@ func (c Config) goNet() string {
 		return "tcp"
 	}
 	return c.Net
-}
-
-// authority returns the user and password (or its stand-in pw) to write
-// before '@' in a MySQL shape: those that items do not write as parameters.
-func (c Config) authority(items []item, pw string) (string, string) {
-	user := c.User
-	for _, it := range items {
-		switch it.mark.kind {
-		case markUser:
-			user = ""
-		case markPassword:
-			pw = ""
-		}
-	}
-	return user, pw
 }
 
 // userinfoEscape percent-encodes a user or password for a URL's userinfo.

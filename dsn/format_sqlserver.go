@@ -3,7 +3,6 @@ package dsn
 import (
 	"net"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 )
@@ -12,7 +11,7 @@ import (
 // (layout.go) in the shape's syntax.
 
 // formatJDBCSQLServer writes jdbc:sqlserver://host\instance:port;k=v;…
-func (c Config) formatJDBCSQLServer(pw string, items []item) string {
+func (c Config) formatJDBCSQLServer(items []item) string {
 	var b strings.Builder
 	b.WriteString("jdbc:sqlserver://")
 	w := func(k, v string) { b.WriteString(";" + k + "=" + jdbcQuote(v)) }
@@ -45,7 +44,7 @@ func (c Config) formatJDBCSQLServer(pw string, items []item) string {
 }
 
 // formatADO writes server=host\instance,port;user id=…;k=v;…
-func (c Config) formatADO(pw string, items []item) string {
+func (c Config) formatADO(items []item) string {
 	var parts []string
 	server := c.Host
 	if c.Instance != "" {
@@ -69,19 +68,9 @@ func (c Config) formatADO(pw string, items []item) string {
 }
 
 // formatSQLServerURL writes go-mssqldb's sqlserver://user:pw@host:port/instance?k=v&…
-func (c Config) formatSQLServerURL(pw string, items []item) string {
+func (c Config) formatSQLServerURL(user, pw string, items []item) string {
 	var b strings.Builder
-	b.WriteString("sqlserver://")
-	if slices.ContainsFunc(items, func(it item) bool { return it.mark.kind == markPassword }) {
-		pw = "" // written as a parameter, where it was read
-	}
-	if c.User != "" || pw != "" {
-		ui := url.User(c.User)
-		if pw != "" {
-			ui = url.UserPassword(c.User, pw)
-		}
-		b.WriteString(ui.String() + "@")
-	}
+	b.WriteString("sqlserver://" + userinfo(user, pw, func(s string) string { return url.User(s).String() }))
 	b.WriteString(joinHostPort(c.Host, c.Port))
 	if c.Instance != "" {
 		b.WriteString("/" + url.PathEscape(c.Instance))
@@ -91,6 +80,17 @@ func (c Config) formatSQLServerURL(pw string, items []item) string {
 	}
 	writeQuery(&b, items)
 	return b.String()
+}
+
+// userinfo writes user[:pw]@, each escaped, or nothing.
+func userinfo(user, pw string, escape func(string) string) string {
+	switch {
+	case pw != "":
+		return escape(user) + ":" + escape(pw) + "@"
+	case user != "":
+		return escape(user) + "@"
+	}
+	return ""
 }
 
 func hostForURL(h string) string {

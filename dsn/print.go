@@ -40,25 +40,38 @@ func (c *Config) Format() string { return c.format(false) }
 
 func (c Config) format(redact bool) string {
 	items := c.items(redact)
+	user, pw := c.User, c.Password
 	if redact {
 		for i, it := range items {
 			if it.value != "" && kind.IsSecretKey(it.key) {
 				items[i].value = kind.Redacted
 			}
 		}
+		if pw != "" {
+			pw = kind.Redacted
+		}
 	}
-	pw := c.password(redact)
+	// The URL shapes and go-sql-driver's DSN write before '@' the user and
+	// password that items do not write as parameters.
+	for _, it := range items {
+		switch it.mark.kind {
+		case markUser:
+			user = ""
+		case markPassword:
+			pw = ""
+		}
+	}
 	switch c.shape() {
 	case ShapeJDBCSQLServer:
-		return c.formatJDBCSQLServer(pw, items)
+		return c.formatJDBCSQLServer(items)
 	case ShapeADO:
-		return c.formatADO(pw, items)
+		return c.formatADO(items)
 	case ShapeSQLServerURL:
-		return c.formatSQLServerURL(pw, items)
+		return c.formatSQLServerURL(user, pw, items)
 	case ShapeMySQLGo:
-		return c.formatMySQLGo(pw, items)
+		return c.formatMySQLGo(user, pw, items)
 	default:
-		return c.formatMySQLURL(pw, items)
+		return c.formatMySQLURL(user, pw, items)
 	}
 }
 
@@ -75,14 +88,6 @@ func (c Config) shape() Shape {
 
 // family is the family Format writes for: the shape's.
 func (c Config) family() Family { return shapeFamily[c.shape()] }
-
-// password returns the password, or kind.Redacted in its place.
-func (c Config) password(redact bool) string {
-	if redact && c.Password != "" {
-		return kind.Redacted
-	}
-	return c.Password
-}
 
 // setting is Setting without methods, for printing.
 type setting[T any] Setting[T]
