@@ -119,7 +119,15 @@ type slot struct {
 type slotSet []slot
 
 func (s slotSet) has(x slot) bool { return slices.Contains(s, x) }
-func (s *slotSet) add(x slot)     { *s = append(*s, x) }
+
+// claim adds x to s and reports whether it was not there yet.
+func (s *slotSet) claim(x slot) bool {
+	if s.has(x) {
+		return false
+	}
+	*s = append(*s, x)
+	return true
+}
 
 // item is one key=value Format writes, and the mark it leaves.
 type item struct {
@@ -157,16 +165,10 @@ func (c *Config) items(redact bool) []item {
 		return item{key: k, value: v, mark: mark{kind: markParam, key: k, raw: v, params: []Property{{k, v}}}}
 	}
 	authItem := func(m mark) item {
-		switch {
-		case m.kind == markUser && m.key == "":
-			m.key = "user"
-		case m.key == "":
-			m.key = "password"
-		}
 		if m.kind == markUser {
-			return item{key: m.key, value: c.User, mark: m}
+			return item{key: cmp.Or(m.key, "user"), value: c.User, mark: m}
 		}
-		return item{key: m.key, value: c.Password, mark: m, secret: true}
+		return item{key: cmp.Or(m.key, "password"), value: c.Password, mark: m}
 	}
 	var auth *mark
 	for i, m := range layout {
@@ -174,39 +176,29 @@ func (c *Config) items(redact bool) []item {
 		case markAuthority:
 			auth = &layout[i]
 		case markField:
-			if f := m.field; f.ops.isSet(c) && !done.has(slot{markField, f.name, 0}) {
-				done.add(slot{markField, f.name, 0})
+			if f := m.field; f.ops.isSet(c) && done.claim(slot{markField, f.name, 0}) {
 				out = append(out, fieldItem(f))
 			}
 		case markUser, markPassword:
-			if k := (slot{kind: m.kind}); (c.family() == MySQL || m.kind == markPassword) && !done.has(k) {
-				done.add(k)
+			if (c.family() == MySQL || m.kind == markPassword) && done.claim(slot{kind: m.kind}) {
 				out = append(out, authItem(m))
 			}
 		case markParam:
-			holds := true
+			holds := !slices.ContainsFunc(m.params, func(p Property) bool {
+				v, ok := c.Params[p.Key]
+				return !ok || v != p.Value || done.has(slot{markParam, p.Key, 0})
+			})
 			for _, p := range m.params {
-				if v, ok := c.Params[p.Key]; !ok || v != p.Value || done.has(slot{markParam, p.Key, 0}) {
-					holds = false
-				}
-			}
-			if holds {
-				for _, p := range m.params {
-					done.add(slot{markParam, p.Key, 0})
-				}
-				out = append(out, item{key: m.key, value: m.raw, mark: m})
-				continue
-			}
-			for _, p := range m.params {
-				if _, ok := c.Params[p.Key]; ok && !done.has(slot{markParam, p.Key, 0}) {
-					done.add(slot{markParam, p.Key, 0})
+				if _, ok := c.Params[p.Key]; ok && done.claim(slot{markParam, p.Key, 0}) && !holds {
 					out = append(out, paramItem(p.Key))
 				}
 			}
+			if holds {
+				out = append(out, item{key: m.key, value: m.raw, mark: m})
+			}
 		case markIgnored:
 			for i, p := range c.Ignored {
-				if k := (slot{markIgnored, "", i}); !done.has(k) && p.Key == m.key && (p.Value == m.raw || kind.IsSecretKey(p.Key)) {
-					done.add(k)
+				if p.Key == m.key && (p.Value == m.raw || kind.IsSecretKey(p.Key)) && done.claim(slot{markIgnored, "", i}) {
 					out = append(out, item{key: p.Key, value: p.Value, mark: m})
 					break
 				}
@@ -217,16 +209,13 @@ func (c *Config) items(redact bool) []item {
 	if c.shape() == ShapeMySQLGo {
 		// go-sql-driver's DSN cannot hold every user and password before '@'.
 		user := c.User
-		if k := (slot{kind: markUser}); done.has(k) {
+		if done.has(slot{kind: markUser}) {
 			user = ""
 		} else if c.User != "" && !(auth != nil && auth.key == c.User || c.goAuthorityReads(c.User, "")) {
-			done.add(k)
 			user = ""
 			out = append(out, authItem(mark{kind: markUser}))
 		}
-		if k := (slot{kind: markPassword}); !done.has(k) && c.Password != "" &&
-			!c.authorityPassword(auth, user, redact) {
-			done.add(k)
+		if !done.has(slot{kind: markPassword}) && c.Password != "" && !c.authorityPassword(auth, user, redact) {
 			out = append(out, authItem(mark{kind: markPassword}))
 		}
 	}
@@ -262,7 +251,7 @@ func (c *Config) items(redact bool) []item {
 		return 2
 	}
 	slices.SortStableFunc(out[start:], func(a, b item) int { return cmp.Compare(rank(a), rank(b)) })
-	if k := (slot{kind: markPassword}); !done.has(k) && c.Password != "" && (c.shape() == ShapeJDBCSQLServer || c.shape() == ShapeADO) {
+	if !done.has(slot{kind: markPassword}) && c.Password != "" && (c.shape() == ShapeJDBCSQLServer || c.shape() == ShapeADO) {
 		// The JDBC and ADO shapes write the password as a property: last, so
 		// that no property follows it (Parse words the error of a property
 		// after a secret differently, as it may be the secret's rest).
