@@ -1,10 +1,6 @@
 package dsn
 
-import (
-	"strings"
-
-	"github.com/dbtls/dbtls/kind"
-)
+import "strings"
 
 // checkLogin refuses a property that changes who logs in — another
 // authentication method than a user and password — and that dbtls does not
@@ -43,6 +39,5 @@ func checkLogin(f Family, key, value string) error {
 	if why == "" {
 		return nil
 	}
-	return &kind.Error{Kind: kind.InvalidDSN, What: "login property that dbtls does not honour", Key: key, Value: kind.Redact(key, value),
-		Why: why, Fix: "remove " + key + " and give user and password"}
+	return invalid(key, value, "login property that dbtls does not honour", why, "remove "+key+" and give user and password")
 }

@@ -39,8 +39,7 @@ func (r *reader) init(c *Config) {
 
 // givenTwice is the error for a second key filling one slot.
 func givenTwice(first, key, value, slot string) error {
-	return &kind.Error{Kind: kind.InvalidDSN, What: "property given twice", Key: key, Value: kind.Redact(key, value),
-		Why: fmt.Sprintf("%s and %s both set %s", first, key, slot), Fix: "keep only one of " + first + " and " + key}
+	return invalid(key, value, "property given twice", fmt.Sprintf("%s and %s both set %s", first, key, slot), "keep only one of "+first+" and "+key)
 }
 
 // once records that slot (a field's slot, a parameter's name, where to
@@ -64,9 +63,8 @@ func sameLower(a, b string) bool {
 
 // twoVocabularies is the error for a concept written in both vocabularies.
 func twoVocabularies(prev vocabClaim, key, value string, f *field) error {
-	return &kind.Error{Kind: kind.InvalidDSN, What: "two vocabularies for one setting", Key: key, Value: kind.Redact(key, value),
-		Why: fmt.Sprintf("%s (%s) and %s (%s) both set the %s", prev.key, prev.vocab, key, f.vocab, f.concept),
-		Fix: "use either " + prev.key + " or " + key + ", not both"}
+	return invalid(key, value, "two vocabularies for one setting",
+		fmt.Sprintf("%s (%s) and %s (%s) both set the %s", prev.key, prev.vocab, key, f.vocab, f.concept), "use either "+prev.key+" or "+key+", not both")
 }
 
 // claimField checks that f, written as key=value, may be set: a MySQLAuth
@@ -132,7 +130,7 @@ func (r *reader) tokens(toks []token, syn listSyntax) error {
 
 // cannotHonour is the error for a key that is refused whatever its value.
 func cannotHonour(key, value, why string) error {
-	return &kind.Error{Kind: kind.InvalidDSN, What: "property cannot be honoured", Key: key, Value: kind.Redact(key, value), Why: why, Fix: "remove " + key}
+	return invalid(key, value, "property cannot be honoured", why, "remove "+key)
 }
 
 // property reads one key=value that is not where to connect (the shapes
@@ -197,11 +195,10 @@ func (r *reader) property(k keyInfo, key, value string) error {
 // first, and a misspelt TLS key or password is a typo, never a variable
 // (suggest.go).
 func checkSessionParam(key, value string) error {
-	if kind.IsSecretKey(key) {
-		return checkSessionVariable(key, key, value, 0)
-	}
-	if err := misspeltTLSKey(key, value); err != nil {
-		return err
+	if !kind.IsSecretKey(key) {
+		if err := misspeltTLSKey(key, value); err != nil {
+			return err
+		}
 	}
 	return checkSessionVariable(key, key, value, 0)
 }
@@ -287,9 +284,9 @@ func connectorJValue(canon, key, value string) (string, error) {
 	case "collation": // connectionCollation
 		return strings.TrimSpace(value), nil
 	}
-	b, ok := parseBool(value)
-	if !ok {
-		return "", invalid(key, value, "invalid boolean value", "want true or false", "set "+key+" to true or false")
+	b, err := parseBoolValue(key, value)
+	if err != nil {
+		return "", err
 	}
 	return strconv.FormatBool(b), nil
 }

@@ -1,6 +1,7 @@
 package dsn
 
 import (
+	"maps"
 	"slices"
 	"strings"
 	"unicode"
@@ -37,8 +38,7 @@ func misspeltTLSKey(key, value string) error {
 // are shown when the key is a plain word; other text may be part of a
 // password (sa:pw@host written where a key goes) and is not shown.
 func unknownKey(key, value, family string) error {
-	e := &kind.Error{Kind: kind.InvalidDSN, What: "unknown property", Key: key, Value: kind.Redact(key, value),
-		Why: "it is not a " + family + " property that dbtls knows", Fix: "remove it or fix its spelling (see docs/properties.md)"}
+	e := invalid(key, value, "unknown property", "it is not a "+family+" property that dbtls knows", "remove it or fix its spelling (see docs/properties.md)")
 	if !plainWord(key) {
 		e.Key, e.Value, e.Why = "", "", e.Why+" (the text is not shown)"
 		return e
@@ -58,14 +58,7 @@ var connectKeySpellings = []string{"serverName", "portNumber", "port", "instance
 
 // sqlServerParamNames are go-mssqldb's parameter names, sorted, for
 // suggestions.
-var sqlServerParamNames = func() []string {
-	var out []string
-	for _, v := range sqlServerDriverParams {
-		out = append(out, v)
-	}
-	slices.Sort(out)
-	return out
-}()
+var sqlServerParamNames = slices.Sorted(maps.Values(sqlServerDriverParams))
 
 // closest returns the candidate nearest to key (case-insensitive, ignoring
 // '-', '_' and ' ') and its optimal-string-alignment distance, if that is
