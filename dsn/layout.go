@@ -48,9 +48,9 @@ func (c *Config) layout() []mark {
 	switch shape {
 	case ShapeJDBCSQLServer:
 		_, props, _ := strings.Cut(body, ";")
-		toks = splitJDBC(props)
+		toks = splitProps(props, jdbcSyntax)
 	case ShapeADO:
-		toks = splitADO(body)
+		toks = splitProps(body, adoSyntax)
 	case ShapeSQLServerURL:
 		_, query, _ := strings.Cut(body, "?")
 		toks = splitQuery(query)

@@ -37,8 +37,8 @@ func Parse(s string) (*Config, error) {
 		c, err = parseJDBCSQLServer(t[n:], position{s, lead + n})
 	case ShapeSQLServerURL:
 		c, err = parseSQLServerURL(t)
-	case ShapeADO:
-		c, err = parseADO(t)
+	case ShapeADO: // server=host\instance,port;user id=u;password=p;k=v
+		c, err = (&Config{Family: SQLServer, Shape: ShapeADO}).readSQLServerProps(splitProps(t, adoSyntax), adoList)
 	case ShapeMySQLGo:
 		if err := badURLScheme(t, at); err != nil {
 			return nil, err
@@ -185,11 +185,8 @@ func looksADO(s string) bool {
 
 // splitHostPort splits "host:port", "[v6]:port", "[v6]" or "host".
 func splitHostPort(hp string) (host, port string) {
-	if strings.HasPrefix(hp, "[") {
-		if i := strings.Index(hp, "]"); i > 0 {
-			host, rest := hp[1:i], hp[i+1:]
-			return host, strings.TrimPrefix(rest, ":")
-		}
+	if i := strings.Index(hp, "]"); i > 0 && hp[0] == '[' {
+		return hp[1:i], strings.TrimPrefix(hp[i+1:], ":")
 	}
 	if i := strings.LastIndex(hp, ":"); i >= 0 && strings.Count(hp, ":") == 1 {
 		return hp[:i], hp[i+1:]

@@ -37,18 +37,13 @@ func (r *reader) init(c *Config) {
 	}
 }
 
-// givenTwice is the error for a second key filling one slot.
-func givenTwice(first, key, value, slot string) error {
-	return invalid(key, value, "property given twice", fmt.Sprintf("%s and %s both set %s", first, key, slot), "keep only one of "+first+" and "+key)
-}
-
 // once records that slot (a field's slot, a parameter's name, where to
 // connect) was filled by key; a second key for the same slot, in any case,
 // is an error naming both.
 func (r *reader) once(slot, key, value string) error {
 	for _, s := range r.seen {
 		if sameLower(s.slot, slot) {
-			return givenTwice(s.key, key, value, slot)
+			return invalid(key, value, "property given twice", fmt.Sprintf("%s and %s both set %s", s.key, key, slot), "keep only one of "+s.key+" and "+key)
 		}
 	}
 	r.seen = append(r.seen, claim{slot, key})
@@ -59,12 +54,6 @@ func (r *reader) once(slot, key, value string) error {
 func sameLower(a, b string) bool {
 	var x, y [64]byte
 	return string(appendLower(x[:0], a)) == string(appendLower(y[:0], b))
-}
-
-// twoVocabularies is the error for a concept written in both vocabularies.
-func twoVocabularies(prev vocabClaim, key, value string, f *field) error {
-	return invalid(key, value, "two vocabularies for one setting",
-		fmt.Sprintf("%s (%s) and %s (%s) both set the %s", prev.key, prev.vocab, key, f.vocab, f.concept), "use either "+prev.key+" or "+key+", not both")
 }
 
 // claimField checks that f, written as key=value, may be set: a MySQLAuth
@@ -83,7 +72,8 @@ func (r *reader) claimField(f *field, key, value string) error {
 	for _, v := range r.vocab {
 		if v.concept == f.concept {
 			if v.vocab != f.vocab {
-				return twoVocabularies(v, key, value, f)
+				return invalid(key, value, "two vocabularies for one setting",
+					fmt.Sprintf("%s (%s) and %s (%s) both set the %s", v.key, v.vocab, key, f.vocab, f.concept), "use either "+v.key+" or "+key+", not both")
 			}
 			return nil
 		}
@@ -255,20 +245,15 @@ func (r *reader) end() error {
 	if len(c.Ignored) == 0 {
 		c.Ignored = nil
 	}
-	c.Warnings = nil
-	for _, p := range c.Ignored {
-		c.Warnings = append(c.Warnings, ignoredWarning(c.Family, p.Key))
-	}
-	return nil
-}
-
-// ignoredWarning is the warning for a property accepted but not honoured.
-func ignoredWarning(f Family, key string) string {
 	what := "a Connector/J property that go-sql-driver cannot honour"
-	if f == SQLServer {
+	if c.Family == SQLServer {
 		what = "a Microsoft JDBC or ADO property that go-mssqldb cannot honour"
 	}
-	return fmt.Sprintf("ignored: %s is %s", key, what)
+	c.Warnings = nil
+	for _, p := range c.Ignored {
+		c.Warnings = append(c.Warnings, "ignored: "+p.Key+" is "+what)
+	}
+	return nil
 }
 
 // connectorJValue converts a mapped Connector/J value to go-sql-driver's

@@ -20,15 +20,11 @@ func parseJDBCSQLServer(rest string, at position) (*Config, error) {
 			Why: "a jdbc:sqlserver:// URL has no user:password@ part (the text is not shown: it may hold a password)",
 			Fix: "write jdbc:sqlserver://host:port;user=…;password={…}"}
 	}
-	if err := c.setSQLServerHost(server, "serverName", ':', &at); err != nil {
+	if err := c.setSQLServerHost(server, "serverName", &at); err != nil {
 		return nil, err
 	}
-	return c.readSQLServerProps(splitJDBC(props), jdbcList)
+	return c.readSQLServerProps(splitProps(props, jdbcSyntax), jdbcList)
 }
-
-// splitJDBC splits ";k=v;k={v;with;semicolons}" honouring {…} quoting, where
-// "}}" inside braces stands for "}".
-func splitJDBC(s string) []token { return splitProps(s, jdbcSyntax) }
 
 // propSyntax is how one shape writes key=value;… lists.
 type propSyntax struct {
@@ -104,11 +100,15 @@ func unquote(key, s string, closing byte) (value, rest string, err error) {
 		"close it (write "+string(closing)+string(closing)+" for a literal "+string(closing)+")")
 }
 
-// setSQLServerHost reads host[\instance][<sep>port]; sep is ':' for JDBC and
-// ',' for ADO. at, when not nil, names a byte offset of spec for errors
-// (the JDBC URL's host part, which comes before any secret).
-func (c *Config) setSQLServerHost(spec, key string, sep byte, at *position) error {
+// setSQLServerHost reads host[\instance][<sep>port]; sep is ':' in the JDBC
+// shape and ',' in ADO's. at, when not nil, names a byte offset of spec for
+// errors (the JDBC URL's host part, which comes before any secret).
+func (c *Config) setSQLServerHost(spec, key string, at *position) error {
 	isURLHost := at != nil
+	sep := byte(',')
+	if c.Shape == ShapeJDBCSQLServer {
+		sep = ':'
+	}
 	lead := len(spec) - len(strings.TrimLeft(spec, " \t\r\n"))
 	spec = strings.TrimSpace(spec)
 	if sep == ',' {
@@ -160,14 +160,12 @@ func (c *Config) setSQLServerHost(spec, key string, sep byte, at *position) erro
 			return err
 		}
 	}
-	if hasPort {
-		p, err := parsePort(key, port, false)
-		if err != nil {
-			return err
-		}
-		c.Port = p
+	if !hasPort {
+		return nil
 	}
-	return nil
+	var err error
+	c.Port, err = parsePort(key, port, false)
+	return err
 }
 
 // sqlServerConnectKeys are the where-to-connect keys of the JDBC, ADO and
@@ -205,12 +203,8 @@ func (c *Config) sqlServerConnect(r *reader, t token, what string) error {
 	var err error
 	switch what {
 	case "server":
-		sep := byte(',') // ADO: host\instance,port
-		if c.Shape == ShapeJDBCSQLServer {
-			sep = ':'
-		}
 		inst, port := c.Instance, c.Port
-		err = c.setSQLServerHost(t.Value, t.Key, sep, nil)
+		err = c.setSQLServerHost(t.Value, t.Key, nil)
 		// host\instance,port in the value: each may be given only once.
 		if err == nil && c.Instance != inst {
 			err = r.once("instance", t.Key, t.Value)
@@ -301,15 +295,6 @@ func misplacedUserinfo(scheme, rest, ends, query string) error {
 		Why: "an @ follows the end of the host part, so the user or password holds a /, ? or # that ends it (the text is not shown)",
 		Fix: "percent-encode " + userinfoSpecials + " in the user and password"}
 }
-
-// parseADO reads "server=host\instance,port;user id=u;password=p;k=v".
-// Values may be quoted with "…" or '…' (a doubled quote inside stands for one).
-func parseADO(s string) (*Config, error) {
-	c := &Config{Family: SQLServer, Shape: ShapeADO}
-	return c.readSQLServerProps(splitADO(s), adoList)
-}
-
-func splitADO(s string) []token { return splitProps(s, adoSyntax) }
 
 func checkInstance(key, inst string) error {
 	if inst == "" || strings.ContainsAny(inst, `\/;,:?&=#%{}"'@[] `) {
