@@ -1,6 +1,7 @@
 package dsn
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -61,12 +62,7 @@ var (
 
 // spelt reports whether key (any case) is a spelling of f.
 func (f *field) spelt(key string) bool {
-	for _, s := range f.spellings {
-		if strings.EqualFold(s, key) {
-			return true
-		}
-	}
-	return false
+	return slices.ContainsFunc(f.spellings, func(s string) bool { return strings.EqualFold(s, key) })
 }
 
 func addField(f *field) {

@@ -2,6 +2,7 @@ package dsn
 
 import (
 	"cmp"
+	"maps"
 	"slices"
 	"strings"
 
@@ -224,7 +225,9 @@ func (c *Config) items(redact bool) []item {
 			out = append(out, fieldItem(f))
 		}
 	}
-	for _, k := range sortedKeys(c.Params) {
+	keys := slices.AppendSeq(make([]string, 0, len(c.Params)), maps.Keys(c.Params))
+	slices.Sort(keys)
+	for _, k := range keys {
 		if !done.has(slot{markParam, k, 0}) {
 			out = append(out, paramItem(k))
 		}
@@ -306,13 +309,4 @@ func (c Config) authorityPassword(auth *mark, user string, redact bool) bool {
 		return true
 	}
 	return c.goAuthorityReads(user, c.Password)
-}
-
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }

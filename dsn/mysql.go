@@ -254,11 +254,8 @@ func parseMySQLGo(s string) (*Config, error) {
 		// No '/' follows [user[:password]@][net[(addr)]]: find the separator
 		// as before, for the error that names what is wrong.
 		slash = strings.LastIndex(s, "/")
-		if q := strings.Index(s, "?"); q >= 0 && q < slash {
-			// a '/' inside the parameters: the database separator is the last '/' before '?'
-			if slash = strings.LastIndex(s[:q], "/"); slash < 0 {
-				slash = strings.LastIndex(s, "/")
-			}
+		if q := strings.Index(s, "?"); q >= 0 && q < slash && strings.LastIndex(s[:q], "/") >= 0 {
+			slash = strings.LastIndex(s[:q], "/") // a '/' inside the parameters: the database separator is the last '/' before '?'
 		}
 	}
 	if slash < 0 {
@@ -323,12 +320,10 @@ func (c *Config) setHostPort(hp string) error {
 		return err
 	}
 	c.Host = host
-	if port != "" {
-		p, err := parsePort("port", port, false)
-		if err != nil {
-			return err
-		}
-		c.Port = p
+	if port == "" {
+		return nil
 	}
-	return nil
+	var err error
+	c.Port, err = parsePort("port", port, false)
+	return err
 }

@@ -87,8 +87,8 @@ func (t typed[T]) normalize(c *Config, f *field) error {
 	if !s.Set {
 		if s.Key != "" || s.Raw != "" || !t.equal(s.Value, zero) {
 			txt, _ := t.text(f.name, s.Value)
-			return &kind.Error{Kind: kind.InvalidDSN, What: "setting with a value but Set false", Key: f.name, Value: kind.Redact(f.name, txt),
-				Why: "a setting whose Set is false is blank, so its value would be ignored", Fix: "set Set to true (dsn.NewSetting), or clear the setting"}
+			return invalid(f.name, txt, "setting with a value but Set false", "a setting whose Set is false is blank, so its value would be ignored",
+				"set Set to true (dsn.NewSetting), or clear the setting")
 		}
 		*s = Setting[T]{}
 		return nil
@@ -99,14 +99,13 @@ func (t typed[T]) normalize(c *Config, f *field) error {
 			Fix: "leave Key empty, or write one of " + strings.Join(f.spellings, ", ")}
 	}
 	key, raw := t.display(c, f)
-	v, err := t.parse(key, raw)
-	if err != nil {
+	v := s.Value
+	if err := t.read(c, key, raw); err != nil {
 		return err
 	}
-	if !t.equal(v, s.Value) {
+	if !t.equal(s.Value, v) {
 		return invalid(key, raw, "value a DSN cannot hold", t.cannot, "fix the value of "+key)
 	}
-	*s = Setting[T]{Key: key, Raw: raw, Value: v, Set: true}
 	return nil
 }
 
