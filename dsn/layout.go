@@ -24,28 +24,28 @@ const (
 	markIgnored                   // a property of Ignored
 	markUser                      // MySQL: the user, written as a parameter
 	markPassword                  // the password, written as a property or parameter
-	markAuthority                 // go-sql-driver's DSN: the user and password written before '@'
 )
 
 // mark is one property in the order it was written.
 type mark struct {
 	kind     markKind
 	field    *field     // markField
-	key, raw string     // markParam, markIgnored: as written; markUser, markPassword: the key as written; markAuthority: user, password
+	key, raw string     // markParam, markIgnored: as written; markUser, markPassword: the key as written
 	params   []Property // markParam: what it set in Params (name, value)
 }
 
 // layout returns the marks of the DSN c was parsed from (nil for a Config
-// built as a struct), each token read by the key table as Parse read it.
-func (c *Config) layout() []mark {
+// built as a struct), each token read by the key table as Parse read it,
+// and in auth's key and raw the user and password written before '@' in
+// go-sql-driver's DSN.
+func (c *Config) layout() (marks []mark, auth mark) {
 	if c.source == "" {
-		return nil
+		return nil, auth
 	}
 	shape, n := detectShape(c.source)
 	body := c.source[n:]
 	fam := shapeFamily[shape]
 	var toks []token
-	var auth *mark
 	switch shape {
 	case ShapeJDBCSQLServer:
 		_, props, _ := strings.Cut(body, ";")
@@ -59,8 +59,7 @@ func (c *Config) layout() []mark {
 		slash := mysqlGoSeparator(body)
 		head, tail := body[:slash], body[slash+1:]
 		if at := strings.LastIndex(head, "@"); at > 0 {
-			user, pw, _ := strings.Cut(head[:at], ":")
-			auth = &mark{kind: markAuthority, key: user, raw: pw}
+			auth.key, auth.raw, _ = strings.Cut(head[:at], ":")
 		}
 		_, query, _ := strings.Cut(tail, "?")
 		toks = splitQuery(query)
@@ -71,10 +70,7 @@ func (c *Config) layout() []mark {
 		}
 		toks = append(toks, splitQuery(query)...)
 	}
-	out := make([]mark, 0, len(toks)+1)
-	if auth != nil {
-		out = append(out, *auth)
-	}
+	out := make([]mark, 0, len(toks))
 	params := make([]Property, len(toks)) // what each token sets in Params, if one
 	for i, t := range toks {
 		m := mark{kind: markParam, key: t.Key, raw: t.Value}
@@ -105,7 +101,7 @@ func (c *Config) layout() []mark {
 		}
 		out = append(out, m)
 	}
-	return out
+	return out, auth
 }
 
 // slot is what items has written: a field by name, a parameter by name, a
@@ -153,7 +149,7 @@ type item struct {
 // redact (String) it stays where it was read, so that where it is shown
 // never depends on what it holds.
 func (c *Config) items(redact bool) []item {
-	layout := c.layout()
+	layout, auth := c.layout()
 	out := make([]item, 0, len(layout)+len(c.Params)+4)
 	var doneBuf [24]slot
 	done := slotSet(doneBuf[:0])
@@ -171,11 +167,8 @@ func (c *Config) items(redact bool) []item {
 		}
 		return item{key: cmp.Or(m.key, "password"), value: c.Password, mark: m}
 	}
-	var auth *mark
-	for i, m := range layout {
+	for _, m := range layout {
 		switch m.kind {
-		case markAuthority:
-			auth = &layout[i]
 		case markField:
 			if f := m.field; f.ops.isSet(c) && done.claim(slot{markField, f.name, 0}) {
 				out = append(out, fieldItem(f))
@@ -212,7 +205,7 @@ func (c *Config) items(redact bool) []item {
 		user := c.User
 		if done.has(slot{kind: markUser}) {
 			user = ""
-		} else if c.User != "" && !(auth != nil && auth.key == c.User || c.goAuthorityReads(c.User, "")) {
+		} else if c.User != "" && !(auth.key == c.User || c.goAuthorityReads(c.User, "")) {
 			user = ""
 			out = append(out, authItem(mark{kind: markUser}))
 		}
@@ -287,11 +280,7 @@ func (c Config) goAuthorityReads(user, pw string) bool {
 		return false
 	}
 	netPart := c.goNetPart()
-	s := user
-	if pw != "" {
-		s += ":" + pw
-	}
-	s += "@" + netPart + "/"
+	s := userinfo(user, pw, func(s string) string { return s }) + netPart + "/"
 	return mysqlGoSeparator(s) == len(s)-1 && !strings.Contains(user, ":") && !strings.Contains(netPart, "@")
 }
 
@@ -301,9 +290,9 @@ func (c Config) goAuthorityReads(user, pw string) bool {
 // password are those it was read with). With redact (String) only where it
 // was read counts, so that where the password is shown never depends on
 // what it holds.
-func (c Config) authorityPassword(auth *mark, user string, redact bool) bool {
+func (c Config) authorityPassword(auth mark, user string, redact bool) bool {
 	switch {
-	case auth == nil || auth.raw == "":
+	case auth.raw == "":
 		return false
 	case redact, auth.key == user && auth.raw == c.Password:
 		return true
