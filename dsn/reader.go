@@ -194,38 +194,27 @@ func checkSessionParam(key, value string) error {
 }
 
 // param passes one parameter on to the Go driver under its canonical name,
-// after checking its value as the driver reads it (internal/driverparam), so
-// that a bad value (parseTime=maybe) is an invalid-dsn error now, naming the
-// key as written.
+// written as key=raw. A driver parameter's value is checked as the driver
+// reads it (internal/driverparam), so that a bad value (parseTime=maybe) is
+// an invalid-dsn error now, naming the key as written; a session variable
+// is not checked here.
 func (r *reader) param(canon, key, raw, value string) error {
 	if err := r.once(canon, key, raw); err != nil {
 		return err
 	}
-	if err := checkDriverValue(r.c.Family, canon, key, raw, value); err != nil {
-		return err
+	table, driver := driverparam.MySQL, "go-sql-driver"
+	if r.c.Family == SQLServer {
+		table, driver = driverparam.SQLServer, "go-mssqldb"
+	}
+	if k, ok := table[canon]; ok {
+		if err := driverparam.Check(k, value); err != nil {
+			return &kind.Error{Kind: kind.InvalidDSN, What: "invalid value for a " + driver + " parameter", Key: key, Value: kind.Redact(key, raw),
+				Why: err.Error(), Fix: "fix the value of " + key, Err: err}
+		}
 	}
 	r.c.Params[canon] = value
 	if canon == "applicationintent" {
 		r.intentKey = key
-	}
-	return nil
-}
-
-// checkDriverValue checks the value of the driver parameter canon, written
-// as key=raw; a session variable (not a driver parameter) is not checked
-// here.
-func checkDriverValue(family Family, canon, key, raw, value string) error {
-	table, driver := driverparam.MySQL, "go-sql-driver"
-	if family == SQLServer {
-		table, driver = driverparam.SQLServer, "go-mssqldb"
-	}
-	k, ok := table[canon]
-	if !ok {
-		return nil
-	}
-	if err := driverparam.Check(k, value); err != nil {
-		return &kind.Error{Kind: kind.InvalidDSN, What: "invalid value for a " + driver + " parameter", Key: key, Value: kind.Redact(key, raw),
-			Why: err.Error(), Fix: "fix the value of " + key, Err: err}
 	}
 	return nil
 }

@@ -135,12 +135,10 @@ func textField(get func(c *Config) *Setting[string], exact bool, check func(key,
 			if !exact {
 				v = strings.TrimSpace(raw)
 			}
-			if check != nil {
-				if err := check(key, raw, v); err != nil {
-					return "", err
-				}
+			if check == nil {
+				return v, nil
 			}
-			return v, nil
+			return v, check(key, raw, v)
 		}}
 	if !exact {
 		t.cannot = "it has spaces at its ends, which are not part of a value"
