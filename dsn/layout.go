@@ -19,11 +19,11 @@ import (
 type markKind int
 
 const (
-	markField     markKind = iota // a field of TLS or MySQLAuth
-	markParam                     // a key=value that set parameters of the driver
-	markIgnored                   // a property of Ignored
-	markUser                      // MySQL: the user, written as a parameter
-	markPassword                  // the password, written as a property or parameter
+	markField    markKind = iota // a field of TLS or MySQLAuth
+	markParam                    // a key=value that set parameters of the driver
+	markIgnored                  // a property of Ignored
+	markUser                     // MySQL: the user, written as a parameter
+	markPassword                 // the password, written as a property or parameter
 )
 
 // mark is one property in the order it was written.
