@@ -41,19 +41,15 @@ func (r *reader) init(c *Config) {
 // connect) was filled by key; a second key for the same slot, in any case,
 // is an error naming both.
 func (r *reader) once(slot, key, value string) error {
+	var x, y [64]byte
+	low := appendLower(y[:0], slot)
 	for _, s := range r.seen {
-		if sameLower(s.slot, slot) {
+		if string(appendLower(x[:0], s.slot)) == string(low) {
 			return invalid(key, value, "property given twice", fmt.Sprintf("%s and %s both set %s", s.key, key, slot), "keep only one of "+s.key+" and "+key)
 		}
 	}
 	r.seen = append(r.seen, claim{slot, key})
 	return nil
-}
-
-// sameLower reports whether strings.ToLower(a) == strings.ToLower(b).
-func sameLower(a, b string) bool {
-	var x, y [64]byte
-	return string(appendLower(x[:0], a)) == string(appendLower(y[:0], b))
 }
 
 // claimField checks that f, written as key=value, may be set: a MySQLAuth

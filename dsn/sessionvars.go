@@ -74,10 +74,6 @@ func sessionValueProblem(v string) string {
 			}
 			continue
 		}
-		next := byte(0)
-		if i+1 < len(v) {
-			next = v[i+1]
-		}
 		switch {
 		case c == '\'' || c == '"' || c == '`':
 			quote = c
@@ -91,7 +87,7 @@ func sessionValueProblem(v string) string {
 			return "an unquoted , would set another variable"
 		case c == ';':
 			return "an unquoted ; would run another statement"
-		case c == '#' || c == '-' && next == '-' || c == '/' && next == '*' || c == '*' && next == '/':
+		case c == '#' || strings.HasPrefix(v[i:], "--") || strings.HasPrefix(v[i:], "/*") || strings.HasPrefix(v[i:], "*/"):
 			return "an unquoted " + string(c) + " would start or end a comment"
 		}
 	}

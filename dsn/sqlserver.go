@@ -246,10 +246,8 @@ func parseSQLServerURL(s string) (*Config, error) {
 		return nil, &kind.Error{Kind: kind.InvalidDSN, What: "malformed sqlserver:// URL",
 			Why: "a # ends a URL (the text after it is not shown)", Fix: "write # as %23"}
 	}
-	if u.User != nil {
-		c.User = u.User.Username()
-		c.Password, _ = u.User.Password()
-	}
+	c.User = u.User.Username() // nil-safe, as Password
+	c.Password, _ = u.User.Password()
 	c.Host = u.Hostname()
 	if err := checkHost("host", c.Host, nil); err != nil {
 		return nil, err

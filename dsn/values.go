@@ -191,21 +191,19 @@ func urlScheme(v string) (string, bool) {
 // list.
 func listField(seps string, get func(c *Config) *Setting[[]string]) fieldOps {
 	return typed[[]string]{get: get,
-		parse: func(_, raw string) ([]string, error) { return splitList(raw, seps), nil },
+		parse: func(_, raw string) ([]string, error) {
+			list := []string{}
+			for _, f := range strings.FieldsFunc(raw, func(r rune) bool { return strings.ContainsRune(seps, r) }) {
+				if f = strings.TrimSpace(f); f != "" {
+					list = append(list, f)
+				}
+			}
+			return list, nil
+		},
 		text:  always(func(v []string) string { return strings.Join(v, seps[:1]) }),
 		equal: func(a, b []string) bool { return slices.Equal(a, b) },
 		cannot: "a list item is empty, has spaces at its ends or holds one of the separators " +
 			strings.Join(strings.Split(seps, ""), " ")}
-}
-
-func splitList(raw, seps string) []string {
-	list := []string{}
-	for _, f := range strings.FieldsFunc(raw, func(r rune) bool { return strings.ContainsRune(seps, r) }) {
-		if f = strings.TrimSpace(f); f != "" {
-			list = append(list, f)
-		}
-	}
-	return list
 }
 
 func parseEncrypt(key, raw string) (Encrypt, error) {
