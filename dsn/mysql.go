@@ -2,6 +2,7 @@ package dsn
 
 import (
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/dbtls/dbtls/kind"
@@ -194,6 +195,10 @@ func badPercent(what, fix string) error {
 		Why: "a % must be followed by two hex digits (the text is not shown)", Fix: fix}
 }
 
+// goNetwork reports whether n is a network of go-sql-driver's DSN ("" in
+// user@/db, which names none).
+func goNetwork(n string) bool { return slices.Contains([]string{"", "tcp", "tcp4", "tcp6", "unix"}, n) }
+
 // unsupportedNet is the error for a network go-sql-driver's DSN does not
 // name; it is shown only as a plain word (and not when hide).
 func unsupportedNet(n string, hide bool) error {
@@ -235,11 +240,8 @@ func mysqlGoSeparator(s string) int {
 		head := s[:i]
 		netpart := head[strings.LastIndex(head, "@")+1:]
 		name, addr, paren := strings.Cut(netpart, "(")
-		switch name {
-		case "", "tcp", "tcp4", "tcp6", "unix":
-			if netpart == "" || !paren || strings.HasSuffix(addr, ")") {
-				return i
-			}
+		if goNetwork(name) && (netpart == "" || !paren || strings.HasSuffix(addr, ")")) {
+			return i
 		}
 	}
 	return -1
@@ -287,7 +289,7 @@ func parseMySQLGo(s string) (*Config, error) {
 				return nil, err
 			}
 		}
-		if c.Net != "tcp" && c.Net != "unix" && c.Net != "tcp6" && c.Net != "tcp4" {
+		if c.Net == "" || !goNetwork(c.Net) {
 			// Shown only as a plain word: before the last '@' it may be user:password.
 			return nil, unsupportedNet(c.Net, strings.ContainsAny(c.Net, " ."))
 		}

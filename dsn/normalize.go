@@ -137,9 +137,7 @@ func (c *Config) normalizeEndpoint() error {
 	if c.Instance != "" {
 		return invalid("instanceName", c.Instance, "named instance on a MySQL configuration", "named instances are SQL Server's", "leave Instance empty")
 	}
-	switch c.Net {
-	case "", "tcp", "tcp4", "tcp6", "unix":
-	default:
+	if !goNetwork(c.Net) {
 		return unsupportedNet(c.Net, false)
 	}
 	switch {

@@ -1,6 +1,7 @@
 package dsn
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"log/slog"
@@ -80,10 +81,7 @@ func (c Config) shape() Shape {
 	if _, ok := shapeFamily[c.Shape]; ok {
 		return c.Shape
 	}
-	if s, ok := defaultShape[c.Family]; ok {
-		return s
-	}
-	return ShapeMySQLGo
+	return cmp.Or(defaultShape[c.Family], ShapeMySQLGo)
 }
 
 // family is the family Format writes for: the shape's.
