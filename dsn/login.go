@@ -21,7 +21,7 @@ func checkLogin(f Family, key, value string) error {
 				why = "it selects another login than user and password (SQL authentication), which go-mssqldb would use instead (dbtls logs in with user and password only)"
 			}
 		case "integratedsecurity", "integrated security", "trusted_connection":
-			if b, ok := parseBool(value); (ok && b) || v == "sspi" {
+			if b, err := parseBool(key, value); (err == nil && b) || v == "sspi" {
 				why = "it asks for Windows (Kerberos or NTLM) login, which go-mssqldb would replace with SQL authentication (dbtls logs in with user and password only)"
 			}
 		case "authenticationscheme":

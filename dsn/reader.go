@@ -254,7 +254,7 @@ func connectorJValue(canon, key, value string) (string, error) {
 	case "collation": // connectionCollation
 		return strings.TrimSpace(value), nil
 	}
-	b, err := parseBoolValue(key, value)
+	b, err := parseBool(key, value)
 	if err != nil {
 		return "", err
 	}

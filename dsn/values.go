@@ -121,7 +121,7 @@ func encryptField(get func(c *Config) *Setting[Encrypt]) fieldOps {
 }
 
 func boolField(get func(c *Config) *Setting[bool]) fieldOps {
-	return typed[bool]{get: get, parse: parseBoolValue, equal: eq[bool], text: always(strconv.FormatBool)}
+	return typed[bool]{get: get, parse: parseBool, equal: eq[bool], text: always(strconv.FormatBool)}
 }
 
 // textField is a property whose value is text: without the spaces at its
@@ -223,22 +223,14 @@ func parseEncrypt(key, raw string) (Encrypt, error) {
 // parseBool accepts, in any case, true/false (mssql-jdbc accepts only
 // these), yes/no (Connector/J accepts these too) and 1/0 (go-mssqldb's and
 // go-sql-driver's own DSNs accept these). None of them is ambiguous.
-func parseBool(raw string) (bool, bool) {
+func parseBool(key, raw string) (bool, error) {
 	switch v := strings.TrimSpace(raw); {
 	case lowerIs(v, "true", "yes", "1"):
-		return true, true
+		return true, nil
 	case lowerIs(v, "false", "no", "0"):
-		return false, true
+		return false, nil
 	}
-	return false, false
-}
-
-func parseBoolValue(key, raw string) (bool, error) {
-	v, ok := parseBool(raw)
-	if !ok {
-		return false, invalid(key, raw, "invalid boolean value", "want true or false", "set "+key+" to true or false")
-	}
-	return v, nil
+	return false, invalid(key, raw, "invalid boolean value", "want true or false", "set "+key+" to true or false")
 }
 
 // sslModes maps accepted spellings to modes, in any case and with '-' or
