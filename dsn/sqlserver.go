@@ -55,23 +55,16 @@ func splitProps(s string, syn propSyntax) []token {
 			s = rest
 			continue
 		}
-		key := strings.TrimSpace(s[:eq])
+		t := token{Property: Property{Key: strings.TrimSpace(s[:eq])}}
 		s = s[eq+1:]
-		if t := strings.TrimLeft(s, " "); len(t) > 0 && strings.IndexByte(syn.quotes, t[0]) >= 0 {
-			value, rest, err := unquote(key, t, syn.closing[strings.IndexByte(syn.quotes, t[0])])
-			if err != nil {
-				return append(out, token{Property: Property{Key: key}, bad: err})
+		if v := strings.TrimLeft(s, " "); len(v) > 0 && strings.IndexByte(syn.quotes, v[0]) >= 0 {
+			if t.Value, s, t.bad = unquote(t.Key, v, syn.closing[strings.IndexByte(syn.quotes, v[0])]); t.bad != nil {
+				return append(out, t)
 			}
-			out = append(out, token{Property: Property{key, value}})
-			s = rest
-			continue
+		} else if t.Value, s, _ = strings.Cut(s, ";"); syn.trimValues {
+			t.Value = strings.TrimSpace(t.Value)
 		}
-		v, rest, _ := strings.Cut(s, ";")
-		if syn.trimValues {
-			v = strings.TrimSpace(v)
-		}
-		out = append(out, token{Property: Property{key, v}})
-		s = rest
+		out = append(out, t)
 	}
 	return out
 }
