@@ -220,10 +220,7 @@ func (c *Config) readMySQLTail(db string, toks []token) (*Config, error) {
 	c.Database = d
 	var r reader
 	r.init(c)
-	if err := r.tokens(toks, mysqlList); err != nil {
-		return nil, err
-	}
-	return c, nil
+	return r.tokens(toks, mysqlList)
 }
 
 // mysqlGoSeparator returns the index of the '/' that ends

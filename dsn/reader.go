@@ -83,8 +83,9 @@ func (r *reader) claimField(f *field, key, value string) error {
 // (go-sql-driver skips it, Connector/J reads it as empty; dbtls never
 // ignores it nor makes it a session variable). On MySQL a session variable
 // right after a secret may be the rest of it (password=Tr0ub&dor=x): it is
-// refused, never sent. An error is located and worded by lists.go.
-func (r *reader) tokens(toks []token, syn listSyntax) error {
+// refused, never sent. An error is located and worded by lists.go. It
+// returns the Config read.
+func (r *reader) tokens(toks []token, syn listSyntax) (*Config, error) {
 	c := r.c
 	for i, t := range toks {
 		k := lookupKey(c.Family, t.Key)
@@ -108,10 +109,13 @@ func (r *reader) tokens(toks []token, syn listSyntax) error {
 			err = &kind.Error{Kind: kind.InvalidDSN, What: "session variable right after a secret"}
 		}
 		if err != nil {
-			return locate(err, toks, i, syn)
+			return nil, locate(err, toks, i, syn)
 		}
 	}
-	return r.end()
+	if err := r.end(); err != nil {
+		return nil, err
+	}
+	return c, nil
 }
 
 // cannotHonour is the error for a key that is refused whatever its value.

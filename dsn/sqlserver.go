@@ -184,10 +184,7 @@ func (c *Config) readSQLServerProps(toks []token, syn listSyntax) (*Config, erro
 			r.seen = append(r.seen, claim{named.slot, "the URL's " + named.slot})
 		}
 	}
-	if err := r.tokens(toks, syn); err != nil {
-		return nil, err
-	}
-	return c, nil
+	return r.tokens(toks, syn)
 }
 
 // sqlServerConnect reads a where-to-connect property of the JDBC and ADO
