@@ -42,19 +42,15 @@ func (c *Config) Format() string { return c.format(false) }
 func (c Config) format(redact bool) string {
 	items := c.items(redact)
 	user, pw := c.User, c.Password
-	if redact {
-		for i, it := range items {
-			if it.value != "" && kind.IsSecretKey(it.key) {
-				items[i].value = kind.Redacted
-			}
-		}
-		if pw != "" {
-			pw = kind.Redacted
-		}
+	if redact && pw != "" {
+		pw = kind.Redacted
 	}
-	// The URL shapes and go-sql-driver's DSN write before '@' the user and
-	// password that items do not write as parameters.
-	for _, it := range items {
+	for i, it := range items {
+		if redact && it.value != "" && kind.IsSecretKey(it.key) {
+			items[i].value = kind.Redacted
+		}
+		// The URL shapes and go-sql-driver's DSN write before '@' the user
+		// and password that items do not write as parameters.
 		switch it.mark.kind {
 		case markUser:
 			user = ""
