@@ -102,12 +102,10 @@ func foldRunes(dst []rune, s string, drop bool) []rune {
 // transpositions), so "ssl-mdoe" is one step from "ssl-mode". It keeps the
 // last three rows of the table.
 func osa(a, b []rune) int {
-	var buf [3][65]int
-	rows := [3][]int{buf[0][:0], buf[1][:0], buf[2][:0]}
-	for i := range rows {
-		rows[i] = slices.Grow(rows[i], len(b)+1)[:len(b)+1]
-	}
-	prev2, prev, cur := rows[0], rows[1], rows[2]
+	var buf [3 * 65]int
+	n := len(b) + 1
+	cells := slices.Grow(buf[:0], 3*n)[:3*n]
+	prev2, prev, cur := cells[:n], cells[n:2*n], cells[2*n:]
 	for j := range prev {
 		prev[j] = j
 	}
