@@ -248,9 +248,8 @@ func (c *Config) items(redact bool) []item {
 	}
 	slices.SortStableFunc(out[start:], func(a, b item) int { return cmp.Compare(rank(a), rank(b)) })
 	if !done.has(slot{kind: markPassword}) && c.Password != "" && (c.shape() == ShapeJDBCSQLServer || c.shape() == ShapeADO) {
-		// The JDBC and ADO shapes write the password as a property: last, so
-		// that no property follows it (Parse words the error of a property
-		// after a secret differently, as it may be the secret's rest).
+		// The JDBC and ADO shapes write the password as a property: last,
+		// for the same reason.
 		out = append(out, authItem(mark{kind: markPassword}))
 	}
 	if c.family() == MySQL {

@@ -18,9 +18,9 @@ func parseMySQLURL(rest string, shape Shape, scheme string) (*Config, error) {
 		return nil, err
 	}
 	authority, path, at, hostForm := splitMySQLURL(rest)
+	var err error
 	if at >= 0 {
 		user, pw, _ := strings.Cut(authority[:at], ":")
-		var err error
 		if c.User, err = url.PathUnescape(user); err != nil {
 			return nil, badPercent("the user", "percent-encode "+userinfoSpecials)
 		}
@@ -35,7 +35,6 @@ func parseMySQLURL(rest string, shape Shape, scheme string) (*Config, error) {
 			"give one host (load balancing and failover URLs are not supported)"), strings.ContainsAny(authority, "()"))
 	}
 	var toks []token
-	var err error
 	if hostForm {
 		toks, err = c.readHostForm(authority, shape)
 	} else {
