@@ -40,10 +40,9 @@ func Parse(s string) (*Config, error) {
 	case ShapeADO: // server=host\instance,port;user id=u;password=p;k=v
 		c, err = (&Config{Family: SQLServer, Shape: ShapeADO}).readSQLServerProps(splitProps(t, adoSyntax), adoList)
 	case ShapeMySQLGo:
-		if err := badURLScheme(t, at); err != nil {
-			return nil, err
+		if err = badURLScheme(t, at); err == nil {
+			c, err = parseMySQLGo(t)
 		}
-		c, err = parseMySQLGo(t)
 	default:
 		c, err = parseMySQLURL(t[n:], shape, strings.ToLower(t[:n]))
 	}
