@@ -65,16 +65,11 @@ func sessionValueProblem(v string) string {
 		case c == '\\':
 			return "it holds a backslash"
 		case quote != 0:
-			if c == quote {
-				if i+1 < len(v) && v[i+1] == quote {
-					i++
-					continue
-				}
+			if c == quote && i+1 < len(v) && v[i+1] == quote {
+				i++ // a doubled quote stands for itself
+			} else if c == quote {
 				quote = 0
 			}
-			continue
-		}
-		switch {
 		case c == '\'' || c == '"' || c == '`':
 			quote = c
 		case c == '(':
