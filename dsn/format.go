@@ -106,13 +106,10 @@ func (c Config) formatMySQLURL(user, pw string, items []item) string {
 
 // writeQuery writes ?k=v&… percent-encoded, or nothing.
 func writeQuery(b *strings.Builder, items []item) {
-	for i, it := range items {
-		if i == 0 {
-			b.WriteString("?")
-		} else {
-			b.WriteString("&")
-		}
-		b.WriteString(url.QueryEscape(it.key) + "=" + url.QueryEscape(it.value))
+	sep := "?"
+	for _, it := range items {
+		b.WriteString(sep + url.QueryEscape(it.key) + "=" + url.QueryEscape(it.value))
+		sep = "&"
 	}
 }
 

@@ -190,7 +190,7 @@ func checkParamKey(f Family, key, value string) error {
 		return misplaced("sessionVariables", "give each session variable its own entry")
 	}
 	if f == SQLServer {
-		return unknownKey(key, value, "SQL Server")
+		return unknownKey(key, value)
 	}
 	return checkSessionParam(key, value)
 }

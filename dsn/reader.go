@@ -57,7 +57,7 @@ func (r *reader) once(slot, key, value string) error {
 // in the other vocabulary.
 func (r *reader) claimField(f *field, key, value string) error {
 	if f.vocab == "" && r.c.Family == SQLServer {
-		return unknownKey(key, value, "SQL Server")
+		return unknownKey(key, value)
 	}
 	if err := r.once(f.slot, key, value); err != nil {
 		return err
@@ -171,7 +171,7 @@ func (r *reader) property(k keyInfo, key, value string) error {
 		return nil
 	}
 	if r.c.Family == SQLServer {
-		return unknownKey(key, value, "SQL Server")
+		return unknownKey(key, value)
 	}
 	// go-sql-driver's rule: other parameters are session variables (SET k=v).
 	if err := checkSessionParam(key, value); err != nil {

@@ -34,11 +34,12 @@ func misspeltTLSKey(key, value string) error {
 		Why: why, Fix: "did you mean " + s + "?"}
 }
 
-// unknownKey is the error for a key dbtls does not know. The key and value
-// are shown when the key is a plain word; other text may be part of a
-// password (sa:pw@host written where a key goes) and is not shown.
-func unknownKey(key, value, family string) error {
-	e := invalid(key, value, "unknown property", "it is not a "+family+" property that dbtls knows", "remove it or fix its spelling (see docs/properties.md)")
+// unknownKey is the error for a key dbtls does not know on a SQL Server DSN
+// (on MySQL it is a session variable). The key and value are shown when the
+// key is a plain word; other text may be part of a password (sa:pw@host
+// written where a key goes) and is not shown.
+func unknownKey(key, value string) error {
+	e := invalid(key, value, "unknown property", "it is not a SQL Server property that dbtls knows", "remove it or fix its spelling (see docs/properties.md)")
 	if !plainWord(key) {
 		e.Key, e.Value, e.Why = "", "", e.Why+" (the text is not shown)"
 		return e
