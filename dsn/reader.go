@@ -259,10 +259,7 @@ func connectorJValue(canon, key, value string) (string, error) {
 		return strings.TrimSpace(value), nil
 	}
 	b, err := parseBool(key, value)
-	if err != nil {
-		return "", err
-	}
-	return strconv.FormatBool(b), nil
+	return strconv.FormatBool(b), err
 }
 
 // splitSessionVariables reads Connector/J's sessionVariables value,
