@@ -267,21 +267,20 @@ func parseMySQLGo(s string) (*Config, error) {
 		head = head[at+1:]
 	}
 	if head != "" {
-		open := strings.Index(head, "(")
-		if open < 0 {
-			c.Net = head
-		} else {
-			if !strings.HasSuffix(head, ")") {
+		var addr string
+		var paren bool
+		if c.Net, addr, paren = strings.Cut(head, "("); paren {
+			if !strings.HasSuffix(addr, ")") {
 				return nil, &kind.Error{Kind: kind.InvalidDSN, What: "unterminated (", Key: "address", Value: kind.Redacted,
 					Why: "the address is written net(addr) (the text is not shown)", Fix: "close the parenthesis"}
 			}
-			c.Net, head = head[:open], head[open+1:len(head)-1]
+			addr = addr[:len(addr)-1]
 			if c.Net == "unix" {
-				c.Host = head
-				if err := checkSocketPath(head); err != nil {
+				c.Host = addr
+				if err := checkSocketPath(addr); err != nil {
 					return nil, err
 				}
-			} else if err := c.setHostPort(head); err != nil {
+			} else if err := c.setHostPort(addr); err != nil {
 				return nil, err
 			}
 		}
