@@ -36,7 +36,7 @@ func Parse(s string) (*Config, error) {
 	case ShapeJDBCSQLServer:
 		c, err = parseJDBCSQLServer(t[n:], position{s, lead + n})
 	case ShapeSQLServerURL:
-		c, err = parseSQLServerURL(t)
+		c, err = parseSQLServerURL(t[n:])
 	case ShapeADO: // server=host\instance,port;user id=u;password=p;k=v
 		c, err = (&Config{Family: SQLServer, Shape: ShapeADO}).readSQLServerProps(splitProps(t, adoSyntax), adoList)
 	case ShapeMySQLGo:

@@ -217,11 +217,10 @@ func (c *Config) sqlServerConnect(r *reader, t token, what string) error {
 	return err
 }
 
-// parseSQLServerURL reads go-mssqldb's URL form:
-// sqlserver://user:password@host:port/instance?database=db&k=v.
-func parseSQLServerURL(s string) (*Config, error) {
+// parseSQLServerURL reads what follows "sqlserver://" in go-mssqldb's URL
+// form: user:password@host:port/instance?database=db&k=v.
+func parseSQLServerURL(rest string) (*Config, error) {
 	c := &Config{Family: SQLServer, Shape: ShapeSQLServerURL}
-	rest := s[len("sqlserver://"):]
 	rest, query, _ := strings.Cut(rest, "?")
 	if err := misplacedUserinfo("sqlserver://", rest, "/#", query); err != nil {
 		return nil, err
