@@ -209,7 +209,10 @@ func (c *Config) items(redact bool) []item {
 			user = ""
 			out = append(out, authItem(mark{kind: markUser}))
 		}
-		if !done.has(slot{kind: markPassword}) && c.Password != "" && !c.authorityPassword(auth, user, redact) {
+		// The password stays before '@' as said above: known to read back
+		// without reading when user and password are those read there.
+		if !done.has(slot{kind: markPassword}) && c.Password != "" &&
+			!(auth.raw != "" && (redact || auth.key == user && auth.raw == c.Password || c.goAuthorityReads(user, c.Password))) {
 			out = append(out, authItem(mark{kind: markPassword}))
 		}
 	}
@@ -281,20 +284,4 @@ func (c Config) goAuthorityReads(user, pw string) bool {
 	netPart := c.goNetPart()
 	s := userinfo(user, pw, func(s string) string { return s }) + netPart + "/"
 	return mysqlGoSeparator(s) == len(s)-1 && !strings.Contains(user, ":") && !strings.Contains(netPart, "@")
-}
-
-// authorityPassword reports whether go-sql-driver's DSN writes the password
-// before '@', after user: when a password was read there (auth) and it
-// still reads back from there (known without reading when user and
-// password are those it was read with). With redact (String) only where it
-// was read counts, so that where the password is shown never depends on
-// what it holds.
-func (c Config) authorityPassword(auth mark, user string, redact bool) bool {
-	switch {
-	case auth.raw == "":
-		return false
-	case redact, auth.key == user && auth.raw == c.Password:
-		return true
-	}
-	return c.goAuthorityReads(user, c.Password)
 }
