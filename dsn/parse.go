@@ -196,7 +196,7 @@ func splitHostPort(hp string) (host, port string) {
 // splitQuery splits "a=1&b=2" in order, percent-decoding keys and values. It
 // never fails: a token that does not read (no '=', bad percent-encoding)
 // carries its error, and the caller reports the first token in error, so
-// that it knows which token came before (see listError).
+// that it knows which token came before (see locate).
 func splitQuery(q string) []token {
 	out := make([]token, 0, strings.Count(q, "&")+1)
 	for part := range strings.SplitSeq(q, "&") {
