@@ -61,8 +61,11 @@ func splitProps(s string, syn propSyntax) []token {
 			if t.Value, s, t.bad = unquote(t.Key, v, syn.closing[strings.IndexByte(syn.quotes, v[0])]); t.bad != nil {
 				return append(out, t)
 			}
-		} else if t.Value, s, _ = strings.Cut(s, ";"); syn.trimValues {
-			t.Value = strings.TrimSpace(t.Value)
+		} else {
+			t.Value, s, _ = strings.Cut(s, ";")
+			if syn.trimValues {
+				t.Value = strings.TrimSpace(t.Value)
+			}
 		}
 		out = append(out, t)
 	}
