@@ -1,7 +1,6 @@
 package dsn
 
 import (
-	"net"
 	"net/url"
 	"strconv"
 	"strings"
@@ -176,7 +175,7 @@ func joinHostPort(h string, port int) string {
 	if port == 0 {
 		return hostForURL(h)
 	}
-	return net.JoinHostPort(h, strconv.Itoa(port))
+	return hostForURL(h) + ":" + strconv.Itoa(port)
 }
 
 // jdbcQuote wraps a value in {…} when it holds characters that would end it.

@@ -302,11 +302,10 @@ func (c *Config) mysqlConnect(t token, what string) error {
 	if what == "password" {
 		at, noun = &c.Password, "the DSN has a password before @ and as a parameter"
 	}
-	first := *at
-	*at = t.Value
-	if first != "" {
+	if *at != "" {
 		return invalid(t.Key, t.Value, what+" given twice", noun, "keep one")
 	}
+	*at = t.Value
 	return nil
 }
 

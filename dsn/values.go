@@ -83,9 +83,8 @@ func (t typed[T]) display(c *Config, f *field) (string, string) {
 
 func (t typed[T]) normalize(c *Config, f *field) error {
 	s := t.get(c)
-	var zero T
 	if !s.Set {
-		if s.Key != "" || s.Raw != "" || !t.equal(s.Value, zero) {
+		if s.Key != "" || s.Raw != "" || !t.equal(s.Value, *new(T)) {
 			txt, _ := t.text(f.name, s.Value)
 			return invalid(f.name, txt, "setting with a value but Set false", "a setting whose Set is false is blank, so its value would be ignored",
 				"set Set to true (dsn.NewSetting), or clear the setting")
