@@ -1,6 +1,7 @@
 package dsn
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -61,75 +62,68 @@ var (
 
 // spelt reports whether key (any case) is a spelling of f.
 func (f *field) spelt(key string) bool {
-	for _, s := range f.spellings {
-		if strings.EqualFold(s, key) {
-			return true
-		}
-	}
-	return false
+	return slices.ContainsFunc(f.spellings, func(s string) bool { return strings.EqualFold(s, key) })
 }
 
-func addField(f *field) {
-	if f.slot == "" {
-		f.slot = f.name
-	}
-	f.spellings = append([]string{f.name}, f.spellings...)
+// addField adds the field name, its slot its own; a TLS field's spellings
+// are also suggested for typos.
+func addField(name string, vocab vocabulary, c concept, ops fieldOps, aliases ...string) *field {
+	f := &field{name: name, vocab: vocab, concept: c, slot: name, spellings: append([]string{name}, aliases...), ops: ops}
 	fields = append(fields, f)
-}
-
-func addTLS(name string, vocab vocabulary, c concept, ops fieldOps, aliases ...string) {
-	addField(&field{name: name, vocab: vocab, concept: c, spellings: aliases, ops: ops})
-	tlsKeySpellings = append(tlsKeySpellings, append([]string{name}, aliases...)...)
+	if vocab != "" {
+		tlsKeySpellings = append(tlsKeySpellings, f.spellings...)
+	}
+	return f
 }
 
 func init() {
 	// SQL Server / Microsoft JDBC vocabulary (also go-mssqldb's names, which
 	// are the same words in lower case). MariaDB Connector/J uses trustStore,
 	// trustStorePassword and trustStoreType with the same meaning.
-	addTLS("encrypt", vocabJDBC, conceptMode, encryptField(func(c *Config) *Setting[Encrypt] { return &c.TLS.Encrypt }))
-	addTLS("trustServerCertificate", vocabJDBC, conceptMode, boolField(func(c *Config) *Setting[bool] { return &c.TLS.TrustServerCertificate }))
-	addTLS("hostNameInCertificate", vocabJDBC, conceptName, textField(func(c *Config) *Setting[string] { return &c.TLS.HostNameInCertificate }, false,
+	addField("encrypt", vocabJDBC, conceptMode, encryptField(func(c *Config) *Setting[Encrypt] { return &c.TLS.Encrypt }))
+	addField("trustServerCertificate", vocabJDBC, conceptMode, boolField(func(c *Config) *Setting[bool] { return &c.TLS.TrustServerCertificate }))
+	addField("hostNameInCertificate", vocabJDBC, conceptName, textField(func(c *Config) *Setting[string] { return &c.TLS.HostNameInCertificate }, false,
 		notEmpty("it names no certificate name, so no certificate could match (spec §8)", "set hostNameInCertificate to the name in the server's certificate, or remove it to check the server's host name")))
 	// go-mssqldb's "certificate" is a PEM file of trusted certificates: the
 	// same thing as a PEM trust store, so it is an alias of trustStore.
-	addTLS("trustStore", vocabJDBC, conceptAnchors, textField(func(c *Config) *Setting[string] { return &c.TLS.TrustStore }, false, nil), "certificate")
-	addTLS("trustStorePassword", vocabJDBC, conceptAnchors, textField(func(c *Config) *Setting[string] { return &c.TLS.TrustStorePassword }, true, nil))
-	addTLS("trustStoreType", vocabJDBC, conceptAnchors, textField(func(c *Config) *Setting[string] { return &c.TLS.TrustStoreType }, false, nil))
-	addTLS("serverCertificate", vocabJDBC, conceptPin, textField(func(c *Config) *Setting[string] { return &c.TLS.ServerCertificate }, false, nil))
-	addTLS("sslProtocol", vocabJDBC, conceptVersions, textField(func(c *Config) *Setting[string] { return &c.TLS.SSLProtocol }, false, nil))
+	addField("trustStore", vocabJDBC, conceptAnchors, textField(func(c *Config) *Setting[string] { return &c.TLS.TrustStore }, false, nil), "certificate")
+	addField("trustStorePassword", vocabJDBC, conceptAnchors, textField(func(c *Config) *Setting[string] { return &c.TLS.TrustStorePassword }, true, nil))
+	addField("trustStoreType", vocabJDBC, conceptAnchors, textField(func(c *Config) *Setting[string] { return &c.TLS.TrustStoreType }, false, nil))
+	addField("serverCertificate", vocabJDBC, conceptPin, textField(func(c *Config) *Setting[string] { return &c.TLS.ServerCertificate }, false, nil))
+	addField("sslProtocol", vocabJDBC, conceptVersions, textField(func(c *Config) *Setting[string] { return &c.TLS.SSLProtocol }, false, nil))
 
 	// MySQL / Connector/J / MariaDB Connector/J / TiDB vocabulary. go-sql-driver's
 	// tls= fills the same field as sslMode, in its own words (values.go).
-	addTLS("sslMode", vocabMySQL, conceptMode, sslModeField(func(c *Config) *Setting[SSLMode] { return &c.TLS.SSLMode }), "ssl-mode", "ssl_mode", "tls")
-	addTLS("useSSL", vocabMySQL, conceptMode, boolField(func(c *Config) *Setting[bool] { return &c.TLS.UseSSL }), "ssl")
-	addTLS("requireSSL", vocabMySQL, conceptMode, boolField(func(c *Config) *Setting[bool] { return &c.TLS.RequireSSL }))
-	addTLS("verifyServerCertificate", vocabMySQL, conceptMode, boolField(func(c *Config) *Setting[bool] { return &c.TLS.VerifyServerCertificate }))
-	addTLS("ssl-ca", vocabMySQL, conceptAnchors, textField(func(c *Config) *Setting[string] { return &c.TLS.SSLCA }, false, nil), "sslCa", "ssl_ca", "serverSslCert")
-	addTLS("trustCertificateKeyStoreUrl", vocabMySQL, conceptAnchors, textField(func(c *Config) *Setting[string] { return &c.TLS.TrustCertKeyStoreURL }, false, storeURL))
-	addTLS("trustCertificateKeyStorePassword", vocabMySQL, conceptAnchors, textField(func(c *Config) *Setting[string] { return &c.TLS.TrustCertKeyStorePassword }, true, nil))
+	addField("sslMode", vocabMySQL, conceptMode, sslModeField(func(c *Config) *Setting[SSLMode] { return &c.TLS.SSLMode }), "ssl-mode", "ssl_mode", "tls")
+	addField("useSSL", vocabMySQL, conceptMode, boolField(func(c *Config) *Setting[bool] { return &c.TLS.UseSSL }), "ssl")
+	addField("requireSSL", vocabMySQL, conceptMode, boolField(func(c *Config) *Setting[bool] { return &c.TLS.RequireSSL }))
+	addField("verifyServerCertificate", vocabMySQL, conceptMode, boolField(func(c *Config) *Setting[bool] { return &c.TLS.VerifyServerCertificate }))
+	addField("ssl-ca", vocabMySQL, conceptAnchors, textField(func(c *Config) *Setting[string] { return &c.TLS.SSLCA }, false, nil), "sslCa", "ssl_ca", "serverSslCert")
+	addField("trustCertificateKeyStoreUrl", vocabMySQL, conceptAnchors, textField(func(c *Config) *Setting[string] { return &c.TLS.TrustCertKeyStoreURL }, false, storeURL))
+	addField("trustCertificateKeyStorePassword", vocabMySQL, conceptAnchors, textField(func(c *Config) *Setting[string] { return &c.TLS.TrustCertKeyStorePassword }, true, nil))
 	// An empty …KeyStoreType makes Connector/J 9.7 skip the store it names
 	// (the system's trust anchors are used, no client certificate is sent):
 	// refused rather than followed (docs/divergences.md).
-	addTLS("trustCertificateKeyStoreType", vocabMySQL, conceptAnchors, textField(func(c *Config) *Setting[string] { return &c.TLS.TrustCertKeyStoreType }, false,
+	addField("trustCertificateKeyStoreType", vocabMySQL, conceptAnchors, textField(func(c *Config) *Setting[string] { return &c.TLS.TrustCertKeyStoreType }, false,
 		notEmpty("Connector/J would then skip the trust store and use the system's trust anchors", "set it to JKS or PKCS12, or remove it (dbtls reads the format from the content)")))
-	addTLS("fallbackToSystemTrustStore", vocabMySQL, conceptAnchors, boolField(func(c *Config) *Setting[bool] { return &c.TLS.FallbackToSystemTrustStore }))
-	addTLS("ssl-cert", vocabMySQL, conceptClient, textField(func(c *Config) *Setting[string] { return &c.TLS.SSLCert }, false, nil), "sslCert", "ssl_cert")
-	addTLS("ssl-key", vocabMySQL, conceptClient, textField(func(c *Config) *Setting[string] { return &c.TLS.SSLKey }, false, nil), "sslKey", "ssl_key")
+	addField("fallbackToSystemTrustStore", vocabMySQL, conceptAnchors, boolField(func(c *Config) *Setting[bool] { return &c.TLS.FallbackToSystemTrustStore }))
+	addField("ssl-cert", vocabMySQL, conceptClient, textField(func(c *Config) *Setting[string] { return &c.TLS.SSLCert }, false, nil), "sslCert", "ssl_cert")
+	addField("ssl-key", vocabMySQL, conceptClient, textField(func(c *Config) *Setting[string] { return &c.TLS.SSLKey }, false, nil), "sslKey", "ssl_key")
 	// MariaDB Connector/J calls the client key store keyStore, keyStorePassword, keyStoreType.
-	addTLS("clientCertificateKeyStoreUrl", vocabMySQL, conceptClient, textField(func(c *Config) *Setting[string] { return &c.TLS.ClientKeyStoreURL }, false, storeURL), "keyStore")
-	addTLS("clientCertificateKeyStorePassword", vocabMySQL, conceptClient, textField(func(c *Config) *Setting[string] { return &c.TLS.ClientKeyStorePassword }, true, nil), "keyStorePassword")
-	addTLS("clientCertificateKeyStoreType", vocabMySQL, conceptClient, textField(func(c *Config) *Setting[string] { return &c.TLS.ClientKeyStoreType }, false,
+	addField("clientCertificateKeyStoreUrl", vocabMySQL, conceptClient, textField(func(c *Config) *Setting[string] { return &c.TLS.ClientKeyStoreURL }, false, storeURL), "keyStore")
+	addField("clientCertificateKeyStorePassword", vocabMySQL, conceptClient, textField(func(c *Config) *Setting[string] { return &c.TLS.ClientKeyStorePassword }, true, nil), "keyStorePassword")
+	addField("clientCertificateKeyStoreType", vocabMySQL, conceptClient, textField(func(c *Config) *Setting[string] { return &c.TLS.ClientKeyStoreType }, false,
 		notEmpty("Connector/J would then skip the key store and send no client certificate", "set it to JKS or PKCS12, or remove it (dbtls reads the format from the content)")), "keyStoreType")
-	addTLS("tls-version", vocabMySQL, conceptVersions, listField(",", func(c *Config) *Setting[[]string] { return &c.TLS.TLSVersions }),
+	addField("tls-version", vocabMySQL, conceptVersions, listField(",", func(c *Config) *Setting[[]string] { return &c.TLS.TLSVersions }),
 		"tlsVersions", "enabledTLSProtocols", "tls_version", "enabledSslProtocolSuites")
-	addTLS("ssl-cipher", vocabMySQL, conceptCiphers, listField(":,", func(c *Config) *Setting[[]string] { return &c.TLS.Ciphers }),
+	addField("ssl-cipher", vocabMySQL, conceptCiphers, listField(":,", func(c *Config) *Setting[[]string] { return &c.TLS.Ciphers }),
 		"tlsCiphersuites", "enabledSSLCipherSuites", "ssl_cipher")
-	addTLS("tls-ciphersuites", vocabMySQL, conceptTLS13, listField(":,", func(c *Config) *Setting[[]string] { return &c.TLS.TLS13Suites }), "tls_ciphersuites")
+	addField("tls-ciphersuites", vocabMySQL, conceptTLS13, listField(":,", func(c *Config) *Setting[[]string] { return &c.TLS.TLS13Suites }), "tls_ciphersuites")
 
 	// MySQLAuth (auth_mysql.go): MySQL family only.
-	addField(&field{name: "allowPublicKeyRetrieval", ops: boolField(func(c *Config) *Setting[bool] { return &c.Auth.AllowPublicKeyRetrieval })})
-	addField(&field{name: "serverRSAPublicKeyFile", slot: "serverPubKey", ops: textField(func(c *Config) *Setting[string] { return &c.Auth.ServerRSAPublicKeyFile }, false,
-		notEmpty("it names no key file", "set $key to the path of the server's RSA public key (PEM), or remove it"))})
+	addField("allowPublicKeyRetrieval", "", "", boolField(func(c *Config) *Setting[bool] { return &c.Auth.AllowPublicKeyRetrieval }))
+	addField("serverRSAPublicKeyFile", "", "", textField(func(c *Config) *Setting[string] { return &c.Auth.ServerRSAPublicKeyFile }, false,
+		notEmpty("it names no key file", "set $key to the path of the server's RSA public key (PEM), or remove it"))).slot = "serverPubKey"
 }
 
 // refusedKeys cannot be honoured and must not be ignored: they change whom the
@@ -180,46 +174,38 @@ type keyInfo struct {
 var sqlServerKeys, mysqlKeys = map[string]keyInfo{}, map[string]keyInfo{}
 
 func init() {
-	tlsKeys, authKeys := map[string]string{}, map[string]string{}
-	byName := map[string]*field{}
-	for _, f := range fields {
-		byName[f.name] = f
-		for _, s := range f.spellings {
-			if f.vocab == "" {
-				authKeys[strings.ToLower(s)] = f.name
-			} else {
-				tlsKeys[strings.ToLower(s)] = f.name
-			}
+	add := func(table map[string]keyInfo, key string, k keyInfo) {
+		if _, dup := table[key]; dup {
+			panic("dsn: " + key + " is in two key tables")
 		}
+		k.secret = kind.IsSecretKey(key)
+		table[key] = k
 	}
-	set := func(keys map[string]bool) map[string]string {
-		m := map[string]string{}
-		for k := range keys {
-			m[k] = ""
+	for _, f := range fields {
+		for _, s := range f.spellings {
+			add(sqlServerKeys, strings.ToLower(s), keyInfo{class: keyField, field: f})
+			add(mysqlKeys, strings.ToLower(s), keyInfo{class: keyField, field: f})
 		}
-		return m
 	}
 	for _, t := range []struct {
 		into  map[string]keyInfo
 		class keyClass
-		keys  map[string]string // lower-cased key → keyInfo.text (keyField: the field's name)
+		keys  map[string]string // lower-cased key → keyInfo.text
 	}{
-		{sqlServerKeys, keyConnect, sqlServerConnectKeys}, {sqlServerKeys, keyField, tlsKeys}, {sqlServerKeys, keyField, authKeys},
-		{sqlServerKeys, keyRefused, refusedKeys}, {sqlServerKeys, keyParam, sqlServerDriverParams}, {sqlServerKeys, keyIgnored, set(sqlServerIgnored)},
-		{mysqlKeys, keyConnect, map[string]string{"user": "user", "password": "password"}}, {mysqlKeys, keyField, tlsKeys}, {mysqlKeys, keyField, authKeys},
-		{mysqlKeys, keyRefused, refusedKeys}, {mysqlKeys, keyRefused, mysqlRefused}, {mysqlKeys, keyParam, mysqlDriverParams},
-		{mysqlKeys, keyMapped, connectorJMapped}, {mysqlKeys, keySessionVars, map[string]string{"sessionvariables": ""}}, {mysqlKeys, keyIgnored, set(connectorJIgnored)},
+		{sqlServerKeys, keyConnect, sqlServerConnectKeys}, {sqlServerKeys, keyRefused, refusedKeys}, {sqlServerKeys, keyParam, sqlServerDriverParams},
+		{mysqlKeys, keyConnect, map[string]string{"user": "user", "password": "password"}}, {mysqlKeys, keyRefused, refusedKeys},
+		{mysqlKeys, keyRefused, mysqlRefused}, {mysqlKeys, keyParam, mysqlDriverParams}, {mysqlKeys, keyMapped, connectorJMapped},
+		{mysqlKeys, keySessionVars, map[string]string{"sessionvariables": ""}},
 	} {
 		for key, text := range t.keys {
-			if _, dup := t.into[key]; dup {
-				panic("dsn: " + key + " is in two key tables")
-			}
-			k := keyInfo{class: t.class, text: text, secret: kind.IsSecretKey(key)}
-			if t.class == keyField {
-				k.field, k.text = byName[text], ""
-			}
-			t.into[key] = k
+			add(t.into, key, keyInfo{class: t.class, text: text})
 		}
+	}
+	for key := range sqlServerIgnored {
+		add(sqlServerKeys, key, keyInfo{class: keyIgnored})
+	}
+	for key := range connectorJIgnored {
+		add(mysqlKeys, key, keyInfo{class: keyIgnored})
 	}
 }
 

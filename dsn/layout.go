@@ -2,6 +2,7 @@ package dsn
 
 import (
 	"cmp"
+	"maps"
 	"slices"
 	"strings"
 
@@ -18,39 +19,39 @@ import (
 type markKind int
 
 const (
-	markField     markKind = iota // a field of TLS or MySQLAuth
-	markParam                     // a key=value that set parameters of the driver
-	markIgnored                   // a property of Ignored
-	markUser                      // MySQL: the user, written as a parameter
-	markPassword                  // the password, written as a property or parameter
-	markAuthority                 // go-sql-driver's DSN: the user and password written before '@'
+	markField    markKind = iota // a field of TLS or MySQLAuth
+	markParam                    // a key=value that set parameters of the driver
+	markIgnored                  // a property of Ignored
+	markUser                     // MySQL: the user, written as a parameter
+	markPassword                 // the password, written as a property or parameter
 )
 
 // mark is one property in the order it was written.
 type mark struct {
 	kind     markKind
 	field    *field     // markField
-	key, raw string     // markParam, markIgnored: as written; markUser, markPassword: the key as written; markAuthority: user, password
+	key, raw string     // markParam, markIgnored: as written; markUser, markPassword: the key as written
 	params   []Property // markParam: what it set in Params (name, value)
 }
 
 // layout returns the marks of the DSN c was parsed from (nil for a Config
-// built as a struct), each token read by the key table as Parse read it.
-func (c *Config) layout() []mark {
+// built as a struct), each token read by the key table as Parse read it,
+// and in auth's key and raw the user and password written before '@' in
+// go-sql-driver's DSN.
+func (c *Config) layout() (marks []mark, auth mark) {
 	if c.source == "" {
-		return nil
+		return nil, auth
 	}
 	shape, n := detectShape(c.source)
 	body := c.source[n:]
 	fam := shapeFamily[shape]
 	var toks []token
-	var auth *mark
 	switch shape {
 	case ShapeJDBCSQLServer:
 		_, props, _ := strings.Cut(body, ";")
-		toks = splitJDBC(props)
+		toks = splitProps(props, jdbcSyntax)
 	case ShapeADO:
-		toks = splitADO(body)
+		toks = splitProps(body, adoSyntax)
 	case ShapeSQLServerURL:
 		_, query, _ := strings.Cut(body, "?")
 		toks = splitQuery(query)
@@ -58,22 +59,18 @@ func (c *Config) layout() []mark {
 		slash := mysqlGoSeparator(body)
 		head, tail := body[:slash], body[slash+1:]
 		if at := strings.LastIndex(head, "@"); at > 0 {
-			user, pw, _ := strings.Cut(head[:at], ":")
-			auth = &mark{kind: markAuthority, key: user, raw: pw}
+			auth.key, auth.raw, _ = strings.Cut(head[:at], ":")
 		}
 		_, query, _ := strings.Cut(tail, "?")
 		toks = splitQuery(query)
 	default:
 		rest, query, _ := strings.Cut(body, "?")
 		if authority, _, at, hostForm := splitMySQLURL(rest); hostForm {
-			toks, _, _ = new(Config).readHostForm(authority[at+1:], shape)
+			toks, _ = new(Config).readHostForm(authority[at+1:], shape)
 		}
 		toks = append(toks, splitQuery(query)...)
 	}
-	out := make([]mark, 0, len(toks)+1)
-	if auth != nil {
-		out = append(out, *auth)
-	}
+	out := make([]mark, 0, len(toks))
 	params := make([]Property, len(toks)) // what each token sets in Params, if one
 	for i, t := range toks {
 		m := mark{kind: markParam, key: t.Key, raw: t.Value}
@@ -104,7 +101,7 @@ func (c *Config) layout() []mark {
 		}
 		out = append(out, m)
 	}
-	return out
+	return out, auth
 }
 
 // slot is what items has written: a field by name, a parameter by name, a
@@ -119,7 +116,15 @@ type slot struct {
 type slotSet []slot
 
 func (s slotSet) has(x slot) bool { return slices.Contains(s, x) }
-func (s *slotSet) add(x slot)     { *s = append(*s, x) }
+
+// claim adds x to s and reports whether it was not there yet.
+func (s *slotSet) claim(x slot) bool {
+	if s.has(x) {
+		return false
+	}
+	*s = append(*s, x)
+	return true
+}
 
 // item is one key=value Format writes, and the mark it leaves.
 type item struct {
@@ -144,7 +149,7 @@ type item struct {
 // redact (String) it stays where it was read, so that where it is shown
 // never depends on what it holds.
 func (c *Config) items(redact bool) []item {
-	layout := c.layout()
+	layout, auth := c.layout()
 	out := make([]item, 0, len(layout)+len(c.Params)+4)
 	var doneBuf [24]slot
 	done := slotSet(doneBuf[:0])
@@ -157,56 +162,37 @@ func (c *Config) items(redact bool) []item {
 		return item{key: k, value: v, mark: mark{kind: markParam, key: k, raw: v, params: []Property{{k, v}}}}
 	}
 	authItem := func(m mark) item {
-		switch {
-		case m.kind == markUser && m.key == "":
-			m.key = "user"
-		case m.key == "":
-			m.key = "password"
-		}
 		if m.kind == markUser {
-			return item{key: m.key, value: c.User, mark: m}
+			return item{key: cmp.Or(m.key, "user"), value: c.User, mark: m}
 		}
-		return item{key: m.key, value: c.Password, mark: m, secret: true}
+		return item{key: cmp.Or(m.key, "password"), value: c.Password, mark: m}
 	}
-	var auth *mark
-	for i, m := range layout {
+	for _, m := range layout {
 		switch m.kind {
-		case markAuthority:
-			auth = &layout[i]
 		case markField:
-			if f := m.field; f.ops.isSet(c) && !done.has(slot{markField, f.name, 0}) {
-				done.add(slot{markField, f.name, 0})
+			if f := m.field; f.ops.isSet(c) && done.claim(slot{markField, f.name, 0}) {
 				out = append(out, fieldItem(f))
 			}
 		case markUser, markPassword:
-			if k := (slot{kind: m.kind}); (c.family() == MySQL || m.kind == markPassword) && !done.has(k) {
-				done.add(k)
+			if (c.family() == MySQL || m.kind == markPassword) && done.claim(slot{kind: m.kind}) {
 				out = append(out, authItem(m))
 			}
 		case markParam:
-			holds := true
+			holds := !slices.ContainsFunc(m.params, func(p Property) bool {
+				v, ok := c.Params[p.Key]
+				return !ok || v != p.Value || done.has(slot{markParam, p.Key, 0})
+			})
 			for _, p := range m.params {
-				if v, ok := c.Params[p.Key]; !ok || v != p.Value || done.has(slot{markParam, p.Key, 0}) {
-					holds = false
-				}
-			}
-			if holds {
-				for _, p := range m.params {
-					done.add(slot{markParam, p.Key, 0})
-				}
-				out = append(out, item{key: m.key, value: m.raw, mark: m})
-				continue
-			}
-			for _, p := range m.params {
-				if _, ok := c.Params[p.Key]; ok && !done.has(slot{markParam, p.Key, 0}) {
-					done.add(slot{markParam, p.Key, 0})
+				if _, ok := c.Params[p.Key]; ok && done.claim(slot{markParam, p.Key, 0}) && !holds {
 					out = append(out, paramItem(p.Key))
 				}
 			}
+			if holds {
+				out = append(out, item{key: m.key, value: m.raw, mark: m})
+			}
 		case markIgnored:
 			for i, p := range c.Ignored {
-				if k := (slot{markIgnored, "", i}); !done.has(k) && p.Key == m.key && (p.Value == m.raw || kind.IsSecretKey(p.Key)) {
-					done.add(k)
+				if p.Key == m.key && (p.Value == m.raw || kind.IsSecretKey(p.Key)) && done.claim(slot{markIgnored, "", i}) {
 					out = append(out, item{key: p.Key, value: p.Value, mark: m})
 					break
 				}
@@ -217,16 +203,16 @@ func (c *Config) items(redact bool) []item {
 	if c.shape() == ShapeMySQLGo {
 		// go-sql-driver's DSN cannot hold every user and password before '@'.
 		user := c.User
-		if k := (slot{kind: markUser}); done.has(k) {
+		if done.has(slot{kind: markUser}) {
 			user = ""
-		} else if c.User != "" && !(auth != nil && auth.key == c.User || c.goAuthorityReads(c.User, "")) {
-			done.add(k)
+		} else if c.User != "" && !(auth.key == c.User || c.goAuthorityReads(c.User, "")) {
 			user = ""
 			out = append(out, authItem(mark{kind: markUser}))
 		}
-		if k := (slot{kind: markPassword}); !done.has(k) && c.Password != "" &&
-			!c.authorityPassword(auth, user, redact) {
-			done.add(k)
+		// The password stays before '@' as said above: known to read back
+		// without reading when user and password are those read there.
+		if !done.has(slot{kind: markPassword}) && c.Password != "" &&
+			!(auth.raw != "" && (redact || auth.key == user && auth.raw == c.Password || c.goAuthorityReads(user, c.Password))) {
 			out = append(out, authItem(mark{kind: markPassword}))
 		}
 	}
@@ -235,7 +221,9 @@ func (c *Config) items(redact bool) []item {
 			out = append(out, fieldItem(f))
 		}
 	}
-	for _, k := range sortedKeys(c.Params) {
+	keys := slices.AppendSeq(make([]string, 0, len(c.Params)), maps.Keys(c.Params))
+	slices.Sort(keys)
+	for _, k := range keys {
 		if !done.has(slot{markParam, k, 0}) {
 			out = append(out, paramItem(k))
 		}
@@ -262,10 +250,9 @@ func (c *Config) items(redact bool) []item {
 		return 2
 	}
 	slices.SortStableFunc(out[start:], func(a, b item) int { return cmp.Compare(rank(a), rank(b)) })
-	if k := (slot{kind: markPassword}); !done.has(k) && c.Password != "" && (c.shape() == ShapeJDBCSQLServer || c.shape() == ShapeADO) {
-		// The JDBC and ADO shapes write the password as a property: last, so
-		// that no property follows it (Parse words the error of a property
-		// after a secret differently, as it may be the secret's rest).
+	if !done.has(slot{kind: markPassword}) && c.Password != "" && (c.shape() == ShapeJDBCSQLServer || c.shape() == ShapeADO) {
+		// The JDBC and ADO shapes write the password as a property: last,
+		// for the same reason.
 		out = append(out, authItem(mark{kind: markPassword}))
 	}
 	if c.family() == MySQL {
@@ -295,35 +282,6 @@ func (c Config) goAuthorityReads(user, pw string) bool {
 		return false
 	}
 	netPart := c.goNetPart()
-	s := user
-	if pw != "" {
-		s += ":" + pw
-	}
-	s += "@" + netPart + "/"
+	s := userinfo(user, pw, func(s string) string { return s }) + netPart + "/"
 	return mysqlGoSeparator(s) == len(s)-1 && !strings.Contains(user, ":") && !strings.Contains(netPart, "@")
-}
-
-// authorityPassword reports whether go-sql-driver's DSN writes the password
-// before '@', after user: when a password was read there (auth) and it
-// still reads back from there (known without reading when user and
-// password are those it was read with). With redact (String) only where it
-// was read counts, so that where the password is shown never depends on
-// what it holds.
-func (c Config) authorityPassword(auth *mark, user string, redact bool) bool {
-	switch {
-	case auth == nil || auth.raw == "":
-		return false
-	case redact, auth.key == user && auth.raw == c.Password:
-		return true
-	}
-	return c.goAuthorityReads(user, c.Password)
-}
-
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }

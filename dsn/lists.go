@@ -14,10 +14,10 @@ import (
 // and an error that does not show its token's key gives the token's ordinal,
 // which does not depend on how long a secret before it is.
 
-// token is one key=value pair of a list as split, before it is applied.
+// token is one key=value pair of a list as split, before it is applied;
+// toks[i] is named by its ordinal, i+1.
 type token struct {
 	Property
-	n       int   // 1-based ordinal in its list
 	noValue bool  // written without '='
 	bad     error // why it does not read (quoting, percent-encoding), if so
 }
@@ -58,29 +58,20 @@ func locate(err error, toks []token, i int, syn listSyntax) error {
 	if !errors.As(err, &ke) {
 		return err
 	}
-	if i > 0 && kind.IsSecretKey(toks[i-1].Key) && !toks[i-1].noValue {
-		return afterSecret(ke, toks[i], toks[i-1].Key, syn)
+	at := syn.noun + " " + strconv.Itoa(i+1)
+	if i == 0 || toks[i-1].noValue || !kind.IsSecretKey(toks[i-1].Key) {
+		if ke.At == "" && ke.Key == "" { // the error does not name the token: say where it is
+			ke.At = at
+		}
+		return ke
 	}
-	if ke.At == "" && ke.Key == "" { // the error does not name the token: say where it is
-		ke.At = syn.noun + " " + strconv.Itoa(toks[i].n)
-	}
-	return ke
-}
-
-// afterSecret rewords the error ke of token t, which follows the secret
-// written as secretKey.
-func afterSecret(ke *kind.Error, t token, secretKey string, syn listSyntax) error {
-	e := &kind.Error{Kind: ke.Kind, At: syn.noun + " " + strconv.Itoa(t.n)}
+	t, secretKey := toks[i], toks[i-1].Key
 	hint := "if " + secretKey + "'s value holds " + syn.sep + ", " + syn.quote
 	if t.noValue || t.bad != nil || !knownKey(t.Key) {
-		e.What = "text after " + secretKey + " that is not a " + syn.noun
-		e.Key, e.Value = secretKey, kind.Redacted
-		e.Why = "an unquoted value ends at the first " + syn.sep + ", so this text may be the rest of " + secretKey +
-			"'s value (neither is shown)"
-		e.Fix = hint
-		return e
+		return &kind.Error{Kind: ke.Kind, At: at, What: "text after " + secretKey + " that is not a " + syn.noun, Key: secretKey, Value: kind.Redacted,
+			Why: "an unquoted value ends at the first " + syn.sep + ", so this text may be the rest of " + secretKey + "'s value (neither is shown)", Fix: hint}
 	}
-	e.What, e.Key, e.Value, e.Why = ke.What, ke.Key, ke.Value, ke.Why
+	e := &kind.Error{Kind: ke.Kind, At: at, What: ke.What, Key: ke.Key, Value: ke.Value, Why: ke.Why, Fix: ke.Fix + "; " + hint}
 	if e.Value != "" {
 		e.Value = kind.Redacted
 	}
@@ -88,7 +79,6 @@ func afterSecret(ke *kind.Error, t token, secretKey string, syn listSyntax) erro
 		e.Why = "the driver refused the value"
 	}
 	e.Why += " (the value is not shown: it follows " + secretKey + ")"
-	e.Fix = ke.Fix + "; " + hint
 	return e
 }
 

@@ -1,10 +1,6 @@
 package dsn
 
-import (
-	"strings"
-
-	"github.com/dbtls/dbtls/kind"
-)
+import "strings"
 
 // checkLogin refuses a property that changes who logs in — another
 // authentication method than a user and password — and that dbtls does not
@@ -17,32 +13,24 @@ import (
 func checkLogin(f Family, key, value string) error {
 	lk := strings.ToLower(strings.TrimSpace(key))
 	v := strings.ToLower(strings.TrimSpace(value))
+	const replaced = ", which go-mssqldb would replace with SQL authentication (dbtls logs in with user and password only)"
 	var why string
-	if f == SQLServer {
-		switch lk {
-		case "authentication":
-			if v != "" && v != "notspecified" && v != "sqlpassword" {
-				why = "it selects another login than user and password (SQL authentication), which go-mssqldb would use instead (dbtls logs in with user and password only)"
-			}
-		case "integratedsecurity", "integrated security", "trusted_connection":
-			if b, ok := parseBool(value); (ok && b) || v == "sspi" {
-				why = "it asks for Windows (Kerberos or NTLM) login, which go-mssqldb would replace with SQL authentication (dbtls logs in with user and password only)"
-			}
-		case "authenticationscheme":
-			if v != "" && v != "nativeauthentication" {
-				why = "it selects Kerberos or NTLM login, which go-mssqldb would replace with SQL authentication (dbtls logs in with user and password only)"
-			}
-		case "accesstoken", "accesstokencallback", "accesstokencallbackclass":
-			if v != "" {
-				why = "it logs in with an access token, which go-mssqldb would replace with SQL authentication (dbtls logs in with user and password only)"
-			}
+	switch {
+	case f != SQLServer:
+		if lk == "credentialtype" && v != "" {
+			why = "it takes the credentials from another source (AWS IAM, the environment) than user and password, which go-sql-driver would use instead"
 		}
-	} else if lk == "credentialtype" && v != "" {
-		why = "it takes the credentials from another source (AWS IAM, the environment) than user and password, which go-sql-driver would use instead"
+	case lk == "authentication" && v != "" && v != "notspecified" && v != "sqlpassword":
+		why = "it selects another login than user and password (SQL authentication), which go-mssqldb would use instead (dbtls logs in with user and password only)"
+	case (lk == "integratedsecurity" || lk == "integrated security" || lk == "trusted_connection") && (v == "true" || v == "yes" || v == "1" || v == "sspi"):
+		why = "it asks for Windows (Kerberos or NTLM) login" + replaced
+	case lk == "authenticationscheme" && v != "" && v != "nativeauthentication":
+		why = "it selects Kerberos or NTLM login" + replaced
+	case (lk == "accesstoken" || lk == "accesstokencallback" || lk == "accesstokencallbackclass") && v != "":
+		why = "it logs in with an access token" + replaced
 	}
 	if why == "" {
 		return nil
 	}
-	return &kind.Error{Kind: kind.InvalidDSN, What: "login property that dbtls does not honour", Key: key, Value: kind.Redact(key, value),
-		Why: why, Fix: "remove " + key + " and give user and password"}
+	return invalid(key, value, "login property that dbtls does not honour", why, "remove "+key+" and give user and password")
 }

@@ -2,6 +2,7 @@ package dsn
 
 import (
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/dbtls/dbtls/kind"
@@ -17,51 +18,37 @@ func parseMySQLURL(rest string, shape Shape, scheme string) (*Config, error) {
 		return nil, err
 	}
 	authority, path, at, hostForm := splitMySQLURL(rest)
-	if i := at; i >= 0 {
-		user, pw, hasPW := strings.Cut(authority[:i], ":")
-		var err error
-		// url's messages quote the bad escape: neither is shown.
+	var err error
+	if at >= 0 {
+		user, pw, _ := strings.Cut(authority[:at], ":")
 		if c.User, err = url.PathUnescape(user); err != nil {
-			return nil, &kind.Error{Kind: kind.InvalidDSN, What: "bad percent-encoding in the user",
-				Why: "a % must be followed by two hex digits (the text is not shown)", Fix: "percent-encode " + userinfoSpecials}
+			return nil, badPercent("the user", "percent-encode "+userinfoSpecials)
 		}
-		if hasPW {
-			if c.Password, err = url.PathUnescape(pw); err != nil {
-				return nil, &kind.Error{Kind: kind.InvalidDSN, What: "bad percent-encoding in the password",
-					Why: "a % must be followed by two hex digits (the text is not shown)", Fix: "percent-encode " + userinfoSpecials}
-			}
+		if c.Password, err = url.PathUnescape(pw); err != nil {
+			return nil, badPercent("the password", "percent-encode "+userinfoSpecials)
 		}
-		authority = authority[i+1:]
+		authority = authority[at+1:]
 	}
 	if hostForm && len(outside(authority, ',')) > 0 || !hostForm && strings.Contains(authority, ",") {
-		e := invalid("host", authority, "several hosts", "dbtls connects to one host", "give one host (load balancing and failover URLs are not supported)").(*kind.Error)
-		if strings.ContainsAny(authority, "()") { // host properties may hold a password
-			e.Value, e.Why = kind.Redacted, e.Why+" (the text is not shown)"
-		}
-		return nil, e
+		// Not shown with parentheses: host properties may hold a password.
+		return nil, unshown(invalid("host", authority, "several hosts", "dbtls connects to one host",
+			"give one host (load balancing and failover URLs are not supported)"), strings.ContainsAny(authority, "()"))
 	}
 	var toks []token
-	isForm := false
 	if hostForm {
-		var err error
-		if toks, isForm, err = c.readHostForm(authority, shape); err != nil {
-			return nil, err
-		}
+		toks, err = c.readHostForm(authority, shape)
+	} else {
+		err = c.setHostPort(authority)
 	}
-	if !isForm {
-		if err := c.setHostPort(authority); err != nil {
-			return nil, err
-		}
+	if err != nil {
+		return nil, err
 	}
 	// The host's own properties come first, then the URL's: with one host
 	// they are the same properties (a key in both is given twice).
-	if len(toks) > 0 {
-		toks = append(toks, splitQuery(query)...)
-		for i := range toks {
-			toks[i].n = i + 1
-		}
+	if q := splitQuery(query); toks == nil {
+		toks = q
 	} else {
-		toks = splitQuery(query)
+		toks = append(toks, q...)
 	}
 	return c.readMySQLTail(path, toks)
 }
@@ -122,10 +109,10 @@ func outside(s string, b byte) []int {
 // forms: (host=h,port=p,key=value,…) and address=(host=h)(port=p)(key=value)….
 // host and port (and protocol=tcp, and MariaDB's type=primary) say where to
 // connect; every other pair is a property of that host, returned as tokens
-// (percent-decoded, as URL parameters). isForm is false for a plain
-// host[:port]. The text is not shown in errors: a host property may be the
+// (percent-decoded, as URL parameters); a plain host[:port] is read by
+// setHostPort. The text is not shown in errors: a host property may be the
 // password.
-func (c *Config) readHostForm(authority string, shape Shape) (toks []token, isForm bool, err error) {
+func (c *Config) readHostForm(authority string, shape Shape) (toks []token, err error) {
 	a := strings.TrimSpace(authority)
 	var pairs []string
 	form := "(host=…,port=…)"
@@ -136,67 +123,85 @@ func (c *Config) readHostForm(authority string, shape Shape) (toks []token, isFo
 		form = "address=(host=…)(port=…)"
 		rest := strings.TrimSpace(a[len("address="):])
 		if !strings.HasPrefix(rest, "(") || !strings.HasSuffix(rest, ")") {
-			return nil, true, hostFormError(form, "address= must be followed by (key=value) groups")
+			return nil, hostFormError(form, "address= must be followed by (key=value) groups")
 		}
 		pairs = strings.Split(rest[1:len(rest)-1], ")(")
 	default:
-		return nil, false, nil
+		return nil, c.setHostPort(authority)
 	}
 	host, port := "", ""
 	for _, p := range pairs {
 		k, v, ok := strings.Cut(p, "=")
 		k = strings.TrimSpace(k)
 		if !ok || k == "" || strings.ContainsAny(p, "()") {
-			return nil, true, hostFormError(form, "each item is key=value")
+			return nil, hostFormError(form, "each item is key=value")
 		}
 		switch {
 		case lowerIs(k, "host"):
 			if host != "" {
-				return nil, true, hostFormError(form, "host is given twice")
+				return nil, hostFormError(form, "host is given twice")
 			}
 			host = strings.TrimSpace(v)
 			if host == "" {
-				return nil, true, hostFormError(form, "host is empty")
+				return nil, hostFormError(form, "host is empty")
 			}
 		case lowerIs(k, "port"):
 			if port != "" {
-				return nil, true, hostFormError(form, "port is given twice")
+				return nil, hostFormError(form, "port is given twice")
 			}
 			port = strings.TrimSpace(v)
 		case lowerIs(k, "protocol"):
 			if !strings.EqualFold(strings.TrimSpace(v), "tcp") {
-				return nil, true, &kind.Error{Kind: kind.InvalidDSN, What: "unsupported protocol in the host", Key: "protocol", Value: strings.TrimSpace(v),
+				return nil, &kind.Error{Kind: kind.InvalidDSN, What: "unsupported protocol in the host", Key: "protocol", Value: strings.TrimSpace(v),
 					Why: "dbtls connects over TCP", Fix: "write protocol=tcp, or remove it"}
 			}
 		case lowerIs(k, "type"):
 			if shape != ShapeJDBCMariaDB || !lowerIs(strings.TrimSpace(v), "primary", "master") {
-				return nil, true, &kind.Error{Kind: kind.InvalidDSN, What: "host type dbtls does not read", Key: "type", Value: kind.Redact(k, v),
+				return nil, &kind.Error{Kind: kind.InvalidDSN, What: "host type dbtls does not read", Key: "type", Value: kind.Redact(k, v),
 					Why: "with one host only MariaDB Connector/J's type=primary means anything", Fix: "remove type"}
 			}
 		default:
 			q := splitQuery(p)
 			if len(q) != 1 {
-				return nil, true, hostFormError(form, "a host property cannot hold & (percent-encode it as %26)")
+				return nil, hostFormError(form, "a host property cannot hold & (percent-encode it as %26)")
 			}
 			toks = append(toks, q[0])
 		}
 	}
 	if host == "" {
-		return nil, true, hostFormError(form, "it names no host")
+		return nil, hostFormError(form, "it names no host")
 	}
 	if strings.HasPrefix(host, "[") && strings.HasSuffix(host, "]") {
 		host = host[1 : len(host)-1]
 	}
 	if err := checkHost("host", host, nil); err != nil {
-		return nil, true, err
+		return nil, err
 	}
 	c.Host = host
 	if port != "" {
 		if c.Port, err = parsePort("port", port, true); err != nil {
-			return nil, true, err
+			return nil, err
 		}
 	}
-	return toks, true, nil
+	return toks, nil
+}
+
+// badPercent is the error for bad percent-encoding in what (the user, the
+// password, the database): url's messages quote the bad escape, so neither
+// is shown.
+func badPercent(what, fix string) error {
+	return &kind.Error{Kind: kind.InvalidDSN, What: "bad percent-encoding in " + what,
+		Why: "a % must be followed by two hex digits (the text is not shown)", Fix: fix}
+}
+
+// goNetwork reports whether n is a network of go-sql-driver's DSN ("" in
+// user@/db, which names none).
+func goNetwork(n string) bool { return slices.Contains([]string{"", "tcp", "tcp4", "tcp6", "unix"}, n) }
+
+// unsupportedNet is the error for a network go-sql-driver's DSN does not
+// name; it is shown only as a plain word (and not when hide).
+func unsupportedNet(n string, hide bool) error {
+	return unshown(invalid("net", n, "unsupported network", "want tcp or unix", "write tcp(host:port) or unix(/path)"), hide || !plainWord(n))
 }
 
 func hostFormError(form, why string) error {
@@ -209,16 +214,12 @@ func hostFormError(form, why string) error {
 func (c *Config) readMySQLTail(db string, toks []token) (*Config, error) {
 	d, err := url.PathUnescape(db)
 	if err != nil {
-		return nil, &kind.Error{Kind: kind.InvalidDSN, What: "bad percent-encoding in the database",
-			Why: "a % must be followed by two hex digits (the text is not shown)", Fix: "write a literal % as %25"}
+		return nil, badPercent("the database", "write a literal % as %25")
 	}
 	c.Database = d
 	var r reader
 	r.init(c)
-	if err := r.tokens(toks, mysqlList); err != nil {
-		return nil, err
-	}
-	return c, nil
+	return r.tokens(toks, mysqlList)
 }
 
 // mysqlGoSeparator returns the index of the '/' that ends
@@ -235,11 +236,8 @@ func mysqlGoSeparator(s string) int {
 		head := s[:i]
 		netpart := head[strings.LastIndex(head, "@")+1:]
 		name, addr, paren := strings.Cut(netpart, "(")
-		switch name {
-		case "", "tcp", "tcp4", "tcp6", "unix":
-			if netpart == "" || !paren || strings.HasSuffix(addr, ")") {
-				return i
-			}
+		if goNetwork(name) && (netpart == "" || !paren || strings.HasSuffix(addr, ")")) {
+			return i
 		}
 	}
 	return -1
@@ -254,11 +252,8 @@ func parseMySQLGo(s string) (*Config, error) {
 		// No '/' follows [user[:password]@][net[(addr)]]: find the separator
 		// as before, for the error that names what is wrong.
 		slash = strings.LastIndex(s, "/")
-		if q := strings.Index(s, "?"); q >= 0 && q < slash {
-			// a '/' inside the parameters: the database separator is the last '/' before '?'
-			if slash = strings.LastIndex(s[:q], "/"); slash < 0 {
-				slash = strings.LastIndex(s, "/")
-			}
+		if q := strings.Index(s, "?"); q >= 0 && q < slash && strings.LastIndex(s[:q], "/") >= 0 {
+			slash = strings.LastIndex(s[:q], "/") // a '/' inside the parameters: the database separator is the last '/' before '?'
 		}
 	}
 	if slash < 0 {
@@ -272,31 +267,26 @@ func parseMySQLGo(s string) (*Config, error) {
 		head = head[at+1:]
 	}
 	if head != "" {
-		open := strings.Index(head, "(")
-		if open < 0 {
-			c.Net = head
-		} else {
-			if !strings.HasSuffix(head, ")") {
+		var addr string
+		var paren bool
+		if c.Net, addr, paren = strings.Cut(head, "("); paren {
+			if !strings.HasSuffix(addr, ")") {
 				return nil, &kind.Error{Kind: kind.InvalidDSN, What: "unterminated (", Key: "address", Value: kind.Redacted,
 					Why: "the address is written net(addr) (the text is not shown)", Fix: "close the parenthesis"}
 			}
-			c.Net, head = head[:open], head[open+1:len(head)-1]
+			addr = addr[:len(addr)-1]
 			if c.Net == "unix" {
-				c.Host = head
-				if err := checkSocketPath(head); err != nil {
+				c.Host = addr
+				if err := checkSocketPath(addr); err != nil {
 					return nil, err
 				}
-			} else if err := c.setHostPort(head); err != nil {
+			} else if err := c.setHostPort(addr); err != nil {
 				return nil, err
 			}
 		}
-		if c.Net != "tcp" && c.Net != "unix" && c.Net != "tcp6" && c.Net != "tcp4" {
+		if c.Net == "" || !goNetwork(c.Net) {
 			// Shown only as a plain word: before the last '@' it may be user:password.
-			e := invalid("net", c.Net, "unsupported network", "want tcp or unix", "write tcp(host:port) or unix(/path)").(*kind.Error)
-			if !plainWord(c.Net) || strings.ContainsAny(c.Net, " .") {
-				e.Value, e.Why = kind.Redacted, e.Why+" (the text is not shown)"
-			}
-			return nil, e
+			return nil, unsupportedNet(c.Net, strings.ContainsAny(c.Net, " ."))
 		}
 	}
 	db, query, _ := strings.Cut(tail, "?")
@@ -312,11 +302,10 @@ func (c *Config) mysqlConnect(t token, what string) error {
 	if what == "password" {
 		at, noun = &c.Password, "the DSN has a password before @ and as a parameter"
 	}
-	first := *at
-	*at = t.Value
-	if first != "" {
+	if *at != "" {
 		return invalid(t.Key, t.Value, what+" given twice", noun, "keep one")
 	}
+	*at = t.Value
 	return nil
 }
 
@@ -327,12 +316,10 @@ func (c *Config) setHostPort(hp string) error {
 		return err
 	}
 	c.Host = host
-	if port != "" {
-		p, err := parsePort("port", port, false)
-		if err != nil {
-			return err
-		}
-		c.Port = p
+	if port == "" {
+		return nil
 	}
-	return nil
+	var err error
+	c.Port, err = parsePort("port", port, false)
+	return err
 }

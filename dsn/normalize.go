@@ -100,31 +100,20 @@ func (r *reader) item(it item) error {
 func (c *Config) normalizeShape() error {
 	fam, known := shapeFamily[c.Shape]
 	switch {
+	case c.Shape == "" && c.Family == "":
+		return &kind.Error{Kind: kind.InvalidDSN, What: "no driver family", Why: "neither Family nor Shape is set", Fix: "set Family to dsn.SQLServer or dsn.MySQL"}
+	case c.Shape == "" && defaultShape[c.Family] == "":
+		return invalid("Family", string(c.Family), "unknown driver family", "want sqlserver or mysql", "set Family to dsn.SQLServer or dsn.MySQL")
 	case c.Shape == "":
-		s, ok := defaultShape[c.Family]
-		if !ok {
-			return familyError(c.Family)
-		}
-		c.Shape = s
+		c.Shape = defaultShape[c.Family]
 	case !known:
-		return &kind.Error{Kind: kind.InvalidDSN, What: "unknown DSN shape", Key: "Shape", Value: string(c.Shape),
-			Why: "want one of the dsn.Shape constants", Fix: "set Shape to e.g. dsn.ShapeJDBCSQLServer, or leave it empty for the family's default"}
+		return invalid("Shape", string(c.Shape), "unknown DSN shape", "want one of the dsn.Shape constants", "set Shape to e.g. dsn.ShapeJDBCSQLServer, or leave it empty for the family's default")
 	case c.Family == "":
 		c.Family = fam
 	case c.Family != fam:
-		return &kind.Error{Kind: kind.InvalidDSN, What: "shape of another family", Key: "Shape", Value: string(c.Shape),
-			Why: fmt.Sprintf("a %s DSN is %s, not %s", c.Shape, fam, c.Family), Fix: "set Shape to a " + string(c.Family) + " shape, or leave it empty"}
+		return invalid("Shape", string(c.Shape), "shape of another family", fmt.Sprintf("a %s DSN is %s, not %s", c.Shape, fam, c.Family), "set Shape to a "+string(c.Family)+" shape, or leave it empty")
 	}
 	return nil
-}
-
-func familyError(f Family) error {
-	if f == "" {
-		return &kind.Error{Kind: kind.InvalidDSN, What: "no driver family", Why: "neither Family nor Shape is set",
-			Fix: "set Family to dsn.SQLServer or dsn.MySQL"}
-	}
-	return &kind.Error{Kind: kind.InvalidDSN, What: "unknown driver family", Key: "Family", Value: string(f),
-		Why: "want sqlserver or mysql", Fix: "set Family to dsn.SQLServer or dsn.MySQL"}
 }
 
 // normalizeEndpoint checks where to connect as Parse reads it from a DSN.
@@ -148,14 +137,8 @@ func (c *Config) normalizeEndpoint() error {
 	if c.Instance != "" {
 		return invalid("instanceName", c.Instance, "named instance on a MySQL configuration", "named instances are SQL Server's", "leave Instance empty")
 	}
-	switch c.Net {
-	case "", "tcp", "tcp4", "tcp6", "unix":
-	default:
-		e := invalid("net", c.Net, "unsupported network", "want tcp or unix", "write tcp(host:port) or unix(/path)").(*kind.Error)
-		if !plainWord(c.Net) {
-			e.Value, e.Why = kind.Redacted, e.Why+" (the text is not shown)"
-		}
-		return e
+	if !goNetwork(c.Net) {
+		return unsupportedNet(c.Net, false)
 	}
 	switch {
 	case c.Shape != ShapeMySQLGo && c.Net == "":
@@ -180,8 +163,7 @@ func (c *Config) normalizeEndpoint() error {
 // Parse would send as one.
 func checkParamKey(f Family, key, value string) error {
 	misplaced := func(what, fix string) error {
-		return &kind.Error{Kind: kind.InvalidDSN, What: what + " among the driver parameters", Key: key, Value: kind.Redact(key, value),
-			Why: "Config.Params holds what is passed on to the Go driver, under the driver's own names", Fix: fix}
+		return invalid(key, value, what+" among the driver parameters", "Config.Params holds what is passed on to the Go driver, under the driver's own names", fix)
 	}
 	driver := "go-sql-driver"
 	if f == SQLServer {
@@ -208,7 +190,7 @@ func checkParamKey(f Family, key, value string) error {
 		return misplaced("sessionVariables", "give each session variable its own entry")
 	}
 	if f == SQLServer {
-		return unknownKey(key, value, "SQL Server")
+		return unknownKey(key, value)
 	}
 	return checkSessionParam(key, value)
 }
@@ -219,8 +201,7 @@ func checkIgnorable(f Family, key, value string) error {
 	if lookupKey(f, key).class == keyIgnored {
 		return checkLogin(f, key, value)
 	}
-	e := &kind.Error{Kind: kind.InvalidDSN, What: "property that dbtls does not ignore", Key: key, Value: kind.Redact(key, value),
-		Why: "Config.Ignored lists JDBC properties the Go driver cannot honour (docs/properties.md)", Fix: "remove it from Config.Ignored"}
+	e := invalid(key, value, "property that dbtls does not ignore", "Config.Ignored lists JDBC properties the Go driver cannot honour (docs/properties.md)", "remove it from Config.Ignored")
 	if !plainWord(key) {
 		e.Key, e.Value, e.Why = "", "", e.Why+" (the text is not shown)"
 	}

@@ -36,14 +36,13 @@ func Parse(s string) (*Config, error) {
 	case ShapeJDBCSQLServer:
 		c, err = parseJDBCSQLServer(t[n:], position{s, lead + n})
 	case ShapeSQLServerURL:
-		c, err = parseSQLServerURL(t)
-	case ShapeADO:
-		c, err = parseADO(t)
+		c, err = parseSQLServerURL(t[n:])
+	case ShapeADO: // server=host\instance,port;user id=u;password=p;k=v
+		c, err = (&Config{Family: SQLServer, Shape: ShapeADO}).readSQLServerProps(splitProps(t, adoSyntax), adoList)
 	case ShapeMySQLGo:
-		if err := badURLScheme(t, at); err != nil {
-			return nil, err
+		if err = badURLScheme(t, at); err == nil {
+			c, err = parseMySQLGo(t)
 		}
-		c, err = parseMySQLGo(t)
 	default:
 		c, err = parseMySQLURL(t[n:], shape, strings.ToLower(t[:n]))
 	}
@@ -185,11 +184,8 @@ func looksADO(s string) bool {
 
 // splitHostPort splits "host:port", "[v6]:port", "[v6]" or "host".
 func splitHostPort(hp string) (host, port string) {
-	if strings.HasPrefix(hp, "[") {
-		if i := strings.Index(hp, "]"); i > 0 {
-			host, rest := hp[1:i], hp[i+1:]
-			return host, strings.TrimPrefix(rest, ":")
-		}
+	if i := strings.Index(hp, "]"); i > 0 && hp[0] == '[' {
+		return hp[1:i], strings.TrimPrefix(hp[i+1:], ":")
 	}
 	if i := strings.LastIndex(hp, ":"); i >= 0 && strings.Count(hp, ":") == 1 {
 		return hp[:i], hp[i+1:]
@@ -200,23 +196,15 @@ func splitHostPort(hp string) (host, port string) {
 // splitQuery splits "a=1&b=2" in order, percent-decoding keys and values. It
 // never fails: a token that does not read (no '=', bad percent-encoding)
 // carries its error, and the caller reports the first token in error, so
-// that it knows which token came before (see listError).
+// that it knows which token came before (see locate).
 func splitQuery(q string) []token {
 	out := make([]token, 0, strings.Count(q, "&")+1)
-	n := 0
-	for q != "" {
-		part := q
-		if i := strings.IndexByte(q, '&'); i >= 0 {
-			part, q = q[:i], q[i+1:]
-		} else {
-			q = ""
-		}
+	for part := range strings.SplitSeq(q, "&") {
 		if part == "" {
 			continue
 		}
-		n++
 		k, v, hasEq := strings.Cut(part, "=")
-		t := token{Property: Property{Key: strings.TrimSpace(k)}, n: n, noValue: !hasEq}
+		t := token{Property: Property{Key: strings.TrimSpace(k)}, noValue: !hasEq}
 		dk, err := url.QueryUnescape(k)
 		if err != nil {
 			t.bad = &kind.Error{Kind: kind.InvalidDSN, What: "bad percent-encoding in a parameter name",
@@ -244,10 +232,7 @@ func parsePort(key, raw string, property bool) (int, error) {
 	p, err := strconv.Atoi(strings.TrimSpace(raw))
 	if err != nil || p < 1 || p > 65535 {
 		e := &kind.Error{Kind: kind.InvalidDSN, What: "invalid port", Key: key, Value: raw, Why: "want a number from 1 to 65535", Fix: "fix the port"}
-		if !property && strings.Trim(strings.TrimSpace(raw), "0123456789") != "" {
-			e.Value, e.Why = kind.Redacted, e.Why+" (the text is not shown)"
-		}
-		return 0, e
+		return 0, unshown(e, !property && strings.Trim(strings.TrimSpace(raw), "0123456789") != "")
 	}
 	return p, nil
 }

@@ -1,6 +1,7 @@
 package dsn
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"log/slog"
@@ -40,25 +41,34 @@ func (c *Config) Format() string { return c.format(false) }
 
 func (c Config) format(redact bool) string {
 	items := c.items(redact)
-	if redact {
-		for i, it := range items {
-			if it.value != "" && kind.IsSecretKey(it.key) {
-				items[i].value = kind.Redacted
-			}
+	user, pw := c.User, c.Password
+	if redact && pw != "" {
+		pw = kind.Redacted
+	}
+	for i, it := range items {
+		if redact && it.value != "" && kind.IsSecretKey(it.key) {
+			items[i].value = kind.Redacted
+		}
+		// The URL shapes and go-sql-driver's DSN write before '@' the user
+		// and password that items do not write as parameters.
+		switch it.mark.kind {
+		case markUser:
+			user = ""
+		case markPassword:
+			pw = ""
 		}
 	}
-	pw := c.password(redact)
 	switch c.shape() {
 	case ShapeJDBCSQLServer:
-		return c.formatJDBCSQLServer(pw, items)
+		return c.formatJDBCSQLServer(items)
 	case ShapeADO:
-		return c.formatADO(pw, items)
+		return c.formatADO(items)
 	case ShapeSQLServerURL:
-		return c.formatSQLServerURL(pw, items)
+		return c.formatSQLServerURL(user, pw, items)
 	case ShapeMySQLGo:
-		return c.formatMySQLGo(pw, items)
+		return c.formatMySQLGo(user, pw, items)
 	default:
-		return c.formatMySQLURL(pw, items)
+		return c.formatMySQLURL(user, pw, items)
 	}
 }
 
@@ -67,22 +77,11 @@ func (c Config) shape() Shape {
 	if _, ok := shapeFamily[c.Shape]; ok {
 		return c.Shape
 	}
-	if s, ok := defaultShape[c.Family]; ok {
-		return s
-	}
-	return ShapeMySQLGo
+	return cmp.Or(defaultShape[c.Family], ShapeMySQLGo)
 }
 
 // family is the family Format writes for: the shape's.
 func (c Config) family() Family { return shapeFamily[c.shape()] }
-
-// password returns the password, or kind.Redacted in its place.
-func (c Config) password(redact bool) string {
-	if redact && c.Password != "" {
-		return kind.Redacted
-	}
-	return c.Password
-}
 
 // setting is Setting without methods, for printing.
 type setting[T any] Setting[T]

@@ -37,36 +37,19 @@ func (r *reader) init(c *Config) {
 	}
 }
 
-// givenTwice is the error for a second key filling one slot.
-func givenTwice(first, key, value, slot string) error {
-	return &kind.Error{Kind: kind.InvalidDSN, What: "property given twice", Key: key, Value: kind.Redact(key, value),
-		Why: fmt.Sprintf("%s and %s both set %s", first, key, slot), Fix: "keep only one of " + first + " and " + key}
-}
-
 // once records that slot (a field's slot, a parameter's name, where to
 // connect) was filled by key; a second key for the same slot, in any case,
 // is an error naming both.
 func (r *reader) once(slot, key, value string) error {
+	var x, y [64]byte
+	low := appendLower(y[:0], slot)
 	for _, s := range r.seen {
-		if sameLower(s.slot, slot) {
-			return givenTwice(s.key, key, value, slot)
+		if string(appendLower(x[:0], s.slot)) == string(low) {
+			return invalid(key, value, "property given twice", fmt.Sprintf("%s and %s both set %s", s.key, key, slot), "keep only one of "+s.key+" and "+key)
 		}
 	}
 	r.seen = append(r.seen, claim{slot, key})
 	return nil
-}
-
-// sameLower reports whether strings.ToLower(a) == strings.ToLower(b).
-func sameLower(a, b string) bool {
-	var x, y [64]byte
-	return string(appendLower(x[:0], a)) == string(appendLower(y[:0], b))
-}
-
-// twoVocabularies is the error for a concept written in both vocabularies.
-func twoVocabularies(prev vocabClaim, key, value string, f *field) error {
-	return &kind.Error{Kind: kind.InvalidDSN, What: "two vocabularies for one setting", Key: key, Value: kind.Redact(key, value),
-		Why: fmt.Sprintf("%s (%s) and %s (%s) both set the %s", prev.key, prev.vocab, key, f.vocab, f.concept),
-		Fix: "use either " + prev.key + " or " + key + ", not both"}
 }
 
 // claimField checks that f, written as key=value, may be set: a MySQLAuth
@@ -74,7 +57,7 @@ func twoVocabularies(prev vocabClaim, key, value string, f *field) error {
 // in the other vocabulary.
 func (r *reader) claimField(f *field, key, value string) error {
 	if f.vocab == "" && r.c.Family == SQLServer {
-		return unknownKey(key, value, "SQL Server")
+		return unknownKey(key, value)
 	}
 	if err := r.once(f.slot, key, value); err != nil {
 		return err
@@ -85,7 +68,8 @@ func (r *reader) claimField(f *field, key, value string) error {
 	for _, v := range r.vocab {
 		if v.concept == f.concept {
 			if v.vocab != f.vocab {
-				return twoVocabularies(v, key, value, f)
+				return invalid(key, value, "two vocabularies for one setting",
+					fmt.Sprintf("%s (%s) and %s (%s) both set the %s", v.key, v.vocab, key, f.vocab, f.concept), "use either "+v.key+" or "+key+", not both")
 			}
 			return nil
 		}
@@ -99,8 +83,9 @@ func (r *reader) claimField(f *field, key, value string) error {
 // (go-sql-driver skips it, Connector/J reads it as empty; dbtls never
 // ignores it nor makes it a session variable). On MySQL a session variable
 // right after a secret may be the rest of it (password=Tr0ub&dor=x): it is
-// refused, never sent. An error is located and worded by lists.go.
-func (r *reader) tokens(toks []token, syn listSyntax) error {
+// refused, never sent. An error is located and worded by lists.go. It
+// returns the Config read.
+func (r *reader) tokens(toks []token, syn listSyntax) (*Config, error) {
 	c := r.c
 	for i, t := range toks {
 		k := lookupKey(c.Family, t.Key)
@@ -124,15 +109,18 @@ func (r *reader) tokens(toks []token, syn listSyntax) error {
 			err = &kind.Error{Kind: kind.InvalidDSN, What: "session variable right after a secret"}
 		}
 		if err != nil {
-			return locate(err, toks, i, syn)
+			return nil, locate(err, toks, i, syn)
 		}
 	}
-	return r.end()
+	if err := r.end(); err != nil {
+		return nil, err
+	}
+	return c, nil
 }
 
 // cannotHonour is the error for a key that is refused whatever its value.
 func cannotHonour(key, value, why string) error {
-	return &kind.Error{Kind: kind.InvalidDSN, What: "property cannot be honoured", Key: key, Value: kind.Redact(key, value), Why: why, Fix: "remove " + key}
+	return invalid(key, value, "property cannot be honoured", why, "remove "+key)
 }
 
 // property reads one key=value that is not where to connect (the shapes
@@ -183,7 +171,7 @@ func (r *reader) property(k keyInfo, key, value string) error {
 		return nil
 	}
 	if r.c.Family == SQLServer {
-		return unknownKey(key, value, "SQL Server")
+		return unknownKey(key, value)
 	}
 	// go-sql-driver's rule: other parameters are session variables (SET k=v).
 	if err := checkSessionParam(key, value); err != nil {
@@ -197,48 +185,36 @@ func (r *reader) property(k keyInfo, key, value string) error {
 // first, and a misspelt TLS key or password is a typo, never a variable
 // (suggest.go).
 func checkSessionParam(key, value string) error {
-	if kind.IsSecretKey(key) {
-		return checkSessionVariable(key, key, value, 0)
-	}
-	if err := misspeltTLSKey(key, value); err != nil {
-		return err
+	if !kind.IsSecretKey(key) {
+		if err := misspeltTLSKey(key, value); err != nil {
+			return err
+		}
 	}
 	return checkSessionVariable(key, key, value, 0)
 }
 
 // param passes one parameter on to the Go driver under its canonical name,
-// after checking its value as the driver reads it (internal/driverparam), so
-// that a bad value (parseTime=maybe) is an invalid-dsn error now, naming the
-// key as written.
+// written as key=raw. A driver parameter's value is checked as the driver
+// reads it (internal/driverparam), so that a bad value (parseTime=maybe) is
+// an invalid-dsn error now, naming the key as written; a session variable
+// is not checked here.
 func (r *reader) param(canon, key, raw, value string) error {
 	if err := r.once(canon, key, raw); err != nil {
 		return err
 	}
-	if err := checkDriverValue(r.c.Family, canon, key, raw, value); err != nil {
-		return err
+	table, driver := driverparam.MySQL, "go-sql-driver"
+	if r.c.Family == SQLServer {
+		table, driver = driverparam.SQLServer, "go-mssqldb"
+	}
+	if k, ok := table[canon]; ok {
+		if err := driverparam.Check(k, value); err != nil {
+			return &kind.Error{Kind: kind.InvalidDSN, What: "invalid value for a " + driver + " parameter", Key: key, Value: kind.Redact(key, raw),
+				Why: err.Error(), Fix: "fix the value of " + key, Err: err}
+		}
 	}
 	r.c.Params[canon] = value
 	if canon == "applicationintent" {
 		r.intentKey = key
-	}
-	return nil
-}
-
-// checkDriverValue checks the value of the driver parameter canon, written
-// as key=raw; a session variable (not a driver parameter) is not checked
-// here.
-func checkDriverValue(family Family, canon, key, raw, value string) error {
-	table, driver := driverparam.MySQL, "go-sql-driver"
-	if family == SQLServer {
-		table, driver = driverparam.SQLServer, "go-mssqldb"
-	}
-	k, ok := table[canon]
-	if !ok {
-		return nil
-	}
-	if err := driverparam.Check(k, value); err != nil {
-		return &kind.Error{Kind: kind.InvalidDSN, What: "invalid value for a " + driver + " parameter", Key: key, Value: kind.Redact(key, raw),
-			Why: err.Error(), Fix: "fix the value of " + key, Err: err}
 	}
 	return nil
 }
@@ -258,20 +234,15 @@ func (r *reader) end() error {
 	if len(c.Ignored) == 0 {
 		c.Ignored = nil
 	}
-	c.Warnings = nil
-	for _, p := range c.Ignored {
-		c.Warnings = append(c.Warnings, ignoredWarning(c.Family, p.Key))
-	}
-	return nil
-}
-
-// ignoredWarning is the warning for a property accepted but not honoured.
-func ignoredWarning(f Family, key string) string {
 	what := "a Connector/J property that go-sql-driver cannot honour"
-	if f == SQLServer {
+	if c.Family == SQLServer {
 		what = "a Microsoft JDBC or ADO property that go-mssqldb cannot honour"
 	}
-	return fmt.Sprintf("ignored: %s is %s", key, what)
+	c.Warnings = nil
+	for _, p := range c.Ignored {
+		c.Warnings = append(c.Warnings, "ignored: "+p.Key+" is "+what)
+	}
+	return nil
 }
 
 // connectorJValue converts a mapped Connector/J value to go-sql-driver's
@@ -287,11 +258,8 @@ func connectorJValue(canon, key, value string) (string, error) {
 	case "collation": // connectionCollation
 		return strings.TrimSpace(value), nil
 	}
-	b, ok := parseBool(value)
-	if !ok {
-		return "", invalid(key, value, "invalid boolean value", "want true or false", "set "+key+" to true or false")
-	}
-	return strconv.FormatBool(b), nil
+	b, err := parseBool(key, value)
+	return strconv.FormatBool(b), err
 }
 
 // splitSessionVariables reads Connector/J's sessionVariables value,

@@ -65,20 +65,11 @@ func sessionValueProblem(v string) string {
 		case c == '\\':
 			return "it holds a backslash"
 		case quote != 0:
-			if c == quote {
-				if i+1 < len(v) && v[i+1] == quote {
-					i++
-					continue
-				}
+			if c == quote && i+1 < len(v) && v[i+1] == quote {
+				i++ // a doubled quote stands for itself
+			} else if c == quote {
 				quote = 0
 			}
-			continue
-		}
-		next := byte(0)
-		if i+1 < len(v) {
-			next = v[i+1]
-		}
-		switch {
 		case c == '\'' || c == '"' || c == '`':
 			quote = c
 		case c == '(':
@@ -91,7 +82,7 @@ func sessionValueProblem(v string) string {
 			return "an unquoted , would set another variable"
 		case c == ';':
 			return "an unquoted ; would run another statement"
-		case c == '#' || c == '-' && next == '-' || c == '/' && next == '*' || c == '*' && next == '/':
+		case c == '#' || strings.HasPrefix(v[i:], "--") || strings.HasPrefix(v[i:], "/*") || strings.HasPrefix(v[i:], "*/"):
 			return "an unquoted " + string(c) + " would start or end a comment"
 		}
 	}

@@ -20,15 +20,11 @@ func parseJDBCSQLServer(rest string, at position) (*Config, error) {
 			Why: "a jdbc:sqlserver:// URL has no user:password@ part (the text is not shown: it may hold a password)",
 			Fix: "write jdbc:sqlserver://host:port;user=…;password={…}"}
 	}
-	if err := c.setSQLServerHost(server, "serverName", ':', &at); err != nil {
+	if err := c.setSQLServerHost(server, "serverName", &at); err != nil {
 		return nil, err
 	}
-	return c.readSQLServerProps(splitJDBC(props), jdbcList)
+	return c.readSQLServerProps(splitProps(props, jdbcSyntax), jdbcList)
 }
-
-// splitJDBC splits ";k=v;k={v;with;semicolons}" honouring {…} quoting, where
-// "}}" inside braces stands for "}".
-func splitJDBC(s string) []token { return splitProps(s, jdbcSyntax) }
 
 // propSyntax is how one shape writes key=value;… lists.
 type propSyntax struct {
@@ -47,37 +43,31 @@ var (
 // list with a token carrying it (see splitQuery).
 func splitProps(s string, syn propSyntax) []token {
 	out := make([]token, 0, strings.Count(s, ";")+1)
-	n := 0
 	for len(s) > 0 {
 		if s[0] == ';' || s[0] == ' ' {
 			s = s[1:]
 			continue
 		}
-		n++
 		eq := strings.IndexAny(s, "=;")
 		if eq < 0 || s[eq] == ';' {
 			seg, rest, _ := strings.Cut(s, ";")
-			out = append(out, token{Property: Property{Key: strings.TrimSpace(seg)}, n: n, noValue: true})
+			out = append(out, token{Property: Property{Key: strings.TrimSpace(seg)}, noValue: true})
 			s = rest
 			continue
 		}
-		key := strings.TrimSpace(s[:eq])
+		t := token{Property: Property{Key: strings.TrimSpace(s[:eq])}}
 		s = s[eq+1:]
-		if t := strings.TrimLeft(s, " "); len(t) > 0 && strings.IndexByte(syn.quotes, t[0]) >= 0 {
-			value, rest, err := unquote(key, t, syn.closing[strings.IndexByte(syn.quotes, t[0])])
-			if err != nil {
-				return append(out, token{Property: Property{Key: key}, n: n, bad: err})
+		if v := strings.TrimLeft(s, " "); len(v) > 0 && strings.IndexByte(syn.quotes, v[0]) >= 0 {
+			if t.Value, s, t.bad = unquote(t.Key, v, syn.closing[strings.IndexByte(syn.quotes, v[0])]); t.bad != nil {
+				return append(out, t)
 			}
-			out = append(out, token{Property: Property{key, value}, n: n})
-			s = rest
-			continue
+		} else {
+			t.Value, s, _ = strings.Cut(s, ";")
+			if syn.trimValues {
+				t.Value = strings.TrimSpace(t.Value)
+			}
 		}
-		v, rest, _ := strings.Cut(s, ";")
-		if syn.trimValues {
-			v = strings.TrimSpace(v)
-		}
-		out = append(out, token{Property: Property{key, v}, n: n})
-		s = rest
+		out = append(out, t)
 	}
 	return out
 }
@@ -106,11 +96,15 @@ func unquote(key, s string, closing byte) (value, rest string, err error) {
 		"close it (write "+string(closing)+string(closing)+" for a literal "+string(closing)+")")
 }
 
-// setSQLServerHost reads host[\instance][<sep>port]; sep is ':' for JDBC and
-// ',' for ADO. at, when not nil, names a byte offset of spec for errors
-// (the JDBC URL's host part, which comes before any secret).
-func (c *Config) setSQLServerHost(spec, key string, sep byte, at *position) error {
+// setSQLServerHost reads host[\instance][<sep>port]; sep is ':' in the JDBC
+// shape and ',' in ADO's. at, when not nil, names a byte offset of spec for
+// errors (the JDBC URL's host part, which comes before any secret).
+func (c *Config) setSQLServerHost(spec, key string, at *position) error {
 	isURLHost := at != nil
+	sep := byte(',')
+	if c.Shape == ShapeJDBCSQLServer {
+		sep = ':'
+	}
 	lead := len(spec) - len(strings.TrimLeft(spec, " \t\r\n"))
 	spec = strings.TrimSpace(spec)
 	if sep == ',' {
@@ -162,14 +156,12 @@ func (c *Config) setSQLServerHost(spec, key string, sep byte, at *position) erro
 			return err
 		}
 	}
-	if hasPort {
-		p, err := parsePort(key, port, false)
-		if err != nil {
-			return err
-		}
-		c.Port = p
+	if !hasPort {
+		return nil
 	}
-	return nil
+	var err error
+	c.Port, err = parsePort(key, port, false)
+	return err
 }
 
 // sqlServerConnectKeys are the where-to-connect keys of the JDBC, ADO and
@@ -195,10 +187,7 @@ func (c *Config) readSQLServerProps(toks []token, syn listSyntax) (*Config, erro
 			r.seen = append(r.seen, claim{named.slot, "the URL's " + named.slot})
 		}
 	}
-	if err := r.tokens(toks, syn); err != nil {
-		return nil, err
-	}
-	return c, nil
+	return r.tokens(toks, syn)
 }
 
 // sqlServerConnect reads a where-to-connect property of the JDBC and ADO
@@ -207,12 +196,8 @@ func (c *Config) sqlServerConnect(r *reader, t token, what string) error {
 	var err error
 	switch what {
 	case "server":
-		sep := byte(',') // ADO: host\instance,port
-		if c.Shape == ShapeJDBCSQLServer {
-			sep = ':'
-		}
 		inst, port := c.Instance, c.Port
-		err = c.setSQLServerHost(t.Value, t.Key, sep, nil)
+		err = c.setSQLServerHost(t.Value, t.Key, nil)
 		// host\instance,port in the value: each may be given only once.
 		if err == nil && c.Instance != inst {
 			err = r.once("instance", t.Key, t.Value)
@@ -235,11 +220,10 @@ func (c *Config) sqlServerConnect(r *reader, t token, what string) error {
 	return err
 }
 
-// parseSQLServerURL reads go-mssqldb's URL form:
-// sqlserver://user:password@host:port/instance?database=db&k=v.
-func parseSQLServerURL(s string) (*Config, error) {
+// parseSQLServerURL reads what follows "sqlserver://" in go-mssqldb's URL
+// form: user:password@host:port/instance?database=db&k=v.
+func parseSQLServerURL(rest string) (*Config, error) {
 	c := &Config{Family: SQLServer, Shape: ShapeSQLServerURL}
-	rest := s[len("sqlserver://"):]
 	rest, query, _ := strings.Cut(rest, "?")
 	if err := misplacedUserinfo("sqlserver://", rest, "/#", query); err != nil {
 		return nil, err
@@ -254,10 +238,8 @@ func parseSQLServerURL(s string) (*Config, error) {
 		return nil, &kind.Error{Kind: kind.InvalidDSN, What: "malformed sqlserver:// URL",
 			Why: "a # ends a URL (the text after it is not shown)", Fix: "write # as %23"}
 	}
-	if u.User != nil {
-		c.User = u.User.Username()
-		c.Password, _ = u.User.Password()
-	}
+	c.User = u.User.Username() // nil-safe, as Password
+	c.Password, _ = u.User.Password()
 	c.Host = u.Hostname()
 	if err := checkHost("host", c.Host, nil); err != nil {
 		return nil, err
@@ -304,22 +286,9 @@ func misplacedUserinfo(scheme, rest, ends, query string) error {
 		Fix: "percent-encode " + userinfoSpecials + " in the user and password"}
 }
 
-// parseADO reads "server=host\instance,port;user id=u;password=p;k=v".
-// Values may be quoted with "…" or '…' (a doubled quote inside stands for one).
-func parseADO(s string) (*Config, error) {
-	c := &Config{Family: SQLServer, Shape: ShapeADO}
-	return c.readSQLServerProps(splitADO(s), adoList)
-}
-
-func splitADO(s string) []token { return splitProps(s, adoSyntax) }
-
 func checkInstance(key, inst string) error {
 	if inst == "" || strings.ContainsAny(inst, `\/;,:?&=#%{}"'@[] `) {
-		e := invalid(key, inst, "invalid instance name", "an instance name is one word", "fix the instance name").(*kind.Error)
-		if !plainWord(inst) {
-			e.Value, e.Why = kind.Redacted, e.Why+" (the text is not shown)"
-		}
-		return e
+		return unshown(invalid(key, inst, "invalid instance name", "an instance name is one word", "fix the instance name"), !plainWord(inst))
 	}
 	return nil
 }

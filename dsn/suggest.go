@@ -1,6 +1,7 @@
 package dsn
 
 import (
+	"maps"
 	"slices"
 	"strings"
 	"unicode"
@@ -33,12 +34,12 @@ func misspeltTLSKey(key, value string) error {
 		Why: why, Fix: "did you mean " + s + "?"}
 }
 
-// unknownKey is the error for a key dbtls does not know. The key and value
-// are shown when the key is a plain word; other text may be part of a
-// password (sa:pw@host written where a key goes) and is not shown.
-func unknownKey(key, value, family string) error {
-	e := &kind.Error{Kind: kind.InvalidDSN, What: "unknown property", Key: key, Value: kind.Redact(key, value),
-		Why: "it is not a " + family + " property that dbtls knows", Fix: "remove it or fix its spelling (see docs/properties.md)"}
+// unknownKey is the error for a key dbtls does not know on a SQL Server DSN
+// (on MySQL it is a session variable). The key and value are shown when the
+// key is a plain word; other text may be part of a password (sa:pw@host
+// written where a key goes) and is not shown.
+func unknownKey(key, value string) error {
+	e := invalid(key, value, "unknown property", "it is not a SQL Server property that dbtls knows", "remove it or fix its spelling (see docs/properties.md)")
 	if !plainWord(key) {
 		e.Key, e.Value, e.Why = "", "", e.Why+" (the text is not shown)"
 		return e
@@ -58,14 +59,7 @@ var connectKeySpellings = []string{"serverName", "portNumber", "port", "instance
 
 // sqlServerParamNames are go-mssqldb's parameter names, sorted, for
 // suggestions.
-var sqlServerParamNames = func() []string {
-	var out []string
-	for _, v := range sqlServerDriverParams {
-		out = append(out, v)
-	}
-	slices.Sort(out)
-	return out
-}()
+var sqlServerParamNames = slices.Sorted(maps.Values(sqlServerDriverParams))
 
 // closest returns the candidate nearest to key (case-insensitive, ignoring
 // '-', '_' and ' ') and its optimal-string-alignment distance, if that is
@@ -109,12 +103,10 @@ func foldRunes(dst []rune, s string, drop bool) []rune {
 // transpositions), so "ssl-mdoe" is one step from "ssl-mode". It keeps the
 // last three rows of the table.
 func osa(a, b []rune) int {
-	var buf [3][65]int
-	rows := [3][]int{buf[0][:0], buf[1][:0], buf[2][:0]}
-	for i := range rows {
-		rows[i] = slices.Grow(rows[i], len(b)+1)[:len(b)+1]
-	}
-	prev2, prev, cur := rows[0], rows[1], rows[2]
+	var buf [3 * 65]int
+	n := len(b) + 1
+	cells := slices.Grow(buf[:0], 3*n)[:3*n]
+	prev2, prev, cur := cells[:n], cells[n:2*n], cells[2*n:]
 	for j := range prev {
 		prev[j] = j
 	}

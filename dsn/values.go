@@ -11,8 +11,17 @@ import (
 
 // invalid returns the invalid-dsn error for a bad value; a secret value is
 // redacted before it is stored, so not even the Error struct holds it.
-func invalid(key, value, what, why, fix string) error {
+func invalid(key, value, what, why, fix string) *kind.Error {
 	return &kind.Error{Kind: kind.InvalidDSN, What: what, Key: key, Value: kind.Redact(key, value), Why: why, Fix: fix}
+}
+
+// unshown replaces e's value with kind.Redacted when hide, saying so: text
+// that does not read as what it should be may be part of a secret.
+func unshown(e *kind.Error, hide bool) *kind.Error {
+	if hide {
+		e.Value, e.Why = kind.Redacted, e.Why+" (the text is not shown)"
+	}
+	return e
 }
 
 // fieldOps is how one field of TLS or MySQLAuth is read, written and
@@ -74,12 +83,11 @@ func (t typed[T]) display(c *Config, f *field) (string, string) {
 
 func (t typed[T]) normalize(c *Config, f *field) error {
 	s := t.get(c)
-	var zero T
 	if !s.Set {
-		if s.Key != "" || s.Raw != "" || !t.equal(s.Value, zero) {
+		if s.Key != "" || s.Raw != "" || !t.equal(s.Value, *new(T)) {
 			txt, _ := t.text(f.name, s.Value)
-			return &kind.Error{Kind: kind.InvalidDSN, What: "setting with a value but Set false", Key: f.name, Value: kind.Redact(f.name, txt),
-				Why: "a setting whose Set is false is blank, so its value would be ignored", Fix: "set Set to true (dsn.NewSetting), or clear the setting"}
+			return invalid(f.name, txt, "setting with a value but Set false", "a setting whose Set is false is blank, so its value would be ignored",
+				"set Set to true (dsn.NewSetting), or clear the setting")
 		}
 		*s = Setting[T]{}
 		return nil
@@ -90,27 +98,29 @@ func (t typed[T]) normalize(c *Config, f *field) error {
 			Fix: "leave Key empty, or write one of " + strings.Join(f.spellings, ", ")}
 	}
 	key, raw := t.display(c, f)
-	v, err := t.parse(key, raw)
-	if err != nil {
+	v := s.Value
+	if err := t.read(c, key, raw); err != nil {
 		return err
 	}
-	if !t.equal(v, s.Value) {
+	if !t.equal(s.Value, v) {
 		return invalid(key, raw, "value a DSN cannot hold", t.cannot, "fix the value of "+key)
 	}
-	*s = Setting[T]{Key: key, Raw: raw, Value: v, Set: true}
 	return nil
 }
 
 func eq[T comparable](a, b T) bool { return a == b }
 
+// always is a typed.text that has a word for every value, whatever the key.
+func always[T any](text func(T) string) func(string, T) (string, bool) {
+	return func(_ string, v T) (string, bool) { return text(v), true }
+}
+
 func encryptField(get func(c *Config) *Setting[Encrypt]) fieldOps {
-	return typed[Encrypt]{get: get, parse: parseEncrypt, equal: eq[Encrypt],
-		text: func(_ string, v Encrypt) (string, bool) { return v.String(), true }}
+	return typed[Encrypt]{get: get, parse: parseEncrypt, equal: eq[Encrypt], text: always(Encrypt.String)}
 }
 
 func boolField(get func(c *Config) *Setting[bool]) fieldOps {
-	return typed[bool]{get: get, parse: parseBoolValue, equal: eq[bool],
-		text: func(_ string, v bool) (string, bool) { return strconv.FormatBool(v), true }}
+	return typed[bool]{get: get, parse: parseBool, equal: eq[bool], text: always(strconv.FormatBool)}
 }
 
 // textField is a property whose value is text: without the spaces at its
@@ -118,18 +128,16 @@ func boolField(get func(c *Config) *Setting[bool]) fieldOps {
 // or end with spaces). check, when not nil, refuses a value that cannot be
 // meant, in a DSN and in a struct (Normalize reads the value too).
 func textField(get func(c *Config) *Setting[string], exact bool, check func(key, raw, v string) error) fieldOps {
-	t := typed[string]{get: get, equal: eq[string], text: sameText,
+	t := typed[string]{get: get, equal: eq[string], text: always(func(v string) string { return v }),
 		parse: func(key, raw string) (string, error) {
 			v := raw
 			if !exact {
 				v = strings.TrimSpace(raw)
 			}
-			if check != nil {
-				if err := check(key, raw, v); err != nil {
-					return "", err
-				}
+			if check == nil {
+				return v, nil
 			}
-			return v, nil
+			return v, check(key, raw, v)
 		}}
 	if !exact {
 		t.cannot = "it has spaces at its ends, which are not part of a value"
@@ -178,27 +186,23 @@ func urlScheme(v string) (string, bool) {
 	return v[:i], true
 }
 
-func sameText(_ string, v string) (string, bool) { return v, true }
-
 // listField splits on any of seps and trims; an empty value is a set, empty
 // list.
 func listField(seps string, get func(c *Config) *Setting[[]string]) fieldOps {
 	return typed[[]string]{get: get,
-		parse: func(_, raw string) ([]string, error) { return splitList(raw, seps), nil },
-		text:  func(_ string, v []string) (string, bool) { return strings.Join(v, seps[:1]), true },
+		parse: func(_, raw string) ([]string, error) {
+			list := []string{}
+			for _, f := range strings.FieldsFunc(raw, func(r rune) bool { return strings.ContainsRune(seps, r) }) {
+				if f = strings.TrimSpace(f); f != "" {
+					list = append(list, f)
+				}
+			}
+			return list, nil
+		},
+		text:  always(func(v []string) string { return strings.Join(v, seps[:1]) }),
 		equal: func(a, b []string) bool { return slices.Equal(a, b) },
 		cannot: "a list item is empty, has spaces at its ends or holds one of the separators " +
 			strings.Join(strings.Split(seps, ""), " ")}
-}
-
-func splitList(raw, seps string) []string {
-	list := []string{}
-	for _, f := range strings.FieldsFunc(raw, func(r rune) bool { return strings.ContainsRune(seps, r) }) {
-		if f = strings.TrimSpace(f); f != "" {
-			list = append(list, f)
-		}
-	}
-	return list
 }
 
 func parseEncrypt(key, raw string) (Encrypt, error) {
@@ -218,22 +222,14 @@ func parseEncrypt(key, raw string) (Encrypt, error) {
 // parseBool accepts, in any case, true/false (mssql-jdbc accepts only
 // these), yes/no (Connector/J accepts these too) and 1/0 (go-mssqldb's and
 // go-sql-driver's own DSNs accept these). None of them is ambiguous.
-func parseBool(raw string) (bool, bool) {
+func parseBool(key, raw string) (bool, error) {
 	switch v := strings.TrimSpace(raw); {
 	case lowerIs(v, "true", "yes", "1"):
-		return true, true
+		return true, nil
 	case lowerIs(v, "false", "no", "0"):
-		return false, true
+		return false, nil
 	}
-	return false, false
-}
-
-func parseBoolValue(key, raw string) (bool, error) {
-	v, ok := parseBool(raw)
-	if !ok {
-		return false, invalid(key, raw, "invalid boolean value", "want true or false", "set "+key+" to true or false")
-	}
-	return v, nil
+	return false, invalid(key, raw, "invalid boolean value", "want true or false", "set "+key+" to true or false")
 }
 
 // sslModes maps accepted spellings to modes, in any case and with '-' or
@@ -243,8 +239,8 @@ func parseBoolValue(key, raw string) (bool, error) {
 // they do not say which check is meant.
 var sslModes = map[string]SSLMode{
 	"disabled": SSLDisabled, "preferred": SSLPreferred, "required": SSLRequired,
-	"verify_ca": SSLVerifyCA, "verify_identity": SSLVerifyIdentity,
-	"disable": SSLDisabled, "trust": SSLRequired, "verify_full": SSLVerifyIdentity,
+	"verify_ca": SSLVerifyCA, "verify-ca": SSLVerifyCA, "verify_identity": SSLVerifyIdentity, "verify-identity": SSLVerifyIdentity,
+	"disable": SSLDisabled, "trust": SSLRequired, "verify_full": SSLVerifyIdentity, "verify-full": SSLVerifyIdentity,
 }
 
 // goSQLDriverTLS are go-sql-driver's own words for the modes it has, as its
@@ -280,21 +276,15 @@ func parseSSLMode(key, raw string) (SSLMode, error) {
 		case v == "1":
 			return SSLVerifyIdentity, nil
 		}
-		for m := SSLDisabled; m <= SSLVerifyIdentity; m++ {
-			if w, ok := goSQLDriverTLS[m]; ok && lowerIs(v, w) {
+		for m, w := range goSQLDriverTLS {
+			if lowerIs(v, w) {
 				return m, nil
 			}
 		}
 		return 0, invalid(key, raw, "invalid tls value", "dbtls does not use go-sql-driver's registered TLS configurations; want false, preferred, skip-verify or true", "use sslMode with ssl-ca or a trust store instead")
 	}
 	var buf [32]byte
-	low := appendLower(buf[:0], v)
-	for i, b := range low {
-		if b == '-' {
-			low[i] = '_'
-		}
-	}
-	m, ok := sslModes[string(low)]
+	m, ok := sslModes[string(appendLower(buf[:0], v))]
 	if !ok {
 		return 0, invalid(key, raw, "invalid sslMode value", "want DISABLED, PREFERRED, REQUIRED, VERIFY_CA or VERIFY_IDENTITY (or MariaDB's disable, trust, verify-ca, verify-full)", "set "+key+" to one of those")
 	}
