@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The measurements of docs/performance.md (issue 12), all in one go, into one
+# The measurements of docs/performance.md, all in one go, into one
 # directory, then the tables (benchstat) and the plot (docs/performance.png):
 #
 #   bash scripts/perf.sh [outdir]        # default: ${TMPDIR:-/tmp}/dbtls-perf
