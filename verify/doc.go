@@ -25,8 +25,10 @@
 // refuse wildcards over fewer than two labels (*.com). See MatchName.
 //
 // All checks run in tls.Config.VerifyConnection (Check), so they also hold
-// on resumed sessions. A failure is a *kind.Error whose Err is a *NameError,
-// *ChainError, *ValidityError, *UsageError or *PinError: reach it with
+// on resumed sessions. A certificate that fails a check gives a *kind.Error
+// whose Err is a *NameError, *ChainError, *ValidityError, *UsageError or
+// *PinError (a handshake without a certificate, or with a Strategy made by
+// Describe, has no certificate to carry: kind handshake-failed): reach it with
 // errors.As for the certificate itself (and the expected name, the chain
 // presented, the pinned certificate), as crypto/x509's HostnameError carries
 // its certificate; the message is built from it.
