@@ -25,12 +25,14 @@ const (
 	HostnameMismatch       Kind = "hostname-mismatch"
 	CertificateExpired     Kind = "certificate-expired"
 	CertificateUsage       Kind = "certificate-usage"
+	CertificateRevoked     Kind = "certificate-revoked"
 	PinMismatch            Kind = "pin-mismatch"
 	TruststoreIntegrity    Kind = "truststore-integrity"
 	TruststoreUnreadable   Kind = "truststore-unreadable"
 	TLSVersionMismatch     Kind = "tls-version-mismatch"
 	HandshakeFailed        Kind = "handshake-failed"
 	ServerRefused          Kind = "server-refused"
+	ProtocolViolation      Kind = "protocol-violation"
 	Network                Kind = "network"
 )
 
@@ -38,8 +40,9 @@ const (
 // change it through the slice All returns.
 var all = [...]Kind{
 	InvalidDSN, EncryptionNotSupported, UntrustedCertificate, HostnameMismatch,
-	CertificateExpired, CertificateUsage, PinMismatch, TruststoreIntegrity,
-	TruststoreUnreadable, TLSVersionMismatch, HandshakeFailed, ServerRefused, Network,
+	CertificateExpired, CertificateUsage, CertificateRevoked, PinMismatch, TruststoreIntegrity,
+	TruststoreUnreadable, TLSVersionMismatch, HandshakeFailed, ServerRefused, ProtocolViolation,
+	Network,
 }
 
 // All returns every kind, in the order of spec §8, as a new slice each

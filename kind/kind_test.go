@@ -34,7 +34,15 @@ func TestIsAndOf(t *testing.T) {
 	require.Equal(t, HostnameMismatch, Of(wrapped))
 	require.Equal(t, Kind(""), Of(errors.New("plain")))
 	require.Equal(t, Network, Of(fmt.Errorf("x: %w", Network)))
-	require.Len(t, All(), 13)
+	// Spec §8's list, in its order, written out here rather than taken from All.
+	spec := []string{"invalid-dsn", "encryption-not-supported", "untrusted-certificate", "hostname-mismatch",
+		"certificate-expired", "certificate-usage", "certificate-revoked", "pin-mismatch", "truststore-integrity",
+		"truststore-unreadable", "tls-version-mismatch", "handshake-failed", "server-refused", "protocol-violation", "network"}
+	var got []string
+	for _, k := range All() {
+		got = append(got, string(k))
+	}
+	require.Equal(t, spec, got)
 	a := All()
 	a[0] = "changed by a caller"
 	require.Equal(t, InvalidDSN, All()[0], "a caller cannot change the list")

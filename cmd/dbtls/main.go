@@ -135,7 +135,8 @@ Exit status:
   1  a connection or verification failure: a kind other than those below
      (network, encryption-not-supported, untrusted-certificate,
      hostname-mismatch, certificate-expired, certificate-usage,
-     pin-mismatch, tls-version-mismatch, handshake-failed, server-refused)
+     certificate-revoked, pin-mismatch, tls-version-mismatch,
+     handshake-failed, server-refused, protocol-violation)
   2  usage: unknown command or flag, missing or extra argument, no
      connection string (an unset --dsn-env variable, empty standard input)
   3  invalid-dsn: the connection string is wrong (a serverCertificate file

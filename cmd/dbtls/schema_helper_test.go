@@ -279,7 +279,7 @@ func requireSchema(t testing.TB, command, out string) {
 var exitByKind = map[string]int{
 	"invalid-dsn": 3, "truststore-unreadable": 4, "truststore-integrity": 4,
 	"encryption-not-supported": 1, "untrusted-certificate": 1, "hostname-mismatch": 1, "certificate-expired": 1,
-	"certificate-usage": 1, "pin-mismatch": 1, "tls-version-mismatch": 1, "handshake-failed": 1, "server-refused": 1, "network": 1,
+	"certificate-usage": 1, "certificate-revoked": 1, "pin-mismatch": 1, "tls-version-mismatch": 1, "handshake-failed": 1, "server-refused": 1, "protocol-violation": 1, "network": 1,
 }
 
 // requireContract checks a run of explain or probe with --json against
