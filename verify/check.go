@@ -80,7 +80,7 @@ func checkChain(s *Strategy, chain []*x509.Certificate, now time.Time) error {
 		var err error
 		if roots, err = systemRoots(); err != nil {
 			return &kind.Error{Kind: kind.UntrustedCertificate, What: "cannot read the system trust anchors", Why: err.Error(),
-				Fix: "set trustStore (or ssl-ca) to the CA that issued the server's certificate", Err: err}
+				Fix: "set " + kind.KeyOr(s.anchorKey, "trustStore") + " to the CA that issued the server's certificate", Err: err}
 		}
 	}
 	key := chainKey(chain)
@@ -111,5 +111,5 @@ func checkChain(s *Strategy, chain []*x509.Certificate, now time.Time) error {
 	}
 	ce := &ChainError{Certificate: leaf, Chain: chain, Cause: err}
 	return &kind.Error{Kind: kind.UntrustedCertificate, What: "server certificate is not trusted", Why: ce.Error(),
-		Fix: "add the issuing CA (" + ce.Issuer() + ") to the trust store, or have the server send its intermediate certificates", Err: ce}
+		Fix: "add the issuing CA (" + ce.Issuer() + ") to the trust anchors (" + kind.KeyOr(s.anchorKey, "trustStore") + "), or have the server send its intermediate certificates", Err: ce}
 }

@@ -133,8 +133,9 @@ func (r *resolver) resolveMySQL(cfg *dsn.Config) (*Strategy, error) {
 	case mode >= dsn.SSLVerifyCA:
 		if !given && r.given == 0 && t.FallbackToSystemTrustStore.Set && !t.FallbackToSystemTrustStore.Value {
 			return nil, &kind.Error{Kind: kind.InvalidDSN, What: "no trust anchors", Key: t.FallbackToSystemTrustStore.Key, Value: t.FallbackToSystemTrustStore.Raw,
-				Why: mode.String() + " needs trust anchors, no trust store is given and the system store is refused", Fix: "set ssl-ca or trustCertificateKeyStoreUrl"}
+				Why: mode.String() + " needs trust anchors, no trust store is given and the system store is refused", Fix: "set " + anchorKey(cfg.Shape, a)}
 		}
+		s.anchorKey = anchorKey(cfg.Shape, a)
 		if s.Roots, s.Trust, err = r.anchors(a); err != nil {
 			return nil, err
 		}
@@ -168,9 +169,9 @@ func mysqlAnchors(t *dsn.TLS) (anchors, bool, error) {
 	case t.SSLCA.Set:
 		return anchors{path: t.SSLCA}, true, nil
 	case cj:
-		return anchors{t.TrustCertKeyStoreURL, t.TrustCertKeyStoreType, t.TrustCertKeyStorePassword}, true, nil
+		return anchors{t.TrustCertKeyStoreURL, t.TrustCertKeyStoreType, t.TrustCertKeyStorePassword, connectorJAnchorKeys}, true, nil
 	case jdbc:
-		return anchors{t.TrustStore, t.TrustStoreType, t.TrustStorePassword}, true, nil
+		return anchors{t.TrustStore, t.TrustStoreType, t.TrustStorePassword, jdbcAnchorKeys}, true, nil
 	}
 	return anchors{}, false, nil
 }

@@ -76,7 +76,9 @@ func (r *resolver) resolveSQLServer(cfg *dsn.Config) (*Strategy, error) {
 	if t.HostNameInCertificate.Set {
 		s.Mode, s.ExpectedName = ModeHostnameOverride, t.HostNameInCertificate.Value
 	}
-	roots, trust, err := r.anchors(anchors{t.TrustStore, t.TrustStoreType, t.TrustStorePassword})
+	a := anchors{t.TrustStore, t.TrustStoreType, t.TrustStorePassword, jdbcAnchorKeys}
+	s.anchorKey = anchorKey(cfg.Shape, a)
+	roots, trust, err := r.anchors(a)
 	if err != nil {
 		return nil, err
 	}

@@ -116,6 +116,11 @@ type Strategy struct {
 	// hand has none and verifies every time.
 	chains *chainCache
 
+	// anchorKey is the property a message about an untrusted certificate
+	// tells the user to set, in the vocabulary the DSN was written in
+	// ("trustStore" when the Strategy is built by hand).
+	anchorKey string
+
 	// described: made by Describe, with no trust material loaded; Check
 	// refuses every chain.
 	described bool
