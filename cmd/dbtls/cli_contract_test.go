@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -404,12 +405,19 @@ func TestWarningsShownWithoutALogger(t *testing.T) {
 		{[]string{"probe", "--timeout", "5s", "jdbc:mysql://127.0.0.1:1/?sslMode=REQUIRED"}, "sslMode REQUIRED"},
 		{[]string{"probe", "jdbc:sqlserver://127.0.0.1:1;encrypt=true;serverCertificate=/nonexistent.pem;trustStore=/nonexistent.jks"}, "ignored outside encrypt=strict"},
 	} {
-		_, out, _ := runCLI(t, tc.args...)
+		// Standard error carries only usage errors (docs/cli.md): the
+		// warnings are in the output, and the library's own log (to
+		// slog.Default(), which writes to standard error) says nothing.
+		var logged bytes.Buffer
+		defer slog.SetDefault(slog.Default())
+		slog.SetDefault(slog.New(slog.NewTextHandler(&logged, nil)))
+		_, out, stderr := runCLI(t, tc.args...)
 		require.Regexp(t, `(?m)^warning: +.*`+regexp.QuoteMeta(tc.warn), out, "%q", tc.args)
-		_, out, _ = runCLI(t, append([]string{tc.args[0], "--json"}, tc.args[1:]...)...)
+		_, out, stderr2 := runCLI(t, append([]string{tc.args[0], "--json"}, tc.args[1:]...)...)
 		var got struct{ Warnings []string }
 		require.NoError(t, json.Unmarshal([]byte(out), &got))
 		require.Contains(t, strings.Join(got.Warnings, "\n"), tc.warn, "%q", tc.args)
+		require.Empty(t, stderr+stderr2+logged.String(), "%q: standard error", tc.args)
 	}
 }
 

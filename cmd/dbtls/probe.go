@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"strconv"
 	"strings"
 	"time"
@@ -125,7 +126,10 @@ func probe(ctx context.Context, s string) (probeResult, error) {
 		return res, err
 	}
 	res.Row, res.Mode = d.Row, d.Mode.String()
-	c, err := connector.NewFromConfig(cfg)
+	// The warnings are in the result (text and JSON); the connector's own
+	// logging would repeat them on standard error, which carries only
+	// usage errors (docs/cli.md).
+	c, err := connector.NewFromConfig(cfg, connector.WithLogger(slog.New(slog.DiscardHandler)))
 	if err != nil {
 		res.Warnings = append(res.Warnings, d.Warnings...)
 		return res, err
