@@ -281,7 +281,11 @@ func parseSSLMode(key, raw string) (SSLMode, error) {
 				return m, nil
 			}
 		}
-		return 0, invalid(key, raw, "invalid tls value", "dbtls does not use go-sql-driver's registered TLS configurations; want false, preferred, skip-verify or true", "use sslMode with ssl-ca or a trust store instead")
+		why := "dbtls does not read configurations registered with mysql.RegisterTLSConfig; want false, preferred, skip-verify or true"
+		if lowerIs(v, "tidb") {
+			why = "tidb is the name TiDB Cloud's Go example registers with mysql.RegisterTLSConfig (its server name and the system roots), which dbtls does not read"
+		}
+		return 0, invalid(key, raw, "invalid tls value", why, "write tls=true instead: it verifies the server's certificate and name against the system roots; add ssl-ca=<CA file> for a private CA")
 	}
 	var buf [32]byte
 	m, ok := sslModes[string(appendLower(buf[:0], v))]
