@@ -27,7 +27,7 @@ func mysqlError(err error, rec *record) error {
 		// go-sql-driver's "invalid connection" and "bad connection" (its
 		// unexported errBadConnNoWrite) during a connect: the server broke
 		// off or never spoke the protocol
-		return hungUp(err)
+		return hungUp(err, rec)
 	}
 	return nil
 }

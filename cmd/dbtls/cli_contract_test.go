@@ -5,14 +5,17 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"net"
 	"os"
 	"path/filepath"
 	"reflect"
 	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/dbtls/dbtls/kind"
 	"github.com/stretchr/testify/require"
@@ -474,5 +477,51 @@ func TestSchemasListEveryKind(t *testing.T) {
 				t.Errorf("docs/cli/%s.schema.json lists the kinds %v; kind.All() is %v", c, e, want)
 			}
 		}
+	}
+}
+
+// TestCLIHintsLeadSomewhere: what a user types that is nearly right gets an
+// answer that says what to type instead.
+func TestCLIHintsLeadSomewhere(t *testing.T) {
+	code, _, stderr := runCLI(t, "help", "nope")
+	require.Equal(t, exitUsage, code)
+	require.Contains(t, stderr, `no command "nope"`)
+
+	code, _, stderr = runCLI(t, "demo")
+	require.Equal(t, exitUsage, code)
+	require.Contains(t, stderr, "go install github.com/dbtls/dbtls/cmd/dbtls-demo@latest")
+
+	code, _, stderr = runCLI(t, "probe", "--timeout", "2x", "jdbc:sqlserver://db;encrypt=true")
+	require.Equal(t, exitUsage, code)
+	require.Contains(t, stderr, "want a duration such as 2s")
+
+	// A silent server: --timeout 1 is one second, and the message says
+	// which deadline ended the probe.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	defer ln.Close()
+	go func() {
+		var held []net.Conn
+		defer func() {
+			for _, c := range held {
+				c.Close()
+			}
+		}()
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			held = append(held, c)
+		}
+	}()
+	port := strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
+	for _, s := range []string{"jdbc:sqlserver://127.0.0.1:" + port + ";encrypt=true", "jdbc:mysql://127.0.0.1:" + port + "/db?sslMode=REQUIRED"} {
+		start := time.Now()
+		code, out, _ := runCLI(t, "probe", "--timeout", "1", s)
+		require.Less(t, time.Since(start), 5*time.Second, "--timeout 1 is one second")
+		require.Equal(t, exitFailed, code)
+		require.Regexp(t, `the server did not answer within 1(\.\d+)?s`, out, s)
+		require.Contains(t, out, "raise --timeout (it was 1s)", s)
 	}
 }

@@ -88,7 +88,7 @@ const probeSynopsis = "dbtls probe [--json] [--timeout d] <connection string> | 
 func runProbe(c *cli, args []string) int {
 	f := newFlags("probe", probeSynopsis, true)
 	asJSON := f.Bool("json", false, "print one JSON object (docs/cli/probe.schema.json)")
-	timeout := f.Duration("timeout", 15*time.Second, "give up after `d`, for the whole probe: dial, TLS, login, SELECT 1 and the status queries")
+	timeout := f.durationVar("timeout", 15*time.Second, "give up after `d` (a duration such as 30s, or seconds), for the whole probe: dial, TLS, login, SELECT 1 and the status queries")
 	pos, status, ok := f.parse(c, args)
 	if !ok {
 		return status
@@ -100,6 +100,11 @@ func runProbe(c *cli, args []string) int {
 	ctx, cancel := context.WithTimeout(context.Background(), *timeout)
 	defer cancel()
 	res, err := probe(ctx, s)
+	var e *kind.Error
+	if err != nil && ctx.Err() != nil && errors.As(err, &e) {
+		// The deadline that ended it is the probe's own.
+		e.Fix = "check that the server answers, or raise --timeout (it was " + timeout.String() + ")"
+	}
 	if err != nil {
 		fallback := kind.HandshakeFailed // a connect error; the connector gives them all a kind
 		if res.Mode == "" {
