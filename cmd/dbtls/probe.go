@@ -101,8 +101,9 @@ func runProbe(c *cli, args []string) int {
 	defer cancel()
 	res, err := probe(ctx, s)
 	var e *kind.Error
-	if err != nil && ctx.Err() != nil && errors.As(err, &e) {
-		// The deadline that ended it is the probe's own.
+	if dl, _ := ctx.Deadline(); err != nil && !time.Now().Before(dl) && errors.As(err, &e) {
+		// The deadline that ended it is the probe's own (the connection's
+		// I/O deadline, the same instant, may have fired first).
 		e.Fix = "check that the server answers, or raise --timeout (it was " + timeout.String() + ")"
 	}
 	if err != nil {
