@@ -55,7 +55,7 @@ const (
 
 // Trust says where the trust anchors come from.
 type Trust struct {
-	Source string // "none", "system", "jks", "pkcs12", "pem", "java-default"
+	Source string // "none", "system", "jks", "pkcs12", "pem", "der", "java-default"
 	Path   string // the file, when Source names one
 }
 
