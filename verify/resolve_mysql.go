@@ -105,6 +105,9 @@ func (r *resolver) resolveMySQL(cfg *dsn.Config) (*Strategy, error) {
 	switch mode {
 	case dsn.SSLDisabled:
 		s.Mode, s.Disabled, s.CheckValidity = ModeNone, true, false
+		if modeKey != "" { // an empty version list has its own warning
+			s.Warnings = append(s.Warnings, disabledWarning(t, modeKey))
+		}
 	case dsn.SSLPreferred:
 		s.Mode = ModeNone
 		s.Warnings = append(s.Warnings, "sslMode PREFERRED: TLS when the server offers it, without certificate validation, else plaintext")
@@ -221,4 +224,21 @@ func withoutEmptyStoreURLs(t *dsn.TLS) (*dsn.TLS, []string) {
 		c.ClientKeyStoreURL = dsn.Setting[string]{}
 	}
 	return &c, w
+}
+
+// disabledWarning is the warning for a MySQL-family DSN that turns TLS off
+// with key, as encrypt=false warns on SQL Server: the string is weaker than
+// a reader may think, and the way out is named in the same vocabulary.
+func disabledWarning(t *dsn.TLS, key string) string {
+	said, fix := key, "sslMode=VERIFY_IDENTITY"
+	switch key {
+	case t.SSLMode.Key:
+		said, fix = key+"="+t.SSLMode.Raw, key+"=VERIFY_IDENTITY"
+		if key == "tls" {
+			fix = "tls=true"
+		}
+	case t.UseSSL.Key:
+		said = key + "=" + t.UseSSL.Raw
+	}
+	return "no encryption at all: " + said + " turns TLS off, so queries, results and the login travel in clear; set " + fix + " to require TLS and validate the server's certificate"
 }
