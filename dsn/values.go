@@ -251,16 +251,22 @@ var goSQLDriverTLS = map[SSLMode]string{SSLDisabled: "false", SSLPreferred: "pre
 
 func sslModeField(get func(c *Config) *Setting[SSLMode]) fieldOps {
 	return typed[SSLMode]{get: get, parse: parseSSLMode, equal: eq[SSLMode],
-		text: func(key string, v SSLMode) (string, bool) {
-			if strings.EqualFold(key, "tls") {
-				w, ok := goSQLDriverTLS[v]
-				return w, ok
-			}
-			if v < SSLDisabled || v > SSLVerifyIdentity {
-				return strconv.Itoa(int(v)), true
-			}
-			return v.String(), true
-		}}
+		text: ModeValue}
+}
+
+// ModeValue returns the text that sets mode v under key, as Format writes
+// it: go-sql-driver's own word for tls= (false, preferred, skip-verify,
+// true; it has none for VERIFY_CA: ok is false), the sslMode name
+// otherwise.
+func ModeValue(key string, v SSLMode) (string, bool) {
+	if strings.EqualFold(key, "tls") {
+		w, ok := goSQLDriverTLS[v]
+		return w, ok
+	}
+	if v < SSLDisabled || v > SSLVerifyIdentity {
+		return strconv.Itoa(int(v)), true
+	}
+	return v.String(), true
 }
 
 // parseSSLMode reads sslMode and its aliases, and go-sql-driver's tls=

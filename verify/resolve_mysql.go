@@ -58,7 +58,7 @@ func (r *resolver) resolveMySQL(cfg *dsn.Config) (*Strategy, error) {
 		return nil, err
 	}
 	expected, sni := hostOf(cfg)
-	s := &Strategy{Family: dsn.MySQL, Row: mode.String(), ServerName: sni, CheckValidity: true, Trust: Trust{Source: "none"}}
+	s := &Strategy{Family: dsn.MySQL, Row: mode.String(), ServerName: sni, CheckValidity: true, Trust: Trust{Source: "none"}, modeKey: modeKey}
 	s.Warnings = append(s.Warnings, legacyIgnored(t)...)
 	s.Warnings = append(s.Warnings, emptied...)
 
@@ -230,13 +230,10 @@ func withoutEmptyStoreURLs(t *dsn.TLS) (*dsn.TLS, []string) {
 // with key, as encrypt=false warns on SQL Server: the string is weaker than
 // a reader may think, and the way out is named in the same vocabulary.
 func disabledWarning(t *dsn.TLS, key string) string {
-	said, fix := key, "sslMode=VERIFY_IDENTITY"
+	said, fix := key, (&Strategy{modeKey: key}).ModeFix(dsn.SSLVerifyIdentity)
 	switch key {
 	case t.SSLMode.Key:
-		said, fix = key+"="+t.SSLMode.Raw, key+"=VERIFY_IDENTITY"
-		if key == "tls" {
-			fix = "tls=true"
-		}
+		said = key + "=" + t.SSLMode.Raw
 	case t.UseSSL.Key:
 		said = key + "=" + t.UseSSL.Raw
 	}

@@ -116,6 +116,10 @@ type Strategy struct {
 	// hand has none and verifies every time.
 	chains *chainCache
 
+	// modeKey is the property that decided a MySQL-family mode, as the DSN
+	// wrote it ("" when none did): ModeFix spells a fix with it.
+	modeKey string
+
 	// anchorKey is the property a message about an untrusted certificate
 	// tells the user to set, in the vocabulary the DSN was written in
 	// ("trustStore" when the Strategy is built by hand).
