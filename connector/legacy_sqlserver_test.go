@@ -1,12 +1,15 @@
 package connector
 
 import (
+	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"io"
 	"net"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -136,4 +139,68 @@ func TestOldSQLServerExplained(t *testing.T) {
 			}
 		})
 	}
+}
+
+// switchingDialer sends the first dial to first and every later one to
+// rest, counting them.
+type switchingDialer struct {
+	mu          sync.Mutex
+	n           int
+	first, rest string
+}
+
+func (d *switchingDialer) DialContext(ctx context.Context, network, addr string) (net.Conn, error) {
+	d.mu.Lock()
+	d.n++
+	to := d.rest
+	if d.n == 1 {
+		to = d.first
+	}
+	d.mu.Unlock()
+	var nd net.Dialer
+	return nd.DialContext(ctx, network, to)
+}
+
+// TestDiagnosticWithinTheDeadline: the diagnostic handshake goes through the
+// connector's dialer and is bounded by the Connect's deadline. Here the
+// second connection reaches a server that never answers: Connect still
+// returns by its deadline, with the handshake's own error unexplained.
+func TestDiagnosticWithinTheDeadline(t *testing.T) {
+	nb, na := certgen.Window(time.Now(), time.Hour, 24*time.Hour)
+	leaf := certgen.Must(certgen.Spec{CN: "localhost", NotBefore: nb, NotAfter: na, RSA: true})
+	cfg := tds.Config{Encryption: tds.On}
+	tds.LegacyProfiles[0].Apply(&cfg) // RSA key exchange only
+	cert := leaf.TLS(false)
+	cfg.Certificate = &cert
+	srv, err := tds.Listen("127.0.0.1:0", cfg)
+	require.NoError(t, err)
+	defer srv.Close()
+	silent, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	defer silent.Close()
+	go func() {
+		for {
+			c, err := silent.Accept()
+			if err != nil {
+				return
+			}
+			go func() { // reads, never answers; the connector's deadline ends it
+				defer c.Close()
+				_, _ = io.Copy(io.Discard, c)
+			}()
+		}
+	}()
+	d := &switchingDialer{first: srv.Addr(), rest: silent.Addr().String()}
+	c, err := New(sqlServerURL(1433, "encrypt=true;trustServerCertificate=true"), WithDialer(d))
+	require.NoError(t, err)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	start := time.Now()
+	_, err = c.Connect(ctx)
+	require.Less(t, time.Since(start), 3500*time.Millisecond, "Connect returns by its deadline")
+	require.ErrorIs(t, err, kind.HandshakeFailed)
+	require.NotContains(t, err.Error(), "insists on")
+	d.mu.Lock()
+	require.Equal(t, 2, d.n, "the diagnostic connection went through the dialer")
+	d.mu.Unlock()
 }
