@@ -97,6 +97,7 @@ func TestStartRefusesBadFlags(t *testing.T) {
 		{"--cert", bad},
 		{"--cert", bad, "--key", bad},
 		{"--encryption", "on"}, // encryption without a certificate
+		{"--legacy", "ssl2-only", "--encryption", "notsup"}, // would start without --legacy
 		{"extra"},
 	}
 	for _, args := range cases {
