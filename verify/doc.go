@@ -33,6 +33,12 @@
 // presented, the pinned certificate), as crypto/x509's HostnameError carries
 // its certificate; the message is built from it.
 //
+// A handshake the server refused is explained by a second one:
+// DiagnosticTLSConfig offers every version and suite crypto/tls implements
+// and stops at the server's answer, and ExplainHandshake says what the
+// server insists on and what allows it (an old server's TLS 1.0, RSA key
+// exchange, 3DES). A chain signed with SHA-1 says so (untrusted-certificate).
+//
 // Resolve loads the trust material through package truststore, which reads
 // every file with one bound; options give material from code
 // (WithRootCAs, WithRootCAsPEM) and never override what the configuration

@@ -1,6 +1,7 @@
 package verify
 
 import (
+	"cmp"
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
@@ -81,11 +82,10 @@ func ExplainHandshake(cfg *dsn.Config, s *Strategy, err error, d *Diagnosis) err
 	if !errors.As(err, &ke) {
 		return err
 	}
-	out := *ke
-	out.Err = err
+	out := *ke // the same cause (ke.Err), one kind
 	mysqlFamily := s.Family == dsn.MySQL
 	answered, version, suite := d.Answered()
-	minV, maxV := cmpOr(s.MinVersion, tls.VersionTLS12), cmpOr(s.MaxVersion, tls.VersionTLS13)
+	minV, maxV := cmp.Or(s.MinVersion, tls.VersionTLS12), cmp.Or(s.MaxVersion, tls.VersionTLS13)
 	switch {
 	case !answered:
 		out.Why += "; a second handshake offering every TLS version (TLSv1 to TLSv1.3) and every cipher suite Go implements was refused too," +
@@ -119,13 +119,6 @@ func ExplainHandshake(cfg *dsn.Config, s *Strategy, err error, d *Diagnosis) err
 		return &out
 	}
 	return err
-}
-
-func cmpOr(v, def uint16) uint16 {
-	if v == 0 {
-		return def
-	}
-	return v
 }
 
 // versionRange is "TLSv1.2 to TLSv1.3", or one version.
