@@ -1,6 +1,7 @@
 // Package verify turns the TLS settings of a parsed DSN into a Strategy —
 // a plain value that says how the server's certificate is judged — and the
-// Strategy into a *tls.Config, in exactly one function (TLSConfig). Resolve
+// Strategy into a *tls.Config, in exactly one function (TLSConfig; beside
+// it, DiagnosticTLSConfig makes only the aborted handshake below). Resolve
 // loads the trust material the DSN names; Describe says what the DSN means
 // without reading any file (dbtls explain shows both).
 //
