@@ -43,7 +43,7 @@ func (c *Connector) diagnose(ctx context.Context, rec *record, err error) error 
 	for _, w := range hops {
 		w.Close()
 	}
-	if ok, _, _ := d.Answered(); !ok && (ctx.Err() != nil || !verify.Diagnosable(c.be.mapError(ctx, derr, a.rec))) {
+	if ok, _, _ := d.Answered(); !ok && (derr == nil || ctx.Err() != nil || !verify.Diagnosable(c.be.mapError(ctx, derr, a.rec))) {
 		return err // the diagnostic learned nothing: out of time, or refused for another reason
 	}
 	return verify.ExplainHandshake(c.cfg, st, err, &d)
