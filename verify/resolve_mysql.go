@@ -49,13 +49,15 @@ func mysqlMode(t *dsn.TLS) (dsn.SSLMode, string, error) {
 
 func (r *resolver) resolveMySQL(cfg *dsn.Config) (*Strategy, error) {
 	t, emptied := withoutEmptyStoreURLs(&cfg.TLS)
-	if t.ServerCertificate.Set {
-		return nil, &kind.Error{Kind: kind.InvalidDSN, What: "serverCertificate on a MySQL DSN", Key: t.ServerCertificate.Key, Value: t.ServerCertificate.Value,
-			Why: "the serverCertificate pin belongs to TDS 8.0 strict encryption, which only SQL Server speaks", Fix: "use sslMode=VERIFY_CA with ssl-ca instead"}
-	}
 	mode, modeKey, err := mysqlMode(t)
 	if err != nil {
 		return nil, err
+	}
+	if t.ServerCertificate.Set {
+		fix := (&Strategy{modeKey: modeKey}).ModeFix(dsn.SSLVerifyCA)
+		return nil, &kind.Error{Kind: kind.InvalidDSN, What: "serverCertificate on a MySQL DSN", Key: t.ServerCertificate.Key, Value: t.ServerCertificate.Value,
+			Why: "the serverCertificate pin belongs to TDS 8.0 strict encryption, which only SQL Server speaks",
+			Fix: "trust the CA that issued the server's certificate instead: " + fix + " with " + anchorKey(cfg.Shape, anchors{}) + "=<the CA's file>"}
 	}
 	expected, sni := hostOf(cfg)
 	s := &Strategy{Family: dsn.MySQL, Row: mode.String(), ServerName: sni, CheckValidity: true, Trust: Trust{Source: "none"}, modeKey: modeKey}
