@@ -5,7 +5,9 @@ import (
 	"errors"
 	"strings"
 
+	"github.com/dbtls/dbtls/connector/internal/mysqlauth"
 	"github.com/dbtls/dbtls/kind"
+	"github.com/dbtls/dbtls/verify"
 	"github.com/go-sql-driver/mysql"
 )
 
@@ -21,6 +23,8 @@ func mysqlError(err error, rec *record) error {
 	case errors.Is(err, mysql.ErrNoTLS):
 		return &kind.Error{Kind: kind.EncryptionNotSupported, What: "server does not support encryption", Key: "sslMode", Value: rec.strategy.Row,
 			Why: "the server offers no TLS and " + rec.strategy.Row + " requires it", Fix: "enable TLS on the server (or lower sslMode to PREFERRED)", Err: err}
+	case errors.Is(err, mysql.ErrCleartextPassword):
+		return cleartextError(err, rec)
 	case errors.As(err, &myErr):
 		return &kind.Error{Kind: kind.ServerRefused, What: "server refused the connection", Why: myErr.Error(), Fix: refusalFixes[myErr.Number], Err: err}
 	case errors.Is(err, mysql.ErrInvalidConn) || err.Error() == "bad connection":
@@ -30,6 +34,31 @@ func mysqlError(err error, rec *record) error {
 		return hungUp(err)
 	}
 	return nil
+}
+
+// cleartextError: the server asked for mysql_clear_password and
+// go-sql-driver stopped before writing the password (its advice,
+// allowCleartextPasswords=1, would only meet the authentication guard on a
+// connection without TLS). Without TLS, the guard's refusal: the final
+// answer. With TLS, the password would cross inside it, and the one thing
+// missing is go-sql-driver's consent.
+func cleartextError(err error, rec *record) error {
+	rec.mu.Lock()
+	tlsDone := rec.handshake
+	rec.mu.Unlock()
+	st := rec.strategy
+	if !tlsDone {
+		e := mysqlauth.CleartextRefused(mysqlauth.Policy{Mode: st.Row, Disabled: st.Disabled}, "mysql_clear_password").(*kind.Error)
+		e.Err = err
+		return e
+	}
+	fix := "set allowCleartextPasswords=true: the password then crosses in clear inside this TLS connection"
+	if st.Mode == verify.ModeNone {
+		fix += "; under sslMode " + st.Row + " the server's certificate is not checked, so use VERIFY_IDENTITY (or VERIFY_CA) first"
+	}
+	return &kind.Error{Kind: kind.HandshakeFailed, What: "cleartext password not sent", Key: "allowCleartextPasswords", Value: "false",
+		Why: "the server asked for the password in clear (mysql_clear_password) and go-sql-driver sends it only when allowed",
+		Fix: fix, Err: err}
 }
 
 // refusalFixes are the fixes of the server's refusals that have one, by

@@ -355,11 +355,22 @@ func (g *guard) keyUse(supplied bool) error {
 		Fix: useTLS + "; or pin the server's key with serverRSAPublicKeyFile=<path of its PEM public key>; or, on a network you trust, set allowPublicKeyRetrieval=true"}
 }
 
-func (g *guard) cleartext() error {
+func (g *guard) cleartext() error { return CleartextRefused(g.policy, g.plugin) }
+
+// CleartextRefused is the refusal of a password in clear (plugin, e.g.
+// mysql_clear_password) on a connection without TLS under p: whether the
+// guard stopped the packet or the driver stopped before writing it, the
+// answer is the same, and final: the plugin sends the password as it is, so
+// it needs TLS, and only a verified server (VERIFY_CA, VERIFY_IDENTITY)
+// keeps it from a machine in the middle.
+func CleartextRefused(p Policy, plugin string) error {
+	g := guard{policy: p}
 	return &kind.Error{Kind: kind.EncryptionNotSupported, What: "cleartext password refused",
-		Key: "sslMode", Value: g.policy.Mode,
-		Why: g.noTLS() + " and the server asked for the password in clear (" + g.plugin + "); none was sent",
-		Fix: useTLS}
+		Key: "sslMode", Value: p.Mode,
+		Why: g.noTLS() + " and the server asked for the password in clear (" + plugin + "); that plugin sends the password as it is " +
+			"and needs TLS, so none was sent",
+		Fix: "enable TLS on the server and use sslMode=VERIFY_IDENTITY (or VERIFY_CA): the password then crosses inside TLS " +
+			"to a server whose certificate was checked (under PREFERRED or REQUIRED it would go, in clear inside TLS, to whichever server answers)"}
 }
 
 // parseHandshakeResponse reads the client's answer to the greeting:
