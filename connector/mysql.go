@@ -97,7 +97,7 @@ func (b *mySQL) prepare(st *verify.Strategy) error {
 // configuration every connection then starts from.
 func (b *mySQL) generation(key *rsa.PublicKey) error {
 	m := b.base.Clone()
-	m.DialFunc, m.Logger = b.dial, driverLog{b.opts, 0}
+	m.DialFunc, m.Logger = b.dial, driverLog{b.opts, 0, nil}
 	_ = m.Apply(mysql.BeforeConnect(b.beforeConnect)) // it returns no error
 	if b.charsets != nil {
 		m.Params = nil // sent after the charset (setNames)
@@ -155,7 +155,7 @@ func (b *mySQL) beforeConnect(ctx context.Context, m *mysql.Config) error {
 	st := a.rec.strategy
 	m.TLS, m.Passwd = a.tls, a.password
 	m.AllowFallbackToPlaintext = !st.Disabled && !st.TLSRequired
-	m.Logger = driverLog{b.opts, a.rec.info.ID}
+	m.Logger = driverLog{b.opts, a.rec.info.ID, a.rec}
 	return nil
 }
 
@@ -230,11 +230,20 @@ func (b *mySQL) redactedDSN() string {
 // writes through the shared configuration, which knows no connection): the
 // error itself reaches the caller, mapped.
 type driverLog struct {
-	o  *options
-	id uint64
+	o   *options
+	id  uint64
+	rec *record // the connect's record, told of a TLS alert; nil outside a connect
 }
 
 func (d driverLog) Print(v ...any) {
+	if d.rec != nil {
+		for _, x := range v {
+			var oe *net.OpError
+			if err, ok := x.(error); ok && errors.As(err, &oe) && oe.Op == "remote error" {
+				d.rec.keepFirst(&d.rec.tlsAlert, err)
+			}
+		}
+	}
 	l := d.o.logger()
 	if !l.Enabled(context.Background(), slog.LevelDebug) {
 		return

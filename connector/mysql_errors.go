@@ -3,6 +3,7 @@ package connector
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/dbtls/dbtls/connector/internal/mysqlauth"
@@ -19,7 +20,14 @@ func (b *mySQL) mapError(ctx context.Context, err error, rec *record) error {
 
 func mysqlError(err error, rec *record) error {
 	var myErr *mysql.MySQLError
+	rec.mu.Lock()
+	alert := rec.tlsAlert
+	rec.mu.Unlock()
 	switch {
+	case alert != nil && errors.Is(err, mysql.ErrInvalidConn):
+		// a TLS alert after the handshake (the server refused what the
+		// handshake gave it): spec §8's handshake-failed, not a hang-up
+		return verify.ClassifyHandshake(fmt.Errorf("%w: %w", err, alert))
 	case errors.Is(err, mysql.ErrNoTLS):
 		return &kind.Error{Kind: kind.EncryptionNotSupported, What: "server does not support encryption", Key: "sslMode", Value: rec.strategy.Row,
 			Why: "the server offers no TLS and " + rec.strategy.Row + " requires it", Fix: "enable TLS on the server (or lower sslMode to PREFERRED)", Err: err}

@@ -33,6 +33,12 @@ func ClassifyHandshake(err error) error {
 		return &kind.Error{Kind: kind.UntrustedCertificate, What: "server certificate refused", Why: msg, Err: err}
 	}
 	var oe *net.OpError
+	if errors.As(err, &oe) && oe.Op == "remote error" && strings.Contains(msg, "certificate required") {
+		// TLS 1.3's certificate_required: the client learns it on its first
+		// read after the handshake.
+		return &kind.Error{Kind: kind.HandshakeFailed, What: "the server demands a client certificate", Why: msg,
+			Fix: "give a client certificate the server trusts: ssl-cert and ssl-key, or clientCertificateKeyStoreUrl", Err: err}
+	}
 	if errors.As(err, &oe) && oe.Op == "remote error" {
 		// crypto/tls reports a received alert as a *net.OpError: it is the
 		// server refusing the handshake, not the network failing.
