@@ -47,8 +47,8 @@ func mapError(ctx context.Context, err error, rec *record, seen, driverErr func(
 		cause = context.DeadlineExceeded
 	}
 	if cause != nil {
-		return &kind.Error{Kind: kind.Network, What: "connect to " + rec.info.Addr + " did not finish in time",
-			Why: "the context ended (" + cause.Error() + ") before the server completed the connect: " + err.Error(),
+		return &kind.Error{Kind: kind.Network, What: "connect to " + kind.Foreign(rec.info.Addr) + " did not finish in time",
+			Why: "the context ended (" + cause.Error() + ") before the server completed the connect: " + kind.Foreign(err.Error()),
 			Fix: "check that the server answers, or give the connect a longer deadline", Err: errors.Join(cause, err)}
 	}
 	if e := driverErr(err, rec); e != nil {
@@ -63,9 +63,9 @@ func mapError(ctx context.Context, err error, rec *record, seen, driverErr func(
 	case strings.Contains(msg, "TLS") || strings.Contains(msg, "tls:") || strings.Contains(msg, "x509"):
 		return verify.ClassifyHandshake(err)
 	case isNet || strings.Contains(msg, "connection refused"): // EOF, resets and broken pipes are hang-ups
-		return &kind.Error{Kind: kind.Network, What: "network failure", Why: msg, Err: err}
+		return &kind.Error{Kind: kind.Network, What: "network failure", Why: kind.Foreign(msg), Err: err}
 	}
-	return &kind.Error{Kind: kind.HandshakeFailed, What: "connection failed", Why: msg, Err: err}
+	return &kind.Error{Kind: kind.HandshakeFailed, What: "connection failed", Why: kind.Foreign(msg), Err: err}
 }
 
 // withIOCause adds to a driver's "bad connection" (driver.ErrBadConn, or
@@ -84,7 +84,7 @@ func withIOCause(err error, rec *record, hiding error) error {
 // hungUp: during the connect, the server broke off or never spoke the
 // protocol.
 func hungUp(err error) error {
-	return &kind.Error{Kind: kind.Network, What: "the server hung up", Why: err.Error(), Err: err}
+	return &kind.Error{Kind: kind.Network, What: "the server hung up", Why: kind.Foreign(err.Error()), Err: err}
 }
 
 // isHangUp: the peer closed or reset the connection.

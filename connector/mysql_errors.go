@@ -34,7 +34,7 @@ func mysqlError(err error, rec *record) error {
 	case errors.Is(err, mysql.ErrCleartextPassword):
 		return cleartextError(err, rec)
 	case errors.As(err, &myErr):
-		return &kind.Error{Kind: kind.ServerRefused, What: "server refused the connection", Why: myErr.Error(), Fix: refusalFixes[myErr.Number], Err: err}
+		return &kind.Error{Kind: kind.ServerRefused, What: "server refused the connection", Why: kind.Foreign(myErr.Error()), Fix: refusalFixes[myErr.Number], Err: err}
 	case errors.Is(err, mysql.ErrInvalidConn) || err.Error() == "bad connection":
 		// go-sql-driver's "invalid connection" and "bad connection" (its
 		// unexported errBadConnNoWrite) during a connect: the server broke

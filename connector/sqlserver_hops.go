@@ -351,7 +351,7 @@ func explainPath(err error, rec *record) error {
 	}
 	h := hops[len(hops)-1]
 	out := *ke
-	out.At = fmt.Sprintf("routed hop %d (%s, routed there by %s)", len(hops)-1, h.Addr, h.RoutedFrom)
+	out.At = fmt.Sprintf("routed hop %d (%s, routed there by %s)", len(hops)-1, kind.Foreign(h.Addr), kind.Foreign(h.RoutedFrom))
 	if ke.Err == nil {
 		out.Err = ke
 	}
@@ -385,11 +385,11 @@ func browserError(err error, b browserState, instance string) error {
 		e.Why = "asked for the TCP port of " + instance + ": " + why
 	case instance != "" && slices.Contains(b.names, strings.ToUpper(instance)):
 		e.What = "SQL Browser at " + b.addr + " (UDP) gave no usable TCP port for the instance"
-		e.Why = "its answer lists " + strings.ToUpper(instance) + " without a TCP port go-mssqldb can use: " + err.Error()
+		e.Why = "its answer lists " + strings.ToUpper(instance) + " without a TCP port go-mssqldb can use: " + kind.Foreign(err.Error())
 		e.Fix = "check that the instance listens on TCP (SQL Server Configuration Manager), or give its TCP port (portNumber)"
 	default:
 		e.What = "SQL Browser at " + b.addr + " (UDP) does not know the instance"
-		e.Why = "asked for the TCP port of " + instance + ", it lists " + cmp.Or(strings.Join(b.names, ", "), "no instance")
+		e.Why = "asked for the TCP port of " + instance + ", it lists " + cmp.Or(kind.Foreign(strings.Join(b.names, ", ")), "no instance")
 		e.Fix = "check the instance name, or give the instance's TCP port (portNumber)"
 	}
 	return e

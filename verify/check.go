@@ -111,5 +111,5 @@ func checkChain(s *Strategy, chain []*x509.Certificate, now time.Time) error {
 	}
 	ce := &ChainError{Certificate: leaf, Chain: chain, Cause: err}
 	return &kind.Error{Kind: kind.UntrustedCertificate, What: "server certificate is not trusted", Why: ce.Error(),
-		Fix: "add the issuing CA (" + ce.Issuer() + ") to the trust store, or have the server send its intermediate certificates", Err: ce}
+		Fix: "add the issuing CA (" + kind.Foreign(ce.Issuer()) + ") to the trust store, or have the server send its intermediate certificates", Err: ce}
 }

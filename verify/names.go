@@ -35,7 +35,7 @@ func MatchName(rules NameRules, cert *x509.Certificate, expected string) error {
 			fix += " (its CN matches, but Connector/J ignores the CN when SANs are present)"
 		}
 	}
-	return &kind.Error{Kind: kind.HostnameMismatch, What: "server certificate does not carry the expected name", Key: key, Value: expected,
+	return &kind.Error{Kind: kind.HostnameMismatch, What: "server certificate does not carry the expected name", Key: key, Value: kind.Foreign(expected),
 		Why: "found " + certNames(cert), Fix: fix, Err: ne}
 }
 

@@ -1,0 +1,34 @@
+package kind
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// TestForeign: text from the other side shows every control character as
+// an escape, the format characters that reorder or hide text too, and is
+// cut at MaxForeign bytes saying how long it was; ordinary text, accents
+// and Windows paths are left as they are.
+func TestForeign(t *testing.T) {
+	for _, tc := range []struct{ name, in, want string }{
+		{"plain", "Login failed for user 'app'.", "Login failed for user 'app'."},
+		{"accents and backslash", `Échec: DB01\SQLEXPRESS`, `Échec: DB01\SQLEXPRESS`},
+		{"ESC sequence", "\x1b[2J\x1b[1;32mok", `\x1b[2J\x1b[1;32mok`},
+		{"CR LF forging a line", "x\r\nERROR: NONE (ALL GOOD)", `x\r\nERROR: NONE (ALL GOOD)`},
+		{"tab, NUL, DEL, C1", "a\tb\x00c\x7fd\u009be", `a\tb\x00c\x7fd\x9be`},
+		{"bidi override and zero width", "abc\u202edcb\u200b", `abc\u202edcb\u200b`},
+		{"line separator", "a\u2028b", `a\u2028b`},
+		{"not UTF-8", "a\xffb", `a\xffb`},
+	} {
+		t.Run(tc.name, func(t *testing.T) { require.Equal(t, tc.want, Foreign(tc.in)) })
+	}
+	long := strings.Repeat("\x1b[2K\r\nERROR: NONE (ALL GOOD)", 1000)
+	got := Foreign(long)
+	require.LessOrEqual(t, len(got), MaxForeign+60)
+	require.True(t, strings.HasSuffix(got, "…(cut: 28000 bytes in all)"), got)
+	require.NotContains(t, got, "\x1b")
+	require.NotContains(t, got, "\n")
+	require.NotContains(t, got, "\r")
+}
