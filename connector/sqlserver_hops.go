@@ -257,6 +257,12 @@ func (d *sqlServerDialer) dialBrowser(ctx context.Context, network, addr string)
 		d.rec.mu.Unlock()
 		return nil, err
 	}
+	if d.o.dialer != nil { // a routing answer named host\instance: New refused a DSN that does
+		err := browserBehindDialer(kind.Network, host)
+		d.rec.refused = err
+		d.rec.mu.Unlock()
+		return nil, err
+	}
 	d.rec.info.BrowserAddr = addr
 	d.rec.tds.browser = b
 	d.rec.mu.Unlock()
@@ -271,6 +277,19 @@ func (d *sqlServerDialer) dialBrowser(ctx context.Context, network, addr string)
 	bc := &browserConn{boundConn: boundConn{Conn: nc}, rec: d.rec, state: b}
 	bc.bind(d.connectCtx)
 	return bc, nil
+}
+
+// browserBehindDialer: a named instance's port would come from SQL Browser
+// over UDP, which no Dialer carries (a proxy, an SSH tunnel, a cloud
+// connector dials TCP): asked, it would go around the tunnel, from this
+// host to the network the tunnel was there to reach. So it is never asked
+// with WithDialer: the DSN (invalid-dsn, at New) or a routing answer
+// (network, at Connect) must give the port.
+func browserBehindDialer(k kind.Kind, where string) error {
+	return &kind.Error{Kind: k, What: "SQL Browser cannot be asked through WithDialer", Key: "instanceName", Value: kind.Foreign(where),
+		Why: "a named instance without a port is resolved over UDP (SQL Browser, port 1434), which the dialer of WithDialer does not carry; " +
+			"dbtls sends no packet around the dialer, so nothing was sent",
+		Fix: "give the instance's TCP port (portNumber, or host\\instance:port), or connect without WithDialer"}
 }
 
 // browserConn is the UDP exchange with SQL Browser: it notes whether an
