@@ -64,7 +64,7 @@ func cleartextError(err error, rec *record) error {
 	if st.Mode == verify.ModeNone {
 		fix += "; under sslMode " + st.Row + " the server's certificate is not checked, so use VERIFY_IDENTITY (or VERIFY_CA) first"
 	}
-	return &kind.Error{Kind: kind.HandshakeFailed, What: "cleartext password not sent", Key: "allowCleartextPasswords", Value: "false",
+	return &kind.Error{Kind: kind.HandshakeFailed, What: "cleartext password not sent",
 		Why: "the server asked for the password in clear (mysql_clear_password) and go-sql-driver sends it only when allowed",
 		Fix: fix, Err: err}
 }

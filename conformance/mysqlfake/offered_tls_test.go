@@ -61,7 +61,8 @@ func TestOfferedTLS(t *testing.T) {
 				require.ErrorIs(t, err, tc.fail)
 				require.NotContains(t, err.Error(), password)
 				if tc.plugin == mysqlfake.Clear { // go-sql-driver stopped; the one thing missing is its consent, and a verified server
-					require.Contains(t, err.Error(), "cleartext password not sent (allowCleartextPasswords=false)")
+					require.Contains(t, err.Error(), "dbtls: cleartext password not sent: ")
+					require.Contains(t, err.Error(), "set allowCleartextPasswords=true")
 					require.Contains(t, err.Error(), "VERIFY_IDENTITY")
 				}
 			}
