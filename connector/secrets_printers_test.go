@@ -137,7 +137,7 @@ func TestSecretsThroughEveryPrinter(t *testing.T) {
 		connector.Driver{}, connector.WithLogger(nil), truststore.PEM, kind.InvalidDSN, dsn.ShapeADO)
 
 	reached := map[string]bool{}
-	printed := 0
+	printed, values := 0, 0
 	for _, r := range roots {
 		secretsweep.Reach(r, module, func(v reflect.Value) {
 			t.Helper()
@@ -148,6 +148,7 @@ func TestSecretsThroughEveryPrinter(t *testing.T) {
 				return
 			}
 			x := v.Interface()
+			values++
 			for _, s := range secretsweep.Printed(x) {
 				printed++
 				if secretsweep.Exempt(v.Type(), s.Printer) {
@@ -171,5 +172,5 @@ func TestSecretsThroughEveryPrinter(t *testing.T) {
 			require.True(t, reached[p+"."+n], "exported type %s.%s was not swept: make one through an entry point above (with the marker if it can hold a secret)", p, n)
 		}
 	}
-	t.Logf("%d values' printed forms swept", printed)
+	t.Logf("%d values of %d types, %d printed forms swept", values, len(reached), printed)
 }

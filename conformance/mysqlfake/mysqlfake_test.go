@@ -170,7 +170,7 @@ func TestNoPasswordToAServerSuppliedKey(t *testing.T) {
 				msg := err.Error()
 				require.True(t, strings.HasPrefix(msg, "dbtls: public key retrieval refused (allowPublicKeyRetrieval=false): ") ||
 					strings.HasPrefix(msg, "dbtls: public key retrieval refused (allowPublicKeyRetrieval=0): "), msg)
-				for _, want := range []string{"sslMode " + sh.row, ex.cfg.Plugin, "; use TLS: sslMode=REQUIRED",
+				for _, want := range []string{"sslMode " + sh.row, ex.cfg.Plugin, "; use TLS with a verified server: sslMode=VERIFY_IDENTITY",
 					"serverRSAPublicKeyFile=", "allowPublicKeyRetrieval=true"} {
 					require.Contains(t, msg, want)
 				}
@@ -270,7 +270,7 @@ func TestPinnedKey(t *testing.T) {
 			srv.Close()
 			require.ErrorIs(t, err, kind.EncryptionNotSupported)
 			require.Contains(t, err.Error(), "dbtls: server-supplied public key refused (serverRSAPublicKeyFile="+path+"): ")
-			require.Contains(t, err.Error(), "sslMode=REQUIRED")
+			require.Contains(t, err.Error(), "sslMode=VERIFY_IDENTITY")
 			s := srv.Sessions()[0]
 			require.Equal(t, 1, s.KeysHandedOut, "the fake pushed its key")
 			require.Len(t, s.Encrypted, 1, "only the ciphertext for the pinned key crossed")

@@ -29,7 +29,7 @@
 // A refusal is a *kind.Error of kind encryption-not-supported: the exchange
 // the server asks for needs an encryption this connection does not have
 // (server-refused is kept for the server's own refusals, spec §8), and the
-// ways out are TLS (sslMode=REQUIRED), a pinned key (serverRSAPublicKeyFile)
+// ways out are TLS (sslMode=VERIFY_IDENTITY), a pinned key (serverRSAPublicKeyFile)
 // or, knowingly, allowPublicKeyRetrieval=true.
 package mysqlauth
 
@@ -53,7 +53,10 @@ const (
 	pluginSHA256      = "sha256_password"
 	pluginClear       = "mysql_clear_password"
 
-	useTLS = "use TLS: sslMode=REQUIRED (or stronger) with TLS enabled on the server" // the way out the refusals name first
+	// useTLS is the way out the refusals name first: TLS with a server whose
+	// certificate is checked (REQUIRED would stop this attacker, but not one
+	// who offers TLS with a certificate of its own).
+	useTLS = "use TLS with a verified server: sslMode=VERIFY_IDENTITY (or VERIFY_CA) with TLS enabled on the server"
 )
 
 // Policy is what a guard allows, and what its errors name.
