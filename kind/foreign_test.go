@@ -3,6 +3,8 @@ package kind
 import (
 	"strings"
 	"testing"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/require"
 )
@@ -31,4 +33,31 @@ func TestForeign(t *testing.T) {
 	require.NotContains(t, got, "\x1b")
 	require.NotContains(t, got, "\n")
 	require.NotContains(t, got, "\r")
+}
+
+// FuzzForeign: whatever the text, Foreign's output holds no control
+// character and no format character, and is bounded; text that needs no
+// escape and is short enough comes back unchanged.
+func FuzzForeign(f *testing.F) {
+	for _, s := range []string{"", "plain", "\x1b[2J\r\nERROR: NONE (ALL GOOD)", "a\u202eb", "\xff\xfe", strings.Repeat("é", 300)} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got := Foreign(s)
+		if !utf8.ValidString(got) {
+			t.Fatalf("Foreign(%q) is not UTF-8: %q", s, got)
+		}
+		for _, r := range got {
+			if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || unicode.Is(unicode.Cf, r) || r == '\u2028' || r == '\u2029' {
+				t.Fatalf("Foreign(%q) holds %U: %q", s, r, got)
+			}
+		}
+		if len(got) > MaxForeign+len("…(cut: 18446744073709551615 bytes in all)")+10 {
+			t.Fatalf("Foreign(%q) is %d bytes long", s, len(got))
+		}
+		clean := utf8.ValidString(s) && len(s) <= MaxForeign && !strings.ContainsFunc(s, func(r rune) bool { return !unicode.IsPrint(r) && r != ' ' })
+		if clean && got != s {
+			t.Fatalf("Foreign(%q) = %q, want it unchanged", s, got)
+		}
+	})
 }
