@@ -180,7 +180,7 @@ func (d *sqlServerDialer) DialContext(ctx context.Context, network, addr string)
 // emptyRoute: a routing answer that names no host (go-mssqldb would dial
 // this machine).
 func emptyRoute(from string) error {
-	return &kind.Error{Kind: kind.Network, What: "the server at " + from + " routed the connection to no host",
+	return &kind.Error{Kind: kind.Network, What: "the server at " + kind.Foreign(from) + " routed the connection to no host",
 		Why: "its routing answer (ENVCHANGE type 20) names an empty server; nothing was sent there"}
 }
 
@@ -239,9 +239,9 @@ func loopError(hops []Hop, next string) error {
 		chain = append(chain, h.Addr)
 	}
 	chain = append(chain, next)
-	return &kind.Error{Kind: kind.Network, What: "routing did not end", At: "routed hop " + strconv.Itoa(len(chain)-1) + " (" + next + ")",
+	return &kind.Error{Kind: kind.Network, What: "routing did not end", At: "routed hop " + strconv.Itoa(len(chain)-1) + " (" + kind.Foreign(next) + ")",
 		Why: fmt.Sprintf("the servers routed the connection %d times (%s); more than %d routing answers in one login is a routing loop, and mssql-jdbc gives up there too",
-			len(chain)-1, strings.Join(chain, " → "), verify.MaxRedirects),
+			len(chain)-1, kind.Foreign(strings.Join(chain, " → ")), verify.MaxRedirects),
 		Fix: "check the routing configuration of the servers (Always On read-only routing lists, Azure SQL's connection policy)"}
 }
 

@@ -15,8 +15,9 @@ import (
 )
 
 // TestStrategyPrintsNoClientKey: a Strategy holding a client certificate
-// marshals, logs and prints its chain but never its private key, for an
-// ECDSA and an RSA key.
+// marshals, logs and prints its chain but never its private key (in
+// decimal or hex), for an ECDSA and an RSA key, through encoding/json,
+// log/slog's JSONHandler and fmt's verbs on the value and the pointer.
 func TestStrategyPrintsNoClientKey(t *testing.T) {
 	for _, tc := range []struct {
 		name string
@@ -25,12 +26,12 @@ func TestStrategyPrintsNoClientKey(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			c := certgen.Must(certgen.Spec{CN: "client", NotBefore: certgen.Clock, NotAfter: certgen.Clock.AddDate(1, 0, 0), RSA: tc.rsa})
 			pair := c.TLS(false)
-			var secret string
+			var secrets []string
 			switch k := c.Key.(type) {
 			case *ecdsa.PrivateKey:
-				secret = k.D.String()
+				secrets = []string{k.D.String(), k.D.Text(16)}
 			case *rsa.PrivateKey:
-				secret = k.D.String()
+				secrets = []string{k.D.String(), k.D.Text(16)}
 			}
 			st := verify.Strategy{Row: "REQUIRED", ClientCertificate: &pair}
 			var logs bytes.Buffer
@@ -40,8 +41,14 @@ func TestStrategyPrintsNoClientKey(t *testing.T) {
 			pb, err := json.Marshal(&st)
 			require.NoError(t, err)
 			require.Contains(t, string(b), "REQUIRED")
-			for _, text := range []string{string(b), string(pb), logs.String(), fmt.Sprintf("%v %+v %#v", st, st, st)} {
-				require.NotContains(t, text, secret)
+			texts := []string{string(b), string(pb), logs.String()}
+			for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%x", "%d"} {
+				texts = append(texts, fmt.Sprintf(verb, st), fmt.Sprintf(verb, &st))
+			}
+			for _, text := range texts {
+				for _, secret := range secrets {
+					require.NotContains(t, text, secret)
+				}
 				require.NotContains(t, text, `"D":`)
 			}
 			require.NotNil(t, st.ClientCertificate.PrivateKey, "marshalling does not change the Strategy")
