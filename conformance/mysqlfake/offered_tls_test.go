@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -76,4 +77,25 @@ func TestOfferedTLS(t *testing.T) {
 			require.Zero(t, s.KeyRequests)
 		})
 	}
+}
+
+// TestServerMessageEscaped: a server's error message (here the ERR ending
+// the authentication) reaches the error with its control characters
+// escaped and cut to a bounded length (spec §8): 1,000 ESC sequences and CR
+// LF forging "ERROR: NONE (ALL GOOD)" neither forge a line nor drive a
+// terminal.
+func TestServerMessageEscaped(t *testing.T) {
+	nb, na := certgen.Window(time.Now(), time.Hour, 24*time.Hour)
+	attacker := certgen.Must(certgen.Spec{CN: "127.0.0.1", NotBefore: nb, NotAfter: na})
+	forged := strings.Repeat("\x1b[2K\r\nERROR: NONE (ALL GOOD)", 1000)
+	srv := start(t, mysqlfake.Config{TLS: &tls.Config{Certificates: []tls.Certificate{attacker.TLS(false)}}, Refuse: forged})
+	conn, err := connect(t, fmt.Sprintf("jdbc:mysql://127.0.0.1:%d/app?user=app&password=%s&sslMode=REQUIRED", srv.Port(), password))
+	if conn != nil {
+		conn.Close()
+	}
+	require.ErrorIs(t, err, kind.ServerRefused)
+	msg := err.Error()
+	require.Contains(t, msg, `\x1b[2K\r\nERROR: NONE (ALL GOOD)`)
+	require.False(t, strings.ContainsFunc(msg, func(r rune) bool { return r < 0x20 || r == 0x7f }), "a control character in %q", msg)
+	require.Less(t, len(msg), 1024)
 }

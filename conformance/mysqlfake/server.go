@@ -71,6 +71,10 @@ type Config struct {
 	// SSLRequest is answered with a TLS handshake with this configuration
 	// (the attacker's own certificate); the exchange then goes on inside it.
 	TLS *tls.Config
+	// Refuse, when set, is the message of the ERR (1045, access denied) that
+	// ends the authentication in place of the OK: a server's text, which may
+	// hold anything.
+	Refuse string
 }
 
 // Session is what the server saw of one connection.
@@ -349,6 +353,9 @@ func (s *Server) serve(c *conn) error {
 	}
 	if err := s.authenticate(c, seed, auth); err != nil {
 		return err
+	}
+	if s.cfg.Refuse != "" {
+		return c.writePacket(errPacket(1045, s.cfg.Refuse))
 	}
 	if err := c.writePacket(okPacket()); err != nil {
 		return err
