@@ -51,6 +51,10 @@ func Describe(cfg *dsn.Config, opts ...Option) (*Strategy, error) {
 type resolver struct {
 	read bool
 	settings
+
+	files []MaterialFile // every file read, noted before (live.go)
+	prev  *Strategy      // Refresh: the material a failed load keeps
+	kept  []Kept         // Refresh: the failed loads that kept prev's
 }
 
 func newResolver(read bool, opts []Option) *resolver {
@@ -91,6 +95,7 @@ func (r *resolver) resolve(cfg *dsn.Config) (*Strategy, error) {
 	if chainChecked && r.read {
 		s.chains = &chainCache{}
 	}
+	s.files = r.files
 	return s, nil
 }
 

@@ -116,6 +116,9 @@ type Strategy struct {
 	// hand has none and verifies every time.
 	chains *chainCache
 
+	// files: the files the material was read from (live.go).
+	files []MaterialFile
+
 	// described: made by Describe, with no trust material loaded; Check
 	// refuses every chain.
 	described bool

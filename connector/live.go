@@ -1,0 +1,124 @@
+package connector
+
+import (
+	"strings"
+	"time"
+
+	"github.com/dbtls/dbtls/kind"
+	"github.com/dbtls/dbtls/verify"
+)
+
+// Files follow themselves (spec §7): the connector holds the trust material
+// in force as one generation, swapped atomically. A Connect looks at the
+// generation's files — a stat each, no read — at most once every lookEvery;
+// the goroutine that finds a look due makes it while the others wait for it
+// (one look at a time, never one per connection), and between looks a
+// Connect costs one clock reading and two atomic loads. A file that changed
+// is read once it has not been written for settleFor (a file still being
+// written is left for the next look), so a connection that starts one
+// second after a change uses the new content: lookEvery + settleFor < 1 s.
+const (
+	lookEvery = 250 * time.Millisecond
+	settleFor = 500 * time.Millisecond
+)
+
+// generation is the trust material in force.
+type generation struct {
+	st *verify.Strategy
+	n  uint64 // 1 at New, one more at each change put in force (ConnInfo.Generation)
+	// files are the material's files as last looked at: a change that could
+	// not be used is noted here, so that it is warned of once and read again
+	// only when the file changes again.
+	files []verify.MaterialFile
+}
+
+// current is the generation a Connect uses, after a look at the files when
+// one is due.
+func (c *Connector) current() *generation {
+	g := c.gen.Load()
+	if len(g.files) == 0 || int64(time.Since(c.epoch)) < c.due.Load() {
+		return g
+	}
+	return c.look()
+}
+
+// look stats the generation's files and, when one changed and has settled,
+// resolves the configuration again (verify.Refresh): the material of a
+// changed file that loads is put in force as a new generation; one that
+// does not keeps the previous material and is logged once, naming the
+// property and the reason.
+func (c *Connector) look() *generation {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	since := time.Since(c.epoch)
+	g := c.gen.Load()
+	if int64(since) < c.due.Load() { // another goroutine looked meanwhile
+		return g
+	}
+	c.due.Store(int64(since + lookEvery))
+	now := time.Now()
+	changed := verify.Changed(g.files, now)
+	if len(changed) == 0 {
+		return g
+	}
+	for _, f := range changed {
+		if !f.ID.Settled(now, settleFor) {
+			return g // being written: the next look reads it
+		}
+	}
+	st, kept, err := verify.Refresh(c.cfg, g.st, c.opts.resolve...)
+	if err == nil {
+		err = c.be.prepare(st)
+	}
+	if err != nil {
+		c.opts.logger().Warn("dbtls: "+keysOf(changed)+" changed and cannot be used; keeping the previous trust material",
+			"property", keysOf(changed), "kind", string(kind.Of(err)), "error", err.Error())
+		next := &generation{st: g.st, n: g.n, files: noted(g.files, changed)}
+		c.gen.Store(next)
+		return next
+	}
+	unusable := map[string]bool{}
+	for _, k := range kept {
+		unusable[k.Material] = true
+		key := ""
+		if e, ok := k.Err.(*kind.Error); ok {
+			key = e.Key
+		}
+		c.opts.logger().Warn("dbtls: "+key+" changed and cannot be used; keeping the previous "+k.Material+" material until it can",
+			"property", key, "kind", string(kind.Of(k.Err)), "error", k.Err.Error())
+	}
+	next := &generation{st: g.st, n: g.n, files: st.Files()}
+	for _, f := range changed {
+		if !unusable[f.Material] {
+			next.st, next.n = st, g.n+1
+			c.opts.logger().Info("dbtls: trust material changed on disk; new connections use it", "generation", next.n, "property", keysOf(changed), "trust", st.Trust.String())
+			break
+		}
+	}
+	c.gen.Store(next)
+	return next
+}
+
+// noted is files with the changed ones as they are now.
+func noted(files, changed []verify.MaterialFile) []verify.MaterialFile {
+	out := append([]verify.MaterialFile(nil), files...)
+	for i := range out {
+		for _, f := range changed {
+			if f.Path == out[i].Path && f.Key == out[i].Key {
+				out[i].ID = f.ID
+			}
+		}
+	}
+	return out
+}
+
+// keysOf names the properties of files, once each.
+func keysOf(files []verify.MaterialFile) string {
+	var keys []string
+	for _, f := range files {
+		if !strings.Contains(","+strings.Join(keys, ",")+",", ","+f.Key+",") {
+			keys = append(keys, f.Key)
+		}
+	}
+	return strings.Join(keys, ",")
+}
