@@ -34,12 +34,12 @@ type ConnInfo struct {
 	CipherOpenSSL string
 	ALPN          string
 	DidResume     bool
-	Mode, Row     string     // the strategy's mode and scenario row / sslMode
+	Mode, Row     string // the strategy's mode and scenario row / sslMode
 	// Generation is the trust material the connection was judged with: 1
 	// is what New read, and each change put in force since — a Reload, a
 	// material file that changed on disk (spec §7) — adds one.
 	Generation uint64
-	Peer          []CertInfo // the server's certificates, leaf first
+	Peer       []CertInfo // the server's certificates, leaf first
 
 	// Hops (SQL Server) lists every server the connect reached, in order:
 	// the first, then each one a routing answer sent it to
