@@ -1,0 +1,257 @@
+package connector
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/dbtls/dbtls/internal/testutil/certgen"
+	"github.com/dbtls/dbtls/kind"
+	"github.com/stretchr/testify/require"
+)
+
+// TestFilesFollowThemselves (spec §7): the server moves to a certificate
+// from a new CA; the trust store file follows — replaced in place, renamed
+// over, or its ..data directory link swapped — and a connection that starts
+// one second later trusts the new CA, with no Reload, as a new generation.
+func TestFilesFollowThemselves(t *testing.T) {
+	for _, ch := range changes {
+		t.Run(ch.name, func(t *testing.T) {
+			r := newRotation()
+			srv := startTDS(t, r.leaf(r.oldCA))
+			dir := t.TempDir()
+			trust := ch.setup(t, dir, "trust.pem", r.oldCA.CertPEM())
+			var logs logBuffer
+			c, err := New(srv.url("encrypt=true;trustStore="+trust), WithLogger(logs.logger()))
+			require.NoError(t, err)
+			info, err := connectOnce(t, c)
+			require.NoError(t, err)
+			require.Equal(t, "CN=old CA", info.Peer[0].Issuer)
+			require.EqualValues(t, 1, info.Generation)
+
+			srv.restart(t, r.leaf(r.newCA))
+			ch.write(t, dir, "trust.pem", r.newCA.CertPEM())
+			time.Sleep(afterChange)
+			info, err = connectOnce(t, c)
+			require.NoError(t, err, "a connection one second after the change uses the new trust store")
+			require.Equal(t, "CN=new CA", info.Peer[0].Issuer)
+			require.EqualValues(t, 2, info.Generation)
+			require.Len(t, logs.lines("trust material changed on disk", "trustStore"), 1)
+
+			info, err = connectOnce(t, c)
+			require.NoError(t, err)
+			require.EqualValues(t, 2, info.Generation, "an unchanged file makes no new generation")
+		})
+	}
+}
+
+// TestMaterialInCodeDoesNotChange (spec §7): anchors given with WithRootCAs
+// have no file to follow.
+func TestMaterialInCodeDoesNotChange(t *testing.T) {
+	r := newRotation()
+	srv := startTDS(t, r.leaf(r.oldCA))
+	c, err := New(srv.url("encrypt=true"), WithRootCAsPEM(r.oldCA.CertPEM()))
+	require.NoError(t, err)
+	st := c.Strategy()
+	require.Empty(t, st.Files())
+	info, err := connectOnce(t, c)
+	require.NoError(t, err)
+	require.EqualValues(t, 1, info.Generation)
+}
+
+// keytoolStore writes a JKS trust store holding ca, protected by pass.
+func keytoolStore(t *testing.T, path string, ca *certgen.Cert, pass string) []byte {
+	if _, err := exec.LookPath("keytool"); err != nil && os.Getenv("CI") == "" {
+		t.Skip("keytool (JDK) not found")
+	}
+	dir := t.TempDir()
+	pemPath := filepath.Join(dir, "ca.pem")
+	require.NoError(t, os.WriteFile(pemPath, ca.CertPEM(), 0o644))
+	store := filepath.Join(dir, "store.jks")
+	out, err := exec.Command("keytool", "-importcert", "-noprompt", "-alias", "ca", "-file", pemPath,
+		"-keystore", store, "-storetype", "JKS", "-storepass", pass).CombinedOutput()
+	require.NoError(t, err, string(out))
+	b, err := os.ReadFile(store)
+	require.NoError(t, err)
+	return b
+}
+
+// TestBrokenChangeKeepsMaterial (spec §7): a change that cannot be read —
+// half-written, garbage, removed, a store written with another password —
+// keeps the previous material for new connections and is warned of once,
+// naming the property and the reason; when the file is valid again it is
+// used.
+func TestBrokenChangeKeepsMaterial(t *testing.T) {
+	r := newRotation()
+	full := r.oldCA.CertPEM()
+	for _, tc := range []struct {
+		name       string
+		store      func(t *testing.T) (good, fixed []byte, props string) // props: beyond trustStore
+		broken     func(t *testing.T, good []byte) []byte                // nil: the file is removed
+		kind       kind.Kind
+		wantInWarn string
+	}{
+		{"half-written PEM", pemStore(full), func(_ *testing.T, good []byte) []byte { return good[:len(good)/2] }, kind.TruststoreUnreadable, "trustStore"},
+		{"garbage", pemStore(full), func(*testing.T, []byte) []byte { return []byte("\x00\x01 not a store") }, kind.TruststoreUnreadable, "trustStore"},
+		{"removed", pemStore(full), nil, kind.TruststoreUnreadable, "trustStore"},
+		{"JKS with another password", func(t *testing.T) ([]byte, []byte, string) {
+			good := keytoolStore(t, filepath.Join(t.TempDir(), "a.jks"), r.oldCA, "changeit")
+			return good, keytoolStore(t, filepath.Join(t.TempDir(), "b.jks"), r.oldCA, "changeit"), "trustStorePassword=changeit;"
+		}, func(t *testing.T, _ []byte) []byte {
+			return keytoolStore(t, filepath.Join(t.TempDir(), "c.jks"), r.oldCA, "otherpass")
+		}, kind.TruststoreIntegrity, "trustStore"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := startTDS(t, r.leaf(r.oldCA))
+			good, fixed, props := tc.store(t)
+			path := filepath.Join(t.TempDir(), "trust")
+			require.NoError(t, os.WriteFile(path, good, 0o644))
+			var logs logBuffer
+			c, err := New(srv.url("encrypt=true;"+props+"trustStore="+path), WithLogger(logs.logger()))
+			require.NoError(t, err)
+
+			if tc.broken == nil {
+				require.NoError(t, os.Remove(path))
+			} else {
+				require.NoError(t, os.WriteFile(path, tc.broken(t, good), 0o644))
+			}
+			time.Sleep(afterChange)
+			for i := 0; i < 3; i++ {
+				info, err := connectOnce(t, c)
+				require.NoError(t, err, "the previous material stays in force")
+				require.EqualValues(t, 1, info.Generation)
+				time.Sleep(lookEvery)
+			}
+			warned := logs.lines("level=WARN", "cannot be used", "property="+tc.wantInWarn)
+			require.Len(t, warned, 1, "one warning per change, not one per connection:\n%s", logs.String())
+			require.Contains(t, warned[0], "kind="+string(tc.kind))
+			require.NotContains(t, logs.String(), "changeit")
+
+			require.NoError(t, os.WriteFile(path, fixed, 0o644))
+			time.Sleep(afterChange)
+			info, err := connectOnce(t, c)
+			require.NoError(t, err)
+			require.EqualValues(t, 2, info.Generation, "the file, valid again, is used:\n%s", logs.String())
+			require.Len(t, logs.lines("level=WARN"), 1)
+		})
+	}
+}
+
+func pemStore(b []byte) func(*testing.T) ([]byte, []byte, string) {
+	return func(*testing.T) ([]byte, []byte, string) {
+		return b, append(append([]byte(nil), b...), b...), "" // fixed: the bundle written anew
+	}
+}
+
+// TestClientPairChangedTogether (spec §7): ssl-cert and ssl-key change
+// together; a certificate written before its key does not match it and
+// keeps the old pair, which the new pair replaces once both are written.
+func TestClientPairChangedTogether(t *testing.T) {
+	r := newRotation()
+	first := certgen.Must(certgen.Spec{CN: "client one", Parent: r.oldCA, NotBefore: r.nb, NotAfter: r.na})
+	second := certgen.Must(certgen.Spec{CN: "client two", Parent: r.oldCA, NotBefore: r.nb, NotAfter: r.na})
+	dir := t.TempDir()
+	certPath, keyPath, err := first.WriteFiles(dir, "client")
+	require.NoError(t, err)
+	var logs logBuffer
+	c, err := New("jdbc:mysql://127.0.0.1:1/?user=u&sslMode=REQUIRED&ssl-cert="+certPath+"&ssl-key="+keyPath, WithLogger(logs.logger()))
+	require.NoError(t, err)
+	leafCN := func() string {
+		st := c.Strategy()
+		require.NotNil(t, st.ClientCertificate)
+		return st.ClientCertificate.Leaf.Subject.CommonName
+	}
+	require.Equal(t, "client one", leafCN())
+
+	require.NoError(t, os.WriteFile(certPath, second.CertPEM(), 0o644)) // the key is still the first's
+	time.Sleep(afterChange)
+	require.Equal(t, "client one", leafCN(), "half a pair keeps the old pair")
+	require.Len(t, logs.lines("level=WARN", "property=ssl-cert"), 1, logs.String())
+
+	require.NoError(t, os.WriteFile(keyPath, second.KeyPEM(), 0o600))
+	time.Sleep(afterChange)
+	require.Equal(t, "client two", leafCN())
+}
+
+// TestRotationUnderLoad (spec §7): 32 goroutines connect through one sql.DB
+// opened with sql.Open("dbtls") while the server restarts with a
+// certificate from a new CA and the trust store file then follows. A
+// connection fails only between the server's switch and one second after
+// the file's change (and only as untrusted, or refused while the server
+// restarts); every connection that starts later trusts the new CA.
+func TestRotationUnderLoad(t *testing.T) {
+	r := newRotation()
+	srv := startTDS(t, r.leaf(r.oldCA))
+	trust := filepath.Join(t.TempDir(), "trust.pem")
+	require.NoError(t, os.WriteFile(trust, r.oldCA.CertPEM(), 0o644))
+	db, err := sql.Open(DriverName, srv.url("encrypt=true;trustStore="+trust))
+	require.NoError(t, err)
+	defer db.Close()
+	db.SetMaxIdleConns(0) // every Conn is a new connection
+
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	var switched, changed atomic.Int64 // unix nanoseconds; 0: not yet
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var bad []string
+	var newCA atomic.Int64
+	for g := 0; g < 32; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				start := time.Now()
+				conn, err := db.Conn(ctx)
+				var info ConnInfo
+				if err == nil {
+					info, err = Info(conn)
+					conn.Close()
+				}
+				sw, ch := switched.Load(), changed.Load()
+				switch {
+				case err == nil && info.Peer[0].Issuer == "CN=new CA":
+					newCA.Add(1)
+				case err == nil:
+				case sw != 0 && start.UnixNano() >= sw && (ch == 0 || start.UnixNano() < ch+int64(afterChange)) &&
+					(errors.Is(err, kind.UntrustedCertificate) || errors.Is(err, kind.Network)):
+				case sw != 0 && start.UnixNano() < sw && errors.Is(err, kind.Network): // began as the server stopped
+				default:
+					mu.Lock()
+					bad = append(bad, start.Format(time.StampMicro)+": "+err.Error())
+					mu.Unlock()
+				}
+				if ch != 0 && start.UnixNano() >= ch+int64(afterChange) && (err != nil || info.Peer[0].Issuer != "CN=new CA") {
+					mu.Lock()
+					bad = append(bad, "started 1 s after the change without the new CA: "+start.Format(time.StampMicro))
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+	time.Sleep(time.Second)
+	switched.Store(time.Now().UnixNano())
+	srv.restart(t, r.leaf(r.newCA))
+	time.Sleep(300 * time.Millisecond)
+	require.NoError(t, os.WriteFile(trust, r.newCA.CertPEM(), 0o644))
+	changed.Store(time.Now().UnixNano())
+	time.Sleep(afterChange + time.Second)
+	close(stop)
+	wg.Wait()
+	require.Empty(t, bad, strings.Join(bad, "\n"))
+	require.Positive(t, newCA.Load())
+}
