@@ -20,7 +20,6 @@ type Connector struct {
 	cfg    *dsn.Config
 	opts   options
 	be     backend
-	cache  tls.ClientSessionCache
 	nextID atomic.Uint64
 
 	// The trust material in force and when its files are next looked at
@@ -99,7 +98,7 @@ func NewFromConfig(cfg *dsn.Config, opts ...Option) (*Connector, error) {
 // (verify.Resolve takes it as it is: n.Normalized()).
 func newConnector(n *dsn.Config, opts []Option) (*Connector, error) {
 	var err error
-	c := &Connector{cfg: n, cache: tls.NewLRUClientSessionCache(64), epoch: time.Now()}
+	c := &Connector{cfg: n, epoch: time.Now()}
 	for _, o := range opts {
 		o(&c.opts)
 	}
@@ -113,7 +112,7 @@ func newConnector(n *dsn.Config, opts []Option) (*Connector, error) {
 	if err != nil {
 		return nil, err
 	}
-	c.gen.Store(&generation{st: st, n: 1, files: st.Files()})
+	c.gen.Store(newGeneration(st, 1, st.Files()))
 	c.due.Store(int64(lookEvery))
 	for _, w := range c.Warnings() {
 		c.opts.logger().Warn("dbtls: "+w, "row", st.Row)
@@ -186,7 +185,7 @@ func (c *Connector) Reload(ctx context.Context) error {
 		c.opts.logger().Error("dbtls: reload failed; keeping the previous trust material", "kind", string(kind.Of(err)), "error", err.Error())
 		return err
 	}
-	g := &generation{st: st, n: c.gen.Load().n + 1, files: st.Files()}
+	g := newGeneration(st, c.gen.Load().n+1, st.Files())
 	c.gen.Store(g)
 	c.due.Store(int64(time.Since(c.epoch) + lookEvery))
 	c.opts.logger().Info("dbtls: reloaded trust material", "row", st.Row, "trust", st.Trust.String(), "generation", g.n)
@@ -207,7 +206,7 @@ func (c *Connector) Connect(ctx context.Context) (driver.Conn, error) {
 	rec.info.Generation = g.n
 	a := &attempt{rec: rec}
 	if !st.Disabled {
-		a.tls = verify.TLSConfig(st, verify.Options{Observe: rec.observe, SessionCache: c.cache, Time: c.opts.clock, HopName: rec.hopName})
+		a.tls = verify.TLSConfig(st, verify.Options{Observe: rec.observe, SessionCache: g.cache, Time: c.opts.clock, HopName: rec.hopName})
 	}
 	var conn driver.Conn
 	var err error

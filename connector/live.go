@@ -1,6 +1,7 @@
 package connector
 
 import (
+	"crypto/tls"
 	"strings"
 	"time"
 
@@ -30,6 +31,14 @@ type generation struct {
 	// not be used is noted here, so that it is warned of once and read again
 	// only when the file changes again.
 	files []verify.MaterialFile
+	// cache holds the TLS sessions made with this material: a session
+	// resumed would carry the client certificate it was made with, so a
+	// new generation starts with an empty cache.
+	cache tls.ClientSessionCache
+}
+
+func newGeneration(st *verify.Strategy, n uint64, files []verify.MaterialFile) *generation {
+	return &generation{st: st, n: n, files: files, cache: tls.NewLRUClientSessionCache(64)}
 }
 
 // current is the generation a Connect uses, after a look at the files when
@@ -73,7 +82,7 @@ func (c *Connector) look() *generation {
 	if err != nil {
 		c.opts.logger().Warn("dbtls: "+keysOf(changed)+" changed and cannot be used; keeping the previous trust material",
 			"property", keysOf(changed), "kind", string(kind.Of(err)), "error", err.Error())
-		next := &generation{st: g.st, n: g.n, files: noted(g.files, changed)}
+		next := &generation{st: g.st, n: g.n, files: noted(g.files, changed), cache: g.cache}
 		c.gen.Store(next)
 		return next
 	}
@@ -87,10 +96,10 @@ func (c *Connector) look() *generation {
 		c.opts.logger().Warn("dbtls: "+key+" changed and cannot be used; keeping the previous "+k.Material+" material until it can",
 			"property", key, "kind", string(kind.Of(k.Err)), "error", k.Err.Error())
 	}
-	next := &generation{st: g.st, n: g.n, files: st.Files()}
+	next := &generation{st: g.st, n: g.n, files: st.Files(), cache: g.cache}
 	for _, f := range changed {
 		if !unusable[f.Material] {
-			next.st, next.n = st, g.n+1
+			next = newGeneration(st, g.n+1, st.Files())
 			c.opts.logger().Info("dbtls: trust material changed on disk; new connections use it", "generation", next.n, "property", keysOf(changed), "trust", st.Trust.String())
 			break
 		}

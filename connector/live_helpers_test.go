@@ -113,18 +113,33 @@ func writePlain(t *testing.T, dir, name string, data []byte) string {
 // writeProjected lays a file out as Kubernetes projects a secret volume:
 // dir/name → ..data/name, ..data → ..<timestamp>/.
 func writeProjected(t *testing.T, dir, name string, data []byte) string {
-	swapProjected(t, dir, name, data)
-	p := filepath.Join(dir, name)
-	require.NoError(t, os.Symlink(filepath.Join("..data", name), p))
-	return p
+	return projectFiles(t, dir, map[string][]byte{name: data})[name]
 }
 
-// swapProjected writes a new timestamped directory and swaps ..data to it
-// with a rename, as the kubelet's atomic writer does.
+// projectFiles is writeProjected for several files of one secret, swapped
+// together; it returns each file's path.
+func projectFiles(t *testing.T, dir string, files map[string][]byte) map[string]string {
+	swapFiles(t, dir, files)
+	paths := map[string]string{}
+	for name := range files {
+		paths[name] = filepath.Join(dir, name)
+		require.NoError(t, os.Symlink(filepath.Join("..data", name), paths[name]))
+	}
+	return paths
+}
+
 func swapProjected(t *testing.T, dir, name string, data []byte) {
+	swapFiles(t, dir, map[string][]byte{name: data})
+}
+
+// swapFiles writes a new timestamped directory and swaps ..data to it with
+// a rename, as the kubelet's atomic writer does.
+func swapFiles(t *testing.T, dir string, files map[string][]byte) {
 	ts := "..ts_" + strconv.FormatInt(time.Now().UnixNano(), 10)
 	require.NoError(t, os.Mkdir(filepath.Join(dir, ts), 0o755))
-	require.NoError(t, os.WriteFile(filepath.Join(dir, ts, name), data, 0o644))
+	for name, data := range files {
+		require.NoError(t, os.WriteFile(filepath.Join(dir, ts, name), data, 0o600))
+	}
 	tmp := filepath.Join(dir, "..data_tmp")
 	require.NoError(t, os.Symlink(ts, tmp))
 	require.NoError(t, os.Rename(tmp, filepath.Join(dir, "..data")))
