@@ -86,9 +86,15 @@ func (c *Connector) look() *generation {
 		c.gen.Store(next)
 		return next
 	}
-	unusable := map[string]bool{}
+	unusable, touched := map[string]bool{}, map[string]bool{}
+	for _, f := range changed {
+		touched[f.Material] = true
+	}
 	for _, k := range kept {
 		unusable[k.Material] = true
+		if !touched[k.Material] {
+			continue // warned of when its own file changed
+		}
 		key := ""
 		if e, ok := k.Err.(*kind.Error); ok {
 			key = e.Key
