@@ -36,6 +36,7 @@ func (r *resolver) anchors(a anchors) (*x509.CertPool, Trust, error) {
 		if err != nil {
 			return r.keptAnchors(err)
 		}
+		r.anchorCerts = st.Certs
 		return st.Pool(), Trust{Source: string(st.Format), Path: st.Path}, nil
 	case a.password.Set:
 		p, err := truststore.DefaultStoreFile()
@@ -51,6 +52,7 @@ func (r *resolver) anchors(a anchors) (*x509.CertPool, Trust, error) {
 		if err != nil {
 			return r.keptAnchors(err)
 		}
+		r.anchorCerts = st.Certs
 		return st.Pool(), Trust{Source: "java-default", Path: p}, nil
 	case r.roots != nil || r.rootsPEM != nil:
 		return r.roots, Trust{Source: "option"}, nil

@@ -1,6 +1,8 @@
 package verify
 
 import (
+	"crypto/x509"
+
 	"github.com/dbtls/dbtls/dsn"
 	"github.com/dbtls/dbtls/kind"
 )
@@ -55,6 +57,8 @@ type resolver struct {
 	files []MaterialFile // every file read, noted before (live.go)
 	prev  *Strategy      // Refresh: the material a failed load keeps
 	kept  []Kept         // Refresh: the failed loads that kept prev's
+
+	anchorCerts []*x509.Certificate // the trust anchors read from a file, for the CRLs' signatures
 }
 
 func newResolver(read bool, opts []Option) *resolver {
@@ -86,6 +90,9 @@ func (r *resolver) resolve(cfg *dsn.Config) (*Strategy, error) {
 		return nil, &kind.Error{Kind: kind.InvalidDSN, What: "unknown driver family", Value: string(cfg.Family)}
 	}
 	if err != nil {
+		return nil, err
+	}
+	if err := r.revocation(cfg, s); err != nil { // revocation.go
 		return nil, err
 	}
 	chainChecked := s.Mode == ModeCAChain || s.Mode == ModeHostnameOverride

@@ -108,6 +108,11 @@ type Strategy struct {
 	// key only, never to one the server hands out.
 	ServerRSAKey *rsa.PublicKey
 
+	// Revocation holds the CRLs checked for every certificate of the
+	// verified chain (ssl-crl, ssl-crlpath, certificateRevocationList); nil
+	// when none is given (revocation.go).
+	Revocation *Revocation
+
 	// Warnings, each naming the property concerned.
 	Warnings []string
 
