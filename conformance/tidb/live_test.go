@@ -16,6 +16,7 @@ import (
 
 	"github.com/dbtls/dbtls/connector"
 	"github.com/dbtls/dbtls/internal/testutil/certgen"
+	"github.com/dbtls/dbtls/internal/testutil/opensslca"
 	"github.com/dbtls/dbtls/kind"
 	"github.com/stretchr/testify/require"
 )
@@ -115,4 +116,67 @@ func errString(err error, info connector.ConnInfo) string {
 		return err.Error()
 	}
 	return "one second after the change, a connection with the old CA (" + info.Peer[0].Issuer + ")"
+}
+
+// TestRevokedServerCertificate (spec §7) against TiDB: OpenSSL's CRL
+// (openssl ca -gencrl) revoking the server's certificate makes a connection
+// fail with kind certificate-revoked; one revoking another certificate
+// lets it through; one past its nextUpdate is refused at New, naming
+// ssl-crl.
+func TestRevokedServerCertificate(t *testing.T) {
+	waitBinary(t)
+	if err := opensslca.Available(); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal(err)
+		}
+		t.Skip(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	now := time.Now()
+	nb, na := certgen.Window(now, time.Hour, 24*time.Hour)
+	ip := []net.IP{net.ParseIP("127.0.0.1")}
+	ca := certgen.Must(certgen.Spec{CN: "TiDB CA", IsCA: true, NotBefore: nb, NotAfter: na})
+	leaf := certgen.Must(certgen.Spec{CN: "127.0.0.1", IPs: ip, Parent: ca, NotBefore: nb, NotAfter: na})
+	other := certgen.Must(certgen.Spec{CN: "127.0.0.1", IPs: ip, Parent: ca, NotBefore: nb, NotAfter: na})
+	srv := Need(t, Options{TLS: true, Cert: leaf})
+	dir := t.TempDir()
+	caFile := filepath.Join(dir, "ca.pem")
+	require.NoError(t, os.WriteFile(caFile, ca.CertPEM(), 0o644))
+	for _, tc := range []struct {
+		name       string
+		last, next time.Time
+		revoked    *certgen.Cert
+		want       kind.Kind // "": connects
+		atNew      bool
+	}{
+		{"another certificate revoked", now.Add(-time.Minute), now.Add(time.Hour), other, "", false},
+		{"the server's certificate revoked", now.Add(-time.Minute), now.Add(time.Hour), leaf, kind.CertificateRevoked, false},
+		{"an expired CRL", now.Add(-2 * time.Hour), now.Add(-time.Hour), other, kind.TruststoreUnreadable, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			b, err := opensslca.GenCRL(t.TempDir(), ca, tc.last, tc.next, tc.revoked)
+			require.NoError(t, err)
+			crl := filepath.Join(t.TempDir(), "crl.pem")
+			require.NoError(t, os.WriteFile(crl, b, 0o644))
+			c, err := connector.New("jdbc:mysql://127.0.0.1:" + strconv.Itoa(srv.Port) + "/?user=" + PlainUser + "&password=" + PlainPassword +
+				"&sslMode=VERIFY_IDENTITY&ssl-ca=" + caFile + "&ssl-crl=" + crl)
+			if tc.atNew {
+				require.ErrorIs(t, err, tc.want)
+				require.Contains(t, err.Error(), "(ssl-crl="+crl+")")
+				return
+			}
+			require.NoError(t, err)
+			db := sqlDB(c)
+			defer db.Close()
+			conn, err := db.Conn(ctx)
+			if tc.want == "" {
+				require.NoError(t, err)
+				conn.Close()
+				return
+			}
+			require.ErrorIs(t, err, tc.want)
+			require.Contains(t, err.Error(), leaf.Cert.SerialNumber.String())
+		})
+	}
 }
