@@ -29,6 +29,8 @@ type Connector struct {
 	epoch time.Time    // due counts from it, on the monotonic clock
 	due   atomic.Int64 // nanoseconds after epoch
 	mu    sync.Mutex
+
+	expired expiryLog // expiry.go: which certificate was warned of when
 }
 
 // backend is one driver family's side of a Connector. The core — this
@@ -220,6 +222,7 @@ func (c *Connector) Connect(ctx context.Context) (driver.Conn, error) {
 		return nil, err
 	}
 	rec.finish()
+	c.checkExpiry(g, rec) // expiry.go
 	register(conn, rec)
 	c.reportConnected(ctx, rec) // info.go: the record's strings are made only for a logger or an observer
 	return conn, nil

@@ -39,7 +39,12 @@ type ConnInfo struct {
 	// is what New read, and each change put in force since — a Reload, a
 	// material file that changed on disk (spec §7) — adds one.
 	Generation uint64
-	Peer       []CertInfo // the server's certificates, leaf first
+	// Expiring lists the certificates this connection used that expire
+	// within the window of WithExpiryWarning (30 days unless changed): the
+	// verified server certificate and its intermediates, the trust anchor
+	// it chained to, the client certificate. Nil when none does.
+	Expiring []Expiring
+	Peer     []CertInfo // the server's certificates, leaf first
 
 	// Hops (SQL Server) lists every server the connect reached, in order:
 	// the first, then each one a routing answer sent it to

@@ -2,6 +2,7 @@ package connector
 
 import (
 	"crypto/tls"
+	"crypto/x509"
 	"strings"
 	"time"
 
@@ -35,10 +36,12 @@ type generation struct {
 	// resumed would carry the client certificate it was made with, so a
 	// new generation starts with an empty cache.
 	cache tls.ClientSessionCache
+	// anchors are st.Anchors by raw subject (expiry.go).
+	anchors map[string]*x509.Certificate
 }
 
 func newGeneration(st *verify.Strategy, n uint64, files []verify.MaterialFile) *generation {
-	return &generation{st: st, n: n, files: files, cache: tls.NewLRUClientSessionCache(64)}
+	return &generation{st: st, n: n, files: files, cache: tls.NewLRUClientSessionCache(64), anchors: anchorIndex(st)}
 }
 
 // current is the generation a Connect uses, after a look at the files when
@@ -82,7 +85,7 @@ func (c *Connector) look() *generation {
 	if err != nil {
 		c.opts.logger().Warn("dbtls: "+keysOf(changed)+" changed and cannot be used; keeping the previous trust material",
 			"property", keysOf(changed), "kind", string(kind.Of(err)), "error", err.Error())
-		next := &generation{st: g.st, n: g.n, files: noted(g.files, changed), cache: g.cache}
+		next := &generation{st: g.st, n: g.n, files: noted(g.files, changed), cache: g.cache, anchors: g.anchors}
 		c.gen.Store(next)
 		return next
 	}
@@ -102,7 +105,7 @@ func (c *Connector) look() *generation {
 		c.opts.logger().Warn("dbtls: "+key+" changed and cannot be used; keeping the previous "+k.Material+" material until it can",
 			"property", key, "kind", string(kind.Of(k.Err)), "error", k.Err.Error())
 	}
-	next := &generation{st: g.st, n: g.n, files: st.Files(), cache: g.cache}
+	next := &generation{st: g.st, n: g.n, files: st.Files(), cache: g.cache, anchors: g.anchors}
 	for _, f := range changed {
 		if !unusable[f.Material] {
 			next = newGeneration(st, g.n+1, st.Files())

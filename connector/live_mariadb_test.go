@@ -128,6 +128,8 @@ func TestClientCertRotatedMariaDB(t *testing.T) {
 	info, err = connectOnce(t, subj)
 	require.NoError(t, err, "the rotated client certificate is the one sent")
 	require.EqualValues(t, 2, info.Generation)
+	require.Contains(t, info.Expiring, Expiring{Role: "client", Subject: right.Cert.Subject.String(), NotAfter: right.Cert.NotAfter, DaysLeft: 0},
+		"the client certificate in use expires within 30 days (in 24 hours)")
 	_, err = connectOnce(t, x509)
 	require.NoError(t, err)
 }

@@ -64,6 +64,7 @@ func (r *resolver) anchors(a anchors) (*x509.CertPool, Trust, error) {
 // previous anchors read from a file.
 func (r *resolver) keptAnchors(err error) (*x509.CertPool, Trust, error) {
 	if r.prev != nil && r.keep("anchors", err, r.prev.Roots != nil && r.prev.Trust.Path != "") {
+		r.anchorCerts = r.prev.Anchors
 		return r.prev.Roots, r.prev.Trust, nil
 	}
 	return nil, Trust{}, err

@@ -102,7 +102,7 @@ func (r *resolver) resolve(cfg *dsn.Config) (*Strategy, error) {
 	if chainChecked && r.read {
 		s.chains = &chainCache{}
 	}
-	s.files = r.files
+	s.files, s.Anchors = r.files, r.anchorCerts
 	return s, nil
 }
 
