@@ -33,7 +33,7 @@ type rotation struct {
 }
 
 func newRotation() *rotation {
-	nb, na := certgen.Window(time.Now(), time.Hour, 24*time.Hour)
+	nb, na := certgen.Window(time.Now(), time.Hour, 90*24*time.Hour) // beyond the expiry warning's 30 days
 	return &rotation{
 		oldCA: certgen.Must(certgen.Spec{CN: "old CA", IsCA: true, NotBefore: nb, NotAfter: na}),
 		newCA: certgen.Must(certgen.Spec{CN: "new CA", IsCA: true, NotBefore: nb, NotAfter: na}),
