@@ -63,7 +63,7 @@ type CertInfo struct {
 
 func (i ConnInfo) logAttrs() []any {
 	a := []any{"id", i.ID, "addr", i.Addr, "row", i.Row, "mode", i.Mode, "encrypted", i.Encrypted, "loginOnly", i.LoginOnly,
-		"tlsVersion", i.Version, "cipher", i.CipherIANA, "resumed", i.DidResume}
+		"tlsVersion", i.Version, "cipher", i.CipherIANA, "resumed", i.DidResume, "generation", i.Generation}
 	if len(i.Peer) > 0 {
 		a = append(a, "subject", i.Peer[0].Subject, "sha256", i.Peer[0].SHA256)
 	}

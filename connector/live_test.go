@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -256,4 +257,36 @@ func TestRotationUnderLoad(t *testing.T) {
 	wg.Wait()
 	require.Empty(t, bad, strings.Join(bad, "\n"))
 	require.Positive(t, newCA.Load())
+}
+
+// TestOneLookAtATime: 64 goroutines use the connector while its trust file
+// changes; the change is read once (one new generation, one log line), and
+// every goroutine gets it.
+func TestOneLookAtATime(t *testing.T) {
+	r := newRotation()
+	dir := t.TempDir()
+	trust := writePlain(t, dir, "trust.pem", r.oldCA.CertPEM())
+	var logs logBuffer
+	c, err := New("jdbc:sqlserver://localhost:1;user=sa;password=pw;encrypt=true;trustStore="+trust, WithLogger(logs.logger()))
+	require.NoError(t, err)
+	var wg sync.WaitGroup
+	deadline := time.Now().Add(10 * time.Second)
+	var last [64]uint64
+	for g := range 64 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for last[g] < 2 && time.Now().Before(deadline) {
+				last[g] = c.current().n
+				runtime.Gosched()
+			}
+		}()
+	}
+	time.Sleep(100 * time.Millisecond)
+	require.NoError(t, os.WriteFile(trust, append(r.oldCA.CertPEM(), r.newCA.CertPEM()...), 0o644))
+	wg.Wait()
+	for g, n := range last {
+		require.EqualValues(t, 2, n, "goroutine %d: %s", g, logs.String())
+	}
+	require.Len(t, logs.lines("trust material changed on disk"), 1, logs.String())
 }

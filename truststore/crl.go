@@ -29,6 +29,11 @@ func LoadCRL(path, key string, inDir bool, now time.Time) ([]*x509.RevocationLis
 	if err != nil {
 		return nil, err
 	}
+	return parseCRLs(data, path, key, inDir, now)
+}
+
+// parseCRLs is LoadCRL past reading the file.
+func parseCRLs(data []byte, path, key string, inDir bool, now time.Time) ([]*x509.RevocationList, error) {
 	bad := func(why string, cause error) error {
 		return &kind.Error{Kind: kind.TruststoreUnreadable, What: "cannot load the certificate revocation list", Key: key, Value: path,
 			Why: why, Fix: "point " + key + " to CRLs in PEM or DER, as openssl ca -gencrl writes them", Err: errors.Join(ErrUnreadable, cause)}
