@@ -50,16 +50,22 @@ func (r *rotation) leaf(ca *certgen.Cert) *certgen.Cert {
 // same port with another certificate, as a SQL Server restarted after its
 // certificate was replaced.
 type restartingTDS struct {
-	mu   sync.Mutex
-	srv  *tds.Server
-	port int
+	mu     sync.Mutex
+	srv    *tds.Server
+	port   int
+	strict tds.Strict
 }
 
 func startTDS(t *testing.T, leaf *certgen.Cert) *restartingTDS {
+	return startTDSStrict(t, leaf, tds.StrictNo)
+}
+
+// startTDSStrict also serves TDS 8.0 (StrictAlso), or only it.
+func startTDSStrict(t *testing.T, leaf *certgen.Cert, strict tds.Strict) *restartingTDS {
 	cert := leaf.TLS(true)
-	srv, err := tds.Listen("127.0.0.1:0", tds.Config{Encryption: tds.On, Certificate: &cert})
+	srv, err := tds.Listen("127.0.0.1:0", tds.Config{Encryption: tds.On, Strict: strict, Certificate: &cert})
 	require.NoError(t, err)
-	r := &restartingTDS{srv: srv, port: srv.Port()}
+	r := &restartingTDS{srv: srv, port: srv.Port(), strict: strict}
 	t.Cleanup(func() {
 		r.mu.Lock()
 		defer r.mu.Unlock()
@@ -75,7 +81,7 @@ func (r *restartingTDS) restart(t *testing.T, leaf *certgen.Cert) {
 	cert := leaf.TLS(true)
 	var err error
 	for i := 0; i < 50; i++ {
-		if r.srv, err = tds.Listen("127.0.0.1:"+strconv.Itoa(r.port), tds.Config{Encryption: tds.On, Certificate: &cert}); err == nil {
+		if r.srv, err = tds.Listen("127.0.0.1:"+strconv.Itoa(r.port), tds.Config{Encryption: tds.On, Strict: r.strict, Certificate: &cert}); err == nil {
 			return
 		}
 		time.Sleep(20 * time.Millisecond)

@@ -2,6 +2,8 @@ package connector
 
 import (
 	"context"
+	"crypto/rand"
+	"crypto/rsa"
 	"database/sql"
 	"errors"
 	"os"
@@ -14,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dbtls/dbtls/conformance/tds"
 	"github.com/dbtls/dbtls/internal/testutil/certgen"
 	"github.com/dbtls/dbtls/kind"
 	"github.com/stretchr/testify/require"
@@ -289,4 +292,51 @@ func TestOneLookAtATime(t *testing.T) {
 		require.EqualValues(t, 2, n, "goroutine %d: %s", g, logs.String())
 	}
 	require.Len(t, logs.lines("trust material changed on disk"), 1, logs.String())
+}
+
+// TestPinAndRSAKeyFollow (spec §7): the serverCertificate pin and the
+// server's RSA public key (serverRSAPublicKeyFile) follow their files too; a
+// key file that no longer parses keeps the key in force.
+func TestPinAndRSAKeyFollow(t *testing.T) {
+	t.Run("serverCertificate", func(t *testing.T) {
+		r := newRotation()
+		first, second := r.leaf(r.oldCA), r.leaf(r.oldCA)
+		srv := startTDSStrict(t, first, tds.StrictAlso)
+		pin := writePlain(t, t.TempDir(), "server.pem", first.CertPEM())
+		c, err := New(srv.url("encrypt=strict;serverCertificate=" + pin))
+		require.NoError(t, err)
+		info, err := connectOnce(t, c)
+		require.NoError(t, err)
+		require.Equal(t, first.SHA256(), info.Peer[0].SHA256)
+
+		srv.restart(t, second)
+		_, err = connectOnce(t, c)
+		require.ErrorIs(t, err, kind.PinMismatch)
+		require.NoError(t, os.WriteFile(pin, second.CertPEM(), 0o644))
+		time.Sleep(afterChange)
+		info, err = connectOnce(t, c)
+		require.NoError(t, err)
+		require.Equal(t, second.SHA256(), info.Peer[0].SHA256)
+		require.EqualValues(t, 2, info.Generation)
+	})
+	t.Run("serverRSAPublicKeyFile", func(t *testing.T) {
+		rk, err := rsa.GenerateKey(rand.Reader, 1024)
+		require.NoError(t, err)
+		rk2, err := rsa.GenerateKey(rand.Reader, 1024)
+		require.NoError(t, err)
+		p := pemKeyFile(t, &rk.PublicKey)
+		var logs logBuffer
+		c, err := New("jdbc:mysql://127.0.0.1/?serverRSAPublicKeyFile="+p, WithLogger(logs.logger()))
+		require.NoError(t, err)
+		require.NoError(t, os.Rename(pemKeyFile(t, &rk2.PublicKey), p))
+		time.Sleep(afterChange)
+		require.True(t, c.Strategy().ServerRSAKey.Equal(&rk2.PublicKey))
+		require.True(t, c.be.(*mySQL).gen.Load().key.Equal(&rk2.PublicKey), "the driver is handed the new key")
+
+		require.NoError(t, os.WriteFile(p, []byte("-----BEGIN PUBLIC KEY-----\ngarbage\n-----END PUBLIC KEY-----\n"), 0o600))
+		time.Sleep(afterChange)
+		require.True(t, c.Strategy().ServerRSAKey.Equal(&rk2.PublicKey), "the key in force stays")
+		require.True(t, c.be.(*mySQL).gen.Load().key.Equal(&rk2.PublicKey))
+		require.Len(t, logs.lines("level=WARN", "property=serverRSAPublicKeyFile"), 1, logs.String())
+	})
 }
