@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/dbtls/dbtls/conformance/tds"
+	"github.com/dbtls/dbtls/dsn"
 	"github.com/dbtls/dbtls/internal/testutil/certgen"
 	"github.com/dbtls/dbtls/kind"
 	"github.com/stretchr/testify/require"
@@ -339,4 +340,50 @@ func TestPinAndRSAKeyFollow(t *testing.T) {
 		require.True(t, c.be.(*mySQL).gen.Load().key.Equal(&rk2.PublicKey))
 		require.Len(t, logs.lines("level=WARN", "property=serverRSAPublicKeyFile"), 1, logs.String())
 	})
+}
+
+// TestEveryEntryPointFollows (spec §7): however the pool was made — New,
+// OpenDB, NewFromConfig, sql.Open("dbtls") — its trust file follows itself.
+func TestEveryEntryPointFollows(t *testing.T) {
+	r := newRotation()
+	srv := startTDS(t, r.leaf(r.oldCA))
+	trust := writePlain(t, t.TempDir(), "trust.pem", r.oldCA.CertPEM())
+	url := srv.url("encrypt=true;trustStore=" + trust)
+	open := map[string]func() (*sql.DB, error){
+		"New": func() (*sql.DB, error) {
+			c, err := New(url)
+			if err != nil {
+				return nil, err
+			}
+			return sql.OpenDB(c), nil
+		},
+		"OpenDB": func() (*sql.DB, error) { return OpenDB(url) },
+		"NewFromConfig": func() (*sql.DB, error) {
+			cfg, err := dsn.Parse(url)
+			if err != nil {
+				return nil, err
+			}
+			c, err := NewFromConfig(cfg)
+			if err != nil {
+				return nil, err
+			}
+			return sql.OpenDB(c), nil
+		},
+		"sql.Open": func() (*sql.DB, error) { return sql.Open(DriverName, url) },
+	}
+	dbs := map[string]*sql.DB{}
+	for name, f := range open {
+		db, err := f()
+		require.NoError(t, err, name)
+		defer db.Close()
+		db.SetMaxIdleConns(0)
+		require.NoError(t, db.Ping(), name)
+		dbs[name] = db
+	}
+	srv.restart(t, r.leaf(r.newCA))
+	require.NoError(t, os.WriteFile(trust, r.newCA.CertPEM(), 0o644))
+	time.Sleep(afterChange)
+	for name, db := range dbs {
+		require.NoError(t, db.Ping(), "%s: a connection one second after the change trusts the new CA", name)
+	}
 }
