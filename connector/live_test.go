@@ -71,8 +71,9 @@ func TestMaterialInCodeDoesNotChange(t *testing.T) {
 	require.EqualValues(t, 1, info.Generation)
 }
 
-// keytoolStore writes a JKS trust store holding ca, protected by pass.
-func keytoolStore(t *testing.T, path string, ca *certgen.Cert, pass string) []byte {
+// keytoolStore returns a JKS trust store holding ca, protected by pass, as
+// keytool writes it.
+func keytoolStore(t *testing.T, ca *certgen.Cert, pass string) []byte {
 	if _, err := exec.LookPath("keytool"); err != nil && os.Getenv("CI") == "" {
 		t.Skip("keytool (JDK) not found")
 	}
@@ -107,10 +108,10 @@ func TestBrokenChangeKeepsMaterial(t *testing.T) {
 		{"garbage", pemStore(full), func(*testing.T, []byte) []byte { return []byte("\x00\x01 not a store") }, kind.TruststoreUnreadable, "trustStore"},
 		{"removed", pemStore(full), nil, kind.TruststoreUnreadable, "trustStore"},
 		{"JKS with another password", func(t *testing.T) ([]byte, []byte, string) {
-			good := keytoolStore(t, filepath.Join(t.TempDir(), "a.jks"), r.oldCA, "changeit")
-			return good, keytoolStore(t, filepath.Join(t.TempDir(), "b.jks"), r.oldCA, "changeit"), "trustStorePassword=changeit;"
+			good := keytoolStore(t, r.oldCA, "changeit")
+			return good, keytoolStore(t, r.oldCA, "changeit"), "trustStorePassword=changeit;"
 		}, func(t *testing.T, _ []byte) []byte {
-			return keytoolStore(t, filepath.Join(t.TempDir(), "c.jks"), r.oldCA, "otherpass")
+			return keytoolStore(t, r.oldCA, "otherpass")
 		}, kind.TruststoreIntegrity, "trustStore"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -386,4 +387,31 @@ func TestEveryEntryPointFollows(t *testing.T) {
 	for name, db := range dbs {
 		require.NoError(t, db.Ping(), "%s: a connection one second after the change trusts the new CA", name)
 	}
+}
+
+// TestJDKDefaultStoreFollows (spec §7): the JDK's default store file (rows 6
+// and 8: a password, no trustStore) follows itself like any trust store.
+func TestJDKDefaultStoreFollows(t *testing.T) {
+	r := newRotation()
+	home := t.TempDir()
+	t.Setenv("JAVA_HOME", home)
+	sec := filepath.Join(home, "lib", "security")
+	require.NoError(t, os.MkdirAll(sec, 0o755))
+	cacerts := filepath.Join(sec, "cacerts")
+	require.NoError(t, os.WriteFile(cacerts, keytoolStore(t, r.oldCA, "changeit"), 0o644))
+	srv := startTDS(t, r.leaf(r.oldCA))
+	c, err := New(srv.url("encrypt=true;trustStorePassword=changeit"))
+	require.NoError(t, err)
+	require.Equal(t, "java-default:"+cacerts, c.Strategy().Trust.String())
+	_, err = connectOnce(t, c)
+	require.NoError(t, err)
+
+	srv.restart(t, r.leaf(r.newCA))
+	tmp := filepath.Join(sec, ".cacerts.new")
+	require.NoError(t, os.WriteFile(tmp, keytoolStore(t, r.newCA, "changeit"), 0o644))
+	require.NoError(t, os.Rename(tmp, cacerts))
+	time.Sleep(afterChange)
+	info, err := connectOnce(t, c)
+	require.NoError(t, err)
+	require.Equal(t, "CN=new CA", info.Peer[0].Issuer)
 }
