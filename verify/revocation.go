@@ -43,13 +43,18 @@ func (e *RevokedError) Error() string {
 		e.Certificate.Issuer.String() + ") was revoked at " + e.Entry.RevocationTime.UTC().Format(time.RFC3339) + " by the CRL " + e.Key + " names"
 }
 
-// crlSettings are the CRL properties given, in the configuration's family.
+// crlSettings are the CRL properties given, each with its key (the
+// canonical one for a Config built as a struct).
 func crlSettings(cfg *dsn.Config) []dsn.Setting[string] {
 	t := &cfg.TLS
 	var out []dsn.Setting[string]
-	for _, s := range []dsn.Setting[string]{t.CRL, t.SSLCRL, t.SSLCRLPath} {
-		if s.Set {
-			out = append(out, s)
+	for _, s := range []struct {
+		s   dsn.Setting[string]
+		key string
+	}{{t.CRL, "certificateRevocationList"}, {t.SSLCRL, "ssl-crl"}, {t.SSLCRLPath, "ssl-crlpath"}} {
+		if s.s.Set {
+			s.s.Key = kind.KeyOr(s.s.Key, s.key)
+			out = append(out, s.s)
 		}
 	}
 	return out
@@ -72,7 +77,7 @@ func (r *resolver) revocation(cfg *dsn.Config, s *Strategy) error {
 	rev := &Revocation{byIssuer: map[string][]revokedBy{}}
 	now := time.Now()
 	for _, g := range given {
-		key := kind.KeyOr(g.Key, "ssl-crl")
+		key := g.Key
 		lists, err := r.loadCRLs(key, g.Value, now)
 		if err != nil {
 			if r.prev != nil && r.keep("crl", err, r.prev.Revocation != nil) {
