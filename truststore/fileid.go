@@ -32,11 +32,21 @@ const Young = 2 * time.Second
 // hashing the content of a young file.
 func Identify(path string, now time.Time) FileID {
 	id, p := stat(path)
-	if !id.Missing && now.Sub(id.ModTime) < Young {
+	if !id.Missing && young(now.Sub(id.ModTime), Young) {
 		id.Sum, id.Hashed = contentSum(p)
 	}
 	return id
 }
+
+// skew is how far in the future a modification time may lie before it is
+// taken for another clock's (a network file system's) rather than a write
+// in progress.
+const skew = time.Second
+
+// young reports whether a file of this age (now minus its modification
+// time) is younger than limit; a time further in the future than skew is
+// another clock's, and old.
+func young(age, limit time.Duration) bool { return age > -skew && age < limit }
 
 // stat identifies path without reading it; p is the file path.
 func stat(path string) (id FileID, p string) {
@@ -61,7 +71,7 @@ func (id FileID) Changed(path string, now time.Time) bool {
 	if !id.sameStat(cur) {
 		return true
 	}
-	if !id.Hashed || cur.Missing || now.Sub(cur.ModTime) >= Young+time.Second {
+	if !id.Hashed || cur.Missing || !young(now.Sub(cur.ModTime), Young+time.Second) {
 		return false
 	}
 	sum, ok := contentSum(p)
@@ -74,10 +84,10 @@ func (id FileID) sameStat(o FileID) bool {
 }
 
 // Settled reports whether a file last modified at id.ModTime has stopped
-// being written, by now: a file still being written is left for a later
-// look rather than read half-way.
+// being written, by now (after: how long without a write): a file still
+// being written is left for a later look rather than read half-way.
 func (id FileID) Settled(now time.Time, after time.Duration) bool {
-	return id.Missing || now.Sub(id.ModTime) >= after
+	return id.Missing || !young(now.Sub(id.ModTime), after)
 }
 
 // contentSum hashes a file of at most MaxFileSize bytes.

@@ -73,5 +73,10 @@ func TestFileIDChanged(t *testing.T) {
 	require.False(t, id.Changed(p, time.Now()))
 	require.True(t, id.Settled(time.Now(), time.Second))
 	require.False(t, Identify(p, time.Now()).Missing)
+	future := time.Now().Add(time.Hour) // another clock's (a network file system's)
+	require.NoError(t, os.Chtimes(p, future, future))
+	id = Identify(p, time.Now())
+	require.False(t, id.Hashed, "a modification time from another clock is not read as a write in progress")
+	require.True(t, id.Settled(time.Now(), time.Second))
 	require.True(t, Identify(filepath.Join(p, "none"), time.Now()).Missing)
 }
