@@ -12,9 +12,10 @@ import (
 
 // Files follow themselves (spec §7): the connector holds the trust material
 // in force as one generation, swapped atomically. A Connect looks at the
-// generation's files — a stat each, no read — at most once every lookEvery;
-// the goroutine that finds a look due makes it while the others wait for it
-// (one look at a time, never one per connection), and between looks a
+// generation's files — a stat each, no read — at most once every lookEvery:
+// the goroutine that finds a look due makes it (one look at a time, never
+// one per connection) while the others go on with the generation in force,
+// except while a change is being read, which they wait for. Between looks a
 // Connect costs one clock reading and two atomic loads. A file that changed
 // is read once it has not been written for settleFor (a file still being
 // written is left for the next look), so a connection that starts one
@@ -78,6 +79,10 @@ func (c *Connector) look() *generation {
 			return g // being written: the next look reads it
 		}
 	}
+	// A change to read: the Connects that start meanwhile wait for it (on
+	// mu) rather than use the material it replaces.
+	c.due.Store(0)
+	defer c.due.Store(int64(since + lookEvery))
 	st, kept, err := verify.Refresh(c.cfg, g.st, c.opts.resolve...)
 	if err == nil {
 		err = c.be.prepare(st)
