@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/x509"
 	"math/big"
+	"sync/atomic"
 	"time"
 
 	"github.com/dbtls/dbtls/dsn"
@@ -22,13 +23,17 @@ type Revocation struct {
 	Lists []*x509.RevocationList
 	// byIssuer indexes the lists by their issuer's raw name, each with its
 	// revoked serial numbers.
-	byIssuer map[string][]revokedBy
+	byIssuer map[string][]*revokedBy
 }
 
 type revokedBy struct {
 	list    *x509.RevocationList
 	serials map[string]x509.RevocationListEntry // big.Int bytes → entry
 	key     string                              // the property
+	// signer is the issuer certificate the list's signature last verified
+	// against: a handshake that meets the same issuer does not verify the
+	// signature again.
+	signer atomic.Pointer[x509.Certificate]
 }
 
 // RevokedError is the cause of a certificate-revoked error.
@@ -74,7 +79,7 @@ func (r *resolver) revocation(cfg *dsn.Config, s *Strategy) error {
 	if !r.read {
 		return nil
 	}
-	rev := &Revocation{byIssuer: map[string][]revokedBy{}}
+	rev := &Revocation{byIssuer: map[string][]*revokedBy{}}
 	now := time.Now()
 	for _, g := range given {
 		key := g.Key
@@ -95,7 +100,7 @@ func (r *resolver) revocation(cfg *dsn.Config, s *Strategy) error {
 				}
 				return err
 			}
-			rb := revokedBy{list: l, serials: map[string]x509.RevocationListEntry{}, key: key}
+			rb := &revokedBy{list: l, serials: map[string]x509.RevocationListEntry{}, key: key}
 			for _, e := range l.RevokedCertificateEntries {
 				rb.serials[string(e.SerialNumber.Bytes())] = e
 			}
@@ -169,8 +174,8 @@ func (rev *Revocation) check(chain []*x509.Certificate, now time.Time) error {
 			issuer = chain[i+1]
 		}
 		for _, rb := range rev.byIssuer[string(c.RawIssuer)] {
-			if err := rb.list.CheckSignatureFrom(issuer); err != nil {
-				return crlSignatureError(rb.key, "", rb.list)
+			if err := rb.checkSignature(issuer); err != nil {
+				return err
 			}
 			if !rb.list.NextUpdate.IsZero() && now.After(rb.list.NextUpdate) {
 				return &kind.Error{Kind: kind.UntrustedCertificate, What: "certificate revocation list has expired", Key: rb.key,
@@ -188,3 +193,16 @@ func (rev *Revocation) check(chain []*x509.Certificate, now time.Time) error {
 }
 
 func serialBytes(n *big.Int) []byte { return n.Bytes() }
+
+// checkSignature verifies the list against the issuer's certificate, once
+// per issuer certificate met.
+func (rb *revokedBy) checkSignature(issuer *x509.Certificate) error {
+	if v := rb.signer.Load(); v != nil && bytes.Equal(v.Raw, issuer.Raw) {
+		return nil
+	}
+	if err := rb.list.CheckSignatureFrom(issuer); err != nil {
+		return crlSignatureError(rb.key, "", rb.list)
+	}
+	rb.signer.Store(issuer)
+	return nil
+}
