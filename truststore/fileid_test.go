@@ -18,7 +18,9 @@ func TestFileIDChanged(t *testing.T) {
 		want   bool
 	}{
 		{"untouched", func(*testing.T, string, string) {}, false},
-		{"rewritten, other size", func(t *testing.T, _, p string) { require.NoError(t, os.WriteFile(p, []byte("second content, longer"), 0o644)) }, true},
+		{"rewritten, other size", func(t *testing.T, _, p string) {
+			require.NoError(t, os.WriteFile(p, []byte("second content, longer"), 0o644))
+		}, true},
 		{"renamed over", func(t *testing.T, dir, p string) {
 			q := filepath.Join(dir, "new")
 			require.NoError(t, os.WriteFile(q, []byte("first content"), 0o644))
