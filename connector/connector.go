@@ -5,7 +5,9 @@ import (
 	"crypto/tls"
 	"database/sql"
 	"database/sql/driver"
+	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/dbtls/dbtls/dsn"
 	"github.com/dbtls/dbtls/kind"
@@ -23,12 +25,20 @@ type Connector struct {
 
 // core is the state of a Connector.
 type core struct {
-	cfg      *dsn.Config
-	opts     options
-	be       backend
-	strategy atomic.Pointer[verify.Strategy]
-	cache    tls.ClientSessionCache
-	nextID   atomic.Uint64
+	cfg    *dsn.Config
+	opts   options
+	be     backend
+	nextID atomic.Uint64
+
+	// The trust material in force and when its files are next looked at
+	// (live.go): gen is swapped whole; mu makes one look, or one Reload, at
+	// a time.
+	gen   atomic.Pointer[generation]
+	epoch time.Time    // due counts from it, on the monotonic clock
+	due   atomic.Int64 // nanoseconds after epoch
+	mu    sync.Mutex
+
+	expired expiryLog // expiry.go: which certificate was warned of when
 }
 
 // backend is one driver family's side of a Connector. The core — this
@@ -103,7 +113,7 @@ func NewFromConfig(cfg *dsn.Config, opts ...Option) (*Connector, error) {
 // (verify.Resolve takes it as it is: n.Normalized()).
 func newConnector(n *dsn.Config, opts []Option) (*Connector, error) {
 	var err error
-	c := &Connector{&core{cfg: n, cache: tls.NewLRUClientSessionCache(64)}}
+	c := &Connector{&core{cfg: n, epoch: time.Now()}}
 	for _, o := range opts {
 		o(&c.opts)
 	}
@@ -117,7 +127,8 @@ func newConnector(n *dsn.Config, opts []Option) (*Connector, error) {
 	if err != nil {
 		return nil, err
 	}
-	c.strategy.Store(st)
+	c.gen.Store(newGeneration(st, 1, st.Files()))
+	c.due.Store(int64(lookEvery))
 	for _, w := range c.Warnings() {
 		c.opts.logger().Warn("dbtls: "+w, "row", st.Row)
 	}
@@ -157,36 +168,42 @@ func OpenDB(s string, opts ...Option) (*sql.DB, error) {
 	return sql.OpenDB(c), nil
 }
 
-// Strategy returns the strategy in force now (it changes only on Reload).
-func (c *Connector) Strategy() verify.Strategy { return *c.strategy.Load() }
+// Strategy returns the strategy in force now: it changes on Reload and when
+// a file of its trust material changes (spec §7), as for a Connect.
+func (c *Connector) Strategy() verify.Strategy { return *c.current().st }
 
 // Warnings returns the warnings of the connector's configuration (the
 // properties accepted but not honoured) and of the strategy in force (e.g.
 // that REQUIRED does not validate the certificate), as explain and probe
 // show them; New also logs each one (to slog.Default() without WithLogger).
 func (c *Connector) Warnings() []string {
-	return append(append([]string(nil), c.cfg.Warnings...), c.strategy.Load().Warnings...)
+	return append(append([]string(nil), c.cfg.Warnings...), c.gen.Load().st.Warnings...)
 }
 
 // Config returns a copy of the connector's configuration, normalized
 // (dsn.Normalize): changing it changes nothing in the connector.
 func (c *Connector) Config() *dsn.Config { return c.cfg.Clone() }
 
-// Reload re-reads the trust stores, pins and client certificates the DSN
-// names (spec §7). New connections use the new material; open connections
-// are untouched. A reload that fails keeps the old material and returns the
-// error.
+// Reload re-reads the trust stores, pins, client certificates, RSA public
+// keys and revocation lists the DSN names (spec §7), now, whether or not
+// their files changed. New connections use the new material; open
+// connections are untouched. A reload that fails keeps the old material and
+// returns the error. Files also follow themselves without it (live.go).
 func (c *Connector) Reload(ctx context.Context) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	st, err := c.resolve() // hatches.go: WithRootCAs is kept
 	if err != nil {
 		c.opts.logger().Error("dbtls: reload failed; keeping the previous trust material", "kind", string(kind.Of(err)), "error", err.Error())
 		return err
 	}
-	c.strategy.Store(st)
-	c.opts.logger().Info("dbtls: reloaded trust material", "row", st.Row, "trust", st.Trust.String())
+	g := newGeneration(st, c.gen.Load().n+1, st.Files())
+	c.gen.Store(g)
+	c.due.Store(int64(time.Since(c.epoch) + lookEvery))
+	c.opts.logger().Info("dbtls: reloaded trust material", "row", st.Row, "trust", st.Trust.String(), "generation", g.n)
 	return nil
 }
 
@@ -198,11 +215,13 @@ func (c *Connector) Driver() driver.Driver { return c.be.driver() }
 // *tls.Config, so nothing one connection learns (a plaintext fallback, a
 // routed server name) reaches another.
 func (c *Connector) Connect(ctx context.Context) (driver.Conn, error) {
-	st := c.strategy.Load()
+	g := c.current() // live.go: a look at the files when one is due
+	st := g.st
 	rec := newRecord(c.nextID.Add(1), st)
+	rec.info.Generation = g.n
 	a := &attempt{rec: rec}
 	if !st.Disabled {
-		a.tls = verify.TLSConfig(st, verify.Options{Observe: rec.observe, SessionCache: c.cache, Time: c.opts.clock, HopName: rec.hopName})
+		a.tls = verify.TLSConfig(st, verify.Options{Observe: rec.observe, SessionCache: g.cache, Time: c.opts.clock, HopName: rec.hopName})
 	}
 	var conn driver.Conn
 	var err error
@@ -216,6 +235,7 @@ func (c *Connector) Connect(ctx context.Context) (driver.Conn, error) {
 		return nil, err
 	}
 	rec.finish()
+	c.checkExpiry(g, rec) // expiry.go
 	register(conn, rec)
 	c.reportConnected(ctx, rec) // info.go: the record's strings are made only for a logger or an observer
 	return conn, nil
@@ -227,7 +247,7 @@ func (c *Connector) String() string {
 	if c == nil || c.core == nil {
 		return "dbtls connector <nil>"
 	}
-	st := c.strategy.Load()
+	st := c.gen.Load().st
 	return "dbtls connector " + c.cfg.String() + " (row " + st.Row + ", " + st.Mode.String() + ")"
 }
 

@@ -19,7 +19,12 @@
 //     and no login byte is sent in plaintext.
 //   - The certificate is judged by JDBC's rules (package verify), in
 //     VerifyConnection, so resumed TLS sessions are judged too.
-//   - Trust stores are read once per connector; Reload re-reads them.
+//   - Trust material is read when the connector is made and follows its
+//     files (spec §7): a connection that starts one second after a trust
+//     store, ssl-ca, pin, client certificate, RSA key or CRL file changed
+//     on disk uses the new content, whatever made the connector (New,
+//     OpenDB, NewFromConfig, sql.Open); a change that does not load keeps
+//     the previous material, with one warning. Reload re-reads it all now.
 //   - Every connection starts from its own copy of the driver configuration
 //     and its own *tls.Config: go-sql-driver's plaintext fallback in
 //     PREFERRED never outlives its connection, and go-mssqldb's changes to

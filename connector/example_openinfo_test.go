@@ -111,3 +111,33 @@ func ExampleWithClock() {
 	// Output:
 	// true
 }
+
+// Certificates that expire soon are named in what a connection reports (and
+// logged once a day): here the example server's, which lasts a day, against
+// a window of a week. The default window is 30 days; 0 turns it off.
+func ExampleWithExpiryWarning() {
+	c, err := connector.New(os.Getenv("ORDERS_DSN"), connector.WithExpiryWarning(7*24*time.Hour),
+		connector.WithLogger(slog.New(slog.DiscardHandler)))
+	if err != nil {
+		log.Fatal(err)
+	}
+	db := sql.OpenDB(c)
+	defer db.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer conn.Close()
+	info, err := connector.Info(conn)
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, e := range info.Expiring {
+		fmt.Println(e.Role, e.Subject, "expires in", e.DaysLeft, "days")
+	}
+	// Output:
+	// server CN=localhost expires in 0 days
+	// anchor CN=example CA expires in 0 days
+}

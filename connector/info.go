@@ -34,8 +34,17 @@ type ConnInfo struct {
 	CipherOpenSSL string
 	ALPN          string
 	DidResume     bool
-	Mode, Row     string     // the strategy's mode and scenario row / sslMode
-	Peer          []CertInfo // the server's certificates, leaf first
+	Mode, Row     string // the strategy's mode and scenario row / sslMode
+	// Generation is the trust material the connection was judged with: 1
+	// is what New read, and each change put in force since — a Reload, a
+	// material file that changed on disk (spec §7) — adds one.
+	Generation uint64
+	// Expiring lists the certificates this connection used that expire
+	// within the window of WithExpiryWarning (30 days unless changed): the
+	// verified server certificate and its intermediates, the trust anchor
+	// it chained to, the client certificate. Nil when none does.
+	Expiring []Expiring
+	Peer     []CertInfo // the server's certificates, leaf first
 
 	// Hops (SQL Server) lists every server the connect reached, in order:
 	// the first, then each one a routing answer sent it to
@@ -54,7 +63,7 @@ type CertInfo struct {
 
 func (i ConnInfo) logAttrs() []any {
 	a := []any{"id", i.ID, "addr", i.Addr, "row", i.Row, "mode", i.Mode, "encrypted", i.Encrypted, "loginOnly", i.LoginOnly,
-		"tlsVersion", i.Version, "cipher", i.CipherIANA, "resumed", i.DidResume}
+		"tlsVersion", i.Version, "cipher", i.CipherIANA, "resumed", i.DidResume, "generation", i.Generation}
 	if len(i.Peer) > 0 {
 		a = append(a, "subject", i.Peer[0].Subject, "sha256", i.Peer[0].SHA256)
 	}

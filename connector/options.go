@@ -23,6 +23,9 @@ type options struct {
 	password func(context.Context) (string, error) // WithPasswordFunc
 	token    func(context.Context) (string, error) // WithAccessTokenFunc
 	resolve  []verify.Option                       // WithRootCAs, WithRootCAsPEM: trust material for verify.Resolve
+
+	expiry    time.Duration // WithExpiryWarning (expiry.go)
+	expirySet bool
 }
 
 // WithObserver calls f with the record of every connection made.

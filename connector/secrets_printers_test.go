@@ -114,6 +114,19 @@ func TestSecretsThroughEveryPrinter(t *testing.T) {
 	_, err = verify.Resolve(built)
 	keep(built, err)
 
+	// A store whose password no longer matches, at a refresh: the previous
+	// material is kept, and what is kept says why (verify.Kept).
+	good, err := dsn.Parse("jdbc:sqlserver://127.0.0.1:1;encrypt=true;trustStore=" + filepath.Join(root, "truststore", "testdata", "trust.jks") + ";trustStorePassword=changeit")
+	require.NoError(t, err)
+	prev, err := verify.Resolve(good)
+	require.NoError(t, err)
+	wrong, err := dsn.Parse("jdbc:sqlserver://127.0.0.1:1;encrypt=true;trustStore=" + filepath.Join(root, "truststore", "testdata", "trust.jks") + ";trustStorePassword=" + secretsweep.Marker)
+	require.NoError(t, err)
+	refreshed, kept, err := verify.Refresh(wrong, prev)
+	require.NoError(t, err)
+	require.NotEmpty(t, kept, "the wrong password keeps the previous anchors")
+	keep(refreshed, kept, kept[0], refreshed.Files())
+
 	for _, src := range []truststore.Source{
 		{Path: filepath.Join(root, "truststore", "testdata", "trust.jks"), Password: secretsweep.Marker, HasPassword: true, PasswordKey: "trustStorePassword"},
 		{Path: filepath.Join(root, "truststore", "testdata", "trust.p12"), Password: secretsweep.Marker, HasPassword: true, PasswordKey: "trustCertificateKeyStorePassword"},
@@ -133,7 +146,7 @@ func TestSecretsThroughEveryPrinter(t *testing.T) {
 	// construction (a certificate and a name, options, an interface), and is
 	// printed all the same.
 	keep(&verify.NameError{Expected: "db"}, &verify.ChainError{}, &verify.PinError{}, &verify.UsageError{}, &verify.ValidityError{},
-		verify.Options{}, verify.WithRootCAsPEM(nil), &verify.Diagnosis{}, connector.ConnInfo{Hops: []connector.Hop{{Peer: []connector.CertInfo{{Subject: "CN=db"}}}}},
+		verify.Options{}, verify.WithRootCAsPEM(nil), &verify.Diagnosis{}, &connector.Expiring{}, &verify.RevokedError{}, &verify.Revocation{}, connector.ConnInfo{Hops: []connector.Hop{{Peer: []connector.CertInfo{{Subject: "CN=db"}}}}},
 		connector.Driver{}, connector.WithLogger(nil), truststore.PEM, kind.InvalidDSN, dsn.ShapeADO)
 
 	reached := map[string]bool{}

@@ -24,7 +24,7 @@ type tdsFixture struct {
 }
 
 func newTDSFixture(t *testing.T) *tdsFixture {
-	nb, na := certgen.Window(time.Now(), time.Hour, 24*time.Hour)
+	nb, na := certgen.Window(time.Now(), time.Hour, 90*24*time.Hour) // beyond the expiry warning's 30 days
 	f := &tdsFixture{ca: certgen.Must(certgen.Spec{CN: "tds CA", IsCA: true, NotBefore: nb, NotAfter: na})}
 	f.leaf = certgen.Must(certgen.Spec{CN: "localhost", DNSNames: []string{"localhost"}, IPs: []net.IP{net.ParseIP("127.0.0.1")},
 		Parent: f.ca, NotBefore: nb, NotAfter: na})

@@ -99,6 +99,7 @@ type TLS struct {
 	TrustStoreType         Setting[string] // JKS, PKCS12, PEM, … (a hint: content decides)
 	ServerCertificate      Setting[string] // path of a PEM or DER certificate (strict only)
 	SSLProtocol            Setting[string] // e.g. TLSv1.2
+	CRL                    Setting[string] // certificateRevocationList (dbtls's own): a CRL file or a directory of them
 
 	// MySQL / Connector/J / TiDB vocabulary.
 	SSLMode Setting[SSLMode] // sslMode or ssl-mode
@@ -121,6 +122,8 @@ type TLS struct {
 	TLSVersions                Setting[[]string] // tls-version / tlsVersions / enabledTLSProtocols, split on ','
 	Ciphers                    Setting[[]string] // ssl-cipher (':' or ','), tlsCiphersuites / enabledSSLCipherSuites
 	TLS13Suites                Setting[[]string] // tls-ciphersuites
+	SSLCRL                     Setting[string]   // ssl-crl: a CRL file (PEM or DER)
+	SSLCRLPath                 Setting[string]   // ssl-crlpath: a directory of CRL files
 }
 
 // Config is a parsed DSN: where to connect, who as, the TLS properties, and

@@ -35,6 +35,7 @@ const (
 	conceptVersions concept = "TLS protocol versions"
 	conceptCiphers  concept = "TLS 1.2 cipher suites"
 	conceptTLS13    concept = "TLS 1.3 cipher suites"
+	conceptCRL      concept = "certificate revocation lists"
 )
 
 // field is one typed property of TLS or MySQLAuth: its canonical key, the
@@ -91,6 +92,8 @@ func init() {
 	addField("trustStoreType", vocabJDBC, conceptAnchors, textField(func(c *Config) *Setting[string] { return &c.TLS.TrustStoreType }, false, nil))
 	addField("serverCertificate", vocabJDBC, conceptPin, textField(func(c *Config) *Setting[string] { return &c.TLS.ServerCertificate }, false, nil))
 	addField("sslProtocol", vocabJDBC, conceptVersions, textField(func(c *Config) *Setting[string] { return &c.TLS.SSLProtocol }, false, nil))
+	// Neither JDBC driver reads CRLs: dbtls's own name, in the JDBC style.
+	addField("certificateRevocationList", vocabJDBC, conceptCRL, textField(func(c *Config) *Setting[string] { return &c.TLS.CRL }, false, nil))
 
 	// MySQL / Connector/J / MariaDB Connector/J / TiDB vocabulary. go-sql-driver's
 	// tls= fills the same field as sslMode, in its own words (values.go).
@@ -119,6 +122,9 @@ func init() {
 	addField("ssl-cipher", vocabMySQL, conceptCiphers, listField(":,", func(c *Config) *Setting[[]string] { return &c.TLS.Ciphers }),
 		"tlsCiphersuites", "enabledSSLCipherSuites", "ssl_cipher")
 	addField("tls-ciphersuites", vocabMySQL, conceptTLS13, listField(":,", func(c *Config) *Setting[[]string] { return &c.TLS.TLS13Suites }), "tls_ciphersuites")
+	// The mysql client's --ssl-crl and --ssl-crlpath (Connector/J has none).
+	addField("ssl-crl", vocabMySQL, conceptCRL, textField(func(c *Config) *Setting[string] { return &c.TLS.SSLCRL }, false, nil), "ssl_crl")
+	addField("ssl-crlpath", vocabMySQL, conceptCRL, textField(func(c *Config) *Setting[string] { return &c.TLS.SSLCRLPath }, false, nil), "ssl_crlpath")
 
 	// MySQLAuth (auth_mysql.go): MySQL family only.
 	addField("allowPublicKeyRetrieval", "", "", boolField(func(c *Config) *Setting[bool] { return &c.Auth.AllowPublicKeyRetrieval }))

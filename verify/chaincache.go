@@ -24,7 +24,10 @@ type chainCache struct {
 
 // verifiedChain is what a successful verification leaves: the window in
 // which every certificate of the chain built (anchor included) is valid.
-type verifiedChain struct{ notBefore, notAfter time.Time }
+type verifiedChain struct {
+	notBefore, notAfter time.Time
+	built               []*x509.Certificate // the chain built, for the revocation lists
+}
 
 // maxCachedChains bounds the cache; when full it starts again.
 const maxCachedChains = 256
@@ -42,22 +45,22 @@ func chainKey(chain []*x509.Certificate) [32]byte {
 	return k
 }
 
-// lookup reports whether chain verified before and is still within the
-// window of the chain built then.
-func (c *chainCache) lookup(k [32]byte, now time.Time) bool {
+// lookup returns the chain built when chain verified before, if it is
+// still within that chain's window.
+func (c *chainCache) lookup(k [32]byte, now time.Time) ([]*x509.Certificate, bool) {
 	if c == nil {
-		return false
+		return nil, false
 	}
 	v, ok := c.m.Load(k)
 	if !ok {
-		return false
+		return nil, false
 	}
 	w := v.(verifiedChain)
 	if now.Before(w.notBefore) || now.After(w.notAfter) {
-		return false // let the full verification say which certificate and why
+		return nil, false // let the full verification say which certificate and why
 	}
 	c.hits.Add(1)
-	return true
+	return w.built, true
 }
 
 // store remembers a verified chain with the window of the chain built.
@@ -65,7 +68,7 @@ func (c *chainCache) store(k [32]byte, built []*x509.Certificate) {
 	if c == nil || len(built) == 0 {
 		return
 	}
-	w := verifiedChain{notBefore: built[0].NotBefore, notAfter: built[0].NotAfter}
+	w := verifiedChain{notBefore: built[0].NotBefore, notAfter: built[0].NotAfter, built: built}
 	for _, b := range built[1:] {
 		if b.NotBefore.After(w.notBefore) {
 			w.notBefore = b.NotBefore

@@ -87,8 +87,8 @@ func checkChain(s *Strategy, chain []*x509.Certificate, now time.Time) error {
 		}
 	}
 	key := chainKey(chain)
-	if s.chains.lookup(key, now) {
-		return nil
+	if built, ok := s.chains.lookup(key, now); ok {
+		return s.Revocation.check(built, now)
 	}
 	inter := x509.NewCertPool()
 	for _, c := range chain[1:] {
@@ -99,7 +99,7 @@ func checkChain(s *Strategy, chain []*x509.Certificate, now time.Time) error {
 		KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}})
 	if err == nil {
 		s.chains.store(key, built[0])
-		return nil
+		return s.Revocation.check(built[0], now) // revocation.go
 	}
 	var inv x509.CertificateInvalidError
 	if errors.As(err, &inv) {

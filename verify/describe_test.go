@@ -138,7 +138,7 @@ func TestDescribeAgreesWithResolve(t *testing.T) {
 			// Everything else, field by field.
 			d2, r2 := *d, *r
 			d2.Trust, r2.Trust = Trust{}, Trust{}
-			r2.Roots, r2.Pin, r2.ClientCertificate, r2.chains = nil, nil, nil, nil
+			r2.Roots, r2.Anchors, r2.Pin, r2.ClientCertificate, r2.Revocation, r2.chains, r2.files = nil, nil, nil, nil, nil, nil, nil
 			d2.described = false
 			require.Equal(t, r2, d2)
 		})

@@ -43,5 +43,8 @@
 // Resolve loads the trust material through package truststore, which reads
 // every file with one bound; options give material from code
 // (WithRootCAs, WithRootCAsPEM) and never override what the configuration
-// names. A reload is a new Resolve: it re-reads all of it.
+// names. A reload is a new Resolve: it re-reads all of it. Every file read
+// is noted in the Strategy (Files, with what a stat said of it before it
+// was read), and Refresh resolves again after a file changed, keeping the
+// previous material of a file that no longer loads (live.go).
 package verify

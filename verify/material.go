@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
+	"strings"
 
 	"github.com/dbtls/dbtls/dsn"
 	"github.com/dbtls/dbtls/kind"
@@ -63,10 +64,12 @@ func (r *resolver) anchors(a anchors) (*x509.CertPool, Trust, error) {
 		return nil, Trust{Source: "store", Path: a.path.Value}, nil
 	case a.path.Set:
 		src.Path = a.path.Value
+		r.watch(src.PathKey, "anchors", src.Path)
 		st, err := truststore.Load(src)
 		if err != nil {
-			return nil, Trust{}, err
+			return r.keptAnchors(err)
 		}
+		r.anchorCerts = st.Certs
 		return st.Pool(), Trust{Source: string(st.Format), Path: st.Path}, nil
 	case a.password.Set:
 		p, err := truststore.DefaultStoreFile()
@@ -81,10 +84,12 @@ func (r *resolver) anchors(a anchors) (*x509.CertPool, Trust, error) {
 			return nil, Trust{}, err
 		}
 		src.Path, src.PathKey = p, kind.KeyOr(a.path.Key, a.password.Key)
+		r.watch(src.PathKey, "anchors", p)
 		st, err := truststore.Load(src)
 		if err != nil {
-			return nil, Trust{}, err
+			return r.keptAnchors(err)
 		}
+		r.anchorCerts = st.Certs
 		return st.Pool(), Trust{Source: "java-default", Path: p}, nil
 	case r.roots != nil || r.rootsPEM != nil:
 		return r.roots, Trust{Source: "option"}, nil
@@ -92,12 +97,28 @@ func (r *resolver) anchors(a anchors) (*x509.CertPool, Trust, error) {
 	return nil, Trust{Source: "system"}, nil
 }
 
+// keptAnchors is a trust store that failed to load: Refresh keeps the
+// previous anchors read from a file.
+func (r *resolver) keptAnchors(err error) (*x509.CertPool, Trust, error) {
+	if r.prev != nil && r.keep("anchors", err, r.prev.Roots != nil && r.prev.Trust.Path != "") {
+		r.anchorCerts = r.prev.Anchors
+		return r.prev.Roots, r.prev.Trust, nil
+	}
+	return nil, Trust{}, err
+}
+
 // pin loads the serverCertificate file (PEM or DER).
 func (r *resolver) pin(s dsn.Setting[string]) (*x509.Certificate, error) {
 	if !r.read {
 		return nil, nil
 	}
-	return truststore.LoadCertificate(s.Value, kind.KeyOr(s.Key, "serverCertificate"))
+	key := kind.KeyOr(s.Key, "serverCertificate")
+	r.watch(key, "pin", s.Value)
+	c, err := truststore.LoadCertificate(s.Value, key)
+	if err != nil && r.prev != nil && r.keep("pin", err, r.prev.Pin != nil) {
+		return r.prev.Pin, nil
+	}
+	return c, err
 }
 
 // clientCert loads ssl-cert + ssl-key (PEM) or a client key store; Describe
@@ -118,15 +139,28 @@ func (r *resolver) clientCert(t *dsn.TLS) (*tls.Certificate, error) {
 	case !r.read:
 		return nil, nil
 	case t.SSLCert.Set:
-		c, err := truststore.LoadKeyPairPEM(t.SSLCert.Value, kind.KeyOr(t.SSLCert.Key, "ssl-cert"), t.SSLKey.Value, kind.KeyOr(t.SSLKey.Key, "ssl-key"))
-		return &c, err
+		certKey, keyKey := kind.KeyOr(t.SSLCert.Key, "ssl-cert"), kind.KeyOr(t.SSLKey.Key, "ssl-key")
+		r.watch(certKey, "client", t.SSLCert.Value)
+		r.watch(keyKey, "client", t.SSLKey.Value)
+		c, err := truststore.LoadKeyPairPEM(t.SSLCert.Value, certKey, t.SSLKey.Value, keyKey)
+		return r.keptClient(&c, err) // a certificate and a key that do not match keep the old pair
 	case t.ClientKeyStoreURL.Set:
+		r.watch(t.ClientKeyStoreURL.Key, "client", t.ClientKeyStoreURL.Value)
 		c, err := truststore.LoadKeyPair(truststore.Source{Path: t.ClientKeyStoreURL.Value, Type: t.ClientKeyStoreType.Value,
 			Password: t.ClientKeyStorePassword.Value, HasPassword: t.ClientKeyStorePassword.Set,
 			PathKey: t.ClientKeyStoreURL.Key, TypeKey: t.ClientKeyStoreType.Key, PasswordKey: kind.KeyOr(t.ClientKeyStorePassword.Key, "clientCertificateKeyStorePassword")})
-		return &c, err
+		return r.keptClient(&c, err)
 	}
 	return nil, nil
+}
+
+// keptClient is a client certificate that failed to load: Refresh keeps
+// the previous one.
+func (r *resolver) keptClient(c *tls.Certificate, err error) (*tls.Certificate, error) {
+	if err != nil && r.prev != nil && r.keep("client", err, r.prev.ClientCertificate != nil) {
+		return r.prev.ClientCertificate, nil
+	}
+	return c, err
 }
 
 // rsaKey loads the server's RSA public key (serverRSAPublicKeyFile).
@@ -134,7 +168,15 @@ func (r *resolver) rsaKey(s dsn.Setting[string]) (*rsa.PublicKey, error) {
 	if !s.Set || !r.read {
 		return nil, nil
 	}
-	return truststore.LoadRSAPublicKey(s.Value, kind.KeyOr(s.Key, "serverRSAPublicKeyFile"))
+	key := kind.KeyOr(s.Key, "serverRSAPublicKeyFile")
+	if !strings.Contains(s.Value, "-----BEGIN") { // else the key itself, no file
+		r.watch(key, "rsa-key", s.Value)
+	}
+	k, err := truststore.LoadRSAPublicKey(s.Value, key)
+	if err != nil && r.prev != nil && r.keep("rsa-key", err, r.prev.ServerRSAKey != nil) {
+		return r.prev.ServerRSAKey, nil
+	}
+	return k, err
 }
 
 func firstKey(a, b dsn.Setting[string]) string {

@@ -1,6 +1,8 @@
 package verify
 
 import (
+	"crypto/x509"
+
 	"github.com/dbtls/dbtls/dsn"
 	"github.com/dbtls/dbtls/kind"
 )
@@ -51,6 +53,12 @@ func Describe(cfg *dsn.Config, opts ...Option) (*Strategy, error) {
 type resolver struct {
 	read bool
 	settings
+
+	files []MaterialFile // every file read, noted before (live.go)
+	prev  *Strategy      // Refresh: the material a failed load keeps
+	kept  []Kept         // Refresh: the failed loads that kept prev's
+
+	anchorCerts []*x509.Certificate // the trust anchors read from a file, for the CRLs' signatures
 }
 
 func newResolver(read bool, opts []Option) *resolver {
@@ -84,6 +92,9 @@ func (r *resolver) resolve(cfg *dsn.Config) (*Strategy, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := r.revocation(cfg, s); err != nil { // revocation.go
+		return nil, err
+	}
 	chainChecked := s.Mode == ModeCAChain || s.Mode == ModeHostnameOverride
 	if r.roots != nil && !chainChecked {
 		s.Warnings = append(s.Warnings, r.rootsKey+" is ignored: "+rowName(s)+" validates no certificate chain")
@@ -91,6 +102,7 @@ func (r *resolver) resolve(cfg *dsn.Config) (*Strategy, error) {
 	if chainChecked && r.read {
 		s.chains = &chainCache{}
 	}
+	s.files, s.Anchors = r.files, r.anchorCerts
 	return s, nil
 }
 

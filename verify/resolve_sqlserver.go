@@ -112,11 +112,12 @@ func refuseMySQLKeys(t *dsn.TLS) error {
 		{t.SSLCert.Key, t.SSLCert.Set}, {t.SSLKey.Key, t.SSLKey.Set}, {t.ClientKeyStoreURL.Key, t.ClientKeyStoreURL.Set},
 		{t.ClientKeyStorePassword.Key, t.ClientKeyStorePassword.Set}, {t.ClientKeyStoreType.Key, t.ClientKeyStoreType.Set},
 		{t.TLSVersions.Key, t.TLSVersions.Set}, {t.Ciphers.Key, t.Ciphers.Set}, {t.TLS13Suites.Key, t.TLS13Suites.Set},
+		{t.SSLCRL.Key, t.SSLCRL.Set}, {t.SSLCRLPath.Key, t.SSLCRLPath.Set},
 	} {
 		if k.set {
 			return &kind.Error{Kind: kind.InvalidDSN, What: "MySQL property on a SQL Server DSN", Key: k.key,
 				Why: fmt.Sprintf("%s belongs to the MySQL vocabulary", k.key),
-				Fix: "use the SQL Server properties: encrypt, trustServerCertificate, trustStore, trustStorePassword, hostNameInCertificate, serverCertificate, sslProtocol"}
+				Fix: "use the SQL Server properties: encrypt, trustServerCertificate, trustStore, trustStorePassword, hostNameInCertificate, serverCertificate, sslProtocol, certificateRevocationList"}
 		}
 	}
 	return nil

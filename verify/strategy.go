@@ -92,7 +92,11 @@ type Strategy struct {
 	CheckValidity bool   // check not-before/not-after even when Mode is ModeNone (MySQL family)
 	Trust         Trust
 	Roots         *x509.CertPool // nil with Trust.Source "system" means the host's pool
-	Pin           *x509.Certificate
+	// Anchors are Roots' certificates when they were read from a file (a
+	// trust store, the JDK's default store file): for their expiry (spec
+	// §7). Nil for the host's pool and for anchors given in code.
+	Anchors []*x509.Certificate
+	Pin     *x509.Certificate
 
 	// Protocol.
 	MinVersion   uint16   // 0: crypto/tls default
@@ -107,6 +111,11 @@ type Strategy struct {
 	// serverRSAPublicKeyFile: without TLS, a password is encrypted to this
 	// key only, never to one the server hands out.
 	ServerRSAKey *rsa.PublicKey
+
+	// Revocation holds the CRLs checked for every certificate of the
+	// verified chain (ssl-crl, ssl-crlpath, certificateRevocationList); nil
+	// when none is given (revocation.go).
+	Revocation *Revocation
 
 	// Warnings, each naming the property concerned.
 	Warnings []string
@@ -125,7 +134,22 @@ type Strategy struct {
 	// ("trustStore" when the Strategy is built by hand).
 	anchorKey string
 
+	// files: the files the material was read from (live.go).
+	files []MaterialFile
+
 	// described: made by Describe, with no trust material loaded; Check
 	// refuses every chain.
 	described bool
+}
+
+// EarliestAnchor returns the trust anchor read from a file that expires
+// first, or nil when none was read (spec §7: explain shows it).
+func (s *Strategy) EarliestAnchor() *x509.Certificate {
+	var first *x509.Certificate
+	for _, a := range s.Anchors {
+		if first == nil || a.NotAfter.Before(first.NotAfter) {
+			first = a
+		}
+	}
+	return first
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"io"
 	"strings"
+	"time"
 
 	"github.com/dbtls/dbtls/connector"
 	"github.com/dbtls/dbtls/dsn"
@@ -40,10 +41,18 @@ type explanation struct {
 	CipherSuites []string   `json:"cipherSuites,omitempty"`
 	ALPN         []string   `json:"alpnOffered,omitempty"`
 	ClientCert   string     `json:"clientCertificate,omitempty"`
+	AnchorExpiry *anchorExp `json:"earliestAnchorExpiry,omitempty"`
 	DSN          string     `json:"dsn,omitempty"`
 	DriverDSN    string     `json:"driverDSN,omitempty"`
 	Warnings     []string   `json:"warnings"`
 	Error        *errorJSON `json:"error,omitempty"`
+}
+
+// anchorExp is the trust anchor read from a file that expires first.
+type anchorExp struct {
+	Subject  string `json:"subject"`
+	NotAfter string `json:"notAfter"`
+	DaysLeft int    `json:"daysLeft"`
 }
 
 const explainSynopsis = "dbtls explain [--json] <connection string> | - | --dsn-env NAME"
@@ -123,6 +132,9 @@ func fillStrategy(ex *explanation, st *verify.Strategy) {
 	if st.ClientCertificate != nil && st.ClientCertificate.Leaf != nil {
 		ex.ClientCert = st.ClientCertificate.Leaf.Subject.String()
 	}
+	if a := st.EarliestAnchor(); a != nil {
+		ex.AnchorExpiry = &anchorExp{Subject: a.Subject.String(), NotAfter: a.NotAfter.UTC().Format(time.RFC3339), DaysLeft: connector.DaysLeft(a.NotAfter, time.Now())}
+	}
 	ex.Warnings = append(ex.Warnings, st.Warnings...)
 }
 
@@ -169,6 +181,9 @@ func printExplanation(w io.Writer, ex explanation) {
 	line("cipher suites", strings.Join(ex.CipherSuites, ":"))
 	line("alpn offered", strings.Join(ex.ALPN, ", "))
 	line("client certificate", ex.ClientCert)
+	if a := ex.AnchorExpiry; a != nil {
+		line("anchors expire", a.NotAfter+" ("+a.Subject+", "+daysLeftText(a.DaysLeft)+")")
+	}
 	line("dsn", ex.DSN)
 	line("driver dsn", ex.DriverDSN)
 	for _, warn := range ex.Warnings {

@@ -6,7 +6,9 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
+	"github.com/dbtls/dbtls/internal/testutil/certgen"
 	"github.com/stretchr/testify/require"
 )
 
@@ -173,4 +175,36 @@ func TestExplainText(t *testing.T) {
 	require.Equal(t, 2, code)
 	code, _, _ = runCLI(t, "nosuch")
 	require.Equal(t, 2, code)
+}
+
+// TestExplainAnchorExpiry (spec §7): explain shows the earliest expiry among
+// the trust anchors it loaded.
+func TestExplainAnchorExpiry(t *testing.T) {
+	now := time.Now()
+	soon := certgen.Must(certgen.Spec{CN: "soon CA", IsCA: true, NotBefore: now.Add(-time.Hour), NotAfter: now.Add(40*24*time.Hour + time.Hour)})
+	later := certgen.Must(certgen.Spec{CN: "later CA", IsCA: true, NotBefore: now.Add(-time.Hour), NotAfter: now.Add(400 * 24 * time.Hour)})
+	ca := filepath.Join(t.TempDir(), "ca.pem")
+	require.NoError(t, os.WriteFile(ca, append(later.CertPEM(), soon.CertPEM()...), 0o644))
+	dsn := "jdbc:mysql://db.example.com/app?sslMode=VERIFY_CA&ssl-ca=" + ca
+	code, out, _ := runCLI(t, "explain", "--json", dsn)
+	require.Equal(t, 0, code, out)
+	var ex struct {
+		EarliestAnchorExpiry *struct {
+			Subject, NotAfter string
+			DaysLeft          int
+		}
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &ex))
+	require.NotNil(t, ex.EarliestAnchorExpiry)
+	require.Equal(t, "CN=soon CA", ex.EarliestAnchorExpiry.Subject)
+	require.Equal(t, 40, ex.EarliestAnchorExpiry.DaysLeft)
+	require.Equal(t, soon.Cert.NotAfter.UTC().Format(time.RFC3339), ex.EarliestAnchorExpiry.NotAfter)
+
+	code, out, _ = runCLI(t, "explain", dsn)
+	require.Equal(t, 0, code)
+	require.Contains(t, out, "anchors expire:     "+soon.Cert.NotAfter.UTC().Format(time.RFC3339)+" (CN=soon CA, 40 days left)\n")
+
+	code, out, _ = runCLI(t, "explain", "--json", "jdbc:mysql://db.example.com/app?sslMode=VERIFY_CA")
+	require.Equal(t, 0, code)
+	require.NotContains(t, out, "earliestAnchorExpiry", "the host's pool is not listed")
 }

@@ -28,6 +28,7 @@ type probeCert struct {
 	IPs       []string `json:"ipAddresses"`
 	NotBefore string   `json:"notBefore"`
 	NotAfter  string   `json:"notAfter"`
+	DaysLeft  int      `json:"daysLeft"`
 	SHA256    string   `json:"sha256"`
 }
 
@@ -216,7 +217,7 @@ func printProbe(w io.Writer, r probeResult) {
 			if len(p.DNSNames)+len(p.IPs) > 0 {
 				line("  names", strings.Join(append(append([]string{}, p.DNSNames...), p.IPs...), ", "))
 			}
-			line("  valid", p.NotBefore+" to "+p.NotAfter)
+			line("  valid", p.NotBefore+" to "+p.NotAfter+" ("+daysLeftText(p.DaysLeft)+")")
 			line("  sha-256", p.SHA256)
 		}
 	}
@@ -273,7 +274,19 @@ func newProbeCert(p connector.CertInfo) probeCert {
 	}
 	return probeCert{Subject: kind.Foreign(p.Subject), Issuer: kind.Foreign(p.Issuer),
 		DNSNames: names, IPs: append([]string{}, p.IPAddresses...),
-		NotBefore: p.NotBefore.UTC().Format(time.RFC3339), NotAfter: p.NotAfter.UTC().Format(time.RFC3339), SHA256: p.SHA256}
+		NotBefore: p.NotBefore.UTC().Format(time.RFC3339), NotAfter: p.NotAfter.UTC().Format(time.RFC3339),
+		DaysLeft: connector.DaysLeft(p.NotAfter, time.Now()), SHA256: p.SHA256}
+}
+
+// daysLeftText says a certificate's days left in words.
+func daysLeftText(days int) string {
+	switch {
+	case days < 0:
+		return "expired"
+	case days == 1:
+		return "1 day left"
+	}
+	return strconv.Itoa(days) + " days left"
 }
 
 // afterConnect is the error of a query after the connect: kind network when

@@ -99,7 +99,10 @@ func TestProbeSQLServer(t *testing.T) {
 		TLS    *struct {
 			Encrypted, LoginOnly bool
 			Version              string
-			PeerCertificates     []struct{ Subject, Issuer, SHA256 string }
+			PeerCertificates     []struct {
+				Subject, Issuer, SHA256 string
+				DaysLeft                *int
+			}
 		}
 		Server *struct{ SSLVersion string }
 		Error  *struct{ Kind, Message string }
@@ -130,6 +133,8 @@ func TestProbeSQLServer(t *testing.T) {
 	require.Equal(t, "TLSv1.2", r.TLS.Version)
 	require.Equal(t, leaf.SHA256(), r.TLS.PeerCertificates[0].SHA256)
 	require.Equal(t, "CN=probe tds CA", r.TLS.PeerCertificates[0].Issuer)
+	require.NotNil(t, r.TLS.PeerCertificates[0].DaysLeft)
+	require.Equal(t, 0, *r.TLS.PeerCertificates[0].DaysLeft, "the certificate expires within the day (spec §7: probe prints the days left)")
 
 	code, r = probeJSON(url(notSup, "encrypt=true;trustServerCertificate=true"))
 	require.Equal(t, 1, code)
@@ -139,6 +144,7 @@ func TestProbeSQLServer(t *testing.T) {
 	code, text, errText := runProbeCLI(t, "probe", url(off, "encrypt=false"))
 	require.Equal(t, 0, code, errText)
 	require.Contains(t, text, "encryption:      login packet only")
+	require.Contains(t, text, "Z (0 days left)\n")
 	require.True(t, strings.HasPrefix(text, "ok:"), text)
 }
 
