@@ -121,6 +121,13 @@ type TLS struct {
 	TLSVersions                Setting[[]string] // tls-version / tlsVersions / enabledTLSProtocols, split on ','
 	Ciphers                    Setting[[]string] // ssl-cipher (':' or ','), tlsCiphersuites / enabledSSLCipherSuites
 	TLS13Suites                Setting[[]string] // tls-ciphersuites
+
+	// MariaDB Connector/J vocabulary (a jdbc:mariadb: URL): its sslMode,
+	// useSsl, trustServerCertificate, serverSslCert (inline PEM too),
+	// trustStore…, keyStore…, enabledSslProtocolSuites and
+	// enabledSslCipherSuites fill the settings above; this one is its own.
+	// With useSsl=true it makes the mode verify-ca (see verify).
+	DisableSSLHostnameVerification Setting[bool]
 }
 
 // Config is a parsed DSN: where to connect, who as, the TLS properties, and

@@ -53,13 +53,21 @@ func (r *resolver) resolveMySQL(cfg *dsn.Config) (*Strategy, error) {
 		return nil, &kind.Error{Kind: kind.InvalidDSN, What: "serverCertificate on a MySQL DSN", Key: t.ServerCertificate.Key, Value: t.ServerCertificate.Value,
 			Why: "the serverCertificate pin belongs to TDS 8.0 strict encryption, which only SQL Server speaks", Fix: "use sslMode=VERIFY_CA with ssl-ca instead"}
 	}
-	mode, modeKey, err := mysqlMode(t)
-	if err != nil {
+	mariadb := cfg.Shape == dsn.ShapeJDBCMariaDB
+	var mode dsn.SSLMode
+	var modeKey string
+	var modeWarnings []string
+	var err error
+	if mariadb {
+		mode, modeKey, modeWarnings = mariadbMode(t)
+	} else if mode, modeKey, err = mysqlMode(t); err != nil {
 		return nil, err
+	} else {
+		modeWarnings = legacyIgnored(t)
 	}
 	expected, sni := hostOf(cfg)
 	s := &Strategy{Family: dsn.MySQL, Row: mode.String(), ServerName: sni, CheckValidity: true, Trust: Trust{Source: "none"}}
-	s.Warnings = append(s.Warnings, legacyIgnored(t)...)
+	s.Warnings = append(s.Warnings, modeWarnings...)
 	s.Warnings = append(s.Warnings, emptied...)
 
 	// Protocol versions.
@@ -111,6 +119,9 @@ func (r *resolver) resolveMySQL(cfg *dsn.Config) (*Strategy, error) {
 	case dsn.SSLRequired:
 		s.Mode, s.TLSRequired = ModeNone, true
 		s.Warnings = append(s.Warnings, "sslMode REQUIRED: TLS is required but the server's certificate chain and name are not validated")
+		if mariadb { // MariaDB Connector/J's trust accepts any certificate, its dates unchecked
+			s.CheckValidity = false
+		}
 	case dsn.SSLVerifyCA:
 		s.Mode, s.TLSRequired, s.NameRules = ModeCAChain, true, NoName
 	case dsn.SSLVerifyIdentity:
@@ -135,7 +146,12 @@ func (r *resolver) resolveMySQL(cfg *dsn.Config) (*Strategy, error) {
 			return nil, &kind.Error{Kind: kind.InvalidDSN, What: "no trust anchors", Key: t.FallbackToSystemTrustStore.Key, Value: t.FallbackToSystemTrustStore.Raw,
 				Why: mode.String() + " needs trust anchors, no trust store is given and the system store is refused", Fix: "set ssl-ca or trustCertificateKeyStoreUrl"}
 		}
-		if s.Roots, s.Trust, err = r.anchors(a); err != nil {
+		if mariadb && a.path.Set && inlinePEM(a.path) {
+			s.Roots, s.Trust, err = r.inlineAnchors(a)
+		} else {
+			s.Roots, s.Trust, err = r.anchors(a)
+		}
+		if err != nil {
 			return nil, err
 		}
 	}

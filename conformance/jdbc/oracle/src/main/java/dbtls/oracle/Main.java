@@ -31,7 +31,7 @@ import java.util.concurrent.TimeoutException;
 public final class Main {
     static final class Case {
         String id;
-        String driver; // "mssql" or "mysql"
+        String driver; // "mssql", "mysql", "mariadb-3.5" or "mariadb-4.0"
         String url;
         Map<String, String> properties;
         String query;
@@ -96,7 +96,8 @@ public final class Main {
             o.connected = false;
             boolean pinned = c.url.toLowerCase(java.util.Locale.ROOT).contains("servercertificate=")
                     || c.properties != null && c.properties.keySet().stream().anyMatch(k -> k.equalsIgnoreCase("serverCertificate"));
-            o.outcomeClass = Classify.of(c.driver, pinned, t);
+            String mariadb = MariaDB.handles(c.driver) ? MariaDB.classify(t) : null;
+            o.outcomeClass = mariadb != null ? mariadb : Classify.of(c.driver, pinned, t);
             o.message = Classify.messages(t);
             o.exception = t.getClass().getName();
             return o;
@@ -107,6 +108,10 @@ public final class Main {
         Properties p = new Properties();
         if (c.properties != null) p.putAll(c.properties);
         String query = c.query == null || c.query.isEmpty() ? "SELECT 1" : c.query;
+        if (MariaDB.handles(c.driver)) {
+            MariaDB.attempt(c, p, query, o);
+            return o;
+        }
         try (Connection conn = DriverManager.getConnection(c.url, p); Statement s = conn.createStatement()) {
             try (ResultSet rs = s.executeQuery(query)) {
                 rs.next();

@@ -1,0 +1,64 @@
+package verify
+
+import (
+	"crypto/x509"
+	"strings"
+
+	"github.com/dbtls/dbtls/dsn"
+	"github.com/dbtls/dbtls/truststore"
+)
+
+// mariadbMode decides the mode of a jdbc:mariadb: URL as MariaDB Connector/J
+// does (Configuration, 3.5 and 4.0): useSsl=true decides over sslMode,
+// making trust with trustServerCertificate=true, else verify-ca with
+// disableSslHostnameVerification=true, else verify-full; then sslMode;
+// without either, verify-full (4.0's default; 3.5's was disable, a
+// divergence listed in docs/divergences.md). trustServerCertificate and
+// disableSslHostnameVerification mean nothing without useSsl=true, and
+// useSsl=false turns nothing off: each is a warning.
+func mariadbMode(t *dsn.TLS) (dsn.SSLMode, string, []string) {
+	var warn []string
+	legacyOnly := func(s dsn.Setting[bool], name string) {
+		if s.Set {
+			warn = append(warn, s.Key+"="+s.Raw+" is ignored: MariaDB Connector/J reads "+name+" only with useSsl=true; use sslMode")
+		}
+	}
+	switch {
+	case t.UseSSL.Set && t.UseSSL.Value:
+		if t.SSLMode.Set {
+			warn = append(warn, t.SSLMode.Key+"="+t.SSLMode.Raw+" is ignored: "+t.UseSSL.Key+"=true decides the TLS mode, as in MariaDB Connector/J; remove one of them")
+		}
+		switch {
+		case t.TrustServerCertificate.Value:
+			if t.DisableSSLHostnameVerification.Set {
+				warn = append(warn, t.DisableSSLHostnameVerification.Key+" is ignored: "+t.TrustServerCertificate.Key+"=true checks no certificate at all")
+			}
+			return dsn.SSLRequired, t.TrustServerCertificate.Key, warn
+		case t.DisableSSLHostnameVerification.Value:
+			return dsn.SSLVerifyCA, t.DisableSSLHostnameVerification.Key, warn
+		}
+		return dsn.SSLVerifyIdentity, t.UseSSL.Key, warn
+	case t.UseSSL.Set:
+		warn = append(warn, t.UseSSL.Key+"="+t.UseSSL.Raw+" turns nothing off: MariaDB Connector/J reads useSsl only when true; set sslMode=disable for plaintext")
+	}
+	legacyOnly(t.TrustServerCertificate, "trustServerCertificate")
+	legacyOnly(t.DisableSSLHostnameVerification, "disableSslHostnameVerification")
+	if t.SSLMode.Set {
+		return t.SSLMode.Value, t.SSLMode.Key, warn
+	}
+	return dsn.SSLVerifyIdentity, "", warn
+}
+
+// inlinePEM reports whether a serverSslCert value is the PEM text itself,
+// as MariaDB Connector/J reads a value that begins with "-----".
+func inlinePEM(s dsn.Setting[string]) bool { return strings.HasPrefix(s.Value, "-----") }
+
+// inlineAnchors reads the trust anchors of an inline serverSslCert.
+func (r *resolver) inlineAnchors(a anchors) (*x509.CertPool, Trust, error) {
+	t := Trust{Source: "pem", Path: "(inline)"}
+	if !r.read {
+		return nil, t, nil
+	}
+	pool, err := truststore.PoolFromPEM([]byte(a.path.Value), a.path.Key)
+	return pool, t, err
+}
