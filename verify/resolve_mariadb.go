@@ -14,8 +14,9 @@ import (
 // disableSslHostnameVerification=true, else verify-full; then sslMode;
 // without either, verify-full (4.0's default; 3.5's was disable, a
 // divergence listed in docs/divergences.md). trustServerCertificate and
-// disableSslHostnameVerification mean nothing without useSsl=true, and
-// useSsl=false turns nothing off: each is a warning.
+// disableSslHostnameVerification mean nothing without useSsl=true (a
+// warning each); useSsl=false is disable when sslMode is not given (4.0;
+// 3.5 ignores it, and its default is disable too).
 func mariadbMode(t *dsn.TLS) (dsn.SSLMode, string, []string) {
 	var warn []string
 	legacyOnly := func(s dsn.Setting[bool], name string) {
@@ -38,8 +39,12 @@ func mariadbMode(t *dsn.TLS) (dsn.SSLMode, string, []string) {
 			return dsn.SSLVerifyCA, t.DisableSSLHostnameVerification.Key, warn
 		}
 		return dsn.SSLVerifyIdentity, t.UseSSL.Key, warn
-	case t.UseSSL.Set:
-		warn = append(warn, t.UseSSL.Key+"="+t.UseSSL.Raw+" turns nothing off: MariaDB Connector/J reads useSsl only when true; set sslMode=disable for plaintext")
+	case t.UseSSL.Set && t.SSLMode.Set:
+		warn = append(warn, t.UseSSL.Key+"="+t.UseSSL.Raw+" is ignored: "+t.SSLMode.Key+" decides the TLS mode, as in MariaDB Connector/J; remove "+t.UseSSL.Key)
+	case t.UseSSL.Set: // MariaDB Connector/J 4.0: useSsl=false without sslMode is disable
+		legacyOnly(t.TrustServerCertificate, "trustServerCertificate")
+		legacyOnly(t.DisableSSLHostnameVerification, "disableSslHostnameVerification")
+		return dsn.SSLDisabled, t.UseSSL.Key, warn
 	}
 	legacyOnly(t.TrustServerCertificate, "trustServerCertificate")
 	legacyOnly(t.DisableSSLHostnameVerification, "disableSslHostnameVerification")

@@ -79,7 +79,7 @@ final class MariaDB {
     static String classify(Throwable t) {
         String all = Classify.messages(t).toLowerCase(Locale.ROOT);
         if (all.contains("wrong argument value") || all.contains("must be boolean") || all.contains("no x509trustmanager found")
-                || all.contains("optional parameter")) return "invalid-dsn";
+                || all.contains("optional parameter") || all.contains("unsupported ssl cipher") || all.contains("unsupported ssl protocol")) return "invalid-dsn";
         if (all.contains("ssl not enabled in the server")) return "encryption-not-supported";
         if (all.contains("file not found for option") || all.contains("failed to find truststore file")) return "truststore-unreadable";
         if (all.contains("self signed certificates") || all.contains("self-signed certificates")) return "untrusted-certificate";
