@@ -300,6 +300,13 @@ var parseCases = []parseCase{
 	errCase("mariadb: allow refused", "jdbc:mariadb://h/d?sslMode=allow", "sslMode dbtls does not offer"),
 	errCase("mariadb: classpath refused", "jdbc:mariadb://h/d?serverSslCert=classpath:ca.pem", "classpath resource", "copy the resource to a file"),
 	errCase("mariadb: https store refused", "jdbc:mariadb://h/d?trustStore=https://x/t.jks", "key store URL that dbtls cannot read"),
+	errCase("mariadb: empty serverSslCert refused", "jdbc:mariadb://h/d?sslMode=verify-ca&serverSslCert=", "empty serverSslCert"),
+	errCase("mariadb: empty trustStore refused", "jdbc:mariadb://h/d?trustStore=", "empty trustStore"),
+	errCase("mariadb: keyPassword refused", "jdbc:mariadb://h/d?keyStore=/c.jks&keyPassword=x", "property cannot be honoured", "keyStorePassword"),
+	// MariaDB Connector/J decodes no percent-encoding; dbtls reads every URL
+	// shape's values percent-decoded (docs/divergences.md M9).
+	{name: "jdbc mariadb percent-decoded", dsn: "jdbc:mariadb://h/d?serverSslCert=%2Fetc%2Fca%2Bx.pem", family: MySQL, shape: ShapeJDBCMariaDB, host: "h", db: "d", net: "tcp",
+		check: wantString(sslCA, "serverSslCert", "/etc/ca+x.pem")},
 	{name: "jdbc mariadb legacy", dsn: "jdbc:mariadb://h/d?useSSL=true&trustServerCertificate=true&disableSslHostnameVerification=false",
 		family: MySQL, shape: ShapeJDBCMariaDB, host: "h", db: "d", net: "tcp",
 		check: all(wantBool(func(t *TLS) Setting[bool] { return t.UseSSL }, "useSSL", true), wantBool(func(t *TLS) Setting[bool] { return t.TrustServerCertificate }, "trustServerCertificate", true),
