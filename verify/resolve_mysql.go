@@ -143,8 +143,12 @@ func (r *resolver) resolveMySQL(cfg *dsn.Config) (*Strategy, error) {
 		s.Warnings = append(s.Warnings, a.first()+" is ignored: certificate chains are only checked in VERIFY_CA and VERIFY_IDENTITY")
 	case mode >= dsn.SSLVerifyCA:
 		if !given && r.given == 0 && t.FallbackToSystemTrustStore.Set && !t.FallbackToSystemTrustStore.Value {
-			return nil, &kind.Error{Kind: kind.InvalidDSN, What: "no trust anchors", Key: t.FallbackToSystemTrustStore.Key, Value: t.FallbackToSystemTrustStore.Raw,
+			e := &kind.Error{Kind: kind.InvalidDSN, What: "no trust anchors", Key: t.FallbackToSystemTrustStore.Key, Value: t.FallbackToSystemTrustStore.Raw,
 				Why: mode.String() + " needs trust anchors, no trust store is given and the system store is refused", Fix: "set ssl-ca or trustCertificateKeyStoreUrl"}
+			if mariadb {
+				e.Fix = "set serverSslCert or trustStore"
+			}
+			return nil, e
 		}
 		if mariadb && a.path.Set && inlinePEM(a.path) {
 			s.Roots, s.Trust, err = r.inlineAnchors(a)

@@ -46,6 +46,7 @@ public final class Main {
         String exception = "";
         String tlsVersion;
         String cipher;
+        String driverVersion; // MariaDB: the version of the driver the case ran through
     }
 
     public static void main(String[] args) throws Exception {
@@ -70,6 +71,7 @@ public final class Main {
             m.put("exception", o.exception);
             if (o.tlsVersion != null) m.put("tlsVersion", o.tlsVersion);
             if (o.cipher != null) m.put("cipher", o.cipher);
+            if (o.driverVersion != null) m.put("driverVersion", o.driverVersion);
             out.add(m);
         }
         System.out.println(gson.toJson(out));

@@ -53,6 +53,7 @@ final class MariaDB {
     /** Connects as the case says, runs the query and reads the server's Ssl_version and Ssl_cipher. */
     static void attempt(Main.Case c, Properties p, String query, Main.Outcome o) throws Exception {
         Driver d = driver(c.driver);
+        o.driverVersion = d.getMajorVersion() + "." + d.getMinorVersion();
         try (Connection conn = d.connect(c.url, p)) {
             if (conn == null) throw new SQLException("MariaDB Connector/J does not accept the URL");
             try (Statement s = conn.createStatement()) {
