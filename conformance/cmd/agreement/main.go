@@ -76,16 +76,21 @@ func run() error {
 	if err != nil {
 		return err
 	}
+	mti, err := mysql.RunMariaDB(ctx, tf, tidb.MariaDBCases())
+	if err != nil {
+		return err
+	}
+	mdbti := mysql.SummarizeMariaDB(mti)
 	cmp, err := tidb.Compare(ctx, f, tf)
 	if err != nil {
 		return err
 	}
 	fmt.Print(strings.NewReplacer("{{SQLSERVER}}", ms.Markdown(), "{{MYSQL}}", my.Markdown(), "{{MARIADB}}", mdb.Markdown(),
-		"{{TIDBVERSION}}", tidb.Version, "{{TIDB}}", tidb.AgreementMarkdown(ti), "{{TIDBCOMPARE}}", tidb.ComparisonMarkdown(cmp)).Replace(template))
+		"{{TIDBVERSION}}", tidb.Version, "{{TIDB}}", tidb.AgreementMarkdown(ti), "{{MARIADBTIDB}}", mdbti.Markdown(), "{{TIDBCOMPARE}}", tidb.ComparisonMarkdown(cmp)).Replace(template))
 	for _, v := range cmp.Violations {
 		fmt.Fprintln(os.Stderr, "against the spec:", v)
 	}
-	for _, u := range append(append(append(ms.Unexplained, my.Disagreements...), ti.Disagreements...), mdb.Disagreements...) {
+	for _, u := range append(append(append(append(ms.Unexplained, my.Disagreements...), ti.Disagreements...), mdb.Disagreements...), mdbti.Disagreements...) {
 		fmt.Fprintln(os.Stderr, "unexplained:", u)
 	}
 	return nil
@@ -103,7 +108,7 @@ case: both connect, or both refuse with the same error kind (or with two kinds t
 Every disagreement is either fixed or a divergence listed in [divergences.md](divergences.md) and asserted by
 name (a listed divergence that no case shows fails the test, so the list cannot rot). The tests
 ` + "`TestDifferentialMssqlJdbc`" + ` (conformance/sqlserver), ` + "`TestDifferentialConnectorJ`" + ` (conformance/mysql against MariaDB,
-conformance/tidb against TiDB) and ` + "`TestDifferentialMariaDBConnectorJ`" + ` (conformance/mysql) run the same comparison in ` + "`bash scripts/test.sh`" + ` and fail when this page is stale.
+conformance/tidb against TiDB) and ` + "`TestDifferentialMariaDBConnectorJ`" + ` (conformance/mysql and conformance/tidb) run the same comparison in ` + "`bash scripts/test.sh`" + ` and fail when this page is stale.
 
 ## SQL Server: mssql-jdbc vs dbtls against our TDS server
 
@@ -163,6 +168,13 @@ and REQUIRE SAN. Each case is also run by ` + "`TestMatrix`" + ` (conformance/ti
 ` + "`Ssl_version`" + `, ` + "`Ssl_cipher`" + ` and ` + "`Ssl_server_not_after`" + ` with the connection's record.
 
 {{TIDB}}
+### MariaDB Connector/J vs dbtls against TiDB
+
+The ` + "`jdbc:mariadb:`" + ` cases TiDB can serve as MariaDB does (` + "`conformance/tidb`" + ` ` + "`MariaDBCases`" + `: servers with TLS or
+without, named as ` + "`127.0.0.1`" + ` or ` + "`localhost`" + `, the plain account), through the same two drivers and compared the
+same way (` + "`TestDifferentialMariaDBConnectorJ`" + ` in conformance/tidb):
+
+{{MARIADBTIDB}}
 ### TiDB and MariaDB compared
 
 {{TIDBCOMPARE}}`
