@@ -34,6 +34,11 @@ type backend interface {
 	connect(ctx context.Context, a *attempt) (driver.Conn, error)
 	// mapError gives the error of a failed connect its kind (spec §8).
 	mapError(ctx context.Context, err error, rec *record) error
+	// diagnose connects to addr, the server a failed connect reached last,
+	// as connect does (through a.rec.dialTCP, bound by ctx), far enough to
+	// run a TLS handshake with a.tls, and returns the driver's error: the
+	// diagnostic handshake of diagnose.go. It sends no credential.
+	diagnose(ctx context.Context, a *attempt, addr string) error
 	// prepare readies the backend for st before the connector puts it in
 	// force: it is the last step of resolve, and its error fails New and
 	// Reload.
@@ -198,7 +203,7 @@ func (c *Connector) Connect(ctx context.Context) (driver.Conn, error) {
 	}
 	rec.release(err == nil)
 	if err != nil {
-		err = c.be.mapError(ctx, err, rec)
+		err = c.diagnose(ctx, rec, c.be.mapError(ctx, err, rec)) // diagnose.go: what an old server insists on
 		c.reportFailed(ctx, rec.info.ID, st, err)
 		return nil, err
 	}

@@ -35,5 +35,9 @@
 //
 // Each connection records what was negotiated (Info, WithObserver,
 // WithLogger). Failures are *kind.Error values: branch with
-// errors.Is(err, kind.HostnameMismatch) and friends.
+// errors.Is(err, kind.HostnameMismatch) and friends. A handshake the server
+// refuses (an old server: RSA key exchange, 3DES, TLS 1.0/1.1 only) is
+// explained: a second handshake, which never logs in, learns what the server
+// insists on, and the error names it, the server's setting to change and
+// the DSN key that allows it where there is one (verify.ExplainHandshake).
 package connector

@@ -11,6 +11,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/dbtls/dbtls/dsn"
 	"github.com/dbtls/dbtls/kind"
 	"github.com/dbtls/dbtls/verify"
 )
@@ -47,6 +48,11 @@ func mapError(ctx context.Context, err error, rec *record, seen, driverErr func(
 		cause = context.DeadlineExceeded
 	}
 	if cause != nil {
+		if silent(rec) {
+			return &kind.Error{Kind: kind.Network, What: "connect to " + rec.info.Addr + ": the server did not answer within " + elapsed(rec),
+				Why: "it accepted the TCP connection but sent nothing before the context ended (" + cause.Error() + ")",
+				Fix: "check that a database server listens on this port and is not stalled, or give the connect a longer deadline", Err: errors.Join(cause, err)}
+		}
 		return &kind.Error{Kind: kind.Network, What: "connect to " + rec.info.Addr + " did not finish in time",
 			Why: "the context ended (" + cause.Error() + ") before the server completed the connect: " + err.Error(),
 			Fix: "check that the server answers, or give the connect a longer deadline", Err: errors.Join(cause, err)}
@@ -59,7 +65,7 @@ func mapError(ctx context.Context, err error, rec *record, seen, driverErr func(
 	isNet := errors.As(err, &ne)
 	switch {
 	case isHangUp(err) || errors.Is(err, driver.ErrBadConn) || isNet && ne.Timeout() || strings.Contains(msg, "i/o timeout"): // or a deadline passed
-		return hungUp(err)
+		return hungUp(err, rec)
 	case strings.Contains(msg, "TLS") || strings.Contains(msg, "tls:") || strings.Contains(msg, "x509"):
 		return verify.ClassifyHandshake(err)
 	case isNet || strings.Contains(msg, "connection refused"): // EOF, resets and broken pipes are hang-ups
@@ -81,9 +87,43 @@ func withIOCause(err error, rec *record, hiding error) error {
 	return err
 }
 
+// silent: a TCP connection was made and the server has sent no byte on
+// the current hop.
+func silent(rec *record) bool {
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	return len(rec.hops) > 0 && rec.firstByte < 0
+}
+
+// timeoutKeys names the properties that bound a connect of the family.
+func timeoutKeys(rec *record) string {
+	if rec.strategy.Family == dsn.MySQL {
+		return "readTimeout (or timeout, for the dial)"
+	}
+	return "loginTimeout (or dial timeout)"
+}
+
+// elapsed is the time since the dial began, for a message.
+func elapsed(rec *record) string {
+	rec.mu.Lock()
+	start := rec.info.DialStart
+	rec.mu.Unlock()
+	if start.IsZero() {
+		return "the time allowed"
+	}
+	return time.Since(start).Round(10 * time.Millisecond).String()
+}
+
 // hungUp: during the connect, the server broke off or never spoke the
-// protocol.
-func hungUp(err error) error {
+// protocol; or, when a timeout ended a connection on which it sent nothing,
+// it did not answer.
+func hungUp(err error, rec *record) error {
+	var ne net.Error
+	if msg := err.Error(); (errors.As(err, &ne) && ne.Timeout() || strings.Contains(msg, "i/o timeout")) && silent(rec) {
+		return &kind.Error{Kind: kind.Network, What: "connect to " + rec.info.Addr + ": the server did not answer within " + elapsed(rec),
+			Why: "it accepted the TCP connection but sent nothing before the driver's timeout: " + msg,
+			Fix: "check that a database server listens on this port and is not stalled, or raise " + timeoutKeys(rec), Err: err}
+	}
 	return &kind.Error{Kind: kind.Network, What: "the server hung up", Why: err.Error(), Err: err}
 }
 

@@ -59,6 +59,9 @@ func TestMySQLFaults(t *testing.T) {
 			t.Run(tc.name+"/"+m.props, func(t *testing.T) {
 				err := connectFault(t, "jdbc:mysql://127.0.0.1:"+strconv.Itoa(srv.Port())+"/db?user=app&password=My-s3cret"+m.props, "My-s3cret")
 				require.ErrorIs(t, err, m.want(i), "%v", err)
+				if tc.name == "accept and silence" {
+					require.Regexp(t, `the server did not answer within \d`, err.Error(), "a silent server is not one that hung up")
+				}
 			})
 		}
 		require.NoError(t, srv.Close())

@@ -72,6 +72,9 @@ func TestSQLServerFaults(t *testing.T) {
 				} else {
 					require.ErrorIs(t, err, want, "%v", err)
 				}
+				if tc.name == "accept and silence" {
+					require.Regexp(t, `the server did not answer within \d`, err.Error(), "a silent server is not one that hung up")
+				}
 			})
 		}
 		require.NoError(t, srv.Close())

@@ -76,8 +76,16 @@ func (c *Connector) credential(ctx context.Context) (string, error) {
 }
 
 // providerError: a password or token provider failed; nothing was sent.
+// The connection string is not at fault, so the kind is not invalid-dsn:
+// it is the provider's own when its error carries one, else network (a
+// provider reads a secret store or a token endpoint, most often over the
+// network).
 func providerError(option string, err error) error {
-	return &kind.Error{Kind: kind.InvalidDSN, What: "the credential provider failed", Key: option,
-		Why: "the function given to " + option + " returned an error: " + err.Error() + "; no login was sent",
-		Fix: "check the secret store the provider reads", Err: err}
+	k := kind.Of(err)
+	if k == "" {
+		k = kind.Network
+	}
+	return &kind.Error{Kind: k, What: "the function given to " + option + " failed",
+		Why: err.Error() + "; no login was sent",
+		Fix: "check what the provider reads (a secret store, a token endpoint); the connection string is not at fault", Err: err}
 }

@@ -139,8 +139,17 @@ func TestWithPasswordFuncSQLServer(t *testing.T) {
 	require.NoError(t, err)
 	_, err = connectOnce(t, c)
 	require.ErrorIs(t, err, boom)
-	require.ErrorIs(t, err, kind.InvalidDSN)
+	require.NotErrorIs(t, err, kind.InvalidDSN, "the connection string is not at fault")
+	require.ErrorIs(t, err, kind.Network)
+	require.ErrorContains(t, err, "the function given to WithPasswordFunc failed: vault sealed")
 	require.Len(t, srv.Records(), before)
+	// A provider's error that has a kind keeps it.
+	c, err = New(url, WithPasswordFunc(func(context.Context) (string, error) {
+		return "", &kind.Error{Kind: kind.TruststoreUnreadable, What: "no secret file"}
+	}))
+	require.NoError(t, err)
+	_, err = connectOnce(t, c)
+	require.ErrorIs(t, err, kind.TruststoreUnreadable)
 
 	// never an override of the DSN's password
 	_, err = New(url+";password=dsn-s3cret", WithPasswordFunc(provider))
@@ -205,7 +214,8 @@ func TestWithAccessTokenFunc(t *testing.T) {
 	require.NoError(t, err)
 	_, err = connectOnce(t, c)
 	require.ErrorIs(t, err, boom)
-	require.ErrorIs(t, err, kind.InvalidDSN)
+	require.NotErrorIs(t, err, kind.InvalidDSN, "the connection string is not at fault")
+	require.ErrorContains(t, err, "the function given to WithAccessTokenFunc failed: no token today")
 	for _, r := range srv.Records()[before:] {
 		require.False(t, r.LoggedIn)
 	}

@@ -328,3 +328,30 @@ func mysqlConfig(cfg *dsn.Config) (m *mysql.Config, charsets []string, err error
 	}
 	return m, charsets, nil
 }
+
+// diagnose is go-sql-driver's connection phase up to the TLS handshake, on
+// a configuration of its own that holds no user, password, database or
+// session variable: the driver reads the greeting, sends the SSLRequest and
+// runs the handshake with a.tls, which stops at the server's answer, so the
+// login packet is never written. A server that offers no TLS this time is
+// an error (no fallback to plaintext).
+func (b *mySQL) diagnose(ctx context.Context, a *attempt, addr string) error {
+	m := mysql.NewConfig()
+	m.Net, m.Addr, m.TLS, m.AllowFallbackToPlaintext = b.base.Net, addr, a.tls, false
+	if m.Net == "unix" {
+		m.Addr = b.base.Addr
+	}
+	m.Logger = driverLog{b.opts, a.rec.info.ID}
+	m.DialFunc = func(dctx context.Context, network, addr string) (net.Conn, error) {
+		return a.rec.dialTCP(ctx, network, addr, nil, func() (net.Conn, error) { return b.opts.dialTCP(dctx, network, addr) })
+	}
+	mc, err := mysql.NewConnector(m)
+	if err != nil {
+		return err
+	}
+	conn, err := mc.Connect(ctx)
+	if err == nil {
+		conn.Close() // not reached: the handshake never completes
+	}
+	return err
+}

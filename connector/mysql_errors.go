@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 
+	"github.com/dbtls/dbtls/dsn"
 	"github.com/dbtls/dbtls/kind"
 	"github.com/go-sql-driver/mysql"
 )
@@ -20,14 +21,19 @@ func mysqlError(err error, rec *record) error {
 	switch {
 	case errors.Is(err, mysql.ErrNoTLS):
 		return &kind.Error{Kind: kind.EncryptionNotSupported, What: "server does not support encryption", Key: "sslMode", Value: rec.strategy.Row,
-			Why: "the server offers no TLS and " + rec.strategy.Row + " requires it", Fix: "enable TLS on the server (or lower sslMode to PREFERRED)", Err: err}
+			Why: "the server offers no TLS and " + rec.strategy.Row + " requires it",
+			Fix: "enable TLS on the server (or, accepting plaintext, set " + rec.strategy.ModeFix(dsn.SSLPreferred) + ")", Err: err}
 	case errors.As(err, &myErr):
-		return &kind.Error{Kind: kind.ServerRefused, What: "server refused the connection", Why: myErr.Error(), Fix: refusalFixes[myErr.Number], Err: err}
+		fix := refusalFixes[myErr.Number]
+		if myErr.Number == 3159 {
+			fix += ": set " + rec.strategy.ModeFix(dsn.SSLVerifyIdentity) + " (or at least " + rec.strategy.ModeFix(dsn.SSLRequired) + ")"
+		}
+		return &kind.Error{Kind: kind.ServerRefused, What: "server refused the connection", Why: myErr.Error(), Fix: fix, Err: err}
 	case errors.Is(err, mysql.ErrInvalidConn) || err.Error() == "bad connection":
 		// go-sql-driver's "invalid connection" and "bad connection" (its
 		// unexported errBadConnNoWrite) during a connect: the server broke
 		// off or never spoke the protocol
-		return hungUp(err)
+		return hungUp(err, rec)
 	}
 	return nil
 }
@@ -35,7 +41,7 @@ func mysqlError(err error, rec *record) error {
 // refusalFixes are the fixes of the server's refusals that have one, by
 // error number.
 var refusalFixes = map[uint16]string{
-	3159: "the server requires secure transport (require_secure_transport=ON): use sslMode=REQUIRED or stronger",
+	3159: "the server requires secure transport (require_secure_transport=ON)",
 	1045: "check the user, the password, and any REQUIRE SSL / X509 / SUBJECT clause of the account (a client certificate: ssl-cert and ssl-key)",
 }
 

@@ -62,8 +62,10 @@ func WithDialer(d Dialer) Option { return func(o *options) { o.dialer = d } }
 // connection (rotating secrets), in place of a password in the DSN: a DSN
 // that holds one is an error at New, never silently overridden. The value
 // is used for that connection only: it is not kept, logged, recorded or
-// shown by String. An error from f fails that Connect with kind
-// invalid-dsn, wrapping f's error, before anything is dialed.
+// shown by String. An error from f fails that Connect before anything is
+// dialed, with an error naming WithPasswordFunc that wraps f's error
+// (errors.Is reaches it): of f's kind when f's error has one, else network —
+// never invalid-dsn, as the connection string is not at fault.
 func WithPasswordFunc(f func(ctx context.Context) (string, error)) Option {
 	return func(o *options) { o.password = f }
 }
@@ -75,8 +77,9 @@ func WithPasswordFunc(f func(ctx context.Context) (string, error)) Option {
 // NewConnectorWithAccessTokenProvider use), with the connector's own TLS
 // configuration and dialer. A DSN with a password, WithPasswordFunc, or a
 // MySQL DSN is an error at New. The token is never logged or recorded; an
-// error from f fails that Connect with kind invalid-dsn, wrapping f's
-// error, and nothing of the login is sent.
+// error from f fails that Connect as for WithPasswordFunc (naming
+// WithAccessTokenFunc, wrapping f's error, kind network unless f's error has
+// one), and nothing of the login is sent.
 func WithAccessTokenFunc(f func(ctx context.Context) (string, error)) Option {
 	return func(o *options) { o.token = f }
 }

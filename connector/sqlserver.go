@@ -238,3 +238,36 @@ func activityID() []byte {
 	id[8] = id[8]&0x3f | 0x80
 	return id
 }
+
+// diagnose is go-mssqldb's connect up to the TLS handshake, to the hop at
+// addr (host:port, as dialed: no SQL Browser), on a copy of the
+// configuration without user, password, database or routing intent:
+// PRELOGIN (or, strict, TLS first) and the handshake with a.tls, which stops
+// at the server's answer, so LOGIN7 is never written. It never uses
+// WithAccessTokenFunc, and never retries.
+func (b *sqlServer) diagnose(ctx context.Context, a *attempt, addr string) error {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return err
+	}
+	n, err := strconv.ParseUint(port, 10, 16)
+	if err != nil {
+		return err
+	}
+	p := b.cfg
+	p.Host, p.Port, p.Instance, p.Protocols = host, n, "", []string{"tcp"}
+	p.User, p.Password, p.Database, p.ReadOnlyIntent, p.FailOverPartner = "", "", "", false, ""
+	p.DisableRetry, p.MultiSubnetFailover = true, false
+	p.Encryption = msdsn.EncryptionRequired
+	if a.rec.strategy.Strict {
+		p.Encryption = msdsn.EncryptionStrict
+	}
+	p.TLSConfig, p.TrustServerCertificate = a.tls, false
+	mc := mssql.NewConnectorConfig(p)
+	mc.Dialer = &sqlServerDialer{connectCtx: ctx, rec: a.rec, o: b.opts}
+	conn, err := mc.Connect(ctx)
+	if err == nil {
+		conn.Close() // not reached: the handshake never completes
+	}
+	return err
+}

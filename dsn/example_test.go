@@ -41,5 +41,5 @@ func ExampleParse_conflicts() {
 	// Output:
 	// dbtls: property given twice (ssl-mode=DISABLED): sslMode and ssl-mode both set sslMode; keep only one of sslMode and ssl-mode
 	// dbtls: two vocabularies for one setting (sslMode=REQUIRED): encrypt (SQL Server/JDBC) and sslMode (MySQL) both set the TLS mode; use either encrypt or sslMode, not both
-	// tls REQUIRED [ignored: useUnicode is a Connector/J property that go-sql-driver cannot honour]
+	// tls REQUIRED [ignored: useUnicode is a Connector/J property that go-sql-driver cannot honour; go-sql-driver always sends text in the connection's charset (default utf8mb4)]
 }

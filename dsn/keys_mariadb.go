@@ -171,6 +171,11 @@ func mariadbModeWord(_ string, m SSLMode) (string, bool) {
 	return w, ok
 }
 
+// MariaDBModeValue returns MariaDB Connector/J's word for mode v, as Format
+// writes sslMode in a jdbc:mariadb: URL: disable, trust, verify-ca,
+// verify-full; it has none for PREFERRED (ok is false).
+func MariaDBModeValue(v SSLMode) (string, bool) { return mariadbModeWord("sslMode", v) }
+
 func parseMariaDBSSLMode(key, raw string) (SSLMode, error) {
 	v := strings.TrimSpace(raw)
 	var buf [32]byte

@@ -32,5 +32,10 @@ func checkLogin(f Family, key, value string) error {
 	if why == "" {
 		return nil
 	}
-	return invalid(key, value, "login property that dbtls does not honour", why, "remove "+key+" and give user and password")
+	fix := "remove " + key + " and give user and password"
+	if f == SQLServer && (strings.HasPrefix(strings.ReplaceAll(v, " ", ""), "activedirectory") || strings.HasPrefix(lk, "accesstoken")) {
+		// Microsoft Entra ID (Azure AD): the token comes from the program.
+		fix = "remove " + key + " and give the connector an access token with connector.WithAccessTokenFunc (e.g. from azidentity)"
+	}
+	return invalid(key, value, "login property that dbtls does not honour", why, fix)
 }

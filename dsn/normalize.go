@@ -132,7 +132,7 @@ func (c *Config) normalizeEndpoint() error {
 			return invalid("net", c.Net, "network on a SQL Server configuration", "Net is go-sql-driver's (tcp or unix); go-mssqldb connects over TCP", "leave Net empty")
 		}
 		if c.Instance != "" {
-			if err := checkInstance("instanceName", c.Instance); err != nil {
+			if err := checkInstance("instanceName", c.Host, c.Instance); err != nil {
 				return err
 			}
 		}

@@ -240,7 +240,7 @@ func (r *reader) end() error {
 	}
 	c.Warnings = nil
 	for _, p := range c.Ignored {
-		c.Warnings = append(c.Warnings, "ignored: "+p.Key+" is "+what)
+		c.Warnings = append(c.Warnings, ignoredWarning(p.Key, what))
 	}
 	return nil
 }

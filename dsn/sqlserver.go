@@ -152,7 +152,7 @@ func (c *Config) setSQLServerHost(spec, key string, at *position) error {
 	}
 	if hasInst {
 		c.Instance = strings.TrimSpace(inst)
-		if err := checkInstance(key, c.Instance); err != nil {
+		if err := checkInstance(key, c.Host, c.Instance); err != nil {
 			return err
 		}
 	}
@@ -207,7 +207,7 @@ func (c *Config) sqlServerConnect(r *reader, t token, what string) error {
 		}
 	case "instance":
 		c.Instance = strings.TrimSpace(t.Value)
-		err = checkInstance(t.Key, c.Instance)
+		err = checkInstance(t.Key, c.Host, c.Instance)
 	case "port":
 		c.Port, err = parsePort(t.Key, t.Value, true)
 	case "database":
@@ -250,7 +250,7 @@ func parseSQLServerURL(rest string) (*Config, error) {
 		}
 	}
 	if c.Instance = strings.Trim(u.Path, "/"); c.Instance != "" {
-		if err := checkInstance("instance", c.Instance); err != nil {
+		if err := checkInstance("instance", c.Host, c.Instance); err != nil {
 			return nil, err
 		}
 	}
@@ -286,7 +286,13 @@ func misplacedUserinfo(scheme, rest, ends, query string) error {
 		Fix: "percent-encode " + userinfoSpecials + " in the user and password"}
 }
 
-func checkInstance(key, inst string) error {
+func checkInstance(key, host, inst string) error {
+	if rest, doubled := strings.CutPrefix(inst, `\`); doubled && plainWord(rest) && host != "" {
+		// host\\instance: a backslash escaped for a Java string literal
+		// written into a file or environment variable as it was.
+		return invalid(key, host+`\`+inst, "invalid instance name", "the backslash before "+rest+" is doubled (in a Java string literal \"\\\\\" is one backslash; in a connection string read from a file it is two)",
+			"write "+host+`\`+rest)
+	}
 	if inst == "" || strings.ContainsAny(inst, `\/;,:?&=#%{}"'@[] `) {
 		return unshown(invalid(key, inst, "invalid instance name", "an instance name is one word", "fix the instance name"), !plainWord(inst))
 	}

@@ -256,16 +256,22 @@ var goSQLDriverTLS = map[SSLMode]string{SSLDisabled: "false", SSLPreferred: "pre
 
 func sslModeField(get func(c *Config) *Setting[SSLMode]) fieldOps {
 	return typed[SSLMode]{get: get, parse: parseSSLMode, equal: eq[SSLMode],
-		text: func(key string, v SSLMode) (string, bool) {
-			if strings.EqualFold(key, "tls") {
-				w, ok := goSQLDriverTLS[v]
-				return w, ok
-			}
-			if v < SSLDisabled || v > SSLVerifyIdentity {
-				return strconv.Itoa(int(v)), true
-			}
-			return v.String(), true
-		}}
+		text: ModeValue}
+}
+
+// ModeValue returns the text that sets mode v under key, as Format writes
+// it: go-sql-driver's own word for tls= (false, preferred, skip-verify,
+// true; it has none for VERIFY_CA: ok is false), the sslMode name
+// otherwise.
+func ModeValue(key string, v SSLMode) (string, bool) {
+	if strings.EqualFold(key, "tls") {
+		w, ok := goSQLDriverTLS[v]
+		return w, ok
+	}
+	if v < SSLDisabled || v > SSLVerifyIdentity {
+		return strconv.Itoa(int(v)), true
+	}
+	return v.String(), true
 }
 
 // parseSSLMode reads sslMode and its aliases, and go-sql-driver's tls=
@@ -286,7 +292,11 @@ func parseSSLMode(key, raw string) (SSLMode, error) {
 				return m, nil
 			}
 		}
-		return 0, invalid(key, raw, "invalid tls value", "dbtls does not use go-sql-driver's registered TLS configurations; want false, preferred, skip-verify or true", "use sslMode with ssl-ca or a trust store instead")
+		why := "dbtls does not read configurations registered with mysql.RegisterTLSConfig; want false, preferred, skip-verify or true"
+		if lowerIs(v, "tidb") {
+			why = "tidb is the name TiDB Cloud's Go example registers with mysql.RegisterTLSConfig (its server name and the system roots), which dbtls does not read"
+		}
+		return 0, invalid(key, raw, "invalid tls value", why, "write tls=true instead: it verifies the server's certificate and name against the system roots; add ssl-ca=<CA file> for a private CA")
 	}
 	var buf [32]byte
 	m, ok := sslModes[string(appendLower(buf[:0], v))]

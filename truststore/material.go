@@ -60,6 +60,12 @@ func LoadKeyPairPEM(certPath, certKey, keyPath, keyKey string) (tls.Certificate,
 	if err != nil {
 		return tls.Certificate{}, err
 	}
+	if encryptedPEMKey(keyPEM) {
+		return tls.Certificate{}, &kind.Error{Kind: kind.TruststoreUnreadable, What: "the client private key is encrypted", Key: keyKey, Value: keyPath,
+			Why: "the PEM key is protected by a passphrase, and " + keyKey + " takes an unencrypted key, as MySQL's ssl-key does",
+			Fix: "decrypt it into a file only the service can read (openssl pkey -in " + keyPath + " -out <plain key>.pem), or put the pair in a PKCS12 key store (openssl pkcs12 -export) and give it as clientCertificateKeyStoreUrl with clientCertificateKeyStorePassword",
+			Err: errors.Join(ErrUnreadable, ErrEncryptedKey)}
+	}
 	c, err := tls.X509KeyPair(certPEM, keyPEM)
 	if err != nil {
 		return tls.Certificate{}, &kind.Error{Kind: kind.TruststoreUnreadable, What: "cannot load the client certificate", Key: certKey, Value: certPath,
@@ -142,4 +148,25 @@ func PoolFromPEM(b []byte, key string) (*x509.CertPool, error) {
 		return nil, bad("it holds no PEM block", nil)
 	}
 	return pool, nil
+}
+
+// ErrEncryptedKey: a PEM private key protected by a passphrase
+// (ENCRYPTED PRIVATE KEY, or a traditional key with Proc-Type 4,ENCRYPTED).
+var ErrEncryptedKey = errors.New("truststore: the PEM private key is encrypted")
+
+// encryptedPEMKey reports whether the first private key of data is
+// encrypted.
+func encryptedPEMKey(data []byte) bool {
+	for rest := data; ; {
+		var blk *pem.Block
+		if blk, rest = pem.Decode(rest); blk == nil {
+			return false
+		}
+		switch {
+		case blk.Type == "ENCRYPTED PRIVATE KEY":
+			return true
+		case strings.HasSuffix(blk.Type, "PRIVATE KEY"):
+			return strings.Contains(blk.Headers["Proc-Type"], "ENCRYPTED")
+		}
+	}
 }

@@ -19,6 +19,9 @@ const (
 	JKS    Format = "jks"
 	PKCS12 Format = "pkcs12"
 	PEM    Format = "pem"
+	// DER is a single DER-encoded certificate given as the trust store
+	// (go-mssqldb's certificate= takes one): the one trust anchor.
+	DER Format = "der"
 )
 
 // Sentinels, wrapped inside the *kind.Error values this package returns.
@@ -112,6 +115,11 @@ func LoadBytes(data []byte, src Source) (*Store, error) {
 		certs, err = loadPKCS12(data, src)
 	case PEM:
 		certs, err = loadPEM(data, src)
+	case DER:
+		var c *x509.Certificate
+		if c, err = x509.ParseCertificate(data); err == nil {
+			certs = []*x509.Certificate{c}
+		}
 	}
 	if err != nil {
 		return nil, err
@@ -139,6 +147,8 @@ func detect(data []byte, src Source) (Format, error) {
 		return "", src.unsupported("JCEKS")
 	case bytes.HasPrefix(trimmed, []byte("-----BEGIN")):
 		return PEM, nil
+	case len(data) > 0 && data[0] == 0x30 && isDERCertificate(data):
+		return DER, nil
 	case len(data) > 0 && data[0] == 0x30:
 		return PKCS12, nil
 	}
@@ -146,6 +156,13 @@ func detect(data []byte, src Source) (Format, error) {
 		return "", src.unsupported(t)
 	}
 	return "", src.unreadable(src.Path, "not a JKS, PKCS12 or PEM trust store", "point to a store made with keytool or a PEM bundle", ErrUnsupportedFormat)
+}
+
+// isDERCertificate: the content is one X.509 certificate, DER-encoded (a
+// PKCS12 file is a SEQUENCE too, but begins with its version INTEGER).
+func isDERCertificate(data []byte) bool {
+	_, err := x509.ParseCertificate(data)
+	return err == nil
 }
 
 func isKnownType(t string) bool {

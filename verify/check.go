@@ -1,8 +1,11 @@
 package verify
 
 import (
+	"crypto/rsa"
 	"crypto/x509"
 	"errors"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -80,7 +83,7 @@ func checkChain(s *Strategy, chain []*x509.Certificate, now time.Time) error {
 		var err error
 		if roots, err = systemRoots(); err != nil {
 			return &kind.Error{Kind: kind.UntrustedCertificate, What: "cannot read the system trust anchors", Why: err.Error(),
-				Fix: "set trustStore (or ssl-ca) to the CA that issued the server's certificate", Err: err}
+				Fix: "set " + kind.KeyOr(s.anchorKey, "trustStore") + " to the CA that issued the server's certificate", Err: err}
 		}
 	}
 	key := chainKey(chain)
@@ -110,6 +113,16 @@ func checkChain(s *Strategy, chain []*x509.Certificate, now time.Time) error {
 		}
 	}
 	ce := &ChainError{Certificate: leaf, Chain: chain, Cause: err}
+	if w := weakSignature(chain); w != nil && strings.Contains(err.Error(), "insecure algorithm") {
+		fix := "re-issue the server's certificate signed with SHA-256"
+		if k, ok := leaf.PublicKey.(*rsa.PublicKey); ok && k.N.BitLen() < 2048 {
+			fix += " and a 2048-bit (or larger) RSA key (this one has " + strconv.Itoa(k.N.BitLen()) + " bits)"
+		}
+		return &kind.Error{Kind: kind.UntrustedCertificate, What: "server certificate is signed with " + w.SignatureAlgorithm.String(),
+			Why: "Go's crypto/x509 refuses " + w.SignatureAlgorithm.String() + " signatures in a chain (the x509sha1 setting that allowed SHA-1 was removed in Go 1.24): " +
+				w.Subject.String() + ", issued by " + w.Issuer.String(),
+			Fix: fix + "; no client setting accepts it with the chain checked", Err: ce}
+	}
 	return &kind.Error{Kind: kind.UntrustedCertificate, What: "server certificate is not trusted", Why: ce.Error(),
-		Fix: "add the issuing CA (" + ce.Issuer() + ") to the trust store, or have the server send its intermediate certificates", Err: ce}
+		Fix: "add the issuing CA (" + ce.Issuer() + ") to the trust anchors (" + kind.KeyOr(s.anchorKey, "trustStore") + "), or have the server send its intermediate certificates", Err: ce}
 }

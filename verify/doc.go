@@ -1,6 +1,7 @@
 // Package verify turns the TLS settings of a parsed DSN into a Strategy —
 // a plain value that says how the server's certificate is judged — and the
-// Strategy into a *tls.Config, in exactly one function (TLSConfig). Resolve
+// Strategy into a *tls.Config, in exactly one function (TLSConfig; beside
+// it, DiagnosticTLSConfig makes only the aborted handshake below). Resolve
 // loads the trust material the DSN names; Describe says what the DSN means
 // without reading any file (dbtls explain shows both).
 //
@@ -38,6 +39,12 @@
 // errors.As for the certificate itself (and the expected name, the chain
 // presented, the pinned certificate), as crypto/x509's HostnameError carries
 // its certificate; the message is built from it.
+//
+// A handshake the server refused is explained by a second one:
+// DiagnosticTLSConfig offers every version and suite crypto/tls implements
+// and stops at the server's answer, and ExplainHandshake says what the
+// server insists on and what allows it (an old server's TLS 1.0, RSA key
+// exchange, 3DES). A chain signed with SHA-1 says so (untrusted-certificate).
 //
 // Resolve loads the trust material through package truststore, which reads
 // every file with one bound; options give material from code

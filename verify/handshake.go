@@ -33,10 +33,10 @@ func ClassifyHandshake(err error) error {
 		return &kind.Error{Kind: kind.UntrustedCertificate, What: "server certificate refused", Why: msg, Err: err}
 	}
 	var oe *net.OpError
-	if errors.As(err, &oe) && oe.Op == "remote error" {
+	if errors.As(err, &oe) && oe.Op == "remote error" || strings.Contains(msg, "remote error: tls: ") { // the text: go-mssqldb flattens the error with %v
 		// crypto/tls reports a received alert as a *net.OpError: it is the
 		// server refusing the handshake, not the network failing.
-		return &kind.Error{Kind: kind.HandshakeFailed, What: "the server refused the TLS handshake", Why: msg,
+		return &kind.Error{Kind: kind.HandshakeFailed, What: refusedWhat, Why: msg,
 			Fix: "compare the TLS versions and cipher suites both sides allow (and the server's certificate setup)", Err: err}
 	}
 	if errors.As(err, &oe) && oe.Op == "local error" {

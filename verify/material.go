@@ -4,6 +4,7 @@ import (
 	"crypto/rsa"
 	"crypto/tls"
 	"crypto/x509"
+	"errors"
 
 	"github.com/dbtls/dbtls/dsn"
 	"github.com/dbtls/dbtls/kind"
@@ -17,14 +18,46 @@ import (
 // anchors says which trust-anchor properties were given, in one vocabulary.
 type anchors struct {
 	path, typ, password dsn.Setting[string]
+	// spelling names the three properties in the vocabulary the user
+	// wrote, for messages about one that is not set (a protected store
+	// given by trustCertificateKeyStoreUrl asks for
+	// trustCertificateKeyStorePassword, not trustStorePassword).
+	spelling [3]string
 }
+
+// anchorKey is the property to name in a message that asks for other trust
+// anchors: the one the user set, else the usual one of the DSN's vocabulary.
+func anchorKey(shape dsn.Shape, a anchors) string {
+	switch {
+	case a.path.Key != "":
+		return a.path.Key
+	case a.password.Key != "":
+		return a.spelling[0]
+	}
+	switch shape {
+	case dsn.ShapeMySQLGo, dsn.ShapeMySQLURL:
+		return "ssl-ca"
+	case dsn.ShapeJDBCMySQL:
+		return "trustCertificateKeyStoreUrl"
+	case dsn.ShapeJDBCMariaDB:
+		return "serverSslCert"
+	}
+	return "trustStore"
+}
+
+// The spellings of the trust-anchor properties per vocabulary.
+var (
+	jdbcAnchorKeys       = [3]string{"trustStore", "trustStoreType", "trustStorePassword"}
+	connectorJAnchorKeys = [3]string{"trustCertificateKeyStoreUrl", "trustCertificateKeyStoreType", "trustCertificateKeyStorePassword"}
+)
 
 // anchors loads the trust anchors per spec §4: a store path (with or
 // without a password), the JDK's default store file (password only), the
 // pool of WithRootCAs, or the host's pool (none of these).
 func (r *resolver) anchors(a anchors) (*x509.CertPool, Trust, error) {
 	src := truststore.Source{Type: a.typ.Value, Password: a.password.Value, HasPassword: a.password.Set,
-		PathKey: a.path.Key, TypeKey: a.typ.Key, PasswordKey: a.password.Key}
+		PathKey: kind.KeyOr(a.path.Key, a.spelling[0]), TypeKey: kind.KeyOr(a.typ.Key, a.spelling[1]),
+		PasswordKey: kind.KeyOr(a.password.Key, a.spelling[2])}
 	switch {
 	case a.path.Set && !r.read:
 		return nil, Trust{Source: "store", Path: a.path.Value}, nil
@@ -41,9 +74,13 @@ func (r *resolver) anchors(a anchors) (*x509.CertPool, Trust, error) {
 			return nil, Trust{Source: "java-default", Path: p}, nil // found by name; Resolve reports a missing one
 		}
 		if err != nil {
+			var e *kind.Error
+			if errors.As(err, &e) {
+				e.Key, e.Fix = a.password.Key, "set JAVA_HOME to a JDK, or set "+a.spelling[0]+" to the store's path"
+			}
 			return nil, Trust{}, err
 		}
-		src.Path, src.PathKey = p, kind.KeyOr(src.PathKey, a.password.Key)
+		src.Path, src.PathKey = p, kind.KeyOr(a.path.Key, a.password.Key)
 		st, err := truststore.Load(src)
 		if err != nil {
 			return nil, Trust{}, err

@@ -3,6 +3,7 @@ package verify
 import (
 	"crypto/x509"
 	"net"
+	"slices"
 	"strings"
 
 	"github.com/dbtls/dbtls/kind"
@@ -13,13 +14,14 @@ import (
 // is a *NameError.
 //
 // SQLServerNames (Microsoft JDBC 13.x): the subject CN is tried first, then
-// the SAN dNSNames, then the SAN iPAddresses; an IP literal expected name
-// (spec §2.1) matches a SAN iPAddress, or a CN or dNSName equal to it letter
-// for letter, never a wildcard. MySQLNames (Connector/J
+// the SAN dNSNames, then the SAN iPAddresses. MySQLNames (Connector/J
 // VERIFY_IDENTITY): when the certificate has any SAN DNS or IP entry one of
 // them must match and the CN is not consulted; only without SANs is the CN
-// used. Both compare ASCII-case-insensitively with the wildcard rule of
-// matchPattern. Unlike Go's VerifyHostname, a CN-only certificate can match,
+// used. In both, an IP literal expected name (spec §2.1, §3) matches a SAN
+// iPAddress, or a CN or dNSName equal to it letter for letter, never a
+// wildcard (where Connector/J's wildcard loop, like mssql-jdbc's, lets
+// *.0.0.1 stand for 127.0.0.1). Both compare ASCII-case-insensitively with
+// the wildcard rule of matchPattern. Unlike Go's VerifyHostname, a CN-only certificate can match,
 // and partial wildcards (db*.example.com) are honoured.
 func MatchName(rules NameRules, cert *x509.Certificate, expected string) error {
 	if namesMatch(rules, cert, expected) {
@@ -31,9 +33,12 @@ func MatchName(rules NameRules, cert *x509.Certificate, expected string) error {
 	if rules == MySQLNames {
 		key = "host"
 		fix = "connect with a host name the certificate carries, or give the server a certificate whose SAN holds " + expected
-		if len(cert.DNSNames)+len(cert.IPAddresses) > 0 && matchPattern(cert.Subject.CommonName, expected) {
+		if len(cert.DNSNames)+len(cert.IPAddresses) > 0 && namesMatch(MySQLNames, &x509.Certificate{Subject: cert.Subject}, expected) {
 			fix += " (its CN matches, but Connector/J ignores the CN when SANs are present)"
 		}
+	}
+	if net.ParseIP(expected) != nil && slices.ContainsFunc(append([]string{cert.Subject.CommonName}, cert.DNSNames...), func(n string) bool { return matchPattern(n, expected) }) {
+		fix += " (a wildcard name never stands for an IP address: the certificate needs the address as a SAN iPAddress, or the host must be a DNS name the wildcard covers)"
 	}
 	return &kind.Error{Kind: kind.HostnameMismatch, What: "server certificate does not carry the expected name", Key: key, Value: expected,
 		Why: "found " + certNames(cert), Fix: fix, Err: ne}
@@ -58,27 +63,33 @@ func namesMatch(rules NameRules, cert *x509.Certificate, expected string) bool {
 		}
 		return false
 	}
-	switch rules {
-	case SQLServerNames:
-		if net.ParseIP(expected) != nil {
-			// Spec §2.1: an IP literal matches a SAN iPAddress, or a CN or
-			// dNSName equal to it letter for letter; never a wildcard
-			// (*.0.0.1 does not stand for 127.0.0.1).
-			literal := func(n string) bool { return n != "" && asciiLower(n) == asciiLower(expected) }
-			if literal(cn) || ipMatch() {
+	// Spec §2.1 and §3, both families: an IP literal matches a SAN
+	// iPAddress, or a CN or dNSName equal to it letter for letter; never a
+	// wildcard (*.0.0.1 does not stand for 127.0.0.1).
+	isIP := net.ParseIP(expected) != nil
+	literal := func(n string) bool { return n != "" && asciiLower(n) == asciiLower(expected) }
+	literalDNS := func() bool {
+		for _, d := range cert.DNSNames {
+			if literal(d) {
 				return true
 			}
-			for _, d := range cert.DNSNames {
-				if literal(d) {
-					return true
-				}
-			}
-			return false
+		}
+		return false
+	}
+	switch rules {
+	case SQLServerNames:
+		if isIP {
+			return literal(cn) || ipMatch() || literalDNS()
 		}
 		return matchPattern(cn, expected) || dnsMatch() || ipMatch()
 	case MySQLNames:
-		if len(cert.DNSNames)+len(cert.IPAddresses) > 0 {
+		switch {
+		case len(cert.DNSNames)+len(cert.IPAddresses) > 0 && isIP:
+			return literalDNS() || ipMatch()
+		case len(cert.DNSNames)+len(cert.IPAddresses) > 0:
 			return dnsMatch() || ipMatch()
+		case isIP:
+			return literal(cn)
 		}
 		return matchPattern(cn, expected)
 	case NoName:

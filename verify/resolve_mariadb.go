@@ -67,3 +67,24 @@ func (r *resolver) inlineAnchors(a anchors) (*x509.CertPool, Trust, error) {
 	pool, err := truststore.PoolFromPEM([]byte(a.path.Value), a.path.Key)
 	return pool, t, err
 }
+
+// mariadbModeFix is ModeFix in a jdbc:mariadb: URL: sslMode with MariaDB
+// Connector/J's word for m (PREFERRED has none: disable is the mode that
+// accepts plaintext), spelt as the DSN spelt sslMode; when useSsl=true
+// decided the mode, sslMode cannot be added beside it (useSsl=true decides
+// over sslMode), so the fix says to write it in useSsl's place.
+func (s *Strategy) mariadbModeFix(m dsn.SSLMode) string {
+	w, ok := dsn.MariaDBModeValue(m)
+	if !ok {
+		w, _ = dsn.MariaDBModeValue(dsn.SSLDisabled)
+	}
+	switch strings.ToLower(s.modeKey) {
+	case "usessl", "trustservercertificate", "disablesslhostnameverification":
+		if s.Row != dsn.SSLDisabled.String() { // useSsl=false (disable) gives way to sslMode
+			return "sslMode=" + w + " in place of useSsl=true"
+		}
+	case "sslmode":
+		return s.modeKey + "=" + w
+	}
+	return "sslMode=" + w
+}

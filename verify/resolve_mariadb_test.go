@@ -111,3 +111,39 @@ func TestMariaDBTwoTrustSources(t *testing.T) {
 		t.Errorf("serverSslCert with trustStore: %v; want invalid-dsn naming both", err)
 	}
 }
+
+// TestMariaDBModeFix: a message asking for another mode spells it in MariaDB
+// Connector/J's words, as the URL spelt its mode; where useSsl=true decided
+// (and would decide over an added sslMode) it says to write sslMode in its
+// place.
+func TestMariaDBModeFix(t *testing.T) {
+	for _, tc := range []struct {
+		dsn  string
+		m    dsn.SSLMode
+		want string
+	}{
+		{"jdbc:mariadb://db/?sslmode=trust", dsn.SSLVerifyIdentity, "sslmode=verify-full"},
+		{"jdbc:mariadb://db/?sslMode=verify-full", dsn.SSLRequired, "sslMode=trust"},
+		{"jdbc:mariadb://db/", dsn.SSLVerifyCA, "sslMode=verify-ca"},
+		{"jdbc:mariadb://db/?sslMode=verify-ca", dsn.SSLPreferred, "sslMode=disable"},
+		{"jdbc:mariadb://db/?useSsl=true&trustServerCertificate=true", dsn.SSLVerifyIdentity, "sslMode=verify-full in place of useSsl=true"},
+		{"jdbc:mariadb://db/?useSsl=false", dsn.SSLVerifyIdentity, "sslMode=verify-full"},
+	} {
+		c, err := dsn.Parse(tc.dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, err := Describe(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := st.ModeFix(tc.m); got != tc.want {
+			t.Errorf("%s: ModeFix(%v) = %q; want %q", tc.dsn, tc.m, got, tc.want)
+		}
+	}
+	c, _ := dsn.Parse("jdbc:mariadb://db/?sslMode=disable")
+	st, _ := Describe(c)
+	if w := strings.Join(st.Warnings, "\n"); !strings.Contains(w, "set sslMode=verify-full to require TLS") {
+		t.Errorf("sslMode=disable warns %q; want the fix in MariaDB Connector/J's words", w)
+	}
+}

@@ -49,10 +49,6 @@ func mysqlMode(t *dsn.TLS) (dsn.SSLMode, string, error) {
 
 func (r *resolver) resolveMySQL(cfg *dsn.Config) (*Strategy, error) {
 	t, emptied := withoutEmptyStoreURLs(&cfg.TLS)
-	if t.ServerCertificate.Set {
-		return nil, &kind.Error{Kind: kind.InvalidDSN, What: "serverCertificate on a MySQL DSN", Key: t.ServerCertificate.Key, Value: t.ServerCertificate.Value,
-			Why: "the serverCertificate pin belongs to TDS 8.0 strict encryption, which only SQL Server speaks", Fix: "use sslMode=VERIFY_CA with ssl-ca instead"}
-	}
 	mariadb := cfg.Shape == dsn.ShapeJDBCMariaDB
 	var mode dsn.SSLMode
 	var modeKey string
@@ -65,8 +61,14 @@ func (r *resolver) resolveMySQL(cfg *dsn.Config) (*Strategy, error) {
 	} else {
 		modeWarnings = legacyIgnored(t)
 	}
+	if t.ServerCertificate.Set {
+		fix := (&Strategy{modeKey: modeKey}).ModeFix(dsn.SSLVerifyCA)
+		return nil, &kind.Error{Kind: kind.InvalidDSN, What: "serverCertificate on a MySQL DSN", Key: t.ServerCertificate.Key, Value: t.ServerCertificate.Value,
+			Why: "the serverCertificate pin belongs to TDS 8.0 strict encryption, which only SQL Server speaks",
+			Fix: "trust the CA that issued the server's certificate instead: " + fix + " with " + anchorKey(cfg.Shape, anchors{}) + "=<the CA's file>"}
+	}
 	expected, sni := hostOf(cfg)
-	s := &Strategy{Family: dsn.MySQL, Row: mode.String(), ServerName: sni, CheckValidity: true, Trust: Trust{Source: "none"}}
+	s := &Strategy{Family: dsn.MySQL, Row: mode.String(), ServerName: sni, CheckValidity: true, Trust: Trust{Source: "none"}, modeKey: modeKey, mariadb: mariadb}
 	s.Warnings = append(s.Warnings, modeWarnings...)
 	s.Warnings = append(s.Warnings, emptied...)
 
@@ -113,6 +115,9 @@ func (r *resolver) resolveMySQL(cfg *dsn.Config) (*Strategy, error) {
 	switch mode {
 	case dsn.SSLDisabled:
 		s.Mode, s.Disabled, s.CheckValidity = ModeNone, true, false
+		if modeKey != "" { // an empty version list has its own warning
+			s.Warnings = append(s.Warnings, disabledWarning(t, modeKey, mariadb))
+		}
 	case dsn.SSLPreferred:
 		s.Mode = ModeNone
 		s.Warnings = append(s.Warnings, "sslMode PREFERRED: TLS when the server offers it, without certificate validation, else plaintext")
@@ -143,13 +148,10 @@ func (r *resolver) resolveMySQL(cfg *dsn.Config) (*Strategy, error) {
 		s.Warnings = append(s.Warnings, a.first()+" is ignored: certificate chains are only checked in VERIFY_CA and VERIFY_IDENTITY")
 	case mode >= dsn.SSLVerifyCA:
 		if !given && r.given == 0 && t.FallbackToSystemTrustStore.Set && !t.FallbackToSystemTrustStore.Value {
-			e := &kind.Error{Kind: kind.InvalidDSN, What: "no trust anchors", Key: t.FallbackToSystemTrustStore.Key, Value: t.FallbackToSystemTrustStore.Raw,
-				Why: mode.String() + " needs trust anchors, no trust store is given and the system store is refused", Fix: "set ssl-ca or trustCertificateKeyStoreUrl"}
-			if mariadb {
-				e.Fix = "set serverSslCert or trustStore"
-			}
-			return nil, e
+			return nil, &kind.Error{Kind: kind.InvalidDSN, What: "no trust anchors", Key: t.FallbackToSystemTrustStore.Key, Value: t.FallbackToSystemTrustStore.Raw,
+				Why: mode.String() + " needs trust anchors, no trust store is given and the system store is refused", Fix: "set " + anchorKey(cfg.Shape, a)}
 		}
+		s.anchorKey = anchorKey(cfg.Shape, a)
 		if mariadb && a.path.Set && inlinePEM(a.path) {
 			s.Roots, s.Trust, err = r.inlineAnchors(a)
 		} else {
@@ -188,9 +190,9 @@ func mysqlAnchors(t *dsn.TLS) (anchors, bool, error) {
 	case t.SSLCA.Set:
 		return anchors{path: t.SSLCA}, true, nil
 	case cj:
-		return anchors{t.TrustCertKeyStoreURL, t.TrustCertKeyStoreType, t.TrustCertKeyStorePassword}, true, nil
+		return anchors{t.TrustCertKeyStoreURL, t.TrustCertKeyStoreType, t.TrustCertKeyStorePassword, connectorJAnchorKeys}, true, nil
 	case jdbc:
-		return anchors{t.TrustStore, t.TrustStoreType, t.TrustStorePassword}, true, nil
+		return anchors{t.TrustStore, t.TrustStoreType, t.TrustStorePassword, jdbcAnchorKeys}, true, nil
 	}
 	return anchors{}, false, nil
 }
@@ -240,4 +242,18 @@ func withoutEmptyStoreURLs(t *dsn.TLS) (*dsn.TLS, []string) {
 		c.ClientKeyStoreURL = dsn.Setting[string]{}
 	}
 	return &c, w
+}
+
+// disabledWarning is the warning for a MySQL-family DSN that turns TLS off
+// with key, as encrypt=false warns on SQL Server: the string is weaker than
+// a reader may think, and the way out is named in the same vocabulary.
+func disabledWarning(t *dsn.TLS, key string, mariadb bool) string {
+	said, fix := key, (&Strategy{modeKey: key, mariadb: mariadb, Row: dsn.SSLDisabled.String()}).ModeFix(dsn.SSLVerifyIdentity)
+	switch key {
+	case t.SSLMode.Key:
+		said = key + "=" + t.SSLMode.Raw
+	case t.UseSSL.Key:
+		said = key + "=" + t.UseSSL.Raw
+	}
+	return "no encryption at all: " + said + " turns TLS off, so queries, results and the login travel in clear; set " + fix + " to require TLS and validate the server's certificate"
 }

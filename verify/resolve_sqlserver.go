@@ -1,6 +1,7 @@
 package verify
 
 import (
+	"crypto/tls"
 	"fmt"
 
 	"github.com/dbtls/dbtls/dsn"
@@ -40,6 +41,10 @@ func (r *resolver) resolveSQLServer(cfg *dsn.Config) (*Strategy, error) {
 	if !t.Encrypt.Set {
 		s.Warnings = append(s.Warnings, "encrypt is not set: following the documented scenario table it means false (mssql-jdbc 10+ would default to true, go-mssqldb would also trust any certificate); set encrypt=true to require TLS")
 	}
+	if enc != dsn.EncryptStrict && s.MinVersion == tls.VersionTLS13 {
+		s.Warnings = append(s.Warnings, t.SSLProtocol.Key+"="+t.SSLProtocol.Raw+" outside encrypt=strict: SQL Server does not speak TLS 1.3 inside TDS 7.x (encrypt=false or true), so this connection will fail against it; "+
+			"set encrypt=strict (TDS 8.0, SQL Server 2022 and later) for TLS 1.3, or "+t.SSLProtocol.Key+"=TLSv1.2")
+	}
 	if enc != dsn.EncryptStrict && t.ServerCertificate.Set {
 		s.Warnings = append(s.Warnings, t.ServerCertificate.Key+" is ignored outside encrypt=strict, as in Microsoft JDBC")
 	}
@@ -76,7 +81,9 @@ func (r *resolver) resolveSQLServer(cfg *dsn.Config) (*Strategy, error) {
 	if t.HostNameInCertificate.Set {
 		s.Mode, s.ExpectedName = ModeHostnameOverride, t.HostNameInCertificate.Value
 	}
-	roots, trust, err := r.anchors(anchors{t.TrustStore, t.TrustStoreType, t.TrustStorePassword})
+	a := anchors{t.TrustStore, t.TrustStoreType, t.TrustStorePassword, jdbcAnchorKeys}
+	s.anchorKey = anchorKey(cfg.Shape, a)
+	roots, trust, err := r.anchors(a)
 	if err != nil {
 		return nil, err
 	}

@@ -55,7 +55,7 @@ const (
 
 // Trust says where the trust anchors come from.
 type Trust struct {
-	Source string // "none", "system", "jks", "pkcs12", "pem", "java-default"
+	Source string // "none", "system", "jks", "pkcs12", "pem", "der", "java-default"
 	Path   string // the file, when Source names one
 }
 
@@ -115,6 +115,19 @@ type Strategy struct {
 	// by Resolve, so a Reload starts from an empty one. A Strategy built by
 	// hand has none and verifies every time.
 	chains *chainCache
+
+	// modeKey is the property that decided a MySQL-family mode, as the DSN
+	// wrote it ("" when none did): ModeFix spells a fix with it.
+	modeKey string
+
+	// mariadb: the DSN is a jdbc:mariadb: URL, read in MariaDB
+	// Connector/J's words, and ModeFix answers in them.
+	mariadb bool
+
+	// anchorKey is the property a message about an untrusted certificate
+	// tells the user to set, in the vocabulary the DSN was written in
+	// ("trustStore" when the Strategy is built by hand).
+	anchorKey string
 
 	// described: made by Describe, with no trust material loaded; Check
 	// refuses every chain.

@@ -2,6 +2,7 @@ package verify
 
 import (
 	"crypto/tls"
+	"slices"
 	"time"
 )
 
@@ -73,4 +74,32 @@ func TLSConfig(s *Strategy, o Options) *tls.Config {
 		return err
 	}
 	return c
+}
+
+// DiagnosticTLSConfig is the configuration of a diagnostic handshake, run
+// after a handshake under s failed (ExplainHandshake): it offers every TLS
+// version and every TLS 1.2 suite crypto/tls implements, the insecure ones
+// included, and s's ALPN, so that the server's answer says what it insists
+// on. It never completes a handshake: VerifyConnection writes what the
+// server chose into d and aborts, so nothing is ever sent over it (no
+// client certificate either) and no certificate is judged.
+func DiagnosticTLSConfig(s *Strategy, d *Diagnosis) *tls.Config {
+	var suites []uint16
+	for _, cs := range append(tls.CipherSuites(), tls.InsecureCipherSuites()...) {
+		if !slices.Contains(cs.SupportedVersions, tls.VersionTLS13) {
+			suites = append(suites, cs.ID)
+		}
+	}
+	return &tls.Config{
+		InsecureSkipVerify: true, // nothing is judged: the handshake is aborted below
+		ServerName:         s.ServerName,
+		MinVersion:         tls.VersionTLS10,
+		MaxVersion:         tls.VersionTLS13,
+		CipherSuites:       suites,
+		NextProtos:         append([]string(nil), s.NextProtos...),
+		VerifyConnection: func(cs tls.ConnectionState) error {
+			d.saw(cs)
+			return errDiagnosed
+		},
+	}
 }

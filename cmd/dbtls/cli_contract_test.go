@@ -4,14 +4,18 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"log/slog"
+	"net"
 	"os"
 	"path/filepath"
 	"reflect"
 	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/dbtls/dbtls/kind"
 	"github.com/stretchr/testify/require"
@@ -404,12 +408,19 @@ func TestWarningsShownWithoutALogger(t *testing.T) {
 		{[]string{"probe", "--timeout", "5s", "jdbc:mysql://127.0.0.1:1/?sslMode=REQUIRED"}, "sslMode REQUIRED"},
 		{[]string{"probe", "jdbc:sqlserver://127.0.0.1:1;encrypt=true;serverCertificate=/nonexistent.pem;trustStore=/nonexistent.jks"}, "ignored outside encrypt=strict"},
 	} {
-		_, out, _ := runCLI(t, tc.args...)
+		// Standard error carries only usage errors (docs/cli.md): the
+		// warnings are in the output, and the library's own log (to
+		// slog.Default(), which writes to standard error) says nothing.
+		var logged bytes.Buffer
+		defer slog.SetDefault(slog.Default())
+		slog.SetDefault(slog.New(slog.NewTextHandler(&logged, nil)))
+		_, out, stderr := runCLI(t, tc.args...)
 		require.Regexp(t, `(?m)^warning: +.*`+regexp.QuoteMeta(tc.warn), out, "%q", tc.args)
-		_, out, _ = runCLI(t, append([]string{tc.args[0], "--json"}, tc.args[1:]...)...)
+		_, out, stderr2 := runCLI(t, append([]string{tc.args[0], "--json"}, tc.args[1:]...)...)
 		var got struct{ Warnings []string }
 		require.NoError(t, json.Unmarshal([]byte(out), &got))
 		require.Contains(t, strings.Join(got.Warnings, "\n"), tc.warn, "%q", tc.args)
+		require.Empty(t, stderr+stderr2+logged.String(), "%q: standard error", tc.args)
 	}
 }
 
@@ -466,5 +477,51 @@ func TestSchemasListEveryKind(t *testing.T) {
 				t.Errorf("docs/cli/%s.schema.json lists the kinds %v; kind.All() is %v", c, e, want)
 			}
 		}
+	}
+}
+
+// TestCLIHintsLeadSomewhere: what a user types that is nearly right gets an
+// answer that says what to type instead.
+func TestCLIHintsLeadSomewhere(t *testing.T) {
+	code, _, stderr := runCLI(t, "help", "nope")
+	require.Equal(t, exitUsage, code)
+	require.Contains(t, stderr, `no command "nope"`)
+
+	code, _, stderr = runCLI(t, "demo")
+	require.Equal(t, exitUsage, code)
+	require.Contains(t, stderr, "go install github.com/dbtls/dbtls/cmd/dbtls-demo@latest")
+
+	code, _, stderr = runCLI(t, "probe", "--timeout", "2x", "jdbc:sqlserver://db;encrypt=true")
+	require.Equal(t, exitUsage, code)
+	require.Contains(t, stderr, "want a duration such as 2s")
+
+	// A silent server: --timeout 1 is one second, and the message says
+	// which deadline ended the probe.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	defer ln.Close()
+	go func() {
+		var held []net.Conn
+		defer func() {
+			for _, c := range held {
+				c.Close()
+			}
+		}()
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			held = append(held, c)
+		}
+	}()
+	port := strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
+	for _, s := range []string{"jdbc:sqlserver://127.0.0.1:" + port + ";encrypt=true", "jdbc:mysql://127.0.0.1:" + port + "/db?sslMode=REQUIRED"} {
+		start := time.Now()
+		code, out, _ := runCLI(t, "probe", "--timeout", "1", s)
+		require.Less(t, time.Since(start), 5*time.Second, "--timeout 1 is one second")
+		require.Equal(t, exitFailed, code)
+		require.Regexp(t, `the server did not answer within 1(\.\d+)?s`, out, s)
+		require.Contains(t, out, "raise --timeout (it was 1s)", s)
 	}
 }

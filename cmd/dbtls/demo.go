@@ -2,7 +2,7 @@ package main
 
 func init() {
 	commands["demo"] = command{
-		summary: "moved to its own command: go run ./cmd/dbtls-demo",
+		summary: "moved to its own command, dbtls-demo (go run ./cmd/dbtls-demo in a checkout)",
 		run:     runDemo,
 	}
 }
@@ -12,6 +12,7 @@ func init() {
 // conformance matrix (TestNoTestServersInTheCLI). It says where the demo is
 // and exits with the usage status.
 func runDemo(c *cli, args []string) int {
-	f := newFlags("demo", "dbtls-demo [--timeout d]   (go run ./cmd/dbtls-demo)", false)
-	return f.usageError(c, "the demo is its own command, dbtls-demo, so that dbtls does not link the TDS test servers")
+	f := newFlags("demo", "dbtls-demo [--timeout d]", false)
+	return f.usageError(c, "the demo is its own command, dbtls-demo, so that dbtls does not link the test servers: "+
+		"run it with `go run ./cmd/dbtls-demo` in a checkout of dbtls, or install it with `go install github.com/dbtls/dbtls/cmd/dbtls-demo@latest`")
 }

@@ -90,9 +90,13 @@ func runIO(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "help", "-h", "-help", "--help":
 		if len(args) > 1 {
-			if cmd, ok := commands[args[1]]; ok {
-				return cmd.run(c, []string{"--help"})
+			cmd, ok := commands[args[1]]
+			if !ok {
+				fmt.Fprintf(stderr, "dbtls help: no command %q\n\n", args[1])
+				usage(stderr)
+				return exitUsage
 			}
+			return cmd.run(c, []string{"--help"})
 		}
 		usage(stdout)
 		return exitOK

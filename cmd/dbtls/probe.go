@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"strconv"
 	"strings"
 	"time"
@@ -87,7 +88,7 @@ const probeSynopsis = "dbtls probe [--json] [--timeout d] <connection string> | 
 func runProbe(c *cli, args []string) int {
 	f := newFlags("probe", probeSynopsis, true)
 	asJSON := f.Bool("json", false, "print one JSON object (docs/cli/probe.schema.json)")
-	timeout := f.Duration("timeout", 15*time.Second, "give up after `d`, for the whole probe: dial, TLS, login, SELECT 1 and the status queries")
+	timeout := f.durationVar("timeout", 15*time.Second, "give up after `d` (a duration such as 30s, or seconds), for the whole probe: dial, TLS, login, SELECT 1 and the status queries")
 	pos, status, ok := f.parse(c, args)
 	if !ok {
 		return status
@@ -99,6 +100,12 @@ func runProbe(c *cli, args []string) int {
 	ctx, cancel := context.WithTimeout(context.Background(), *timeout)
 	defer cancel()
 	res, err := probe(ctx, s)
+	var e *kind.Error
+	if dl, _ := ctx.Deadline(); err != nil && !time.Now().Before(dl) && errors.As(err, &e) {
+		// The deadline that ended it is the probe's own (the connection's
+		// I/O deadline, the same instant, may have fired first).
+		e.Fix = "check that the server answers, or raise --timeout (it was " + timeout.String() + ")"
+	}
 	if err != nil {
 		fallback := kind.HandshakeFailed // a connect error; the connector gives them all a kind
 		if res.Mode == "" {
@@ -125,7 +132,10 @@ func probe(ctx context.Context, s string) (probeResult, error) {
 		return res, err
 	}
 	res.Row, res.Mode = d.Row, d.Mode.String()
-	c, err := connector.NewFromConfig(cfg)
+	// The warnings are in the result (text and JSON); the connector's own
+	// logging would repeat them on standard error, which carries only
+	// usage errors (docs/cli.md).
+	c, err := connector.NewFromConfig(cfg, connector.WithLogger(slog.New(slog.DiscardHandler)))
 	if err != nil {
 		res.Warnings = append(res.Warnings, d.Warnings...)
 		return res, err

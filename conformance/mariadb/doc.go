@@ -3,7 +3,7 @@
 // port on [::1] with Options.IPv6), --no-defaults,
 // and the TLS configuration a test asks for — TLS on or off, a given server
 // certificate, a CA for client certificates, require_secure_transport, and
-// a restricted tls_version. Each server has test users with and without
+// a restricted tls_version or ssl-cipher (an old server's). Each server has test users with and without
 // REQUIRE clauses (see Users).
 //
 // Starting one takes a few seconds, so tests share servers. Need fails a

@@ -27,6 +27,7 @@ type Options struct {
 	ClientCA               *certgen.Cert // ssl-ca: the CA client certificates must chain to (REQUIRE X509 / SUBJECT)
 	RequireSecureTransport bool          // require_secure_transport=ON
 	TLSVersion             string        // tls_version, e.g. "TLSv1.2"; "" = the server's default
+	SSLCipher              string        // ssl-cipher, OpenSSL names joined by ':', e.g. "AES128-SHA" (an old server's RSA key exchange); "" = the server's default
 	// IPv6 makes the server listen on [::1] as well as on 127.0.0.1, on the
 	// same port (bind-address=127.0.0.1,::1, MariaDB 10.11 and later), so
 	// that a DSN can name it by either literal.
@@ -195,6 +196,9 @@ func (s *Server) writeTLSFiles() ([]string, error) {
 	}
 	if o.TLSVersion != "" {
 		args = append(args, "--tls-version="+o.TLSVersion)
+	}
+	if o.SSLCipher != "" {
+		args = append(args, "--ssl-cipher="+o.SSLCipher)
 	}
 	return args, nil
 }

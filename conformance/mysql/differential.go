@@ -90,6 +90,12 @@ var Divergences = []Divergence{
 	{"#27 IPv6 SAN iPAddress: Connector/J compares the JDK's long text with the literal", func(c Case, ok bool, k string, o jdbc.Outcome) bool {
 		return c.Host == "ipv6" && effectiveMode(c.Mode) == "VERIFY_IDENTITY" && carriesIP(c.Cert, "::1") && ok && !o.Connected && o.Class == "hostname-mismatch"
 	}},
+	// #28: spec §3 matches an IP literal host only letter for letter in a
+	// dNSName or the CN, never through a wildcard; Connector/J's wildcard
+	// loop lets *.0.0.1 stand for 127.0.0.1.
+	{"#28 wildcard over an IP literal: Connector/J lets *.0.0.1 stand for 127.0.0.1", func(c Case, ok bool, k string, o jdbc.Outcome) bool {
+		return c.Cert == "wildcard-ip" && c.Host == "ipv4" && effectiveMode(c.Mode) == "VERIFY_IDENTITY" && !ok && k == "hostname-mismatch" && o.Connected
+	}},
 	// #31: spec §5 accepts TLSv1 and TLSv1.1 when listed explicitly (with a
 	// warning); Connector/J 8.0.28 and later refuse a tlsVersions list that
 	// names nothing newer ("TLS protocols TLSv1 and TLSv1.1 are not

@@ -75,8 +75,8 @@ func Cases() []Case {
 // it crosses with the modes that check a name (IPCerts are its own).
 var (
 	Hosts     = []string{"dns", "ipv4", "ipv6"}
-	NameCerts = []string{"good", "cn-only", "san-other", "wildcard", "ip-san", "cn-ipv6"}
-	IPCerts   = map[string]bool{"ip-san": true, "cn-ipv6": true}
+	NameCerts = []string{"good", "cn-only", "san-other", "wildcard", "ip-san", "cn-ipv6", "wildcard-ip"}
+	IPCerts   = map[string]bool{"ip-san": true, "cn-ipv6": true, "wildcard-ip": true}
 )
 
 // NamingCases are the matrix's cases that name the server as localhost or

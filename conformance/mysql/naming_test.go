@@ -37,6 +37,10 @@ func TestExpectNaming(t *testing.T) {
 		{c(vi, "dns", "ip-san"), mismatch}, // CN localhost not consulted: SAN IPs are present
 		{c(vi, "ipv6", "cn-ipv6"), ""},
 		{c(vi, "ipv4", "cn-ipv6"), mismatch},
+		{c(vi, "ipv4", "wildcard-ip"), mismatch}, // *.0.0.1 never stands for 127.0.0.1 (Connector/J connects: #28)
+		{c(vi, "dns", "wildcard-ip"), mismatch},
+		{c(vi, "ipv6", "wildcard-ip"), mismatch},
+		{c("jdbc:encrypt=true", "ipv4", "wildcard-ip"), mismatch},
 		{c("jdbc:encrypt=true", "ipv6", "ip-san"), ""},
 		{c("jdbc:encrypt=true", "dns", "ip-san"), mismatch},
 		{c("VERIFY_CA", "ipv6", "good"), ""}, // no name checked

@@ -10,7 +10,7 @@ import (
 type Case struct {
 	Mode     string // DISABLED … VERIFY_IDENTITY, or jdbc:encrypt=false / jdbc:encrypt+tsc / jdbc:encrypt=true
 	Server   string // tls, off, require-secure, x509, or a key of ServerVersions (tls12, tls13, min-tls12, tls11-ignored)
-	Cert     string // a key of CertNames: good, cn-only, san-other, wildcard, expired, untrusted, self-signed, ip-san, cn-ipv6
+	Cert     string // a key of CertNames: good, cn-only, san-other, wildcard, expired, untrusted, self-signed, ip-san, cn-ipv6, wildcard-ip
 	Trust    string // pem, jks, pkcs12, none
 	Client   string // a key of ClientCerts: none, pem, keystore, pem-other-subject
 	User     string // plain, ssluser, x509user, subjuser, issueruser, sanuser (see Users)
@@ -60,21 +60,31 @@ var CertNames = map[string]names{
 	// the IPv6 literal with no SAN.
 	"ip-san":  {CN: "localhost", IPs: []string{"127.0.0.1", "::1"}},
 	"cn-ipv6": {CN: "::1"},
+	// A wildcard that would cover 127.0.0.1 were it a DNS name: spec §3
+	// never lets a wildcard stand for an IP address (Connector/J does,
+	// docs/divergences.md #28).
+	"wildcard-ip": {CN: "*.0.0.1", DNS: []string{"*.0.0.1"}},
 }
 
 // nameMatches is spec §3's MySQL-family name rule (Connector/J
 // VERIFY_IDENTITY), written here independently of package verify: when the
 // certificate has any SAN dNSName or iPAddress one of them must match (a
 // dNSName by the wildcard rule, an iPAddress as an address) and the CN is
-// not consulted; only without SANs is the CN used.
+// not consulted; only without SANs is the CN used. Against an IP literal
+// host a dNSName or CN matches only when it is the same text, never
+// through a wildcard.
 func nameMatches(n names, host string) bool {
+	want := net.ParseIP(host)
+	match := wildcardMatch
+	if want != nil {
+		match = func(name, host string) bool { return strings.EqualFold(name, host) }
+	}
 	if len(n.DNS)+len(n.IPs) > 0 {
 		for _, d := range n.DNS {
-			if wildcardMatch(d, host) {
+			if match(d, host) {
 				return true
 			}
 		}
-		want := net.ParseIP(host)
 		for _, ip := range n.IPs {
 			if want != nil && net.ParseIP(ip).Equal(want) {
 				return true
@@ -82,7 +92,7 @@ func nameMatches(n names, host string) bool {
 		}
 		return false
 	}
-	return wildcardMatch(n.CN, host)
+	return match(n.CN, host)
 }
 
 // wildcardMatch: equal ignoring ASCII case, or a '*' standing for one

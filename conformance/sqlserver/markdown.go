@@ -204,7 +204,8 @@ func mysqlNaming(p func(string, ...any)) {
 	p("every mode once against the good certificate, and the modes that check a name (VERIFY_IDENTITY and\n")
 	p("`encrypt=true`, under a PEM trust source) against every certificate whose names differ. Its oracle is spec\n")
 	p("§3's MySQL rule: when the certificate has a SAN dNSName or iPAddress one of them must match, and the CN is\n")
-	p("not consulted; only without SANs is the CN used.\n\n")
+	p("not consulted; only without SANs is the CN used; against an IP literal a dNSName or CN matches only when it\n")
+	p("is the same text, never through a wildcard (`wildcard-ip`, where Connector/J connects: divergence #28).\n\n")
 	cases := mysql.Cases()
 	count := map[string]int{}
 	okCount := map[string]int{}

@@ -36,6 +36,12 @@ type Config struct {
 	MaxVersion7x uint16
 	// MaxVersionStrict caps TLS for TDS 8.0; 0 means TLS 1.3.
 	MaxVersionStrict uint16
+	// CipherSuites, when set, are the only TLS 1.0–1.2 suites served, as an
+	// old server's (LegacyProfiles): given explicitly, crypto/tls serves
+	// them — RSA key exchange and 3DES included — without any GODEBUG
+	// setting, as it serves TLS 1.0 with MinVersion set (tlsrsakex, tls3des
+	// and tls10server change only its defaults).
+	CipherSuites []uint16
 
 	// Password, when set, must be the LOGIN7 password (and User, when set,
 	// the user name); otherwise login fails with error 18456 as SQL

@@ -69,6 +69,7 @@ func (ss *session) tlsConfig(strict bool) *tls.Config {
 	tc := &tls.Config{
 		Certificates:           []tls.Certificate{*c.Certificate},
 		MinVersion:             c.MinVersion,
+		CipherSuites:           c.CipherSuites,
 		SessionTicketsDisabled: c.NoResumption,
 	}
 	if !c.NoResumption {

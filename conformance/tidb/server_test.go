@@ -6,6 +6,8 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"errors"
+	"github.com/dbtls/dbtls/connector"
+	"github.com/dbtls/dbtls/kind"
 	"net"
 	"os"
 	"strings"
@@ -77,6 +79,25 @@ func TestServerConfigurations(t *testing.T) {
 		v, err := bare(t, s, PlainUser, PlainPassword, versions(tls.VersionTLS12, tls.VersionTLS13))
 		require.NoError(t, err)
 		require.Equal(t, "TLSv1.3", v)
+
+		// Through dbtls, the refusal says what to write in the DSN's own
+		// spelling, and writing it connects.
+		for _, c := range []struct{ off, advice, on string }{
+			{"tls=false", "set tls=true (or at least tls=skip-verify)", "tls=skip-verify"},
+			{"ssl-mode=DISABLED", "set ssl-mode=VERIFY_IDENTITY (or at least ssl-mode=REQUIRED)", "ssl-mode=REQUIRED"},
+		} {
+			base := PlainUser + ":" + PlainPassword + "@tcp(" + s.Addr + ")/?"
+			db, err := connector.OpenDB(base + c.off)
+			require.NoError(t, err)
+			err = db.PingContext(ctx)
+			db.Close()
+			require.ErrorIs(t, err, kind.ServerRefused)
+			require.ErrorContains(t, err, c.advice)
+			db, err = connector.OpenDB(base + c.on)
+			require.NoError(t, err)
+			require.NoError(t, db.PingContext(ctx), c.on)
+			db.Close()
+		}
 	})
 
 	t.Run("tls-version", func(t *testing.T) {

@@ -8,7 +8,8 @@
 // --cert is a PEM file whose first certificate is the leaf, optionally
 // followed by its chain; --key is the leaf's PEM private key. Each
 // connection's negotiated encryption (none, login-only, full or strict),
-// TLS version and cipher are logged to stderr.
+// TLS version and cipher are logged to stderr. --legacy rsa-kx-only (or
+// tls10-only, tls11-only, 3des-only) serves as an old server does.
 package main
 
 import (
@@ -19,6 +20,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"slices"
 	"syscall"
 
 	"github.com/dbtls/dbtls/conformance/tds"
@@ -54,6 +56,7 @@ func start(args []string, stderr io.Writer) (*tds.Server, error) {
 	strict := fs.String("strict", "no", "TDS 8.0 (TLS first): no, also or only")
 	user := fs.String("user", "", "user name a login must carry (with --password)")
 	password := fs.String("password", "", "password a login must carry; empty: any login succeeds")
+	legacy := fs.String("legacy", "", "serve as an old server: one of tds.LegacyProfiles (rsa-kx-only, tls10-only, tls11-only, 3des-only; an RSA --cert)")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -74,6 +77,13 @@ func start(args []string, stderr io.Writer) (*tds.Server, error) {
 		User:       *user,
 		Password:   *password,
 		Logger:     slog.New(slog.NewTextHandler(stderr, nil)),
+	}
+	if *legacy != "" {
+		i := slices.IndexFunc(tds.LegacyProfiles, func(l tds.Legacy) bool { return l.Name == *legacy })
+		if i < 0 {
+			return nil, fmt.Errorf("unknown --legacy %q", *legacy)
+		}
+		tds.LegacyProfiles[i].Apply(&cfg)
 	}
 	switch {
 	case *certFile != "" && *keyFile != "":

@@ -96,7 +96,8 @@ func TestStartRefusesBadFlags(t *testing.T) {
 		{"--strict", "sometimes"},
 		{"--cert", bad},
 		{"--cert", bad, "--key", bad},
-		{"--encryption", "on"}, // encryption without a certificate
+		{"--encryption", "on"},                              // encryption without a certificate
+		{"--legacy", "ssl2-only", "--encryption", "notsup"}, // would start without --legacy
 		{"extra"},
 	}
 	for _, args := range cases {

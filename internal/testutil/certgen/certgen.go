@@ -51,6 +51,13 @@ type Spec struct {
 	Parent *Cert    // the issuer; nil: self-signed
 	Serial *big.Int // nil: a fresh positive serial
 	RSA    bool     // an RSA-2048 key instead of ECDSA P-256
+	// RSABits, when set, is the RSA key's size (an old server's 1024);
+	// it implies RSA.
+	RSABits int
+	// SignatureAlgorithm, when set, is the algorithm the issuer signs with
+	// (x509.SHA1WithRSA for an old server's certificate; its issuer's key
+	// must be RSA); 0: crypto/x509's choice for the issuer's key.
+	SignatureAlgorithm x509.SignatureAlgorithm
 }
 
 // Cert is a made certificate with its key.
@@ -72,9 +79,13 @@ func Window(now time.Time, before, after time.Duration) (time.Time, time.Time) {
 func New(s Spec) (*Cert, error) {
 	var key crypto.Signer
 	var err error
-	if s.RSA {
+	switch {
+	case s.RSABits != 0:
+		s.RSA = true
+		key, err = rsa.GenerateKey(rand.Reader, s.RSABits)
+	case s.RSA:
 		key, err = rsa.GenerateKey(rand.Reader, 2048)
-	} else {
+	default:
 		key, err = ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	}
 	if err != nil {
@@ -97,6 +108,7 @@ func New(s Spec) (*Cert, error) {
 		NotAfter:              na,
 		BasicConstraintsValid: true,
 		IsCA:                  s.IsCA,
+		SignatureAlgorithm:    s.SignatureAlgorithm,
 	}
 	if s.Org != "" {
 		tmpl.Subject.Organization = []string{s.Org}
