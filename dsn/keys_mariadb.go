@@ -77,8 +77,8 @@ func init() {
 		}
 	}
 
-	// The table: the MySQL family's, without its TLS fields; the TLS keys
-	// of the two other vocabularies are refused; then the MariaDB fields.
+	// The table: the MySQL family's, whose TLS fields (of the two other
+	// vocabularies) are refused here; then the MariaDB fields.
 	for key, k := range mysqlKeys {
 		switch {
 		case k.class == keyField && k.field.vocab != "":
@@ -87,13 +87,6 @@ func init() {
 			k.text = "a separate password for the key inside keyStore is not supported; protect the key with the store's password (keyStorePassword)"
 		}
 		mariadbKeys[key] = k
-	}
-	for _, f := range fields {
-		if f.vocab == vocabJDBC {
-			for _, s := range f.spellings {
-				mariadbKeys[strings.ToLower(s)] = keyInfo{class: keyRefused, text: mariadbOnly, secret: kind.IsSecretKey(s)}
-			}
-		}
 	}
 	for _, f := range mariadbFields {
 		for _, s := range f.spellings {
