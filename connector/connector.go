@@ -15,6 +15,14 @@ import (
 // Connector is a database/sql driver.Connector whose every connection obeys
 // the strategy resolved from its DSN. It is safe for concurrent use.
 type Connector struct {
+	// *core holds every field, so that a Connector value is one pointer:
+	// its printers (print.go) have value receivers and cover a
+	// dereferenced Connector too, with no lock copied.
+	*core
+}
+
+// core is the state of a Connector.
+type core struct {
 	cfg      *dsn.Config
 	opts     options
 	be       backend
@@ -95,7 +103,7 @@ func NewFromConfig(cfg *dsn.Config, opts ...Option) (*Connector, error) {
 // (verify.Resolve takes it as it is: n.Normalized()).
 func newConnector(n *dsn.Config, opts []Option) (*Connector, error) {
 	var err error
-	c := &Connector{cfg: n, cache: tls.NewLRUClientSessionCache(64)}
+	c := &Connector{&core{cfg: n, cache: tls.NewLRUClientSessionCache(64)}}
 	for _, o := range opts {
 		o(&c.opts)
 	}
@@ -216,6 +224,9 @@ func (c *Connector) Connect(ctx context.Context) (driver.Conn, error) {
 // String describes the connector without any secret: the redacted DSN and
 // the strategy's row and mode. fmt's %v, %+v and %#v all print this.
 func (c *Connector) String() string {
+	if c == nil || c.core == nil {
+		return "dbtls connector <nil>"
+	}
 	st := c.strategy.Load()
 	return "dbtls connector " + c.cfg.String() + " (row " + st.Row + ", " + st.Mode.String() + ")"
 }

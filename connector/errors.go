@@ -49,12 +49,12 @@ func mapError(ctx context.Context, err error, rec *record, seen, driverErr func(
 	}
 	if cause != nil {
 		if silent(rec) {
-			return &kind.Error{Kind: kind.Network, What: "connect to " + rec.info.Addr + ": the server did not answer within " + elapsed(rec),
+			return &kind.Error{Kind: kind.Network, What: "connect to " + kind.Foreign(rec.info.Addr) + ": the server did not answer within " + elapsed(rec),
 				Why: "it accepted the TCP connection but sent nothing before the context ended (" + cause.Error() + ")",
 				Fix: "check that a database server listens on this port and is not stalled, or give the connect a longer deadline", Err: errors.Join(cause, err)}
 		}
-		return &kind.Error{Kind: kind.Network, What: "connect to " + rec.info.Addr + " did not finish in time",
-			Why: "the context ended (" + cause.Error() + ") before the server completed the connect: " + err.Error(),
+		return &kind.Error{Kind: kind.Network, What: "connect to " + kind.Foreign(rec.info.Addr) + " did not finish in time",
+			Why: "the context ended (" + cause.Error() + ") before the server completed the connect: " + kind.Foreign(err.Error()),
 			Fix: "check that the server answers, or give the connect a longer deadline", Err: errors.Join(cause, err)}
 	}
 	if e := driverErr(err, rec); e != nil {
@@ -69,9 +69,9 @@ func mapError(ctx context.Context, err error, rec *record, seen, driverErr func(
 	case strings.Contains(msg, "TLS") || strings.Contains(msg, "tls:") || strings.Contains(msg, "x509"):
 		return verify.ClassifyHandshake(err)
 	case isNet || strings.Contains(msg, "connection refused"): // EOF, resets and broken pipes are hang-ups
-		return &kind.Error{Kind: kind.Network, What: "network failure", Why: msg, Err: err}
+		return &kind.Error{Kind: kind.Network, What: "network failure", Why: kind.Foreign(msg), Err: err}
 	}
-	return &kind.Error{Kind: kind.HandshakeFailed, What: "connection failed", Why: msg, Err: err}
+	return &kind.Error{Kind: kind.HandshakeFailed, What: "connection failed", Why: kind.Foreign(msg), Err: err}
 }
 
 // withIOCause adds to a driver's "bad connection" (driver.ErrBadConn, or
@@ -120,11 +120,11 @@ func elapsed(rec *record) string {
 func hungUp(err error, rec *record) error {
 	var ne net.Error
 	if msg := err.Error(); (errors.As(err, &ne) && ne.Timeout() || strings.Contains(msg, "i/o timeout")) && silent(rec) {
-		return &kind.Error{Kind: kind.Network, What: "connect to " + rec.info.Addr + ": the server did not answer within " + elapsed(rec),
-			Why: "it accepted the TCP connection but sent nothing before the driver's timeout: " + msg,
+		return &kind.Error{Kind: kind.Network, What: "connect to " + kind.Foreign(rec.info.Addr) + ": the server did not answer within " + elapsed(rec),
+			Why: "it accepted the TCP connection but sent nothing before the driver's timeout: " + kind.Foreign(msg),
 			Fix: "check that a database server listens on this port and is not stalled, or raise " + timeoutKeys(rec), Err: err}
 	}
-	return &kind.Error{Kind: kind.Network, What: "the server hung up", Why: err.Error(), Err: err}
+	return &kind.Error{Kind: kind.Network, What: "the server hung up", Why: kind.Foreign(err.Error()), Err: err}
 }
 
 // isHangUp: the peer closed or reset the connection.

@@ -63,7 +63,7 @@ func ExampleWithRootCAsPEM() {
 	fmt.Println(errors.Is(err, kind.TruststoreUnreadable), err)
 	// Output:
 	// ping: <nil>
-	// true dbtls: cannot read the trust anchors of WithRootCAsPEM (WithRootCAsPEM=): it holds no PEM block; give PEM text of CERTIFICATE blocks
+	// true dbtls: cannot read the trust anchors given (WithRootCAsPEM): it holds no PEM block; give PEM text of CERTIFICATE blocks
 }
 
 // A rotating password: the function is called at every Connect, and its

@@ -351,3 +351,49 @@ type dialerFunc func(ctx context.Context, network, addr string) (net.Conn, error
 func (f dialerFunc) DialContext(ctx context.Context, network, addr string) (net.Conn, error) {
 	return f(ctx, network, addr)
 }
+
+// TestWithDialerNamedInstance: SQL Browser's UDP lookup never goes around
+// the dialer of WithDialer. A named instance without its port is refused at
+// New (invalid-dsn, in every SQL Server shape), a routing answer naming
+// host\instance fails the Connect (network): in both cases the browser,
+// listening and ready to answer, receives no packet. With the port given,
+// the instance is reached through the dialer and the browser is not asked.
+func TestWithDialerNamedInstance(t *testing.T) {
+	f := newPathFixture(t)
+	br := f.browserAnywhere(t, tds.BrowserConfig{})
+	ip := br.Host()
+	srv := f.server(t, ip, tds.Config{Encryption: tds.On})
+	br.SetInstances([]tds.Instance{{Name: "INST", Port: srv.Port()}})
+	for _, d := range []string{
+		`jdbc:sqlserver://` + ip + `\INST;` + pathsCreds + "encrypt=true;trustStore=" + f.trust,
+		`jdbc:sqlserver://` + ip + `;instanceName=INST;` + pathsCreds + "encrypt=true;trustStore=" + f.trust,
+		`server=` + ip + `\INST;user id=sa;password=Tds-s3cret;encrypt=true;trustStore=` + f.trust,
+		`sqlserver://sa:Tds-s3cret@` + ip + `/INST?encrypt=true&trustStore=` + f.trust,
+	} {
+		d2 := &countingDialer{}
+		_, err := New(d, WithDialer(d2))
+		require.ErrorIs(t, err, kind.InvalidDSN, d)
+		require.Contains(t, err.Error(), "SQL Browser cannot be asked through WithDialer (instanceName=")
+		require.Contains(t, err.Error(), "portNumber")
+		require.Empty(t, d2.addrs)
+	}
+	require.Empty(t, br.Requests(), "a packet went around the dialer")
+
+	d2 := &countingDialer{}
+	c, err := New(`jdbc:sqlserver://`+ip+`\INST;portNumber=`+strconv.Itoa(srv.Port())+";"+pathsCreds+"encrypt=true;trustStore="+f.trust, WithDialer(d2))
+	require.NoError(t, err)
+	_, err = connectOnce(t, c)
+	require.NoError(t, err)
+	require.Equal(t, []string{"tcp " + ip + ":" + strconv.Itoa(srv.Port())}, d2.addrs)
+	require.Empty(t, br.Requests(), "the port was given")
+
+	a := f.server(t, "127.0.0.29", tds.Config{Encryption: tds.On, Route: &tds.Route{Server: ip + `\INST`}})
+	d3 := &countingDialer{}
+	c, err = New(firstURL("127.0.0.29", a, "encrypt=true;trustStore="+f.trust), WithDialer(d3))
+	require.NoError(t, err)
+	_, err = connectOnce(t, c)
+	require.ErrorIs(t, err, kind.Network)
+	require.Contains(t, err.Error(), "SQL Browser cannot be asked through WithDialer")
+	require.Empty(t, br.Requests(), "a routed named instance: a packet went around the dialer")
+	require.Len(t, d3.addrs, 1, "only the first hop was dialed")
+}

@@ -157,8 +157,12 @@ type record struct {
 	// The first byte the server sent on the current hop (-1 none yet): set
 	// under mu by the reading goroutine, which alone reads it without.
 	firstByte int
-	ioErr     error       // the first I/O error on any hop: what go-sql-driver's "invalid connection" hides
-	hops      []*wireConn // every TCP connection this Connect dialed; the last is the one kept
+	ioErr     error // the first I/O error on any hop: what go-sql-driver's "invalid connection" hides
+	// tlsAlert is the first TLS alert go-sql-driver logged (a read after
+	// the handshake: TiDB's certificate_required), which it returns as
+	// "invalid connection" only (mysql.go, driverLog).
+	tlsAlert error
+	hops     []*wireConn // every TCP connection this Connect dialed; the last is the one kept
 	// The first of them and room for its entry, in the record itself: most
 	// connects dial once (wrap).
 	first   wireConn

@@ -211,3 +211,32 @@ func TestNamedInstanceHostName(t *testing.T) {
 	require.ErrorIs(t, err, kind.HostnameMismatch)
 	require.Contains(t, err.Error(), "sql-a.dbtls.test")
 }
+
+// TestNamedInstanceHostileBrowser: SQL Browser is unauthenticated UDP, so
+// anyone on the network can answer. An answer listing 1,000 instances whose
+// names carry ESC sequences and CR LF, forging a line "ERROR: NONE (ALL
+// GOOD)", reaches the error escaped (no control character acted on) and
+// bounded (spec §8), in every row.
+func TestNamedInstanceHostileBrowser(t *testing.T) {
+	f := newPathFixture(t)
+	ip := f.browserAnywhere(t, tds.BrowserConfig{Raw: tds.ForgingAnswer(1000)}).Host()
+	for _, row := range pathRows {
+		t.Run("row "+row.row, func(t *testing.T) {
+			c, err := New(`jdbc:sqlserver://` + ip + `\INST;` + pathsCreds + strings.ReplaceAll(row.props, "TRUST", f.trust))
+			require.NoError(t, err)
+			ctx, cancel := context.WithTimeout(context.Background(), faultDeadline)
+			defer cancel()
+			conn, err := c.Connect(ctx)
+			if conn != nil {
+				conn.Close()
+			}
+			require.ErrorIs(t, err, kind.Network)
+			msg := err.Error()
+			require.Contains(t, msg, "does not know the instance (instanceName=INST)")
+			require.Contains(t, msg, `\x1b[2K\r\nERROR: NONE (ALL GOOD)\x1b[8M0`, "the names are shown (upper-cased, as instance names compare), escaped")
+			require.False(t, strings.ContainsFunc(msg, func(r rune) bool { return r < 0x20 || r == 0x7f }), "a control character in %q", msg)
+			require.Less(t, len(msg), 1024, "the answer's text is bounded")
+			require.Contains(t, msg, "bytes in all)")
+		})
+	}
+}

@@ -106,9 +106,11 @@ func TestMITMMySQL(t *testing.T) {
 // goes on in plaintext, as its definition says (TLS when the server offers
 // it, else plaintext): PREFERRED protects nothing against an active
 // attacker, who reads the session and the scramble of the native
-// password (enough for an offline guess at a weak password) — but never
-// the password itself, which the connector keeps from crossing without TLS
-// whatever the server asks (internal/mysqlauth).
+// password (enough for an offline guess at a weak password) — but not the
+// password itself, which the connector keeps from crossing without TLS
+// whatever the server asks (internal/mysqlauth). (An attacker who offers TLS
+// of its own instead of stripping it does get the password under PREFERRED
+// and REQUIRED: conformance/mysqlfake TestOfferedTLS.)
 func mitmMySQLStrip(t *testing.T, srv *mariadb.Server, caFile string) {
 	cases := []struct {
 		mode   string

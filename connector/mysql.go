@@ -97,7 +97,7 @@ func (b *mySQL) prepare(st *verify.Strategy) error {
 // configuration every connection then starts from.
 func (b *mySQL) generation(key *rsa.PublicKey) error {
 	m := b.base.Clone()
-	m.DialFunc, m.Logger = b.dial, driverLog{b.opts, 0}
+	m.DialFunc, m.Logger = b.dial, driverLog{b.opts, 0, nil}
 	_ = m.Apply(mysql.BeforeConnect(b.beforeConnect)) // it returns no error
 	if b.charsets != nil {
 		m.Params = nil // sent after the charset (setNames)
@@ -155,7 +155,7 @@ func (b *mySQL) beforeConnect(ctx context.Context, m *mysql.Config) error {
 	st := a.rec.strategy
 	m.TLS, m.Passwd = a.tls, a.password
 	m.AllowFallbackToPlaintext = !st.Disabled && !st.TLSRequired
-	m.Logger = driverLog{b.opts, a.rec.info.ID}
+	m.Logger = driverLog{b.opts, a.rec.info.ID, a.rec}
 	return nil
 }
 
@@ -174,6 +174,7 @@ func (b *mySQL) dial(ctx context.Context, network, addr string) (net.Conn, error
 	}
 	p := a.gen.policy
 	p.Password, p.Mode, p.Disabled = a.password, a.rec.strategy.Row, a.rec.strategy.Disabled
+	p.Verified = a.rec.strategy.ModeFix(dsn.SSLVerifyIdentity)
 	return mysqlauth.Guard(nc, p, a.rec.refuse), nil
 }
 
@@ -230,11 +231,20 @@ func (b *mySQL) redactedDSN() string {
 // writes through the shared configuration, which knows no connection): the
 // error itself reaches the caller, mapped.
 type driverLog struct {
-	o  *options
-	id uint64
+	o   *options
+	id  uint64
+	rec *record // the connect's record, told of a TLS alert; nil outside a connect
 }
 
 func (d driverLog) Print(v ...any) {
+	if d.rec != nil {
+		for _, x := range v {
+			var oe *net.OpError
+			if err, ok := x.(error); ok && errors.As(err, &oe) && oe.Op == "remote error" {
+				d.rec.keepFirst(&d.rec.tlsAlert, err)
+			}
+		}
+	}
 	l := d.o.logger()
 	if !l.Enabled(context.Background(), slog.LevelDebug) {
 		return
@@ -341,7 +351,7 @@ func (b *mySQL) diagnose(ctx context.Context, a *attempt, addr string) error {
 	if m.Net == "unix" {
 		m.Addr = b.base.Addr
 	}
-	m.Logger = driverLog{b.opts, a.rec.info.ID}
+	m.Logger = driverLog{o: b.opts, id: a.rec.info.ID}
 	m.DialFunc = func(dctx context.Context, network, addr string) (net.Conn, error) {
 		return a.rec.dialTCP(ctx, network, addr, nil, func() (net.Conn, error) { return b.opts.dialTCP(dctx, network, addr) })
 	}

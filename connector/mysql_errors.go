@@ -3,10 +3,13 @@ package connector
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 
+	"github.com/dbtls/dbtls/connector/internal/mysqlauth"
 	"github.com/dbtls/dbtls/dsn"
 	"github.com/dbtls/dbtls/kind"
+	"github.com/dbtls/dbtls/verify"
 	"github.com/go-sql-driver/mysql"
 )
 
@@ -18,17 +21,26 @@ func (b *mySQL) mapError(ctx context.Context, err error, rec *record) error {
 
 func mysqlError(err error, rec *record) error {
 	var myErr *mysql.MySQLError
+	rec.mu.Lock()
+	alert := rec.tlsAlert
+	rec.mu.Unlock()
 	switch {
+	case alert != nil && errors.Is(err, mysql.ErrInvalidConn):
+		// a TLS alert after the handshake (the server refused what the
+		// handshake gave it): spec §8's handshake-failed, not a hang-up
+		return verify.ClassifyHandshake(fmt.Errorf("%w: %w", err, alert))
 	case errors.Is(err, mysql.ErrNoTLS):
 		return &kind.Error{Kind: kind.EncryptionNotSupported, What: "server does not support encryption", Key: "sslMode", Value: rec.strategy.Row,
 			Why: "the server offers no TLS and " + rec.strategy.Row + " requires it",
 			Fix: "enable TLS on the server (or, accepting plaintext, set " + rec.strategy.ModeFix(dsn.SSLPreferred) + ")", Err: err}
+	case errors.Is(err, mysql.ErrCleartextPassword):
+		return cleartextError(err, rec)
 	case errors.As(err, &myErr):
 		fix := refusalFixes[myErr.Number]
 		if myErr.Number == 3159 {
 			fix += ": set " + rec.strategy.ModeFix(dsn.SSLVerifyIdentity) + " (or at least " + rec.strategy.ModeFix(dsn.SSLRequired) + ")"
 		}
-		return &kind.Error{Kind: kind.ServerRefused, What: "server refused the connection", Why: myErr.Error(), Fix: fix, Err: err}
+		return &kind.Error{Kind: kind.ServerRefused, What: "server refused the connection", Why: kind.Foreign(myErr.Error()), Fix: fix, Err: err}
 	case errors.Is(err, mysql.ErrInvalidConn) || err.Error() == "bad connection":
 		// go-sql-driver's "invalid connection" and "bad connection" (its
 		// unexported errBadConnNoWrite) during a connect: the server broke
@@ -36,6 +48,31 @@ func mysqlError(err error, rec *record) error {
 		return hungUp(err, rec)
 	}
 	return nil
+}
+
+// cleartextError: the server asked for mysql_clear_password and
+// go-sql-driver stopped before writing the password (its advice,
+// allowCleartextPasswords=1, would only meet the authentication guard on a
+// connection without TLS). Without TLS, the guard's refusal: the final
+// answer. With TLS, the password would cross inside it, and the one thing
+// missing is go-sql-driver's consent.
+func cleartextError(err error, rec *record) error {
+	rec.mu.Lock()
+	tlsDone := rec.handshake
+	rec.mu.Unlock()
+	st := rec.strategy
+	if !tlsDone {
+		e := mysqlauth.CleartextRefused(mysqlauth.Policy{Mode: st.Row, Disabled: st.Disabled, Verified: st.ModeFix(dsn.SSLVerifyIdentity)}, "mysql_clear_password").(*kind.Error)
+		e.Err = err
+		return e
+	}
+	fix := "set allowCleartextPasswords=true: the password then crosses in clear inside this TLS connection"
+	if st.Mode == verify.ModeNone {
+		fix += "; under sslMode " + st.Row + " the server's certificate is not checked, so set " + st.ModeFix(dsn.SSLVerifyIdentity) + " (or VERIFY_CA) first"
+	}
+	return &kind.Error{Kind: kind.HandshakeFailed, What: "cleartext password not sent",
+		Why: "the server asked for the password in clear (mysql_clear_password) and go-sql-driver sends it only when allowed",
+		Fix: fix, Err: err}
 }
 
 // refusalFixes are the fixes of the server's refusals that have one, by

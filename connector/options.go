@@ -54,8 +54,10 @@ type Dialer interface {
 // name as the DSN (or a SQL Server routing answer) names it, never an
 // address resolved here, so that a proxy may resolve it remotely; with a
 // dialer, SQL Server's multiSubnetFailover dials the name once, through d.
-// SQL Browser's UDP exchange for a named instance's port does not go
-// through d: give the instance's port (portNumber) behind a tunnel.
+// SQL Browser's UDP exchange for a named instance's port cannot go through
+// d, and is never made around it: with d, a named instance needs its port
+// (portNumber) — without it New fails (invalid-dsn), and a routing answer
+// naming host\instance fails the Connect (network), no packet sent.
 func WithDialer(d Dialer) Option { return func(o *options) { o.dialer = d } }
 
 // WithPasswordFunc calls f at every Connect for the password of that

@@ -48,6 +48,9 @@ func newSQLServer(cfg *dsn.Config, o *options) (backend, error) {
 	if err != nil {
 		return nil, err
 	}
+	if o.dialer != nil && p.Instance != "" && p.Port == 0 {
+		return nil, browserBehindDialer(kind.InvalidDSN, cfg.Host+`\`+p.Instance)
+	}
 	return &sqlServer{cfg: p, token: o.token, opts: o}, nil
 }
 

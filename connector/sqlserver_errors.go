@@ -20,9 +20,9 @@ func sqlServerError(err error, _ *record) error {
 	var msErr mssql.Error
 	switch {
 	case errors.As(err, &msErr):
-		return &kind.Error{Kind: kind.ServerRefused, What: "server refused the connection", Why: msErr.Error(), Err: err}
+		return &kind.Error{Kind: kind.ServerRefused, What: "server refused the connection", Why: kind.Foreign(msErr.Error()), Err: err}
 	case strings.Contains(err.Error(), "server does not support encryption"):
-		return &kind.Error{Kind: kind.EncryptionNotSupported, What: "server does not support encryption", Why: err.Error(), Err: err}
+		return &kind.Error{Kind: kind.EncryptionNotSupported, What: "server does not support encryption", Why: kind.Foreign(err.Error()), Err: err}
 	}
 	return nil
 }

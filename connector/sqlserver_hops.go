@@ -180,7 +180,7 @@ func (d *sqlServerDialer) DialContext(ctx context.Context, network, addr string)
 // emptyRoute: a routing answer that names no host (go-mssqldb would dial
 // this machine).
 func emptyRoute(from string) error {
-	return &kind.Error{Kind: kind.Network, What: "the server at " + from + " routed the connection to no host",
+	return &kind.Error{Kind: kind.Network, What: "the server at " + kind.Foreign(from) + " routed the connection to no host",
 		Why: "its routing answer (ENVCHANGE type 20) names an empty server; nothing was sent there"}
 }
 
@@ -239,9 +239,9 @@ func loopError(hops []Hop, next string) error {
 		chain = append(chain, h.Addr)
 	}
 	chain = append(chain, next)
-	return &kind.Error{Kind: kind.Network, What: "routing did not end", At: "routed hop " + strconv.Itoa(len(chain)-1) + " (" + next + ")",
+	return &kind.Error{Kind: kind.Network, What: "routing did not end", At: "routed hop " + strconv.Itoa(len(chain)-1) + " (" + kind.Foreign(next) + ")",
 		Why: fmt.Sprintf("the servers routed the connection %d times (%s); more than %d routing answers in one login is a routing loop, and mssql-jdbc gives up there too",
-			len(chain)-1, strings.Join(chain, " → "), verify.MaxRedirects),
+			len(chain)-1, kind.Foreign(strings.Join(chain, " → ")), verify.MaxRedirects),
 		Fix: "check the routing configuration of the servers (Always On read-only routing lists, Azure SQL's connection policy)"}
 }
 
@@ -254,6 +254,12 @@ func (d *sqlServerDialer) dialBrowser(ctx context.Context, network, addr string)
 	if n := len(d.rec.info.Hops); n > 0 && host == "" {
 		err := emptyRoute(d.rec.info.Hops[n-1].Addr)
 		d.rec.refused = err // go-mssqldb only logs a browser's failure
+		d.rec.mu.Unlock()
+		return nil, err
+	}
+	if d.o.dialer != nil { // a routing answer named host\instance: New refused a DSN that does
+		err := browserBehindDialer(kind.Network, host)
+		d.rec.refused = err
 		d.rec.mu.Unlock()
 		return nil, err
 	}
@@ -271,6 +277,19 @@ func (d *sqlServerDialer) dialBrowser(ctx context.Context, network, addr string)
 	bc := &browserConn{boundConn: boundConn{Conn: nc}, rec: d.rec, state: b}
 	bc.bind(d.connectCtx)
 	return bc, nil
+}
+
+// browserBehindDialer: a named instance's port would come from SQL Browser
+// over UDP, which no Dialer carries (a proxy, an SSH tunnel, a cloud
+// connector dials TCP): asked, it would go around the tunnel, from this
+// host to the network the tunnel was there to reach. So it is never asked
+// with WithDialer: the DSN (invalid-dsn, at New) or a routing answer
+// (network, at Connect) must give the port.
+func browserBehindDialer(k kind.Kind, where string) error {
+	return &kind.Error{Kind: k, What: "SQL Browser cannot be asked through WithDialer", Key: "instanceName", Value: kind.Foreign(where),
+		Why: "a named instance without a port is resolved over UDP (SQL Browser, port 1434), which the dialer of WithDialer does not carry; " +
+			"dbtls sends no packet around the dialer, so nothing was sent",
+		Fix: "give the instance's TCP port (portNumber, or host\\instance:port), or connect without WithDialer"}
 }
 
 // browserConn is the UDP exchange with SQL Browser: it notes whether an
@@ -351,7 +370,7 @@ func explainPath(err error, rec *record) error {
 	}
 	h := hops[len(hops)-1]
 	out := *ke
-	out.At = fmt.Sprintf("routed hop %d (%s, routed there by %s)", len(hops)-1, h.Addr, h.RoutedFrom)
+	out.At = fmt.Sprintf("routed hop %d (%s, routed there by %s)", len(hops)-1, kind.Foreign(h.Addr), kind.Foreign(h.RoutedFrom))
 	if ke.Err == nil {
 		out.Err = ke
 	}
@@ -385,11 +404,11 @@ func browserError(err error, b browserState, instance string) error {
 		e.Why = "asked for the TCP port of " + instance + ": " + why
 	case instance != "" && slices.Contains(b.names, strings.ToUpper(instance)):
 		e.What = "SQL Browser at " + b.addr + " (UDP) gave no usable TCP port for the instance"
-		e.Why = "its answer lists " + strings.ToUpper(instance) + " without a TCP port go-mssqldb can use: " + err.Error()
+		e.Why = "its answer lists " + strings.ToUpper(instance) + " without a TCP port go-mssqldb can use: " + kind.Foreign(err.Error())
 		e.Fix = "check that the instance listens on TCP (SQL Server Configuration Manager), or give its TCP port (portNumber)"
 	default:
 		e.What = "SQL Browser at " + b.addr + " (UDP) does not know the instance"
-		e.Why = "asked for the TCP port of " + instance + ", it lists " + cmp.Or(strings.Join(b.names, ", "), "no instance")
+		e.Why = "asked for the TCP port of " + instance + ", it lists " + cmp.Or(kind.Foreign(strings.Join(b.names, ", ")), "no instance")
 		e.Fix = "check the instance name, or give the instance's TCP port (portNumber)"
 	}
 	return e

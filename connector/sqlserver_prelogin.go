@@ -41,7 +41,7 @@ func watchPrelogin(r *record, seen []byte) bool {
 	defer r.mu.Unlock()
 	r.tds.prelogin = v
 	if v == encryptNotTDS {
-		r.refused = &kind.Error{Kind: kind.Network, What: "the server at " + r.info.Addr + " did not answer as a SQL Server",
+		r.refused = &kind.Error{Kind: kind.Network, What: "the server at " + kind.Foreign(r.info.Addr) + " did not answer as a SQL Server",
 			Why: "its answer to PRELOGIN is not a TDS PRELOGIN response; no login was sent",
 			Fix: "check the host and port (another service may be listening there)"}
 	} else if r.strategy.TLSRequired && v != encryptOn && v != encryptReq {

@@ -138,3 +138,78 @@ func (t TLS) redacted() TLS {
 	}
 	return t
 }
+
+// The other printers of Setting, TLS, Config and Property: every one shows
+// what String shows, on the value and on the pointer, so that no verb of
+// fmt, no encoder (encoding/json, encoding/xml, log/slog's handlers) and no
+// reader of a printed form sees a secret.
+
+// Format prints String for every verb (GoString for %#v).
+func (s Setting[T]) Format(f fmt.State, verb rune) {
+	kind.WriteFormat(f, verb, s.String(), s.GoString())
+}
+
+// MarshalText is String.
+func (s Setting[T]) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
+// LogValue is String.
+func (s Setting[T]) LogValue() slog.Value { return slog.StringValue(s.String()) }
+
+// MarshalJSON writes the fields, the raw text and value replaced by
+// kind.Redacted when String redacts them.
+func (s Setting[T]) MarshalJSON() ([]byte, error) {
+	if s.hidden() {
+		return json.Marshal(struct {
+			Key, Raw, Value string
+			Set             bool
+		}{s.Key, kind.Redacted, kind.Redacted, s.Set})
+	}
+	return json.Marshal(setting[T](s))
+}
+
+// Format prints String for every verb (GoString for %#v).
+func (t TLS) Format(f fmt.State, verb rune) { kind.WriteFormat(f, verb, t.String(), t.GoString()) }
+
+// MarshalText is String.
+func (t TLS) MarshalText() ([]byte, error) { return []byte(t.String()), nil }
+
+// LogValue is String.
+func (t TLS) LogValue() slog.Value { return slog.StringValue(t.String()) }
+
+// MarshalJSON writes the settings with the secret fields redacted, as
+// String does.
+func (t TLS) MarshalJSON() ([]byte, error) { return json.Marshal(tlsFields(t.redacted())) }
+
+// MarshalText is String. (Config has no fmt.Formatter: its Format is the DSN
+// writer; fmt's text verbs print String, and a Config is no number.)
+func (c Config) MarshalText() ([]byte, error) { return []byte(c.format(true)), nil }
+
+// shown is the value as every printer shows it: kind.Redacted when the key
+// names a secret (an ignored keyStoreSecret holds one).
+func (p Property) shown() Property {
+	p.Value = kind.Redact(p.Key, p.Value)
+	return p
+}
+
+// property is Property without methods, for printing.
+type property Property
+
+// String prints key=value, the value redacted when the key names a secret.
+func (p Property) String() string { p = p.shown(); return p.Key + "=" + p.Value }
+
+// GoString is %#v with the same redaction.
+func (p Property) GoString() string {
+	return strings.Replace(fmt.Sprintf("%#v", property(p.shown())), "dsn.property{", "dsn.Property{", 1)
+}
+
+// Format prints String for every verb (GoString for %#v).
+func (p Property) Format(f fmt.State, verb rune) { kind.WriteFormat(f, verb, p.String(), p.GoString()) }
+
+// MarshalText is String.
+func (p Property) MarshalText() ([]byte, error) { return []byte(p.String()), nil }
+
+// LogValue is String.
+func (p Property) LogValue() slog.Value { return slog.StringValue(p.String()) }
+
+// MarshalJSON writes the key and the value, redacted as String redacts it.
+func (p Property) MarshalJSON() ([]byte, error) { return json.Marshal(property(p.shown())) }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -23,7 +24,9 @@ import (
 // connector.RedactedDriverDSN, warnings, fmt's %v %+v %#v %s, encoding/json),
 // connector.New and connector.OpenDB with PingContext against 127.0.0.1:1 (a
 // closed port, so connecting fails at once), every error on the way and
-// every error it wraps (Error, %v %+v %#v), and log/slog records holding the
+// every error it wraps (Error, %v %+v %#v), every printer of each
+// (secretsweep.Printed: fmt's verbs, encoding/json, log/slog, the methods,
+// on the value and the pointer), and log/slog records holding the
 // config, the connector and the errors as attributes, through a TextHandler
 // and a JSONHandler, with the connector's own log lines. No secret may show,
 // in any case or encoding (secretsweep.Variants). cmd/dbtls's
@@ -40,6 +43,11 @@ func TestSecretsSweep(t *testing.T) {
 			show := func(what string, v ...any) {
 				for _, x := range v {
 					shown = append(shown, what+": "+printed(x))
+					for _, s := range secretsweep.Printed(x) {
+						if x == nil || !secretsweep.Exempt(reflect.TypeOf(x), s.Printer) {
+							shown = append(shown, what+" through "+s.Printer+": "+s.Text)
+						}
+					}
 				}
 			}
 			var logs bytes.Buffer

@@ -39,7 +39,12 @@ func (e *Error) Error() string {
 	var b strings.Builder
 	b.WriteString("dbtls: ")
 	b.WriteString(e.What)
-	if e.Key != "" {
+	switch {
+	case e.Value == "" && isOption(e.Key):
+		b.WriteString(" (")
+		b.WriteString(e.Key)
+		b.WriteString(")")
+	case e.Key != "":
 		b.WriteString(" (")
 		b.WriteString(e.Key)
 		b.WriteString("=")
@@ -81,4 +86,11 @@ func (e *Error) Unwrap() error { return e.Err }
 func (e *Error) Is(target error) bool {
 	k, ok := target.(Kind)
 	return ok && k == e.Kind
+}
+
+// isOption reports whether key names an option given in code
+// (connector.WithRootCAsPEM, …) rather than a property: it has no value to
+// show.
+func isOption(key string) bool {
+	return len(key) > 4 && strings.HasPrefix(key, "With") && 'A' <= key[4] && key[4] <= 'Z'
 }

@@ -47,3 +47,12 @@ func TestIsAndOf(t *testing.T) {
 	a[0] = "changed by a caller"
 	require.Equal(t, InvalidDSN, All()[0], "a caller cannot change the list")
 }
+
+// TestOptionKeyHasNoValue: an option given in code is named without a
+// "=value" it does not have; a property keeps its "=", even empty.
+func TestOptionKeyHasNoValue(t *testing.T) {
+	require.Equal(t, "dbtls: no trust anchors given (WithRootCAs): the pool is nil",
+		(&Error{Kind: TruststoreUnreadable, What: "no trust anchors given", Key: "WithRootCAs", Why: "the pool is nil"}).Error())
+	require.Equal(t, "dbtls: empty (hostNameInCertificate=)", (&Error{Kind: InvalidDSN, What: "empty", Key: "hostNameInCertificate"}).Error())
+	require.Equal(t, "dbtls: x (Without=)", (&Error{Kind: InvalidDSN, What: "x", Key: "Without"}).Error())
+}

@@ -1,8 +1,11 @@
 package kind
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -52,6 +55,40 @@ func TestGoStringRedacts(t *testing.T) {
 	require.Equal(t, `&kind.Error{Kind:"truststore-integrity", What:"trust store integrity check failed", Key:"trustStorePassword", Value:"xxxxx", At:"", Why:"", Fix:"", Err:error("keystore: bad MAC")}`,
 		fmt.Sprintf("%#v", e))
 	require.Contains(t, fmt.Sprintf("%#v", &Error{Kind: InvalidDSN, Key: "encrypt", Value: "maybe"}), `Value:"maybe"`, "other values are shown")
+}
+
+// TestEveryPrinterRedacts: a caller that put a secret in Value under a
+// secret key sees it through no printer: fmt's verbs on the pointer and on
+// the dereferenced value, encoding/json (alone and in a []error), log/slog's
+// TextHandler and JSONHandler (slog.Any("errs", []error{err})), MarshalText
+// and LogValue. The JSON keeps the kind and the message.
+func TestEveryPrinterRedacts(t *testing.T) {
+	e := &Error{Kind: TruststoreIntegrity, What: "trust store integrity check failed", Key: "trustStorePassword",
+		Value: "Wr0ng-St0re-pw", Err: errors.New("keystore: bad MAC")}
+	var shown []string
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%d", "%t"} {
+		shown = append(shown, fmt.Sprintf(verb, e), fmt.Sprintf(verb, *e))
+	}
+	for _, v := range []any{e, *e, []error{e}} {
+		b, err := json.Marshal(v)
+		require.NoError(t, err)
+		shown = append(shown, string(b))
+	}
+	var logs bytes.Buffer
+	for _, h := range []slog.Handler{slog.NewTextHandler(&logs, nil), slog.NewJSONHandler(&logs, nil)} {
+		slog.New(h).Error("x", "err", e, "value", *e, slog.Any("errs", []error{e}))
+	}
+	text, err := e.MarshalText()
+	require.NoError(t, err)
+	shown = append(shown, logs.String(), string(text), e.LogValue().String())
+	for _, s := range shown {
+		require.NotContains(t, s, "Wr0ng-St0re-pw")
+	}
+	b, err := json.Marshal(e)
+	require.NoError(t, err)
+	require.JSONEq(t, `{"Kind":"truststore-integrity","What":"trust store integrity check failed","Key":"trustStorePassword","Value":"xxxxx",
+		"Err":"keystore: bad MAC","Message":"dbtls: trust store integrity check failed (trustStorePassword=xxxxx)"}`, string(b))
+	require.Equal(t, e.Error(), fmt.Sprint(*e), "the value prints the message as the pointer does")
 }
 
 func TestErrorPosition(t *testing.T) {

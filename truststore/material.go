@@ -124,7 +124,7 @@ func LoadRSAPublicKey(value, key string) (*rsa.PublicKey, error) {
 // each one a certificate, at least one.
 func PoolFromPEM(b []byte, key string) (*x509.CertPool, error) {
 	bad := func(why string, err error) error {
-		return &kind.Error{Kind: kind.TruststoreUnreadable, What: "cannot read the trust anchors of " + key, Key: key,
+		return &kind.Error{Kind: kind.TruststoreUnreadable, What: "cannot read the trust anchors given", Key: key,
 			Why: why, Fix: "give PEM text of CERTIFICATE blocks", Err: errors.Join(ErrUnreadable, err)}
 	}
 	pool := x509.NewCertPool()

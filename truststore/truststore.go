@@ -185,7 +185,12 @@ func (src Source) unreadable(path, why, fix string, cause error) error {
 }
 
 func (src Source) integrity(cause error) error {
-	return &kind.Error{Kind: kind.TruststoreIntegrity, What: "trust store integrity check failed", Key: kind.KeyOr(src.PasswordKey, "trustStorePassword"), Value: src.Password,
+	// Value is never the password, not even for a reader of the field.
+	shown := ""
+	if src.Password != "" {
+		shown = kind.Redacted
+	}
+	return &kind.Error{Kind: kind.TruststoreIntegrity, What: "trust store integrity check failed", Key: kind.KeyOr(src.PasswordKey, "trustStorePassword"), Value: shown,
 		Why: "the password does not match the store " + src.Path, Fix: "set " + kind.KeyOr(src.PasswordKey, "trustStorePassword") + " to the store's password",
 		Err: errors.Join(ErrIncorrectPassword, cause)}
 }

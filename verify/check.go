@@ -124,5 +124,5 @@ func checkChain(s *Strategy, chain []*x509.Certificate, now time.Time) error {
 			Fix: fix + "; no client setting accepts it with the chain checked", Err: ce}
 	}
 	return &kind.Error{Kind: kind.UntrustedCertificate, What: "server certificate is not trusted", Why: ce.Error(),
-		Fix: "add the issuing CA (" + ce.Issuer() + ") to the trust anchors (" + kind.KeyOr(s.anchorKey, "trustStore") + "), or have the server send its intermediate certificates", Err: ce}
+		Fix: "add the issuing CA (" + kind.Foreign(ce.Issuer()) + ") to the trust anchors (" + kind.KeyOr(s.anchorKey, "trustStore") + "), or have the server send its intermediate certificates", Err: ce}
 }

@@ -7,6 +7,8 @@ import (
 	"errors"
 	"strings"
 	"time"
+
+	"github.com/dbtls/dbtls/kind"
 )
 
 // The typed causes of certificate failures. Check returns a *kind.Error
@@ -24,7 +26,7 @@ type NameError struct {
 }
 
 func (e *NameError) Error() string {
-	return "certificate names " + certNames(e.Certificate) + " do not match " + e.Expected
+	return "certificate names " + certNames(e.Certificate) + " do not match " + kind.Foreign(e.Expected)
 }
 
 // certNames lists a certificate's names as a person compares them:
@@ -43,7 +45,7 @@ func certNames(c *x509.Certificate) string {
 	if len(parts) == 0 {
 		return "(none)"
 	}
-	return "[" + strings.Join(parts, ", ") + "]"
+	return "[" + kind.Foreign(strings.Join(parts, ", ")) + "]"
 }
 
 // ChainError is the cause of an untrusted-certificate: the server's
@@ -69,7 +71,7 @@ func (e *ChainError) Issuer() string {
 }
 
 func (e *ChainError) Error() string {
-	return "certificate " + e.Certificate.Subject.String() + " issued by " + e.Issuer() + " does not chain to a trusted root: " + e.Cause.Error()
+	return "certificate " + kind.Foreign(e.Certificate.Subject.String()) + " issued by " + kind.Foreign(e.Issuer()) + " does not chain to a trusted root: " + kind.Foreign(e.Cause.Error())
 }
 
 func (e *ChainError) Unwrap() error { return e.Cause }
@@ -87,7 +89,7 @@ func (e *ValidityError) Error() string {
 	if e.Now.Before(c.NotBefore) {
 		state = "not yet valid"
 	}
-	return "certificate " + c.Subject.String() + " is " + state + ": valid from " + c.NotBefore.UTC().Format(time.RFC3339) +
+	return "certificate " + kind.Foreign(c.Subject.String()) + " is " + state + ": valid from " + c.NotBefore.UTC().Format(time.RFC3339) +
 		" to " + c.NotAfter.UTC().Format(time.RFC3339) + ", clock says " + e.Now.UTC().Format(time.RFC3339)
 }
 
@@ -108,7 +110,7 @@ func (e *UsageError) Error() string {
 			ekus = append(ekus, "other")
 		}
 	}
-	return "certificate " + e.Certificate.Subject.String() + " has extended key usage [" + strings.Join(ekus, ", ") + "] without serverAuth"
+	return "certificate " + kind.Foreign(e.Certificate.Subject.String()) + " has extended key usage [" + strings.Join(ekus, ", ") + "] without serverAuth"
 }
 
 // PinError is the cause of a pin-mismatch: the server's certificate is not

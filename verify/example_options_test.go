@@ -47,5 +47,5 @@ func ExampleWithRootCAsPEM() {
 	fmt.Println(errors.Is(err, kind.TruststoreUnreadable), err)
 	// Output:
 	// row 3 ca-chain trust option <nil>
-	// true dbtls: cannot read the trust anchors of WithRootCAsPEM (WithRootCAsPEM=): it holds no PEM block; give PEM text of CERTIFICATE blocks
+	// true dbtls: cannot read the trust anchors given (WithRootCAsPEM): it holds no PEM block; give PEM text of CERTIFICATE blocks
 }

@@ -40,7 +40,7 @@ func MatchName(rules NameRules, cert *x509.Certificate, expected string) error {
 	if net.ParseIP(expected) != nil && slices.ContainsFunc(append([]string{cert.Subject.CommonName}, cert.DNSNames...), func(n string) bool { return matchPattern(n, expected) }) {
 		fix += " (a wildcard name never stands for an IP address: the certificate needs the address as a SAN iPAddress, or the host must be a DNS name the wildcard covers)"
 	}
-	return &kind.Error{Kind: kind.HostnameMismatch, What: "server certificate does not carry the expected name", Key: key, Value: expected,
+	return &kind.Error{Kind: kind.HostnameMismatch, What: "server certificate does not carry the expected name", Key: key, Value: kind.Foreign(expected),
 		Why: "found " + certNames(cert), Fix: fix, Err: ne}
 }
 

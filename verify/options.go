@@ -84,7 +84,7 @@ func (s *settings) checkRoots(cfg *dsn.Config) error {
 		s.roots, s.rootsPEM = pool, nil
 	}
 	if s.roots == nil || s.roots.Equal(x509.NewCertPool()) {
-		return &kind.Error{Kind: kind.TruststoreUnreadable, What: "no trust anchors in " + s.rootsKey, Key: s.rootsKey,
+		return &kind.Error{Kind: kind.TruststoreUnreadable, What: "no trust anchors given", Key: s.rootsKey,
 			Why: "the pool is nil or holds no certificate", Fix: "add the CA certificates to the pool", Err: truststore.ErrUnreadable}
 	}
 	return nil

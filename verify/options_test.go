@@ -57,9 +57,9 @@ func TestWithRootCAs(t *testing.T) {
 		{"jdbc:sqlserver://db;encrypt=true;trustStorePassword=s3cret", []Option{WithRootCAs(ca.Pool())}, kind.InvalidDSN, "(trustStorePassword=xxxxx)"},
 		{"jdbc:mysql://db/?sslMode=VERIFY_CA&ssl-ca=/ca.pem", []Option{WithRootCAsPEM(ca.CertPEM())}, kind.InvalidDSN, "WithRootCAsPEM conflicts with the DSN (ssl-ca=/ca.pem)"},
 		{"jdbc:sqlserver://db;encrypt=true", []Option{WithRootCAs(ca.Pool()), WithRootCAsPEM(ca.CertPEM())}, kind.InvalidDSN, "given twice"},
-		{"jdbc:sqlserver://db;encrypt=true", []Option{WithRootCAs(nil)}, kind.TruststoreUnreadable, "no trust anchors in WithRootCAs"},
+		{"jdbc:sqlserver://db;encrypt=true", []Option{WithRootCAs(nil)}, kind.TruststoreUnreadable, "no trust anchors given (WithRootCAs)"},
 		{"jdbc:sqlserver://db;encrypt=true", []Option{WithRootCAs(x509.NewCertPool())}, kind.TruststoreUnreadable, "holds no certificate"},
-		{"jdbc:sqlserver://db;encrypt=true", []Option{WithRootCAsPEM([]byte("nothing"))}, kind.TruststoreUnreadable, "(WithRootCAsPEM=): it holds no PEM block"},
+		{"jdbc:sqlserver://db;encrypt=true", []Option{WithRootCAsPEM([]byte("nothing"))}, kind.TruststoreUnreadable, "(WithRootCAsPEM): it holds no PEM block"},
 		{"jdbc:sqlserver://db;encrypt=true", []Option{WithRootCAsPEM(ca.KeyPEM())}, kind.TruststoreUnreadable, "not a CERTIFICATE"},
 	} {
 		_, err := res(tt.dsn, tt.opts...)

@@ -8,6 +8,14 @@ import (
 // mysqlMode decides the effective sslMode and the key that decided it:
 // the JDBC vocabulary (spec §5 mapping), sslMode, or Connector/J's legacy
 // useSSL / requireSSL / verifyServerCertificate; PREFERRED by default.
+// What PREFERRED and REQUIRED leave open, for their warnings
+// (docs/security.md, "What an active attacker gets").
+const (
+	unauthenticated = "the server is not authenticated, so a machine in the middle can do TLS with a certificate of its own " +
+		"and be sent the password itself, in clear inside that TLS (caching_sha2_password full authentication, sha256_password), " +
+		"or a scramble of it to crack offline (mysql_native_password)"
+)
+
 func mysqlMode(t *dsn.TLS) (dsn.SSLMode, string, error) {
 	legacy := []dsn.Setting[bool]{t.UseSSL, t.RequireSSL, t.VerifyServerCertificate}
 	var legacyKey string
@@ -120,10 +128,12 @@ func (r *resolver) resolveMySQL(cfg *dsn.Config) (*Strategy, error) {
 		}
 	case dsn.SSLPreferred:
 		s.Mode = ModeNone
-		s.Warnings = append(s.Warnings, "sslMode PREFERRED: TLS when the server offers it, without certificate validation, else plaintext")
+		s.Warnings = append(s.Warnings, "sslMode PREFERRED: TLS when the server offers it, without certificate validation, else plaintext; "+
+			unauthenticated+"; or, stripping TLS, a scramble of it to crack offline (mysql_native_password, caching_sha2_password); "+verifyAdvice(s))
 	case dsn.SSLRequired:
 		s.Mode, s.TLSRequired = ModeNone, true
-		s.Warnings = append(s.Warnings, "sslMode REQUIRED: TLS is required but the server's certificate chain and name are not validated")
+		s.Warnings = append(s.Warnings, "sslMode REQUIRED: TLS is required but the server's certificate chain and name are not validated; "+
+			unauthenticated+"; "+verifyAdvice(s))
 		if mariadb { // MariaDB Connector/J's trust accepts any certificate, its dates unchecked
 			s.CheckValidity = false
 		}
@@ -256,4 +266,10 @@ func disabledWarning(t *dsn.TLS, key string, mariadb bool) string {
 		said = key + "=" + t.UseSSL.Raw
 	}
 	return "no encryption at all: " + said + " turns TLS off, so queries, results and the login travel in clear; set " + fix + " to require TLS and validate the server's certificate"
+}
+
+// verifyAdvice is the way out of PREFERRED and REQUIRED, in the DSN's own
+// spelling of its mode.
+func verifyAdvice(s *Strategy) string {
+	return "set " + s.ModeFix(dsn.SSLVerifyIdentity) + " (or VERIFY_CA with a trust store of your own CA) so that the password goes only to the server"
 }

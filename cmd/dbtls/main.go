@@ -25,6 +25,8 @@ import (
 	"os"
 	"regexp"
 	"sort"
+	"strings"
+	"unicode"
 
 	"github.com/dbtls/dbtls/kind"
 )
@@ -194,8 +196,14 @@ func report(c *cli, asJSON bool, v any, printText func(io.Writer)) {
 }
 
 // textLine prints one "label: value" line of the text output, labels padded
-// to width; an empty value prints nothing.
+// to width; an empty value prints nothing. Text from the other side enters
+// the output escaped where it is read (kind.Foreign); a value that still
+// holds a control character is escaped here, so that no line can forge
+// another or drive the terminal.
 func textLine(w io.Writer, width int, label, value string) {
+	if strings.ContainsFunc(value, unicode.IsControl) {
+		value = kind.Foreign(value)
+	}
 	if value != "" {
 		fmt.Fprintf(w, "%-*s %s\n", width, label+":", value)
 	}

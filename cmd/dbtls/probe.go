@@ -166,8 +166,9 @@ func probe(ctx context.Context, s string) (probeResult, error) {
 	}
 	res.TLS = t
 	for _, h := range info.Hops {
-		ph := probeHop{Addr: h.Addr, Remote: h.Remote, RoutedFrom: h.RoutedFrom, BrowserAddr: h.BrowserAddr, Instance: h.Instance,
-			NameChecked: h.Name, Prelogin: h.Prelogin, Encrypted: h.Encrypted, LoginOnly: h.LoginOnly, Version: h.Version,
+		// A routing answer or SQL Browser named these: text from the other side.
+		ph := probeHop{Addr: kind.Foreign(h.Addr), Remote: h.Remote, RoutedFrom: kind.Foreign(h.RoutedFrom), BrowserAddr: h.BrowserAddr,
+			Instance: kind.Foreign(h.Instance), NameChecked: kind.Foreign(h.Name), Prelogin: h.Prelogin, Encrypted: h.Encrypted, LoginOnly: h.LoginOnly, Version: h.Version,
 			Cipher: h.CipherIANA, ALPN: h.ALPN}
 		if len(h.Peer) > 0 {
 			pc := newProbeCert(h.Peer[0])
@@ -263,10 +264,15 @@ func printProbe(w io.Writer, r probeResult) {
 const probeWidth = 16
 
 // newProbeCert is one certificate of probe's output; its name lists are
-// arrays, empty rather than null.
+// arrays, empty rather than null. The server chose its subject, issuer and
+// names: they are shown escaped and bounded (kind.Foreign).
 func newProbeCert(p connector.CertInfo) probeCert {
-	return probeCert{Subject: p.Subject, Issuer: p.Issuer,
-		DNSNames: append([]string{}, p.DNSNames...), IPs: append([]string{}, p.IPAddresses...),
+	names := []string{}
+	for _, n := range p.DNSNames {
+		names = append(names, kind.Foreign(n))
+	}
+	return probeCert{Subject: kind.Foreign(p.Subject), Issuer: kind.Foreign(p.Issuer),
+		DNSNames: names, IPs: append([]string{}, p.IPAddresses...),
 		NotBefore: p.NotBefore.UTC().Format(time.RFC3339), NotAfter: p.NotAfter.UTC().Format(time.RFC3339), SHA256: p.SHA256}
 }
 
@@ -274,7 +280,7 @@ func newProbeCert(p connector.CertInfo) probeCert {
 // --timeout ran out, server-refused otherwise.
 func afterConnect(ctx context.Context, what string, err error) error {
 	if ctx.Err() != nil {
-		return &kind.Error{Kind: kind.Network, What: what + ": --timeout ran out", Why: err.Error(), Fix: "give probe a longer --timeout", Err: err}
+		return &kind.Error{Kind: kind.Network, What: what + ": --timeout ran out", Why: kind.Foreign(err.Error()), Fix: "give probe a longer --timeout", Err: err}
 	}
-	return &kind.Error{Kind: kind.ServerRefused, What: what, Why: err.Error(), Err: err}
+	return &kind.Error{Kind: kind.ServerRefused, What: what, Why: kind.Foreign(err.Error()), Err: err}
 }

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -86,4 +87,25 @@ func TestProbePaths(t *testing.T) {
 	require.Equal(t, 0, code, errText)
 	require.Contains(t, text, "address:         "+ip+":"+strconv.Itoa(inst.Port())+"\n")
 	require.Contains(t, text, "  sql browser:   "+ip+":1434 gave instance INST this port\n")
+}
+
+// TestProbeHostileBrowser: a SQL Browser answer (anyone on the network can
+// send one) listing 1,000 instances whose names carry ESC sequences and CR
+// LF reaches probe's text and JSON output escaped and bounded: no control
+// character, no forged "ERROR: NONE (ALL GOOD)" line.
+func TestProbeHostileBrowser(t *testing.T) {
+	br, err := tds.ListenBrowserLoopback(tds.BrowserConfig{Raw: tds.ForgingAnswer(1000)})
+	require.NoError(t, err)
+	defer br.Close()
+	for _, args := range [][]string{{"probe"}, {"probe", "--json"}} {
+		code, text, errText := runProbeCLI(t, append(args, `jdbc:sqlserver://`+br.Host()+`\INST;user=sa;password=`+mariadb.PlainPassword+";encrypt=true;trustServerCertificate=true")...)
+		require.Equal(t, 1, code, errText)
+		out := text + errText
+		require.Contains(t, out, "does not know the instance")
+		require.False(t, strings.ContainsFunc(out, func(r rune) bool { return r == 0x1b || r == '\r' }), "a control character reached the output: %q", out)
+		for _, l := range strings.Split(out, "\n") {
+			require.False(t, strings.HasPrefix(strings.TrimSpace(l), "ERROR: NONE"), "a forged line: %q", l)
+		}
+		require.Less(t, len(out), 4096, "bounded")
+	}
 }

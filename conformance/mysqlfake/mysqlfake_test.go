@@ -170,7 +170,7 @@ func TestNoPasswordToAServerSuppliedKey(t *testing.T) {
 				msg := err.Error()
 				require.True(t, strings.HasPrefix(msg, "dbtls: public key retrieval refused (allowPublicKeyRetrieval=false): ") ||
 					strings.HasPrefix(msg, "dbtls: public key retrieval refused (allowPublicKeyRetrieval=0): "), msg)
-				for _, want := range []string{"sslMode " + sh.row, ex.cfg.Plugin, "; use TLS: sslMode=REQUIRED",
+				for _, want := range []string{"sslMode " + sh.row, ex.cfg.Plugin, "; use TLS with a verified server: sslMode=VERIFY_IDENTITY",
 					"serverRSAPublicKeyFile=", "allowPublicKeyRetrieval=true"} {
 					require.Contains(t, msg, want)
 				}
@@ -270,7 +270,7 @@ func TestPinnedKey(t *testing.T) {
 			srv.Close()
 			require.ErrorIs(t, err, kind.EncryptionNotSupported)
 			require.Contains(t, err.Error(), "dbtls: server-supplied public key refused (serverRSAPublicKeyFile="+path+"): ")
-			require.Contains(t, err.Error(), "sslMode=REQUIRED")
+			require.Contains(t, err.Error(), "sslMode=VERIFY_IDENTITY")
 			s := srv.Sessions()[0]
 			require.Equal(t, 1, s.KeysHandedOut, "the fake pushed its key")
 			require.Len(t, s.Encrypted, 1, "only the ciphertext for the pinned key crossed")
@@ -307,22 +307,34 @@ func TestPinnedKey(t *testing.T) {
 
 // TestClearPassword: mysql_clear_password over a connection without TLS is
 // refused even with go-sql-driver's allowCleartextPasswords=true, as
-// Connector/J refuses it.
+// Connector/J refuses it; and without it the answer is the same the first
+// time (go-sql-driver's own advice, "add allowCleartextPasswords=1", would
+// only lead to this refusal): encryption-not-supported, naming the sslMode
+// that keeps the password from a machine in the middle, never advising
+// allowCleartextPasswords.
 func TestClearPassword(t *testing.T) {
-	for _, cfg := range []mysqlfake.Config{{Plugin: mysqlfake.Clear}, {Plugin: mysqlfake.Clear, SwitchFrom: mysqlfake.CachingSHA2}} {
-		t.Run(cfg.SwitchFrom+"→"+cfg.Plugin, func(t *testing.T) {
-			srv := start(t, cfg)
-			conn, err := connect(t, fmt.Sprintf("app:%s@tcp(127.0.0.1:%d)/app?allowCleartextPasswords=true", password, srv.Port()))
-			if conn != nil {
-				conn.Close()
-			}
-			srv.Close()
-			require.ErrorIs(t, err, kind.EncryptionNotSupported)
-			require.True(t, strings.HasPrefix(err.Error(), "dbtls: cleartext password refused (sslMode=PREFERRED): "), err.Error())
-			require.Contains(t, err.Error(), "mysql_clear_password")
-			requireNothingRecovered(t, srv)
-		})
+	var messages []string
+	for _, param := range []string{"?allowCleartextPasswords=true", ""} {
+		for _, cfg := range []mysqlfake.Config{{Plugin: mysqlfake.Clear}, {Plugin: mysqlfake.Clear, SwitchFrom: mysqlfake.CachingSHA2}} {
+			t.Run(cfg.SwitchFrom+"→"+cfg.Plugin+param, func(t *testing.T) {
+				srv := start(t, cfg)
+				conn, err := connect(t, fmt.Sprintf("app:%s@tcp(127.0.0.1:%d)/app%s", password, srv.Port(), param))
+				if conn != nil {
+					conn.Close()
+				}
+				srv.Close()
+				require.ErrorIs(t, err, kind.EncryptionNotSupported)
+				require.True(t, strings.HasPrefix(err.Error(), "dbtls: cleartext password refused (sslMode=PREFERRED): "), err.Error())
+				require.Contains(t, err.Error(), "mysql_clear_password")
+				require.Contains(t, err.Error(), "sslMode=VERIFY_IDENTITY")
+				require.NotContains(t, err.Error(), "allowCleartextPasswords")
+				requireNothingRecovered(t, srv)
+				messages = append(messages, err.Error())
+			})
+		}
 	}
+	require.Len(t, messages, 4)
+	require.Equal(t, messages[0], messages[2], "with and without allowCleartextPasswords, one answer")
 }
 
 // TestServerOutOfTurn: a fake that sends an ERR right behind its greeting,

@@ -14,6 +14,11 @@
 // that gives the password away gets an OK, and then an OK for every command,
 // so the connection proceeds.
 //
+// With Config.TLS it plays the other attacker, the one who does not strip
+// TLS but offers it: its greeting has CLIENT_SSL, it does the TLS handshake
+// with its own certificate (a client that authenticates no server accepts
+// it) and asks for the password the same way inside that TLS.
+//
 // Everything lives on 127.0.0.1:0; Close waits for every session.
 package mysqlfake
 
@@ -22,6 +27,7 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha1"
+	"crypto/tls"
 	"crypto/x509"
 	"encoding/binary"
 	"encoding/pem"
@@ -61,6 +67,14 @@ type Config struct {
 	// ErrAfterGreeting: the server sends an ERR packet right behind the
 	// greeting, in the same write, before the client has answered.
 	ErrAfterGreeting bool
+	// TLS, when set, is offered: the greeting has CLIENT_SSL, and a client's
+	// SSLRequest is answered with a TLS handshake with this configuration
+	// (the attacker's own certificate); the exchange then goes on inside it.
+	TLS *tls.Config
+	// Refuse, when set, is the message of the ERR (1045, access denied) that
+	// ends the authentication in place of the OK: a server's text, which may
+	// hold anything.
+	Refuse string
 }
 
 // Session is what the server saw of one connection.
@@ -71,6 +85,7 @@ type Session struct {
 	KeysHandedOut int      // times the server sent its public key
 	Encrypted     [][]byte // RSA-encrypted passwords received
 	Recovered     []string // passwords read: decrypted, or received in clear
+	TLS           bool     // the client did TLS with the server's certificate (Config.TLS)
 	Err           error    // why the session ended early, if it did
 }
 
@@ -277,7 +292,11 @@ func (s *Server) serve(c *conn) error {
 	if s.cfg.SwitchFrom != "" {
 		first = s.cfg.SwitchFrom
 	}
-	g := greeting(seed, greetingCaps, first)
+	caps := uint32(greetingCaps)
+	if s.cfg.TLS != nil {
+		caps |= capSSL
+	}
+	g := greeting(seed, caps, first)
 	c.seq = 0
 	if s.cfg.ErrAfterGreeting {
 		b := []byte{byte(len(g)), byte(len(g) >> 8), byte(len(g) >> 16), 0}
@@ -303,8 +322,22 @@ func (s *Server) serve(c *conn) error {
 	if err != nil {
 		return err
 	}
-	if caps&capSSL != 0 {
-		return errors.New("the client asked for TLS, which this server never offered")
+	if caps&capSSL != 0 && len(p) == 32 { // an SSLRequest
+		if s.cfg.TLS == nil {
+			return errors.New("the client asked for TLS, which this server never offered")
+		}
+		tc := tls.Server(c.Conn, s.cfg.TLS)
+		if err := tc.Handshake(); err != nil {
+			return err
+		}
+		c.Conn = tc
+		c.record(func(x *Session) { x.TLS = true })
+		if p, err = c.readPacket(); err != nil {
+			return err
+		}
+		if _, user, auth, plugin, err = parseResponse(p); err != nil {
+			return err
+		}
 	}
 	c.record(func(x *Session) { x.User = user })
 	if s.cfg.SwitchFrom != "" || plugin != s.cfg.Plugin {
@@ -320,6 +353,9 @@ func (s *Server) serve(c *conn) error {
 	}
 	if err := s.authenticate(c, seed, auth); err != nil {
 		return err
+	}
+	if s.cfg.Refuse != "" {
+		return c.writePacket(errPacket(1045, s.cfg.Refuse))
 	}
 	if err := c.writePacket(okPacket()); err != nil {
 		return err

@@ -43,6 +43,10 @@ type BrowserConfig struct {
 	// does not answer (a firewall dropping the answers, a stopped service
 	// whose port is still bound).
 	Silent bool
+	// Raw, when set, is the answer to every request, byte for byte: a
+	// hostile browser (SSRP is unauthenticated UDP: anyone on the network
+	// can answer in its place).
+	Raw []byte
 }
 
 // BrowserRequest is one request the browser read.
@@ -187,6 +191,9 @@ func (b *Browser) answer(msg []byte) (BrowserRequest, []byte) {
 		return req, nil
 	}
 	req.Type = msg[0]
+	if b.cfg.Raw != nil {
+		return req, b.cfg.Raw
+	}
 	switch msg[0] {
 	case ClntBcastEx, ClntUcastEx:
 		return req, b.svrResp(b.cfg.Instances)
@@ -233,6 +240,20 @@ func (b *Browser) svrResp(instances []Instance) []byte {
 	}
 	out := []byte{svrResp, 0, 0}
 	binary.LittleEndian.PutUint16(out[1:], uint16(data.Len()))
+	return append(out, data.Bytes()...)
+}
+
+// ForgingAnswer is a hostile SVR_RESP: n instances, none with a TCP port,
+// whose names carry terminal escapes and CR LF that would, printed raw,
+// erase the line and forge one reading "ERROR: NONE (ALL GOOD)". It is for
+// BrowserConfig.Raw.
+func ForgingAnswer(n int) []byte {
+	var data bytes.Buffer
+	for i := range n {
+		fmt.Fprintf(&data, "InstanceName;\x1b[2K\r\nERROR: NONE (ALL GOOD)\x1b[8m%d;;", i)
+	}
+	out := []byte{svrResp, 0, 0}
+	binary.LittleEndian.PutUint16(out[1:], uint16(min(data.Len(), 0xffff)))
 	return append(out, data.Bytes()...)
 }
 

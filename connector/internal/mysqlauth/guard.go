@@ -29,7 +29,7 @@
 // A refusal is a *kind.Error of kind encryption-not-supported: the exchange
 // the server asks for needs an encryption this connection does not have
 // (server-refused is kept for the server's own refusals, spec §8), and the
-// ways out are TLS (sslMode=REQUIRED), a pinned key (serverRSAPublicKeyFile)
+// ways out are TLS (sslMode=VERIFY_IDENTITY), a pinned key (serverRSAPublicKeyFile)
 // or, knowingly, allowPublicKeyRetrieval=true.
 package mysqlauth
 
@@ -52,8 +52,6 @@ const (
 	pluginCachingSHA2 = "caching_sha2_password"
 	pluginSHA256      = "sha256_password"
 	pluginClear       = "mysql_clear_password"
-
-	useTLS = "use TLS: sslMode=REQUIRED (or stronger) with TLS enabled on the server" // the way out the refusals name first
 )
 
 // Policy is what a guard allows, and what its errors name.
@@ -68,6 +66,24 @@ type Policy struct {
 	PinKey, PinValue     string
 	Mode                 string
 	Disabled             bool // sslMode=DISABLED (otherwise the server offered no TLS)
+	// Verified is the setting that asks for TLS with a verified server, as
+	// the DSN spells its mode (e.g. ssl-mode=VERIFY_IDENTITY, tls=true);
+	// empty: sslMode=VERIFY_IDENTITY.
+	Verified string
+}
+
+// useTLS is the way out the refusals name first: TLS with a server whose
+// certificate is checked (REQUIRED would stop this attacker, but not one
+// who offers TLS with a certificate of its own).
+func (p Policy) useTLS() string {
+	return "use TLS with a verified server: " + p.verified() + " (or VERIFY_CA) with TLS enabled on the server"
+}
+
+func (p Policy) verified() string {
+	if p.Verified == "" {
+		return "sslMode=VERIFY_IDENTITY"
+	}
+	return p.Verified
 }
 
 // Guard returns nc following the connection phase under p. A packet it
@@ -263,7 +279,7 @@ func (g *guard) clientPacket(p []byte) error {
 		return &kind.Error{Kind: kind.EncryptionNotSupported, What: "MySQL authentication could not be followed",
 			Why: g.noTLS() + ", and the server sent a packet before the client had answered the previous one; " +
 				"without TLS dbtls must follow the authentication to keep the password from leaving in clear or to a key the server supplies, so nothing more was sent",
-			Fix: useTLS}
+			Fix: g.policy.useTLS()}
 	}
 	e := g.next
 	if !g.turn {
@@ -346,20 +362,31 @@ func (g *guard) keyUse(supplied bool) error {
 			Key: g.policy.PinKey, Value: g.policy.PinValue,
 			Why: g.noTLS() + " and the server " + how + " (" + g.plugin + "), but the password goes to the pinned key only; " +
 				"a machine in the middle does this to read the password, so none was sent to it",
-			Fix: "check that " + g.policy.PinKey + " holds this server's public key, or " + useTLS}
+			Fix: "check that " + g.policy.PinKey + " holds this server's public key, or " + g.policy.useTLS()}
 	}
 	return &kind.Error{Kind: kind.EncryptionNotSupported, What: "public key retrieval refused",
 		Key: g.policy.AllowKey, Value: g.policy.AllowValue,
 		Why: g.noTLS() + " and the server " + how + " (" + g.plugin + "); " +
 			"over plaintext a machine in the middle can hand out its own key and read the password, so none was sent",
-		Fix: useTLS + "; or pin the server's key with serverRSAPublicKeyFile=<path of its PEM public key>; or, on a network you trust, set allowPublicKeyRetrieval=true"}
+		Fix: g.policy.useTLS() + "; or pin the server's key with serverRSAPublicKeyFile=<path of its PEM public key>; or, on a network you trust, set allowPublicKeyRetrieval=true"}
 }
 
-func (g *guard) cleartext() error {
+func (g *guard) cleartext() error { return CleartextRefused(g.policy, g.plugin) }
+
+// CleartextRefused is the refusal of a password in clear (plugin, e.g.
+// mysql_clear_password) on a connection without TLS under p: whether the
+// guard stopped the packet or the driver stopped before writing it, the
+// answer is the same, and final: the plugin sends the password as it is, so
+// it needs TLS, and only a verified server (VERIFY_CA, VERIFY_IDENTITY)
+// keeps it from a machine in the middle.
+func CleartextRefused(p Policy, plugin string) error {
+	g := guard{policy: p}
 	return &kind.Error{Kind: kind.EncryptionNotSupported, What: "cleartext password refused",
-		Key: "sslMode", Value: g.policy.Mode,
-		Why: g.noTLS() + " and the server asked for the password in clear (" + g.plugin + "); none was sent",
-		Fix: useTLS}
+		Key: "sslMode", Value: p.Mode,
+		Why: g.noTLS() + " and the server asked for the password in clear (" + plugin + "); that plugin sends the password as it is " +
+			"and needs TLS, so none was sent",
+		Fix: "enable TLS on the server and set " + p.verified() + " (or VERIFY_CA): the password then crosses inside TLS " +
+			"to a server whose certificate was checked (under PREFERRED or REQUIRED it would go, in clear inside TLS, to whichever server answers)"}
 }
 
 // parseHandshakeResponse reads the client's answer to the greeting:

@@ -221,7 +221,7 @@ func TestMySQLAuthGuardScript(t *testing.T) {
 				}
 				require.ErrorIs(t, err, kind.EncryptionNotSupported, "step %d", i)
 				require.Contains(t, err.Error(), st.refuse)
-				require.Contains(t, err.Error(), "sslMode=REQUIRED")
+				require.Contains(t, err.Error(), "sslMode=VERIFY_IDENTITY")
 				require.NotContains(t, err.Error(), pw)
 				require.Empty(t, got, "step %d: not one byte of the refused packet left", i)
 				require.Same(t, err, *refused)
