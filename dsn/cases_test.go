@@ -288,9 +288,33 @@ var parseCases = []parseCase{
 	errCase("unterminated session variable quote", "jdbc:mysql://h/d?sessionVariables=sql_mode%3D'ANSI", "invalid sessionVariables value"),
 
 	// ---- jdbc:mariadb:// ----
-	{name: "jdbc mariadb", dsn: "jdbc:mariadb://h:3306/d?sslMode=verify-identity&ssl-cipher=ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES128-GCM-SHA256",
+	{name: "jdbc mariadb", dsn: "jdbc:mariadb://h:3306/d?sslMode=VERIFY_IDENTITY&enabledSslCipherSuites=TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
 		family: MySQL, shape: ShapeJDBCMariaDB, host: "h", port: 3306, db: "d", net: "tcp",
-		check: all(wantMode("sslMode", SSLVerifyIdentity), wantList(ciphers, "ssl-cipher", "ECDHE-RSA-AES128-GCM-SHA256", "ECDHE-ECDSA-AES128-GCM-SHA256"))},
+		check: all(wantMode("sslMode", SSLVerifyIdentity), wantList(ciphers, "enabledSslCipherSuites", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256"))},
+	// MariaDB Connector/J's vocabulary only (spec §1, third column): the
+	// keys of the other two are refused, its sslMode words are its own.
+	errCase("mariadb: MySQL Connector/J key", "jdbc:mariadb://h/d?sslMode=verify-full&ssl-ca=/ca.pem", "property cannot be honoured", "not a MariaDB Connector/J property"),
+	errCase("mariadb: JDBC key", "jdbc:mariadb://h/d?encrypt=true", "property cannot be honoured", "not a MariaDB Connector/J property"),
+	errCase("mariadb: verify-identity is not its word", "jdbc:mariadb://h/d?sslMode=verify-identity", "invalid sslMode value"),
+	errCase("mariadb: PREFERRED is not its word", "jdbc:mariadb://h/d?sslMode=PREFERRED", "invalid sslMode value"),
+	errCase("mariadb: allow refused", "jdbc:mariadb://h/d?sslMode=allow", "sslMode dbtls does not offer"),
+	errCase("mariadb: classpath refused", "jdbc:mariadb://h/d?serverSslCert=classpath:ca.pem", "classpath resource", "copy the resource to a file"),
+	errCase("mariadb: https store refused", "jdbc:mariadb://h/d?trustStore=https://x/t.jks", "key store URL that dbtls cannot read"),
+	errCase("mariadb: empty serverSslCert refused", "jdbc:mariadb://h/d?sslMode=verify-ca&serverSslCert=", "empty serverSslCert"),
+	errCase("mariadb: empty trustStore refused", "jdbc:mariadb://h/d?trustStore=", "empty trustStore"),
+	errCase("mariadb: keyPassword refused", "jdbc:mariadb://h/d?keyStore=/c.jks&keyPassword=x", "property cannot be honoured", "keyStorePassword"),
+	// MariaDB Connector/J decodes no percent-encoding; dbtls reads every URL
+	// shape's values percent-decoded (docs/divergences.md M9).
+	{name: "jdbc mariadb percent-decoded", dsn: "jdbc:mariadb://h/d?serverSslCert=%2Fetc%2Fca%2Bx.pem", family: MySQL, shape: ShapeJDBCMariaDB, host: "h", db: "d", net: "tcp",
+		check: wantString(sslCA, "serverSslCert", "/etc/ca+x.pem")},
+	{name: "jdbc mariadb legacy", dsn: "jdbc:mariadb://h/d?useSSL=true&trustServerCertificate=true&disableSslHostnameVerification=false",
+		family: MySQL, shape: ShapeJDBCMariaDB, host: "h", db: "d", net: "tcp",
+		check: all(wantBool(func(t *TLS) Setting[bool] { return t.UseSSL }, "useSSL", true), wantBool(func(t *TLS) Setting[bool] { return t.TrustServerCertificate }, "trustServerCertificate", true),
+			wantBool(func(t *TLS) Setting[bool] { return t.DisableSSLHostnameVerification }, "disableSslHostnameVerification", false))},
+	{name: "jdbc mariadb aliases", dsn: "jdbc:mariadb://h/d?sslmode=true&trustCertificateKeyStoreUrl=file:/t.jks&clientCertificateKeyStoreUrl=/c.jks",
+		family: MySQL, shape: ShapeJDBCMariaDB, host: "h", db: "d", net: "tcp",
+		check: all(wantMode("sslmode", SSLVerifyIdentity), wantString(func(t *TLS) Setting[string] { return t.TrustStore }, "trustCertificateKeyStoreUrl", "file:/t.jks"),
+			wantString(func(t *TLS) Setting[string] { return t.ClientKeyStoreURL }, "clientCertificateKeyStoreUrl", "/c.jks"))},
 	{name: "jdbc mariadb names", dsn: "jdbc:mariadb://h/d?sslMode=trust&serverSslCert=/ca.pem&keyStore=/c.p12&keyStorePassword=kpw1&enabledSslProtocolSuites=TLSv1.2,TLSv1.3",
 		family: MySQL, shape: ShapeJDBCMariaDB, host: "h", db: "d", net: "tcp",
 		check: all(wantMode("sslMode", SSLRequired), wantString(sslCA, "serverSslCert", "/ca.pem"),

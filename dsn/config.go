@@ -124,6 +124,13 @@ type TLS struct {
 	TLS13Suites                Setting[[]string] // tls-ciphersuites
 	SSLCRL                     Setting[string]   // ssl-crl: a CRL file (PEM or DER)
 	SSLCRLPath                 Setting[string]   // ssl-crlpath: a directory of CRL files
+
+	// MariaDB Connector/J vocabulary (a jdbc:mariadb: URL): its sslMode,
+	// useSsl, trustServerCertificate, serverSslCert (inline PEM too),
+	// trustStore…, keyStore…, enabledSslProtocolSuites and
+	// enabledSslCipherSuites fill the settings above; this one is its own.
+	// With useSsl=true it makes the mode verify-ca (see verify).
+	DisableSSLHostnameVerification Setting[bool]
 }
 
 // Config is a parsed DSN: where to connect, who as, the TLS properties, and

@@ -31,8 +31,15 @@
 // trustServerCertificate, trustStore, … and sslMode / ssl-mode, ssl-ca,
 // tls-version, trustCertificateKeyStoreUrl, …) are read on both families,
 // each into its Setting with the key as written. The table of TLS keys, their
-// aliases and their concepts is keys.go. Parse refuses, as *kind.Error values
-// of kind invalid-dsn naming the key and value:
+// aliases and their concepts is keys.go. A jdbc:mariadb: URL is read in
+// MariaDB Connector/J's own vocabulary instead (keys_mariadb.go: sslMode =
+// disable, trust, verify-ca, verify-full; useSsl, trustServerCertificate,
+// disableSslHostnameVerification; serverSslCert, also inline PEM; trustStore…,
+// keyStore…, enabledSslProtocolSuites, enabledSslCipherSuites), whose fields
+// fill the same Settings, plus TLS.DisableSSLHostnameVerification; the keys
+// of the other two are refused there. Config.Vocabulary names the one a DSN
+// is read in. Parse refuses, as *kind.Error values of kind invalid-dsn naming
+// the key and value:
 //
 //   - an unknown key on a SQL Server DSN, with "did you mean …" when a known
 //     key is two edits away or less; on a MySQL DSN unknown keys stay

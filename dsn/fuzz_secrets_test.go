@@ -36,6 +36,8 @@ var rawPasswordShapes = []string{
 	"jdbc:mysql://h/d?sessionVariables=password=%s",
 	"jdbc:mysql://h/d?sessionVariables=sql_mode='x',password=%s",
 	"jdbc:mariadb://h/d?password=%s&user=u",
+	"jdbc:mariadb://h/d?sslMode=verify-full&trustStore=/t.jks&trustStorePassword=%s",
+	"jdbc:mariadb://h/d?keyStore=/c.p12&keyStorePassword=%s&sslMode=trust",
 	"jdbc:oracle:thin:u/%s@//h:1521/x",
 }
 

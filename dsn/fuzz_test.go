@@ -106,6 +106,7 @@ func FuzzPasswordNeverShown(f *testing.F) {
 		f.Add(uint8(i), "s3cr;et}}{x", "sslMode=REQUIRED")
 		f.Add(uint8(i), `a"b'c d `, "trustServerCertifcate=true")
 		f.Add(uint8(i), "p@ss:w/rd?#&=%", "passwrd=x")
+		f.Add(uint8(i), "-----BEGIN x", "useSsl=true&trustServerCertificate=true")
 	}
 	f.Fuzz(func(t *testing.T, shape uint8, pw, rest string) {
 		sh := passwordShapes[int(shape)%len(passwordShapes)]
@@ -171,4 +172,15 @@ var passwordShapes = []passwordShape{
 	{build: func(pw, rest string) string {
 		return "jdbc:mysql://h/d?trustCertificateKeyStoreUrl=file:/t.jks&trustCertificateKeyStorePassword=" + url.QueryEscape(pw) + "&" + rest
 	}, get: func(c *Config) string { return c.TLS.TrustCertKeyStorePassword.Value }},
+	// MariaDB Connector/J's vocabulary: the login, trustStorePassword and keyStorePassword.
+	{build: func(pw, rest string) string {
+		return "jdbc:mariadb://h/d?user=u&password=" + url.QueryEscape(pw) + "&" + rest
+	},
+		get: func(c *Config) string { return c.Password }},
+	{build: func(pw, rest string) string {
+		return "jdbc:mariadb://h/d?sslMode=verify-ca&trustStore=/t.jks&trustStorePassword=" + url.QueryEscape(pw) + "&" + rest
+	}, get: func(c *Config) string { return c.TLS.TrustStorePassword.Value }},
+	{build: func(pw, rest string) string {
+		return "jdbc:mariadb://h/d?keyStore=/c.p12&keyStorePassword=" + url.QueryEscape(pw) + "&" + rest
+	}, get: func(c *Config) string { return c.TLS.ClientKeyStorePassword.Value }},
 }

@@ -223,13 +223,16 @@ func lookupKey(f Family, key string) keyInfo {
 	var buf [64]byte
 	lk := appendLower(buf[:0], strings.TrimSpace(key))
 	table := mysqlKeys
-	if f == SQLServer {
+	switch f {
+	case SQLServer:
 		table = sqlServerKeys
+	case familyMariaDB:
+		table = mariadbKeys
 	}
 	if k, ok := table[string(lk)]; ok {
 		return k
 	}
-	if f == MySQL && len(lk) >= len("xdevapi.") && string(lk[:len("xdevapi.")]) == "xdevapi." {
+	if f != SQLServer && len(lk) >= len("xdevapi.") && string(lk[:len("xdevapi.")]) == "xdevapi." {
 		return keyInfo{class: keyIgnored, secret: kind.IsSecretKey(key)}
 	}
 	return keyInfo{}
@@ -267,7 +270,8 @@ func lowerIs(s string, words ...string) bool {
 // of either family: such a key, written after a secret, is shown in an
 // error.
 func knownKey(key string) bool {
-	return lookupKey(SQLServer, key).class != keyOther || lookupKey(MySQL, key).class != keyOther && !hasPrefixFold(strings.TrimSpace(key), "xdevapi.")
+	return lookupKey(SQLServer, key).class != keyOther || lookupKey(MySQL, key).class != keyOther && !hasPrefixFold(strings.TrimSpace(key), "xdevapi.") ||
+		lookupKey(familyMariaDB, key).class == keyField
 }
 
 // hasPrefixFold reports whether s begins with prefix (ASCII), in any case.
@@ -278,7 +282,7 @@ func hasPrefixFold(s, prefix string) bool {
 // isSecret is kind.IsSecretKey(key), read from the key tables for a key
 // dbtls knows.
 func isSecret(key string) bool {
-	for _, f := range []Family{MySQL, SQLServer} {
+	for _, f := range []Family{MySQL, SQLServer, familyMariaDB} {
 		if k := lookupKey(f, key); k.class != keyOther {
 			return k.secret
 		}

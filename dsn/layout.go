@@ -45,6 +45,9 @@ func (c *Config) layout() (marks []mark, auth mark) {
 	shape, n := detectShape(c.source)
 	body := c.source[n:]
 	fam := shapeFamily[shape]
+	if shape == ShapeJDBCMariaDB {
+		fam = familyMariaDB
+	}
 	var toks []token
 	switch shape {
 	case ShapeJDBCSQLServer:
@@ -216,7 +219,7 @@ func (c *Config) items(redact bool) []item {
 			out = append(out, authItem(mark{kind: markPassword}))
 		}
 	}
-	for _, f := range fields {
+	for _, f := range c.fieldList() {
 		if f.ops.isSet(c) && !done.has(slot{markField, f.name, 0}) {
 			out = append(out, fieldItem(f))
 		}

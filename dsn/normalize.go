@@ -2,6 +2,7 @@ package dsn
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 
 	"github.com/dbtls/dbtls/kind"
@@ -48,12 +49,15 @@ func Normalize(cfg *Config) (*Config, error) {
 	if err := c.normalizeEndpoint(); err != nil {
 		return nil, err
 	}
-	for _, f := range fields {
+	for _, f := range slices.Concat(fields, mariadbFields) {
 		if !f.ops.isSet(c) {
 			if err := f.ops.normalize(c, f); err != nil {
 				return nil, err
 			}
 		}
+	}
+	if err := c.vocabularyFields(); err != nil {
+		return nil, err
 	}
 	var r reader
 	r.init(c)

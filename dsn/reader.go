@@ -88,7 +88,7 @@ func (r *reader) claimField(f *field, key, value string) error {
 func (r *reader) tokens(toks []token, syn listSyntax) (*Config, error) {
 	c := r.c
 	for i, t := range toks {
-		k := lookupKey(c.Family, t.Key)
+		k := lookupKey(c.keyFamily(), t.Key)
 		var err error
 		switch {
 		case t.bad != nil:

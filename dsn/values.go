@@ -32,6 +32,9 @@ type fieldOps interface {
 	read(c *Config, key, raw string) error
 	// isSet reports whether the field is set.
 	isSet(c *Config) bool
+	// setting returns the address of the field's setting in c: two fields
+	// of two vocabularies may fill the same one.
+	setting(c *Config) any
 	// display returns the key and the text Format writes for the field: the
 	// key and raw text as written when they still say what the field holds,
 	// else the canonical key or the value in its canonical form.
@@ -64,6 +67,8 @@ func (t typed[T]) read(c *Config, key, raw string) error {
 }
 
 func (t typed[T]) isSet(c *Config) bool { return t.get(c).Set }
+
+func (t typed[T]) setting(c *Config) any { return t.get(c) }
 
 func (t typed[T]) display(c *Config, f *field) (string, string) {
 	s := t.get(c)

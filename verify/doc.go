@@ -18,6 +18,12 @@
 //     and every certificate presented must be within its validity period; no
 //     chain, EKU or name check (row 11, as Microsoft JDBC).
 //
+// A jdbc:mariadb: URL's mode is MariaDB Connector/J's (4.0): useSsl=true
+// decides over sslMode (trust with trustServerCertificate=true, verify-ca
+// with disableSslHostnameVerification=true, else verify-full), useSsl=false
+// without sslMode is disable, and no key at all is verify-full; its trust
+// (REQUIRED) checks no date either, and serverSslCert may be the PEM itself.
+//
 // The name rules are JDBC's, not Go's VerifyHostname: for SQL Server the
 // subject CN is tried first, then SAN DNS names, then SAN IP addresses, so a
 // CN-only certificate that Microsoft JDBC accepts is accepted here; for the

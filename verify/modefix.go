@@ -9,10 +9,14 @@ import (
 // ModeFix returns what to write in the DSN for the MySQL-family mode m, in
 // the spelling the DSN used for its mode (spec §1): ssl-mode=REQUIRED when
 // it wrote ssl-mode, tls=skip-verify when it wrote go-sql-driver's tls,
-// encrypt=true when it wrote the JDBC vocabulary, sslMode=… otherwise. A
+// encrypt=true when it wrote the JDBC vocabulary, sslMode=… otherwise (in a
+// jdbc:mariadb: URL, MariaDB Connector/J's words: sslMode=trust, …). A
 // message that asks for another mode names it so that writing it is not
 // refused as a property given twice or as two vocabularies.
 func (s *Strategy) ModeFix(m dsn.SSLMode) string {
+	if s.mariadb {
+		return s.mariadbModeFix(m)
+	}
 	key := s.modeKey
 	switch strings.ToLower(key) {
 	case "tls":

@@ -57,9 +57,17 @@ func mysqlMode(t *dsn.TLS) (dsn.SSLMode, string, error) {
 
 func (r *resolver) resolveMySQL(cfg *dsn.Config) (*Strategy, error) {
 	t, emptied := withoutEmptyStoreURLs(&cfg.TLS)
-	mode, modeKey, err := mysqlMode(t)
-	if err != nil {
+	mariadb := cfg.Shape == dsn.ShapeJDBCMariaDB
+	var mode dsn.SSLMode
+	var modeKey string
+	var modeWarnings []string
+	var err error
+	if mariadb {
+		mode, modeKey, modeWarnings = mariadbMode(t)
+	} else if mode, modeKey, err = mysqlMode(t); err != nil {
 		return nil, err
+	} else {
+		modeWarnings = legacyIgnored(t)
 	}
 	if t.ServerCertificate.Set {
 		fix := (&Strategy{modeKey: modeKey}).ModeFix(dsn.SSLVerifyCA)
@@ -68,8 +76,8 @@ func (r *resolver) resolveMySQL(cfg *dsn.Config) (*Strategy, error) {
 			Fix: "trust the CA that issued the server's certificate instead: " + fix + " with " + anchorKey(cfg.Shape, anchors{}) + "=<the CA's file>"}
 	}
 	expected, sni := hostOf(cfg)
-	s := &Strategy{Family: dsn.MySQL, Row: mode.String(), ServerName: sni, CheckValidity: true, Trust: Trust{Source: "none"}, modeKey: modeKey}
-	s.Warnings = append(s.Warnings, legacyIgnored(t)...)
+	s := &Strategy{Family: dsn.MySQL, Row: mode.String(), ServerName: sni, CheckValidity: true, Trust: Trust{Source: "none"}, modeKey: modeKey, mariadb: mariadb}
+	s.Warnings = append(s.Warnings, modeWarnings...)
 	s.Warnings = append(s.Warnings, emptied...)
 
 	// Protocol versions.
@@ -116,7 +124,7 @@ func (r *resolver) resolveMySQL(cfg *dsn.Config) (*Strategy, error) {
 	case dsn.SSLDisabled:
 		s.Mode, s.Disabled, s.CheckValidity = ModeNone, true, false
 		if modeKey != "" { // an empty version list has its own warning
-			s.Warnings = append(s.Warnings, disabledWarning(t, modeKey))
+			s.Warnings = append(s.Warnings, disabledWarning(t, modeKey, mariadb))
 		}
 	case dsn.SSLPreferred:
 		s.Mode = ModeNone
@@ -126,6 +134,9 @@ func (r *resolver) resolveMySQL(cfg *dsn.Config) (*Strategy, error) {
 		s.Mode, s.TLSRequired = ModeNone, true
 		s.Warnings = append(s.Warnings, "sslMode REQUIRED: TLS is required but the server's certificate chain and name are not validated; "+
 			unauthenticated+"; "+verifyAdvice(s))
+		if mariadb { // MariaDB Connector/J's trust accepts any certificate, its dates unchecked
+			s.CheckValidity = false
+		}
 	case dsn.SSLVerifyCA:
 		s.Mode, s.TLSRequired, s.NameRules = ModeCAChain, true, NoName
 	case dsn.SSLVerifyIdentity:
@@ -151,7 +162,12 @@ func (r *resolver) resolveMySQL(cfg *dsn.Config) (*Strategy, error) {
 				Why: mode.String() + " needs trust anchors, no trust store is given and the system store is refused", Fix: "set " + anchorKey(cfg.Shape, a)}
 		}
 		s.anchorKey = anchorKey(cfg.Shape, a)
-		if s.Roots, s.Trust, err = r.anchors(a); err != nil {
+		if mariadb && a.path.Set && inlinePEM(a.path) {
+			s.Roots, s.Trust, err = r.inlineAnchors(a)
+		} else {
+			s.Roots, s.Trust, err = r.anchors(a)
+		}
+		if err != nil {
 			return nil, err
 		}
 	}
@@ -241,8 +257,8 @@ func withoutEmptyStoreURLs(t *dsn.TLS) (*dsn.TLS, []string) {
 // disabledWarning is the warning for a MySQL-family DSN that turns TLS off
 // with key, as encrypt=false warns on SQL Server: the string is weaker than
 // a reader may think, and the way out is named in the same vocabulary.
-func disabledWarning(t *dsn.TLS, key string) string {
-	said, fix := key, (&Strategy{modeKey: key}).ModeFix(dsn.SSLVerifyIdentity)
+func disabledWarning(t *dsn.TLS, key string, mariadb bool) string {
+	said, fix := key, (&Strategy{modeKey: key, mariadb: mariadb, Row: dsn.SSLDisabled.String()}).ModeFix(dsn.SSLVerifyIdentity)
 	switch key {
 	case t.SSLMode.Key:
 		said = key + "=" + t.SSLMode.Raw

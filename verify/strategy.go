@@ -129,6 +129,10 @@ type Strategy struct {
 	// wrote it ("" when none did): ModeFix spells a fix with it.
 	modeKey string
 
+	// mariadb: the DSN is a jdbc:mariadb: URL, read in MariaDB
+	// Connector/J's words, and ModeFix answers in them.
+	mariadb bool
+
 	// anchorKey is the property a message about an untrusted certificate
 	// tells the user to set, in the vocabulary the DSN was written in
 	// ("trustStore" when the Strategy is built by hand).

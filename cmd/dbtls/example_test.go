@@ -12,6 +12,7 @@ func Example_explain() {
 	// Output:
 	// family:             sqlserver
 	// shape:              jdbc-sqlserver
+	// vocabulary:         microsoft-jdbc
 	// row:                4
 	// mode:               hostname-override
 	// tls:                required
@@ -32,6 +33,7 @@ func Example_explainUnreadableStore() {
 	// Output:
 	// family:             sqlserver
 	// shape:              jdbc-sqlserver
+	// vocabulary:         microsoft-jdbc
 	// row:                5
 	// mode:               ca-chain
 	// tls:                required

@@ -17,7 +17,7 @@ func init() {
 
 // explanation is explain's output; its JSON form is a contract
 // (docs/cli/explain.schema.json, docs/cli.md). A field is left out until
-// explain got that far: family, shape and dsn once the string parsed; row,
+// explain got that far: family, shape, vocabulary and dsn once the string parsed; row,
 // mode, the TLS demands, name, trust, versions and suites once it is
 // described (verify.Describe, which reads no file); pinSHA256,
 // clientCertificate and a store's format once the files are read
@@ -25,6 +25,7 @@ func init() {
 type explanation struct {
 	Family       string     `json:"family,omitempty"`
 	Shape        string     `json:"shape,omitempty"`
+	Vocabulary   string     `json:"vocabulary,omitempty"`
 	Row          string     `json:"row,omitempty"` // "1"–"11" (SQL Server) or the sslMode name (MySQL)
 	Mode         string     `json:"mode,omitempty"`
 	TLSRequired  *bool      `json:"tlsRequired,omitempty"`
@@ -86,7 +87,7 @@ func explain(s string) (explanation, error) {
 	if err != nil {
 		return ex, err
 	}
-	ex.Family, ex.Shape, ex.DSN = string(cfg.Family), string(cfg.Shape), cfg.String()
+	ex.Family, ex.Shape, ex.Vocabulary, ex.DSN = string(cfg.Family), string(cfg.Shape), cfg.Vocabulary(), cfg.String()
 	ex.Warnings = append(ex.Warnings, cfg.Warnings...)
 	described, err := verify.Describe(cfg)
 	if err != nil {
@@ -154,6 +155,7 @@ func printExplanation(w io.Writer, ex explanation) {
 	line := func(k, v string) { textLine(w, explainWidth, k, v) }
 	line("family", ex.Family)
 	line("shape", ex.Shape)
+	line("vocabulary", ex.Vocabulary)
 	line("row", ex.Row)
 	line("mode", ex.Mode)
 	if ex.TLSRequired != nil {

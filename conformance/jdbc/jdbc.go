@@ -1,5 +1,6 @@
 // Package jdbc runs the real JDBC drivers — Microsoft's mssql-jdbc
-// 13.4.0.jre11 and MySQL Connector/J 9.7.0 — on conformance cases, through
+// 13.4.0.jre11, MySQL Connector/J 9.7.0, and MariaDB Connector/J 3.5.11 and
+// 4.0.0 (each in a class loader of its own) — on conformance cases, through
 // the small Maven program in oracle/. It is the judge of what "JDBC's
 // behaviour" means: the conformance suites run the same cases through
 // dbtls and compare.
@@ -22,7 +23,7 @@ import (
 // Case is one connection attempt for a JDBC driver.
 type Case struct {
 	ID             string            `json:"id"`
-	Driver         string            `json:"driver"` // "mssql" or "mysql"
+	Driver         string            `json:"driver"` // "mssql", "mysql", "mariadb-3.5" or "mariadb-4.0"
 	URL            string            `json:"url"`
 	Properties     map[string]string `json:"properties,omitempty"`
 	Query          string            `json:"query,omitempty"` // default SELECT 1
@@ -38,8 +39,11 @@ type Outcome struct {
 	Class      string `json:"class"`
 	Message    string `json:"message"`
 	Exception  string `json:"exception"`
-	TLSVersion string `json:"tlsVersion,omitempty"` // MySQL: the server's Ssl_version on that connection
-	Cipher     string `json:"cipher,omitempty"`     // MySQL: the server's Ssl_cipher
+	TLSVersion string `json:"tlsVersion,omitempty"` // MySQL, MariaDB: the server's Ssl_version on that connection
+	Cipher     string `json:"cipher,omitempty"`     // MySQL, MariaDB: the server's Ssl_cipher
+	// DriverVersion is the major.minor version of the MariaDB Connector/J
+	// that ran the case, read from its Driver.
+	DriverVersion string `json:"driverVersion,omitempty"`
 }
 
 // dir is the directory of this package's sources.

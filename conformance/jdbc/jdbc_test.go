@@ -45,3 +45,30 @@ func TestRunClassifiesRealDriverFailures(t *testing.T) {
 		require.NotEmpty(t, o.Exception)
 	}
 }
+
+// TestMariaDBVersionsIsolated: the two MariaDB Connector/J versions, one
+// Maven artifact, each run the cases given to it, in a class loader of its
+// own: a closed port is "network" for both, and each reports its own
+// version.
+func TestMariaDBVersionsIsolated(t *testing.T) {
+	need(t)
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	port := strconv.Itoa(l.Addr().(*net.TCPAddr).Port)
+	l.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	url := "jdbc:mariadb://127.0.0.1:" + port + "/?sslMode=disable&connectTimeout=3000"
+	outs, err := Run(ctx, []Case{
+		{ID: "4.0", Driver: "mariadb-4.0", URL: url, TimeoutSeconds: 10},
+		{ID: "3.5", Driver: "mariadb-3.5", URL: url, TimeoutSeconds: 10},
+		{ID: "4.0 again", Driver: "mariadb-4.0", URL: url, TimeoutSeconds: 10},
+	})
+	require.NoError(t, err)
+	require.Len(t, outs, 3)
+	for i, want := range []string{"4.0", "3.5", "4.0"} {
+		require.False(t, outs[i].Connected, outs[i].ID)
+		require.Equal(t, "network", outs[i].Class, "%s: %s", outs[i].ID, outs[i].Message)
+		require.Equal(t, want, outs[i].DriverVersion, outs[i].ID)
+	}
+}

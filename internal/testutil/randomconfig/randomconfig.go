@@ -47,7 +47,7 @@ func Make(seed uint64) (*dsn.Config, Defect) {
 	}
 	var applicable []defect
 	for _, d := range defects {
-		if d.family == "" || d.family == family(c) {
+		if (d.family == "" || d.family == family(c)) && !(d.vocabulary && c.Shape == dsn.ShapeJDBCMariaDB) {
 			applicable = append(applicable, d)
 		}
 	}
@@ -83,12 +83,28 @@ var goSQLDriverTLS = map[dsn.SSLMode]string{dsn.SSLDisabled: "false", dsn.SSLPre
 // maybe sets s to v one time in two, with a key written one time in three
 // (the canonical key or another spelling) and a raw text one time in four.
 func maybe[T any](r *rand.Rand, s *dsn.Setting[T], name string, v T) {
+	maybeSpelt(r, s, name, spellings[name], v)
+}
+
+// mariadbSpellings are MariaDB Connector/J's other keys for its fields.
+var mariadbSpellings = map[string][]string{
+	"sslMode": {"sslmode", "SSLMODE"}, "useSsl": {"useSSL"}, "trustStore": {"trustCertificateKeyStoreUrl"},
+	"trustStorePassword": {"trustCertificateKeyStorePassword"}, "trustStoreType": {"TRUSTSTORETYPE"}, "serverSslCert": {"serversslcert"},
+}
+
+// maybeMariaDB is maybe for a key of MariaDB Connector/J's vocabulary.
+func maybeMariaDB[T any](r *rand.Rand, s *dsn.Setting[T], name string, v T) {
+	maybeSpelt(r, s, name, mariadbSpellings[name], v)
+}
+
+// maybeSpelt is maybe with the other spellings of name.
+func maybeSpelt[T any](r *rand.Rand, s *dsn.Setting[T], name string, alts []string, v T) {
 	if r.IntN(2) == 0 {
 		return
 	}
 	*s = dsn.NewSetting(v)
 	if r.IntN(3) == 0 {
-		s.Key = pick(r, append([]string{name}, spellings[name]...)...)
+		s.Key = pick(r, append([]string{name}, alts...)...)
 		if m, ok := any(v).(dsn.SSLMode); ok && s.Key == "tls" && goSQLDriverTLS[m] == "" {
 			s.Key = name // tls= has no word for VERIFY_CA
 		}
@@ -175,6 +191,10 @@ func randomValid(r *rand.Rand) *dsn.Config {
 	default:
 		c.Net = pick(r, "", "tcp")
 	}
+	if c.Shape == dsn.ShapeJDBCMariaDB {
+		randomMariaDB(r, c)
+		return c
+	}
 	// One vocabulary for each concept; Resolve then maps or refuses it.
 	if r.IntN(2) == 0 {
 		maybe(r, &t.Encrypt, "encrypt", pick(r, dsn.EncryptFalse, dsn.EncryptTrue))
@@ -207,6 +227,39 @@ func randomValid(r *rand.Rand) *dsn.Config {
 	}
 	maybe(r, &t.Ciphers, "ssl-cipher", pick(r, []string{"ECDHE-RSA-AES128-GCM-SHA256"}, []string{"TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "ECDHE-ECDSA-AES256-GCM-SHA384"}))
 	maybe(r, &t.TLS13Suites, "tls-ciphersuites", []string{"TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256"})
+	mysqlParams(r, c)
+	return c
+}
+
+// randomMariaDB fills a jdbc:mariadb: URL's settings in MariaDB Connector/J's
+// vocabulary (its own third column of spec §1).
+func randomMariaDB(r *rand.Rand, c *dsn.Config) {
+	t := &c.TLS
+	if r.IntN(2) == 0 {
+		maybeMariaDB(r, &t.SSLMode, "sslMode", pick(r, dsn.SSLDisabled, dsn.SSLRequired, dsn.SSLVerifyCA, dsn.SSLVerifyIdentity))
+	} else {
+		maybeMariaDB(r, &t.UseSSL, "useSsl", r.IntN(3) > 0)
+		maybeMariaDB(r, &t.TrustServerCertificate, "trustServerCertificate", r.IntN(2) == 0)
+		maybeMariaDB(r, &t.DisableSSLHostnameVerification, "disableSslHostnameVerification", r.IntN(2) == 0)
+	}
+	switch r.IntN(3) {
+	case 0:
+		maybeMariaDB(r, &t.SSLCA, "serverSslCert", pick(r, randomPEM, "file:"+randomPEM))
+	case 1:
+		maybeMariaDB(r, &t.TrustStore, "trustStore", pick(r, randomJKS, "file:"+randomP12))
+		maybeMariaDB(r, &t.TrustStorePassword, "trustStorePassword", randomPass)
+		maybeMariaDB(r, &t.TrustStoreType, "trustStoreType", pick(r, "JKS", "PKCS12"))
+	default:
+		maybeMariaDB(r, &t.FallbackToSystemTrustStore, "fallbackToSystemTrustStore", true)
+	}
+	maybeMariaDB(r, &t.TLSVersions, "enabledSslProtocolSuites", pick(r, []string{"TLSv1.2", "TLSv1.3"}, []string{"TLSv1.3"}, []string{"TLSv1.2"}))
+	maybeMariaDB(r, &t.Ciphers, "enabledSslCipherSuites", pick(r, []string{"TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"}, []string{"TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384"}))
+	mysqlParams(r, c)
+}
+
+// mysqlParams adds the MySQL family's authentication settings, driver
+// parameters, session variables and ignored properties.
+func mysqlParams(r *rand.Rand, c *dsn.Config) {
 	maybe(r, &c.Auth.AllowPublicKeyRetrieval, "allowPublicKeyRetrieval", r.IntN(2) == 0)
 	for _, kv := range [][2]string{{"parseTime", "true"}, {"allowNativePasswords", "false"}, {"checkConnLiveness", "0"}, {"clientFoundRows", "True"},
 		{"compress", "true"}, {"interpolateParams", "true"}, {"multiStatements", "TRUE"}, {"charset", "utf8mb4"}, {"collation", "utf8mb4_bin"},
@@ -222,7 +275,6 @@ func randomValid(r *rand.Rand) *dsn.Config {
 			c.Ignored = append(c.Ignored, dsn.Property{Key: "password1", Value: "Sec-ret-1"})
 		}
 	}
-	return c
 }
 
 // defect is one way to make a valid configuration invalid.
@@ -232,21 +284,22 @@ type defect struct {
 	structOnly  bool
 	sameMessage bool
 	resolve     bool
+	vocabulary  bool // written in the SQL Server or MySQL vocabulary: not for a jdbc:mariadb: URL, which has its own
 	apply       func(r *rand.Rand, c *dsn.Config)
 }
 
 var defects = []defect{
-	{name: "two vocabularies for the TLS mode", sameMessage: true, apply: func(r *rand.Rand, c *dsn.Config) {
+	{name: "two vocabularies for the TLS mode", vocabulary: true, sameMessage: true, apply: func(r *rand.Rand, c *dsn.Config) {
 		c.TLS.Encrypt, c.TLS.SSLMode = dsn.NewSetting(pick(r, dsn.EncryptFalse, dsn.EncryptTrue)), dsn.NewSetting(pick(r, dsn.SSLVerifyIdentity, dsn.SSLRequired))
 		c.TLS.UseSSL, c.TLS.RequireSSL, c.TLS.VerifyServerCertificate = dsn.Setting[bool]{}, dsn.Setting[bool]{}, dsn.Setting[bool]{}
 		c.TLS.TrustServerCertificate = dsn.Setting[bool]{}
 	}},
-	{name: "two vocabularies for the trust anchors", sameMessage: true, apply: func(r *rand.Rand, c *dsn.Config) {
+	{name: "two vocabularies for the trust anchors", vocabulary: true, sameMessage: true, apply: func(r *rand.Rand, c *dsn.Config) {
 		c.TLS.TrustStore, c.TLS.SSLCA = dsn.NewSetting(randomJKS), dsn.NewSetting(randomPEM)
 		c.TLS.TrustCertKeyStoreURL, c.TLS.TrustCertKeyStorePassword, c.TLS.TrustCertKeyStoreType = dsn.Setting[string]{}, dsn.Setting[string]{}, dsn.Setting[string]{}
 		c.TLS.FallbackToSystemTrustStore = dsn.Setting[bool]{}
 	}},
-	{name: "encrypt out of range", sameMessage: true, apply: func(r *rand.Rand, c *dsn.Config) { c.TLS.Encrypt = dsn.NewSetting(dsn.Encrypt(3 + r.IntN(5))) }},
+	{name: "encrypt out of range", vocabulary: true, sameMessage: true, apply: func(r *rand.Rand, c *dsn.Config) { c.TLS.Encrypt = dsn.NewSetting(dsn.Encrypt(3 + r.IntN(5))) }},
 	{name: "sslMode out of range", family: dsn.MySQL, sameMessage: true, apply: func(r *rand.Rand, c *dsn.Config) {
 		c.TLS.SSLMode = dsn.NewSetting(dsn.SSLMode(5 + r.IntN(5)))
 		c.TLS.Encrypt, c.TLS.TrustServerCertificate = dsn.Setting[dsn.Encrypt]{}, dsn.Setting[bool]{}
@@ -274,7 +327,7 @@ var defects = []defect{
 	{name: "unsafe session variable value", family: dsn.MySQL, sameMessage: true, apply: func(r *rand.Rand, c *dsn.Config) {
 		c.Params["sql_mode"] = pick(r, "ANSI,autocommit=0", "x;DROP TABLE t", "'unclosed")
 	}},
-	{name: "misspelt TLS key as a session variable", family: dsn.MySQL, sameMessage: true, apply: func(r *rand.Rand, c *dsn.Config) {
+	{name: "misspelt TLS key as a session variable", vocabulary: true, family: dsn.MySQL, sameMessage: true, apply: func(r *rand.Rand, c *dsn.Config) {
 		c.Params[pick(r, "sslmod", "trustStor")] = "x"
 	}},
 	{name: "read-only intent without a database", family: dsn.SQLServer, sameMessage: true, apply: func(r *rand.Rand, c *dsn.Config) {
@@ -293,17 +346,17 @@ var defects = []defect{
 	{name: "dsn.MySQL keys on SQL Server", family: dsn.SQLServer, resolve: true, apply: func(r *rand.Rand, c *dsn.Config) {
 		c.TLS.SSLCert = dsn.NewSetting("/etc/dbtls/client.pem") // no JDBC key for client certificates: no conflict in dsn
 	}},
-	{name: "encrypt=strict on dsn.MySQL", family: dsn.MySQL, resolve: true, apply: func(r *rand.Rand, c *dsn.Config) {
+	{name: "encrypt=strict on dsn.MySQL", vocabulary: true, family: dsn.MySQL, resolve: true, apply: func(r *rand.Rand, c *dsn.Config) {
 		c.TLS.Encrypt, c.TLS.SSLMode = dsn.NewSetting(dsn.EncryptStrict), dsn.Setting[dsn.SSLMode]{}
 		c.TLS.UseSSL, c.TLS.RequireSSL, c.TLS.VerifyServerCertificate = dsn.Setting[bool]{}, dsn.Setting[bool]{}, dsn.Setting[bool]{}
 	}},
-	{name: "a value with Set false", structOnly: true, apply: func(r *rand.Rand, c *dsn.Config) {
+	{name: "a value with Set false", vocabulary: true, structOnly: true, apply: func(r *rand.Rand, c *dsn.Config) {
 		c.TLS.Encrypt = dsn.Setting[dsn.Encrypt]{Value: dsn.EncryptTrue}
 	}},
 	{name: "a secret with Set false", structOnly: true, apply: func(r *rand.Rand, c *dsn.Config) {
 		c.TLS.TrustStorePassword = dsn.Setting[string]{Value: "Sec-ret-3"}
 	}},
-	{name: "a key that is not the field's", structOnly: true, apply: func(r *rand.Rand, c *dsn.Config) {
+	{name: "a key that is not the field's", vocabulary: true, structOnly: true, apply: func(r *rand.Rand, c *dsn.Config) {
 		c.TLS.SSLCA = dsn.Setting[string]{Key: "trustStore", Value: randomPEM, Set: true}
 	}},
 	{name: "a parameter under an alias", family: dsn.SQLServer, structOnly: true, apply: func(r *rand.Rand, c *dsn.Config) {
@@ -312,14 +365,14 @@ var defects = []defect{
 	{name: "a Connector/J name among the parameters", family: dsn.MySQL, structOnly: true, apply: func(r *rand.Rand, c *dsn.Config) {
 		c.Params[pick(r, "connectTimeout", "ParseTime", "sessionVariables", "useUnicode", "password")] = "1"
 	}},
-	{name: "a TLS key among the parameters", structOnly: true, apply: func(r *rand.Rand, c *dsn.Config) { c.Params[pick(r, "encrypt", "sslMode", "tls")] = "true" }},
+	{name: "a TLS key among the parameters", vocabulary: true, structOnly: true, apply: func(r *rand.Rand, c *dsn.Config) { c.Params[pick(r, "encrypt", "sslMode", "tls")] = "true" }},
 	{name: "an ignored key dbtls does not ignore", structOnly: true, apply: func(r *rand.Rand, c *dsn.Config) {
 		c.Ignored = append(c.Ignored, dsn.Property{Key: "encrypt", Value: "true"})
 	}},
-	{name: "a list item with a separator", family: dsn.MySQL, structOnly: true, apply: func(r *rand.Rand, c *dsn.Config) {
+	{name: "a list item with a separator", vocabulary: true, family: dsn.MySQL, structOnly: true, apply: func(r *rand.Rand, c *dsn.Config) {
 		c.TLS.TLSVersions, c.TLS.SSLProtocol = dsn.NewSetting([]string{"TLSv1.2,TLSv1.3"}), dsn.Setting[string]{}
 	}},
-	{name: "a path with spaces at its ends", structOnly: true, apply: func(r *rand.Rand, c *dsn.Config) {
+	{name: "a path with spaces at its ends", vocabulary: true, structOnly: true, apply: func(r *rand.Rand, c *dsn.Config) {
 		c.TLS.HostNameInCertificate = dsn.NewSetting(" h ")
 	}},
 	{name: "no family", structOnly: true, apply: func(r *rand.Rand, c *dsn.Config) { c.Family, c.Shape = "", "" }},

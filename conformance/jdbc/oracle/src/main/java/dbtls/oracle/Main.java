@@ -31,7 +31,7 @@ import java.util.concurrent.TimeoutException;
 public final class Main {
     static final class Case {
         String id;
-        String driver; // "mssql" or "mysql"
+        String driver; // "mssql", "mysql", "mariadb-3.5" or "mariadb-4.0"
         String url;
         Map<String, String> properties;
         String query;
@@ -46,6 +46,7 @@ public final class Main {
         String exception = "";
         String tlsVersion;
         String cipher;
+        String driverVersion; // MariaDB: the version of the driver the case ran through
     }
 
     public static void main(String[] args) throws Exception {
@@ -70,6 +71,7 @@ public final class Main {
             m.put("exception", o.exception);
             if (o.tlsVersion != null) m.put("tlsVersion", o.tlsVersion);
             if (o.cipher != null) m.put("cipher", o.cipher);
+            if (o.driverVersion != null) m.put("driverVersion", o.driverVersion);
             out.add(m);
         }
         System.out.println(gson.toJson(out));
@@ -96,7 +98,8 @@ public final class Main {
             o.connected = false;
             boolean pinned = c.url.toLowerCase(java.util.Locale.ROOT).contains("servercertificate=")
                     || c.properties != null && c.properties.keySet().stream().anyMatch(k -> k.equalsIgnoreCase("serverCertificate"));
-            o.outcomeClass = Classify.of(c.driver, pinned, t);
+            String mariadb = MariaDB.handles(c.driver) ? MariaDB.classify(t) : null;
+            o.outcomeClass = mariadb != null ? mariadb : Classify.of(c.driver, pinned, t);
             o.message = Classify.messages(t);
             o.exception = t.getClass().getName();
             return o;
@@ -107,6 +110,10 @@ public final class Main {
         Properties p = new Properties();
         if (c.properties != null) p.putAll(c.properties);
         String query = c.query == null || c.query.isEmpty() ? "SELECT 1" : c.query;
+        if (MariaDB.handles(c.driver)) {
+            MariaDB.attempt(c, p, query, o);
+            return o;
+        }
         try (Connection conn = DriverManager.getConnection(c.url, p); Statement s = conn.createStatement()) {
             try (ResultSet rs = s.executeQuery(query)) {
                 rs.next();
