@@ -100,6 +100,27 @@ func (b *sqlServer) prepare(*verify.Strategy) error { return nil }
 
 func (b *sqlServer) driver() driver.Driver { return &mssql.Driver{} }
 
+func (b *sqlServer) driverName() string { return "go-mssqldb" }
+
+func (b *sqlServer) guard(g *guardConn) driver.Conn { return &sqlServerConn{guardConn: g} }
+
+// sqlServerConn is a guarded go-mssqldb connection (guarded.go). It has the
+// optional interfaces of *mssql.Conn — ConnBeginTx, ConnPrepareContext,
+// Pinger, SessionResetter, Validator, NamedValueChecker — and its bulk copy;
+// Unwrap returns the *mssql.Conn itself.
+type sqlServerConn struct{ *guardConn }
+
+// CreateBulk is (*mssql.Conn).CreateBulk. The copy itself runs in
+// go-mssqldb, unguarded.
+func (c *sqlServerConn) CreateBulk(table string, columns []string) *mssql.Bulk {
+	return c.dc.(*mssql.Conn).CreateBulk(table, columns)
+}
+
+// CreateBulkContext is (*mssql.Conn).CreateBulkContext.
+func (c *sqlServerConn) CreateBulkContext(ctx context.Context, table string, columns []string) *mssql.Bulk {
+	return c.dc.(*mssql.Conn).CreateBulkContext(ctx, table, columns)
+}
+
 // redactedDSN writes the configuration as a go-mssqldb URL.
 func (b *sqlServer) redactedDSN() string {
 	p := b.cfg

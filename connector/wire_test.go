@@ -24,17 +24,17 @@ func TestPreloginEncryption(t *testing.T) {
 	for _, enc := range []byte{encryptOff, encryptOn, encryptNotSup, encryptReq} {
 		pkt := preloginResponse(enc)
 		for cut := 0; cut < len(pkt); cut++ {
-			_, done := preloginEncryption(pkt[:cut])
+			_, _, done := preloginAnswer(pkt[:cut])
 			require.False(t, done, "an incomplete packet is not decided (cut %d)", cut)
 		}
-		v, done := preloginEncryption(pkt)
+		v, _, done := preloginAnswer(pkt)
 		require.True(t, done)
 		require.Equal(t, int(enc), v)
 	}
-	v, done := preloginEncryption([]byte{0x16, 3, 1, 0, 5, 1, 2, 3, 4, 5})
+	v, _, done := preloginAnswer([]byte{0x16, 3, 1, 0, 5, 1, 2, 3, 4, 5})
 	require.True(t, done)
 	require.Equal(t, encryptNotTDS, v, "anything but a TDS reply is not a SQL Server's answer")
-	v, done = preloginEncryption([]byte{0x04, 1, 0, 13, 0, 0, 1, 0, 0xFF, 0, 0, 0, 0})
+	v, _, done = preloginAnswer([]byte{0x04, 1, 0, 13, 0, 0, 1, 0, 0xFF, 0, 0, 0, 0})
 	require.True(t, done)
 	require.Equal(t, encryptNotSup, v, "a response without an ENCRYPTION option")
 }
@@ -43,21 +43,21 @@ func FuzzPreloginEncryption(f *testing.F) {
 	f.Add(preloginResponse(encryptOn))
 	f.Add(preloginResponse(encryptOff))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		v, done := preloginEncryption(b)
+		v, _, done := preloginAnswer(b)
 		if !done {
 			return
 		}
-		if (v < 0 && v != encryptNotTDS) || v > 255 {
+		if (v < 0 && v != encryptNotTDS && v != encryptMalformed) || v > 255 {
 			t.Fatalf("impossible value %d", v)
 		}
 		// A decision never changes when more bytes arrive: the guard acts
 		// on the first one it reaches.
 		for k := 0; k <= len(b); k++ {
-			if w, d := preloginEncryption(b[:k]); d && w != v {
+			if w, _, d := preloginAnswer(b[:k]); d && w != v {
 				t.Fatalf("prefix of %d bytes decided %d, the whole %d", k, w, v)
 			}
 		}
-		if w, d := preloginEncryption(append(append([]byte(nil), b...), 0x01, 0xFF, 0x00)); !d || w != v {
+		if w, _, d := preloginAnswer(append(append([]byte(nil), b...), 0x01, 0xFF, 0x00)); !d || w != v {
 			t.Fatalf("more bytes changed the decision: %d → %d (%v)", v, w, d)
 		}
 	})
