@@ -203,4 +203,3 @@ func TestMalformedSQLServerResultSet(t *testing.T) {
 	var one int
 	require.Error(t, db.QueryRowContext(ctx, "SELECT 1").Scan(&one))
 }
-
