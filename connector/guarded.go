@@ -43,6 +43,7 @@ type guardConn struct {
 	rec    *record
 	opts   *options
 	driver string      // for the messages: "go-mssqldb", "go-sql-driver/mysql"
+	outer  driver.Conn // the backend's type around this one (backend.guard)
 	bad    atomic.Bool // a panic happened: nothing more reaches the driver
 }
 
@@ -149,9 +150,15 @@ func (c *guardConn) BeginTx(ctx context.Context, opts driver.TxOptions) (_ drive
 	return c.tx(tx, err)
 }
 
+// tx wraps a transaction of the driver. go-mssqldb's transaction is its
+// connection itself: then it is the guarded connection (which has Commit
+// and Rollback, as *mssql.Conn has).
 func (c *guardConn) tx(tx driver.Tx, err error) (driver.Tx, error) {
 	if err != nil {
 		return nil, err
+	}
+	if outer, ok := c.outer.(driver.Tx); ok && any(tx) == any(c.dc) {
+		return outer, nil
 	}
 	return &guardTx{tx: tx, c: c}, nil
 }
@@ -221,7 +228,7 @@ func (c *guardConn) queryContext(ctx context.Context, query string, args []drive
 	if err != nil {
 		return nil, err
 	}
-	return &guardRows{r: r, c: c}, nil
+	return c.rows(r), nil
 }
 
 // guardTx is a transaction of a guarded connection.
@@ -306,7 +313,7 @@ func (s *guardStmt) Query(args []driver.Value) (_ driver.Rows, err error) {
 	if err != nil {
 		return nil, err
 	}
-	return &guardRows{r: r, c: s.c}, nil
+	return s.c.rows(r), nil
 }
 
 func (s *guardStmt) ExecContext(ctx context.Context, args []driver.NamedValue) (_ driver.Result, err error) {
@@ -341,7 +348,7 @@ func (s *guardStmt) QueryContext(ctx context.Context, args []driver.NamedValue) 
 	if err != nil {
 		return nil, err
 	}
-	return &guardRows{r: r, c: s.c}, nil
+	return s.c.rows(r), nil
 }
 
 // namedToValues is database/sql's conversion for a statement without the
@@ -379,12 +386,26 @@ func (s *guardStmt) columnConverter(idx int) driver.ValueConverter {
 	return s.s.(driver.ColumnConverter).ColumnConverter(idx)
 }
 
-// guardRows is a result set of a guarded connection. It has every optional
-// interface of driver.Rows; where the driver's rows lack one, it answers as
-// database/sql does without it.
+// guardRows is a result set of a guarded connection. It has the optional
+// interfaces of driver.Rows but ColumnTypeLength, which guardRowsLength
+// adds for a driver whose rows have it (go-mssqldb's; go-sql-driver's do
+// not). Where the driver's rows lack another, it answers as database/sql
+// does without it.
 type guardRows struct {
 	r driver.Rows
 	c *guardConn
+}
+
+// guardRowsLength is guardRows with ColumnTypeLength.
+type guardRowsLength struct{ *guardRows }
+
+// rows wraps a result set of the driver.
+func (c *guardConn) rows(r driver.Rows) driver.Rows {
+	g := &guardRows{r: r, c: c}
+	if _, ok := r.(driver.RowsColumnTypeLength); ok {
+		return guardRowsLength{g}
+	}
+	return g
 }
 
 func (r *guardRows) Columns() (cols []string) {
@@ -455,12 +476,9 @@ func (r *guardRows) ColumnTypeDatabaseTypeName(i int) (name string) {
 	return ""
 }
 
-func (r *guardRows) ColumnTypeLength(i int) (n int64, ok bool) {
+func (r guardRowsLength) ColumnTypeLength(i int) (n int64, ok bool) {
 	defer r.columnPanic("Rows.ColumnTypeLength", func() { n, ok = 0, false })
-	if c, is := r.r.(driver.RowsColumnTypeLength); is {
-		return c.ColumnTypeLength(i)
-	}
-	return 0, false
+	return r.r.(driver.RowsColumnTypeLength).ColumnTypeLength(i)
 }
 
 func (r *guardRows) ColumnTypeNullable(i int) (nullable, ok bool) {

@@ -210,7 +210,11 @@ func (b *mySQL) driver() driver.Driver { return mysql.MySQLDriver{} }
 
 func (b *mySQL) driverName() string { return "go-sql-driver/mysql" }
 
-func (b *mySQL) guard(g *guardConn) driver.Conn { return &mySQLConn{guardConn: g} }
+func (b *mySQL) guard(g *guardConn) driver.Conn {
+	c := &mySQLConn{guardConn: g}
+	g.outer = c
+	return c
+}
 
 // mySQLConn is a guarded go-sql-driver connection (guarded.go). It has the
 // optional interfaces of the driver's connection: those of guardConn, and
@@ -246,7 +250,7 @@ func (c *mySQLConn) Query(query string, args []driver.Value) (_ driver.Rows, err
 	if err != nil {
 		return nil, err
 	}
-	return &guardRows{r: r, c: c.guardConn}, nil
+	return c.rows(r), nil
 }
 
 // redactedDSN writes the base configuration with go-sql-driver's FormatDSN.

@@ -102,13 +102,36 @@ func (b *sqlServer) driver() driver.Driver { return &mssql.Driver{} }
 
 func (b *sqlServer) driverName() string { return "go-mssqldb" }
 
-func (b *sqlServer) guard(g *guardConn) driver.Conn { return &sqlServerConn{guardConn: g} }
+func (b *sqlServer) guard(g *guardConn) driver.Conn {
+	c := &sqlServerConn{guardConn: g}
+	g.outer = c
+	return c
+}
 
 // sqlServerConn is a guarded go-mssqldb connection (guarded.go). It has the
 // optional interfaces of *mssql.Conn — ConnBeginTx, ConnPrepareContext,
-// Pinger, SessionResetter, Validator, NamedValueChecker — and its bulk copy;
+// Pinger, SessionResetter, Validator, NamedValueChecker —, its bulk copy,
+// and Commit and Rollback: go-mssqldb's transaction is its connection.
 // Unwrap returns the *mssql.Conn itself.
 type sqlServerConn struct{ *guardConn }
+
+// Commit is (*mssql.Conn).Commit: the connection is its own transaction.
+func (c *sqlServerConn) Commit() (err error) {
+	if c.bad.Load() {
+		return driver.ErrBadConn
+	}
+	defer c.catch("Tx.Commit", &err)
+	return c.dc.(driver.Tx).Commit()
+}
+
+// Rollback is (*mssql.Conn).Rollback.
+func (c *sqlServerConn) Rollback() (err error) {
+	if c.bad.Load() {
+		return driver.ErrBadConn
+	}
+	defer c.catch("Tx.Rollback", &err)
+	return c.dc.(driver.Tx).Rollback()
+}
 
 // CreateBulk is (*mssql.Conn).CreateBulk. The copy itself runs in
 // go-mssqldb, unguarded.
