@@ -62,7 +62,9 @@ func interfaces(v any) map[string]bool {
 		CreateBulkContext(context.Context, string, []string) *mssql.Bulk
 	})
 	add("CreateBulkContext", ok)
-	_, ok = v.(interface{ CreateBulk(string, []string) *mssql.Bulk })
+	_, ok = v.(interface {
+		CreateBulk(string, []string) *mssql.Bulk
+	})
 	add("CreateBulk", ok)
 	return out
 }
