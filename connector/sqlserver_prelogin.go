@@ -26,12 +26,34 @@ const (
 )
 
 // preloginReader is the watch of a SQL Server connection under st: the
-// PRELOGIN reader, but in strict mode, where TLS comes first.
+// PRELOGIN reader, but in strict mode, where TLS comes first. Where the
+// strategy lets the session go without TLS (row 1), the answer to LOGIN7
+// is plaintext whatever the server answered to PRELOGIN, unless it asked for
+// full TLS: the reader goes on to it (sqlserver_login.go).
 func preloginReader(st *verify.Strategy) watchFunc {
 	if st.Strict {
 		return nil
 	}
-	return watchPrelogin
+	if st.TLSRequired {
+		return watchPrelogin
+	}
+	login := -1 // the offset of the server's bytes after the PRELOGIN answer; -1 until read
+	return func(r *record, seen []byte) (bool, error) {
+		if login < 0 {
+			done, err := watchPrelogin(r, seen)
+			if !done || err != nil {
+				return done, err
+			}
+			r.mu.Lock()
+			v := r.tds.prelogin
+			r.mu.Unlock()
+			if v != encryptOff && v != encryptNotSup {
+				return true, nil // full TLS follows: nothing more in plaintext
+			}
+			login = int(binary.BigEndian.Uint16(seen[2:4]))
+		}
+		return watchLoginAnswer(r, seen[login:])
+	}
 }
 
 // watchPrelogin reads the server's PRELOGIN answer on a SQL Server
