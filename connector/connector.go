@@ -216,12 +216,17 @@ func (c *Connector) Connect(ctx context.Context) (driver.Conn, error) {
 }
 
 // connectDriver is the backend's connect behind the last line of defence
-// (guarded.go): a panic of the driver while connecting is an error of kind
-// protocol-violation, and every connection the attempt dialed is closed.
+// (guarded.go): a panic of the driver while connecting — or of the Error
+// method of the error it returns — is an error of kind protocol-violation,
+// and every connection the attempt dialed is closed.
 func (c *Connector) connectDriver(ctx context.Context, a *attempt) (conn driver.Conn, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			conn, err = nil, panicError(c.be.driverName(), "Connect", a.rec.closeNow(), p, &c.opts)
+		} else if err != nil {
+			if p := errorPanics(err); p != nil {
+				err = panicError(c.be.driverName(), "Connect, in the Error method of the error it returned", a.rec.closeNow(), p, &c.opts)
+			}
 		}
 	}()
 	return c.be.connect(ctx, a)

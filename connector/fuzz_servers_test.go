@@ -1,6 +1,7 @@
 package connector
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"errors"
@@ -150,6 +151,14 @@ func FuzzSQLServerServer(f *testing.F) {
 		case tdsLogin:
 			s.set(tds.AnswerLogin(b))
 		case tdsResult:
+			if bytes.IndexByte(b, 0xEE) >= 0 {
+				// FEDAUTHINFO in a result stream: go-mssqldb's allocation
+				// from its announced count is a fatal out-of-memory that no
+				// recover catches, and dbtls does not read result streams
+				// (docs/security.md, "Malformed server packets"). The login
+				// answer, which dbtls reads in plaintext, keeps it.
+				t.Skip("FEDAUTHINFO in a result stream: a known go-mssqldb out-of-memory")
+			}
 			s.set(tds.AnswerBatch(b))
 		}
 		url := "jdbc:sqlserver://127.0.0.1:" + strconv.Itoa(s.srv.Port()) + ";user=sa;password=" + fuzzPassword + ";loginTimeout=2;" + props

@@ -95,11 +95,29 @@ func panicError(drv, op, addr string, p any, o *options) error {
 }
 
 // catch is deferred by every guarded method: it recovers a panic of the
-// driver into *err.
+// driver into *err, and replaces an error whose Error method panics (as
+// go-mssqldb's StreamError without a cause does): printing it would end the
+// application.
 func (c *guardConn) catch(op string, err *error) {
 	if p := recover(); p != nil {
 		*err = c.panicked(op, p)
+	} else if *err != nil {
+		if p := errorPanics(*err); p != nil {
+			*err = c.panicked(op+", in the Error method of the error it returned", p)
+		}
 	}
+}
+
+// errorPanics calls err's Error method and returns what it panicked with,
+// or nil. database/sql's own errors and io.EOF (the end of every result
+// set) are not called.
+func errorPanics(err error) (p any) {
+	if err == io.EOF || err == driver.ErrBadConn || err == driver.ErrSkip || err == driver.ErrRemoveArgument {
+		return nil
+	}
+	defer func() { p = recover() }()
+	_ = err.Error()
+	return nil
 }
 
 func (c *guardConn) Prepare(query string) (_ driver.Stmt, err error) {

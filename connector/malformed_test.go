@@ -2,6 +2,7 @@ package connector
 
 import (
 	"context"
+	"fmt"
 	"database/sql/driver"
 	"strconv"
 	"testing"
@@ -202,4 +203,18 @@ func TestMalformedSQLServerResultSet(t *testing.T) {
 	defer cancel()
 	var one int
 	require.Error(t, db.QueryRowContext(ctx, "SELECT 1").Scan(&one))
+}
+
+// TestDriverErrorThatPanics: a routing ENVCHANGE cut short makes go-mssqldb
+// return a StreamError without a cause, whose Error method dereferences
+// nil: printing it would end the application. Found by
+// FuzzSQLServerServer; the connect's error is protocol-violation instead.
+func TestDriverErrorThatPanics(t *testing.T) {
+	noLeaks(t)
+	tokens := []byte("\xe3\x1b\x00\x14\r\x06m\x00a\x00s\x00t\x00e\x00r\x00\x06\x00e\x00rm\x00a\x00s\x00\x00")
+	bad := listenHostile(t, tds.AnswerLogin(tokens))
+	err := connectErr(t, "jdbc:sqlserver://127.0.0.1:"+strconv.Itoa(bad.Port())+";user=sa;password=Bad-s3cret;encrypt=false")
+	require.ErrorIs(t, err, kind.ProtocolViolation, "%v", err)
+	require.Contains(t, err.Error(), "in the Error method of the error it returned")
+	require.NotPanics(t, func() { _ = fmt.Sprintf("%v %+v %#v", err, err, err) })
 }
