@@ -5,8 +5,10 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -53,12 +55,40 @@ func newFuzzServer(f *testing.F) *fuzzServer {
 
 func (s *fuzzServer) set(b hostile.Behaviour) { s.next.Store(&b) }
 
+// panicLog, when DBTLS_FUZZ_PANICS names a file, is where the fuzz
+// targets append each driver panic the guard caught, with the input that
+// caused it: the material of docs/security.md's reproductions.
+var panicLog = os.Getenv("DBTLS_FUZZ_PANICS")
+
+// fuzzInput is the current input, for panicLog.
+var fuzzInput string
+
+type panicRecorder struct{ slog.Handler }
+
+func (h panicRecorder) Enabled(_ context.Context, l slog.Level) bool { return l >= slog.LevelError }
+
+func (h panicRecorder) Handle(_ context.Context, r slog.Record) error {
+	line := fuzzInput + " " + r.Message
+	r.Attrs(func(a slog.Attr) bool { line += " " + a.String(); return true })
+	f, err := os.OpenFile(panicLog, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	_, err = f.WriteString(line + "\n")
+	return err
+}
+
 // options are the connector's options in the fuzz targets: no log output,
 // and a dialer that reaches the fuzz server only (a routing answer may name
 // any host: none is dialed).
 func (s *fuzzServer) options() []Option {
 	addr := s.srv.Addr()
-	return []Option{WithLogger(slog.New(slog.DiscardHandler)), WithDialer(dialerFunc(func(ctx context.Context, network, a string) (net.Conn, error) {
+	logger := slog.New(slog.DiscardHandler)
+	if panicLog != "" {
+		logger = slog.New(panicRecorder{slog.DiscardHandler})
+	}
+	return []Option{WithLogger(logger), WithDialer(dialerFunc(func(ctx context.Context, network, a string) (net.Conn, error) {
 		if a != addr && a != "localhost:"+strconv.Itoa(s.srv.Port()) {
 			return nil, errors.New("the fuzz dialer reaches the fuzz server only")
 		}
@@ -141,6 +171,7 @@ func FuzzSQLServerServer(f *testing.F) {
 	f.Add(byte(tdsLogin), tds.LoginTokens("127.0.0.1", 1))
 	f.Add(byte(tdsResult), tds.SelectOneTokens())
 	f.Fuzz(func(t *testing.T, stage byte, b []byte) {
+		fuzzInput = fmt.Sprintf("sqlserver stage=%d %x", stage%tdsStages, b)
 		props := "encrypt=false"
 		switch stage % tdsStages {
 		case tdsPreloginRow1:
@@ -211,6 +242,7 @@ func FuzzMySQLServer(f *testing.F) {
 	f.Add(byte(myResult), mysqlfake.Frame(1, okOneByte), []byte(nil))
 	f.Add(byte(myResult), mysqlfake.Frame(1, mysqlfake.ERR(1064, "syntax")), []byte(nil))
 	f.Fuzz(func(t *testing.T, stage byte, a, b []byte) {
+		fuzzInput = fmt.Sprintf("mysql stage=%d %x %x", stage%myStages, a, b)
 		props := ""
 		switch stage % myStages {
 		case myGreeting:
