@@ -2,8 +2,8 @@ package connector
 
 import (
 	"context"
-	"fmt"
 	"database/sql/driver"
+	"fmt"
 	"strconv"
 	"testing"
 	"time"
