@@ -139,10 +139,7 @@ func preloginAnswer(b []byte) (v int, bad string, done bool) {
 	var seen [256]bool
 	v = encryptNotSup
 	for i := 0; i < end; i += 5 {
-		tok := payload[i]
-		if i+5 > end {
-			return malformed("option " + hexByte(tok) + " at byte " + strconv.Itoa(i) + " is cut short by the terminator")
-		}
+		tok := payload[i] // a whole option: end is a multiple of 5
 		off, n := int(binary.BigEndian.Uint16(payload[i+1:i+3])), int(binary.BigEndian.Uint16(payload[i+3:i+5]))
 		switch {
 		case seen[tok]:

@@ -158,3 +158,43 @@ func TestGuardRefusesTheNextWrite(t *testing.T) {
 		})
 	}
 }
+
+// TestPreloginMalformed: each way a PRELOGIN answer can break the layout of
+// [MS-TDS] 2.2.6.5 is encryptMalformed, with the reason named; the
+// well-formed answers beside them are not.
+func TestPreloginMalformed(t *testing.T) {
+	pkt := func(status byte, payload ...byte) []byte {
+		n := 8 + len(payload)
+		return append([]byte{0x04, status, byte(n >> 8), byte(n), 0, 0, 1, 0}, payload...)
+	}
+	for _, tc := range []struct {
+		name string
+		b    []byte
+		bad  string // "" well-formed
+		v    int
+	}{
+		{"well-formed", preloginResponse(encryptReq), "", encryptReq},
+		{"no options at all", pkt(1, 0xFF), "", encryptNotSup},
+		{"ENCRYPTION of length 0", pkt(1, 0x00, 0, 11, 0, 6, 0x01, 0, 16, 0, 0, 0xFF, 0x10, 0, 7, 0xD0, 0, 0), "ENCRYPTION option is 0 bytes long", 0},
+		{"ENCRYPTION of length 2", pkt(1, 0x01, 0, 6, 0, 2, 0xFF, 1, 1), "ENCRYPTION option is 2 bytes long", 0},
+		{"not the last packet", append(preloginResponse(encryptOn)[:1:1], append([]byte{0x00}, preloginResponse(encryptOn)[2:]...)...), "does not end in its first packet", 0},
+		{"empty payload", pkt(1), "the answer is empty", 0},
+		{"no terminator", pkt(1, 0x01, 0, 5, 0, 1, 1), "without a terminator", 0},
+		{"an option cut by the end", pkt(1, 0x01, 0, 5), "without a terminator", 0},
+		{"data beyond the payload", pkt(1, 0x01, 0, 6, 0, 9, 0xFF, 1), "is not inside the", 0},
+		{"data inside the option table", pkt(1, 0x01, 0, 0, 0, 1, 0xFF), "is not inside the", 0},
+		{"ENCRYPTION twice", pkt(1, 0x01, 0, 11, 0, 1, 0x01, 0, 12, 0, 1, 0xFF, 1, 0), "appears twice", 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			v, bad, done := preloginAnswer(tc.b)
+			require.True(t, done)
+			if tc.bad == "" {
+				require.Empty(t, bad)
+				require.Equal(t, tc.v, v)
+				return
+			}
+			require.Equal(t, encryptMalformed, v)
+			require.Contains(t, bad, tc.bad)
+		})
+	}
+}
