@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"reflect"
 	"runtime/debug"
 	"sync/atomic"
@@ -88,8 +89,11 @@ func panicError(drv, op, addr string, p any, o *options) error {
 		Fix: "check that nothing between the client and the server alters its bytes; if the server is genuine, report it with the dbtls debug log",
 		Err: fmt.Errorf("panic: %w", cause)}
 	if o != nil {
-		o.logger().Error("dbtls: "+drv+" panicked on the server's bytes", "op", op, "addr", addr, "panic", text)
-		o.logger().Debug("dbtls: "+drv+" panic stack", "op", op, "stack", string(debug.Stack()))
+		l := o.logger()
+		l.Error("dbtls: "+drv+" panicked on the server's bytes", "op", op, "addr", addr, "panic", text)
+		if l.Enabled(context.Background(), slog.LevelDebug) {
+			l.Debug("dbtls: "+drv+" panic stack", "op", op, "stack", string(debug.Stack()))
+		}
 	}
 	return e
 }
