@@ -76,12 +76,12 @@ func (r *record) closeNow() string {
 
 // panicError is the protocol-violation error of a driver's panic.
 func panicError(drv, op, addr string, p any, o *options) error {
-	text := fmt.Sprint(p)
+	text, printable := panicText(p)
 	if len(text) > 300 {
 		text = text[:300] + "…"
 	}
 	cause, ok := p.(error)
-	if !ok {
+	if !ok || !printable {
 		cause = errors.New(text)
 	}
 	e := &kind.Error{Kind: kind.ProtocolViolation, What: drv + " failed on what the server at " + addr + " sent",
@@ -96,6 +96,16 @@ func panicError(drv, op, addr string, p any, o *options) error {
 		}
 	}
 	return e
+}
+
+// panicText formats a panic's value. The value may itself be an error whose
+// Error method panics (go-mssqldb panics with a StreamError without a
+// cause): then it is described by its type only, and printable is false.
+func panicText(p any) (text string, printable bool) {
+	if e, ok := p.(error); ok && errorPanics(e) != nil {
+		return fmt.Sprintf("a %T that cannot be printed", p), false
+	}
+	return fmt.Sprint(p), true
 }
 
 // catch is deferred by every guarded method: it recovers a panic of the

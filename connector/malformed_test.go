@@ -13,6 +13,7 @@ import (
 	"github.com/dbtls/dbtls/conformance/tds"
 	"github.com/dbtls/dbtls/internal/testutil/certgen"
 	"github.com/dbtls/dbtls/kind"
+	mssql "github.com/microsoft/go-mssqldb"
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
 )
@@ -221,4 +222,14 @@ func TestDriverErrorThatPanics(t *testing.T) {
 	// panics; otherwise the error it returns panics when printed.
 	require.Regexp(t, `panicked in Connect(, in the Error method of the error it returned)? \(runtime error: invalid memory address or nil pointer dereference\)`, err.Error())
 	require.NotPanics(t, func() { _ = fmt.Sprintf("%v %+v %#v", err, err, err) })
+}
+
+// TestPanicValueThatPanics: a driver that panics with an error whose Error
+// method panics (go-mssqldb's StreamError without a cause) still gives a
+// protocol-violation error that prints.
+func TestPanicValueThatPanics(t *testing.T) {
+	err := panicError("go-mssqldb", "Connect", "127.0.0.1:1", mssql.StreamError{}, nil)
+	require.ErrorIs(t, err, kind.ProtocolViolation)
+	require.NotPanics(t, func() { _ = fmt.Sprintf("%v %+v %#v", err, err, err) })
+	require.Contains(t, err.Error(), "a mssql.StreamError that cannot be printed")
 }
