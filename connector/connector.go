@@ -65,6 +65,12 @@ type backend interface {
 	// without TLS and with every secret redacted (RedactedDriverDSN).
 	redactedDSN() string
 	driver() driver.Driver
+	// guard gives the driver's connection in g the backend's guarded type
+	// (guarded.go): g's methods, and exactly the optional interfaces the
+	// driver's connection has besides.
+	guard(g *guardConn) driver.Conn
+	// driverName names the driver in messages.
+	driverName() string
 }
 
 // backends gives each family its backend, built from a normalized Config
@@ -226,7 +232,7 @@ func (c *Connector) Connect(ctx context.Context) (driver.Conn, error) {
 	var conn driver.Conn
 	var err error
 	if a.password, err = c.credential(ctx); err == nil { // hatches.go: WithPasswordFunc
-		conn, err = c.be.connect(ctx, a)
+		conn, err = c.connectDriver(ctx, a)
 	}
 	rec.release(err == nil)
 	if err != nil {
@@ -236,9 +242,27 @@ func (c *Connector) Connect(ctx context.Context) (driver.Conn, error) {
 	}
 	rec.finish()
 	c.checkExpiry(g, rec) // expiry.go
+	conn = c.be.guard(&guardConn{dc: conn, rec: rec, opts: &c.opts, driver: c.be.driverName()})
 	register(conn, rec)
 	c.reportConnected(ctx, rec) // info.go: the record's strings are made only for a logger or an observer
 	return conn, nil
+}
+
+// connectDriver is the backend's connect behind the last line of defence
+// (guarded.go): a panic of the driver while connecting — or of the Error
+// method of the error it returns — is an error of kind protocol-violation,
+// and every connection the attempt dialed is closed.
+func (c *Connector) connectDriver(ctx context.Context, a *attempt) (conn driver.Conn, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			conn, err = nil, panicError(c.be.driverName(), "Connect", a.rec.closeNow(), p, &c.opts)
+		} else if err != nil {
+			if p := errorPanics(err); p != nil {
+				err = panicError(c.be.driverName(), "Connect, in the Error method of the error it returned", a.rec.closeNow(), p, &c.opts)
+			}
+		}
+	}()
+	return c.be.connect(ctx, a)
 }
 
 // String describes the connector without any secret: the redacted DSN and

@@ -45,4 +45,45 @@
 // explained: a second handshake, which never logs in, learns what the server
 // insists on, and the error names it, the server's setting to change and
 // the DSN key that allows it where there is one (verify.ExplainHandshake).
+//
+// # Bytes that break the protocol
+//
+// Whatever a server, or a machine in the middle, sends, the application
+// gets an error, never a crash. The bytes dbtls already reads — SQL
+// Server's PRELOGIN answer on every hop (and, under encrypt=false, the
+// plaintext answer to LOGIN7), MySQL's greeting and authentication packets
+// until TLS starts — are checked for structure before the driver reads
+// them; a malformed one is an error of kind protocol-violation naming what
+// is wrong. Everything else (result sets, error packets, what comes inside
+// TLS) is the driver's to read, so every method database/sql calls on a
+// connection, statement, rows or transaction runs behind a recover: a
+// driver's panic is a protocol-violation error, the network connection is
+// closed, and database/sql discards the connection (IsValid false,
+// driver.ErrBadConn afterwards). One kind of failure escapes any recover: a
+// driver that allocates what a length field asks for before reading it
+// (docs/security.md lists the one known in go-mssqldb).
+//
+// # The driver's own connection (sql.Conn.Raw)
+//
+// sql.Conn.Raw hands over dbtls's connection, which has exactly the
+// optional database/sql interfaces of the driver's connection
+// (QueryerContext, ExecerContext and the deprecated Execer and Queryer for
+// go-sql-driver; ConnBeginTx, ConnPrepareContext, Pinger, SessionResetter,
+// Validator and NamedValueChecker for both), and keeps the driver's results
+// (res.(mysql.Result).AllRowsAffected() works as go-sql-driver documents).
+// go-mssqldb's bulk copy is on the connection itself:
+//
+//	err := conn.Raw(func(dc any) error {
+//		bulk := dc.(interface {
+//			CreateBulkContext(ctx context.Context, table string, columns []string) *mssql.Bulk
+//		}).CreateBulkContext(ctx, "orders", []string{"id", "total"})
+//		…
+//	})
+//
+// and anything else of the driver's own type (*mssql.Conn, a statement's
+// *mssql.Stmt) through Unwrap, on the connection and on its statements:
+//
+//	ms := dc.(interface{ Unwrap() driver.Conn }).Unwrap().(*mssql.Conn)
+//
+// Calls made on what Unwrap returns, and on a bulk copy, are not guarded.
 package connector

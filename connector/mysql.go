@@ -161,7 +161,8 @@ func (b *mySQL) beforeConnect(ctx context.Context, m *mysql.Config) error {
 
 // dial is go-sql-driver's DialFunc; ctx derives from the Connect's. The TCP
 // connection is the core's (record.dialTCP), followed by the authentication
-// guard (internal/mysqlauth) until TLS starts or the login ends: no password
+// guard (internal/mysqlauth) until TLS starts or the login ends, which checks
+// the structure of every server packet before the driver reads it: no password
 // leaves without TLS in clear, or encrypted to a key the server supplied
 // unless allowPublicKeyRetrieval=true. A unix socket is not guarded:
 // go-sql-driver and the server treat it as secure transport, and no network
@@ -173,7 +174,7 @@ func (b *mySQL) dial(ctx context.Context, network, addr string) (net.Conn, error
 		return nc, err
 	}
 	p := a.gen.policy
-	p.Password, p.Mode, p.Disabled = a.password, a.rec.strategy.Row, a.rec.strategy.Disabled
+	p.Password, p.Mode, p.Disabled, p.Addr = a.password, a.rec.strategy.Row, a.rec.strategy.Disabled, addr
 	p.Verified = a.rec.strategy.ModeFix(dsn.SSLVerifyIdentity)
 	return mysqlauth.Guard(nc, p, a.rec.refuse), nil
 }
@@ -207,6 +208,51 @@ func (b *mySQL) setNames(ctx context.Context, conn driver.Conn) error {
 }
 
 func (b *mySQL) driver() driver.Driver { return mysql.MySQLDriver{} }
+
+func (b *mySQL) driverName() string { return "go-sql-driver/mysql" }
+
+func (b *mySQL) guard(g *guardConn) driver.Conn {
+	c := &mySQLConn{guardConn: g}
+	g.outer = c
+	return c
+}
+
+// mySQLConn is a guarded go-sql-driver connection (guarded.go). It has the
+// optional interfaces of the driver's connection: those of guardConn, and
+// ExecerContext, QueryerContext, Execer and Queryer. Results are the
+// driver's own, so res.(mysql.Result) works as the driver documents.
+type mySQLConn struct{ *guardConn }
+
+func (c *mySQLConn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
+	return c.execContext(ctx, query, args)
+}
+
+func (c *mySQLConn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
+	return c.queryContext(ctx, query, args)
+}
+
+// Exec is go-sql-driver's Exec (driver.Execer), which its documentation
+// reaches through sql.Conn.Raw.
+func (c *mySQLConn) Exec(query string, args []driver.Value) (_ driver.Result, err error) {
+	if c.bad.Load() {
+		return nil, driver.ErrBadConn
+	}
+	defer c.catch("Exec", &err)
+	return c.dc.(driver.Execer).Exec(query, args)
+}
+
+// Query is go-sql-driver's Query (driver.Queryer).
+func (c *mySQLConn) Query(query string, args []driver.Value) (_ driver.Rows, err error) {
+	if c.bad.Load() {
+		return nil, driver.ErrBadConn
+	}
+	defer c.catch("Query", &err)
+	r, err := c.dc.(driver.Queryer).Query(query, args)
+	if err != nil {
+		return nil, err
+	}
+	return c.rows(r), nil
+}
 
 // redactedDSN writes the base configuration with go-sql-driver's FormatDSN.
 // A charset list, which FormatDSN writes only when the DSN parser read it,

@@ -103,6 +103,50 @@ func (b *sqlServer) prepare(*verify.Strategy) error { return nil }
 
 func (b *sqlServer) driver() driver.Driver { return &mssql.Driver{} }
 
+func (b *sqlServer) driverName() string { return "go-mssqldb" }
+
+func (b *sqlServer) guard(g *guardConn) driver.Conn {
+	c := &sqlServerConn{guardConn: g}
+	g.outer = c
+	return c
+}
+
+// sqlServerConn is a guarded go-mssqldb connection (guarded.go). It has the
+// optional interfaces of *mssql.Conn — ConnBeginTx, ConnPrepareContext,
+// Pinger, SessionResetter, Validator, NamedValueChecker —, its bulk copy,
+// and Commit and Rollback: go-mssqldb's transaction is its connection.
+// Unwrap returns the *mssql.Conn itself.
+type sqlServerConn struct{ *guardConn }
+
+// Commit is (*mssql.Conn).Commit: the connection is its own transaction.
+func (c *sqlServerConn) Commit() (err error) {
+	if c.bad.Load() {
+		return driver.ErrBadConn
+	}
+	defer c.catch("Tx.Commit", &err)
+	return c.dc.(driver.Tx).Commit()
+}
+
+// Rollback is (*mssql.Conn).Rollback.
+func (c *sqlServerConn) Rollback() (err error) {
+	if c.bad.Load() {
+		return driver.ErrBadConn
+	}
+	defer c.catch("Tx.Rollback", &err)
+	return c.dc.(driver.Tx).Rollback()
+}
+
+// CreateBulk is (*mssql.Conn).CreateBulk. The copy itself runs in
+// go-mssqldb, unguarded.
+func (c *sqlServerConn) CreateBulk(table string, columns []string) *mssql.Bulk {
+	return c.dc.(*mssql.Conn).CreateBulk(table, columns)
+}
+
+// CreateBulkContext is (*mssql.Conn).CreateBulkContext.
+func (c *sqlServerConn) CreateBulkContext(ctx context.Context, table string, columns []string) *mssql.Bulk {
+	return c.dc.(*mssql.Conn).CreateBulkContext(ctx, table, columns)
+}
+
 // redactedDSN writes the configuration as a go-mssqldb URL.
 func (b *sqlServer) redactedDSN() string {
 	p := b.cfg

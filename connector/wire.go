@@ -11,7 +11,8 @@ import (
 // wireConn is a TCP connection a Connect dialed. It keeps the server's
 // first byte and the first I/O error for the record, shows the server's
 // first bytes to the backend's watch, when it has one (the PRELOGIN reader
-// of sqlserver_prelogin.go), and — once a guard refused the connection
+// of sqlserver_prelogin.go, which withholds a malformed answer from the
+// driver), and — once a guard refused the connection
 // (record.refused) — refuses every later write, so that nothing leaves
 // whatever the driver does.
 type wireConn struct {
@@ -24,8 +25,9 @@ type wireConn struct {
 }
 
 // watchFunc reads the server's bytes from the first (seen) as they come,
-// and reports whether it is done with them.
-type watchFunc func(r *record, seen []byte) (done bool)
+// and reports whether it is done with them. An error fails the read that
+// brought the bytes it judged: the driver never sees them.
+type watchFunc func(r *record, seen []byte) (done bool, err error)
 
 // dialTCP makes one TCP connection of a Connect with dial, records it, and
 // returns it wrapped, watched by watch (nil: not watched), and bound to the
@@ -70,8 +72,12 @@ func (w *wireConn) Read(p []byte) (int, error) {
 	}
 	if w.watch != nil && n > 0 {
 		w.seen = append(w.seen, p[:n]...)
-		if w.watch(w.rec, w.seen) {
+		done, werr := w.watch(w.rec, w.seen)
+		if done {
 			w.watch, w.seen = nil, nil
+		}
+		if werr != nil {
+			return 0, werr
 		}
 	}
 	return n, err

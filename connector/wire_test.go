@@ -24,17 +24,17 @@ func TestPreloginEncryption(t *testing.T) {
 	for _, enc := range []byte{encryptOff, encryptOn, encryptNotSup, encryptReq} {
 		pkt := preloginResponse(enc)
 		for cut := 0; cut < len(pkt); cut++ {
-			_, done := preloginEncryption(pkt[:cut])
+			_, _, done := preloginAnswer(pkt[:cut])
 			require.False(t, done, "an incomplete packet is not decided (cut %d)", cut)
 		}
-		v, done := preloginEncryption(pkt)
+		v, _, done := preloginAnswer(pkt)
 		require.True(t, done)
 		require.Equal(t, int(enc), v)
 	}
-	v, done := preloginEncryption([]byte{0x16, 3, 1, 0, 5, 1, 2, 3, 4, 5})
+	v, _, done := preloginAnswer([]byte{0x16, 3, 1, 0, 5, 1, 2, 3, 4, 5})
 	require.True(t, done)
 	require.Equal(t, encryptNotTDS, v, "anything but a TDS reply is not a SQL Server's answer")
-	v, done = preloginEncryption([]byte{0x04, 1, 0, 13, 0, 0, 1, 0, 0xFF, 0, 0, 0, 0})
+	v, _, done = preloginAnswer([]byte{0x04, 1, 0, 13, 0, 0, 1, 0, 0xFF, 0, 0, 0, 0})
 	require.True(t, done)
 	require.Equal(t, encryptNotSup, v, "a response without an ENCRYPTION option")
 }
@@ -43,21 +43,21 @@ func FuzzPreloginEncryption(f *testing.F) {
 	f.Add(preloginResponse(encryptOn))
 	f.Add(preloginResponse(encryptOff))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		v, done := preloginEncryption(b)
+		v, _, done := preloginAnswer(b)
 		if !done {
 			return
 		}
-		if (v < 0 && v != encryptNotTDS) || v > 255 {
+		if (v < 0 && v != encryptNotTDS && v != encryptMalformed) || v > 255 {
 			t.Fatalf("impossible value %d", v)
 		}
 		// A decision never changes when more bytes arrive: the guard acts
 		// on the first one it reaches.
 		for k := 0; k <= len(b); k++ {
-			if w, d := preloginEncryption(b[:k]); d && w != v {
+			if w, _, d := preloginAnswer(b[:k]); d && w != v {
 				t.Fatalf("prefix of %d bytes decided %d, the whole %d", k, w, v)
 			}
 		}
-		if w, d := preloginEncryption(append(append([]byte(nil), b...), 0x01, 0xFF, 0x00)); !d || w != v {
+		if w, _, d := preloginAnswer(append(append([]byte(nil), b...), 0x01, 0xFF, 0x00)); !d || w != v {
 			t.Fatalf("more bytes changed the decision: %d → %d (%v)", v, w, d)
 		}
 	})
@@ -155,6 +155,46 @@ func TestGuardRefusesTheNextWrite(t *testing.T) {
 				require.Equal(t, "PRELOGINLOGIN7 with the password", string(seen))
 			}
 			require.Equal(t, tc.prelogin, rec.tds.prelogin)
+		})
+	}
+}
+
+// TestPreloginMalformed: each way a PRELOGIN answer can break the layout of
+// [MS-TDS] 2.2.6.5 is encryptMalformed, with the reason named; the
+// well-formed answers beside them are not.
+func TestPreloginMalformed(t *testing.T) {
+	pkt := func(status byte, payload ...byte) []byte {
+		n := 8 + len(payload)
+		return append([]byte{0x04, status, byte(n >> 8), byte(n), 0, 0, 1, 0}, payload...)
+	}
+	for _, tc := range []struct {
+		name string
+		b    []byte
+		bad  string // "" well-formed
+		v    int
+	}{
+		{"well-formed", preloginResponse(encryptReq), "", encryptReq},
+		{"no options at all", pkt(1, 0xFF), "", encryptNotSup},
+		{"ENCRYPTION of length 0", pkt(1, 0x00, 0, 11, 0, 6, 0x01, 0, 16, 0, 0, 0xFF, 0x10, 0, 7, 0xD0, 0, 0), "ENCRYPTION option is 0 bytes long", 0},
+		{"ENCRYPTION of length 2", pkt(1, 0x01, 0, 6, 0, 2, 0xFF, 1, 1), "ENCRYPTION option is 2 bytes long", 0},
+		{"not the last packet", append(preloginResponse(encryptOn)[:1:1], append([]byte{0x00}, preloginResponse(encryptOn)[2:]...)...), "does not end in its first packet", 0},
+		{"empty payload", pkt(1), "the answer is empty", 0},
+		{"no terminator", pkt(1, 0x01, 0, 5, 0, 1, 1), "without a terminator", 0},
+		{"an option cut by the end", pkt(1, 0x01, 0, 5), "without a terminator", 0},
+		{"data beyond the payload", pkt(1, 0x01, 0, 6, 0, 9, 0xFF, 1), "is not inside the", 0},
+		{"data inside the option table", pkt(1, 0x01, 0, 0, 0, 1, 0xFF), "is not inside the", 0},
+		{"ENCRYPTION twice", pkt(1, 0x01, 0, 11, 0, 1, 0x01, 0, 12, 0, 1, 0xFF, 1, 0), "appears twice", 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			v, bad, done := preloginAnswer(tc.b)
+			require.True(t, done)
+			if tc.bad == "" {
+				require.Empty(t, bad)
+				require.Equal(t, tc.v, v)
+				return
+			}
+			require.Equal(t, encryptMalformed, v)
+			require.Contains(t, bad, tc.bad)
 		})
 	}
 }

@@ -8,6 +8,11 @@
 #   bash scripts/fuzz.sh                  # every target, 10s each
 #   bash scripts/fuzz.sh ./truststore/    # the targets of some packages
 #
+# The server-side targets of ./connector/ (FuzzSQLServerServer,
+# FuzzMySQLServer) connect through the real connector to an in-process
+# hostile server fed by the fuzzer: each execution is a TCP connect, so they
+# run about 1,500 executions a second rather than the parsers' millions.
+#
 # A longer run, e.g. before a release or after touching a decoder:
 #
 #   FUZZTIME=10m bash scripts/fuzz.sh ./truststore/

@@ -6,7 +6,8 @@
 #
 # About 10 minutes on 2 cores. Knobs (environment): RUNS (runs of each
 # benchmark, default 6), CONNECT_N (connects per sub-benchmark and run, 300),
-# PAIRED_N (rounds per mode and run, 500), PARALLEL_N (connects per parallel
+# PAIRED_N (rounds per mode and run, 500), QUERY_N (SELECT 1 rounds per
+# family and run, 5000), PARALLEL_N (connects per parallel
 # run, 3000), JDBC_N (connects per client, 2000), JDBC_WARMUP (connects that
 # warm the JVM first, 500), PLOT (where the PNG goes, docs/performance.png). Needs MariaDB (scripts/install-mariadb.sh), java,
 # keytool and mvn (scripts/install-deps.sh).
@@ -19,6 +20,7 @@ RUNS="${RUNS:-6}"
 CONNECT_N="${CONNECT_N:-300}"
 PAIRED_N="${PAIRED_N:-500}"
 PARALLEL_N="${PARALLEL_N:-3000}"
+QUERY_N="${QUERY_N:-5000}"
 JDBC_N="${JDBC_N:-2000}"
 JDBC_WARMUP="${JDBC_WARMUP:-500}"
 PLOT="${PLOT:-docs/performance.png}"
@@ -70,6 +72,12 @@ for db in mysql sqlserver; do
   done
 done
 
+echo "== BenchmarkQueryPaired: SELECT 1 on one open connection, dbtls vs the bare driver ($RUNS runs of $QUERY_N rounds)"
+: >"$out/query.txt"
+for _ in $(seq "$RUNS"); do
+  "$out/connector.test" -test.run '^$' -test.bench 'QueryPaired' -test.benchtime "${QUERY_N}x" >>"$out/query.txt"
+done
+
 echo "== BenchmarkParse: dsn.Parse + verify.Resolve vs the drivers' parsers"
 "$out/dsn.test" -test.run '^$' -test.bench 'Parse' -test.benchmem -test.count "$RUNS" >"$out/parse.txt"
 
@@ -81,6 +89,7 @@ echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$out/
 echo "== tables"
 benchstat -col '/via@(bare-cache dbtls bare bare-samecfg)' -row '/db /mode' "$out/connect.txt" >"$out/connect.benchstat"
 benchstat -row '/db /mode' "$out/paired.txt" >"$out/paired.benchstat"
+benchstat -row '/db' "$out/query.txt" >"$out/query.benchstat"
 benchstat -col '/via@(bare-cache dbtls)' -row '/db' "$out/parallel.txt" >"$out/parallel.benchstat"
 benchstat -col '/via@(driver dbtls)' -row '/shape' "$out/parse.txt" >"$out/parse.benchstat"
 go run ./conformance/cmd/perfplot -paired "$out/paired.txt" -jdbc "$out/jdbc.json" -o "$PLOT" -markdown | tee "$out/summary.md"

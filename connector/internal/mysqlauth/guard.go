@@ -26,6 +26,11 @@
 // (everything after it is TLS) or when the server ends the authentication
 // (OK or ERR), so queries never pass through it.
 //
+// Every server packet it follows — the greeting, whatever the sslMode, and
+// each answer until TLS starts or the authentication ends — is checked for
+// structure before the driver reads it (structure.go): a malformed one
+// fails the read with a *kind.Error of kind protocol-violation.
+//
 // A refusal is a *kind.Error of kind encryption-not-supported: the exchange
 // the server asks for needs an encryption this connection does not have
 // (server-refused is kept for the server's own refusals, spec §8), and the
@@ -65,7 +70,8 @@ type Policy struct {
 	AllowKey, AllowValue string
 	PinKey, PinValue     string
 	Mode                 string
-	Disabled             bool // sslMode=DISABLED (otherwise the server offered no TLS)
+	Disabled             bool   // sslMode=DISABLED (otherwise the server offered no TLS)
+	Addr                 string // the server's address, for the protocol-violation messages
 	// Verified is the setting that asks for TLS with a verified server, as
 	// the DSN spells its mode (e.g. ssl-mode=VERIFY_IDENTITY, tls=true);
 	// empty: sslMode=VERIFY_IDENTITY.
@@ -137,6 +143,11 @@ func (g *guard) Read(p []byte) (int, error) {
 				break
 			}
 			g.in = g.in[used:]
+			if err := g.checkServerPacket(pkt, !g.greeted); err != nil { // structure.go
+				g.refuse(err)
+				g.mu.Unlock()
+				return 0, err
+			}
 			g.serverPacket(pkt)
 		}
 		if len(g.in) == 0 {

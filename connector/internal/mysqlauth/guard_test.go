@@ -70,6 +70,20 @@ func testGuard(nc net.Conn, password string) (*guard, *error) {
 	return g.(*guard), refused
 }
 
+// testGreeting is a well-formed HandshakeV10 naming plugin, without
+// CLIENT_SSL.
+func testGreeting(plugin string) []byte {
+	g := append([]byte{10}, "8.0.40\x00"...)
+	g = append(g, 7, 0, 0, 0)
+	g = append(g, bytes.Repeat([]byte{'s'}, 8)...)
+	g = append(g, 0, 0xff, 0xf7) // filler, capabilities (low): no CLIENT_SSL
+	g = append(g, 0xff, 2, 0, 0xff, 0xdf, 21)
+	g = append(g, make([]byte, 10)...)
+	g = append(g, bytes.Repeat([]byte{'t'}, 12)...)
+	g = append(g, 0)
+	return append(g, plugin+"\x00"...)
+}
+
 func framed(seq byte, payload []byte) []byte {
 	return append([]byte{byte(len(payload)), byte(len(payload) >> 8), byte(len(payload) >> 16), seq}, payload...)
 }
@@ -111,7 +125,7 @@ func TestMySQLAuthGuardOutOfTurn(t *testing.T) {
 func TestMySQLAuthGuardScript(t *testing.T) {
 	const pw = "s3cret-pw"
 	const caps = 0x00200000 | 0x00080000 | 0x8000 | 0x200
-	greeting := []byte("\x0a8.0.40\x00....")
+	greeting := testGreeting("mysql_native_password")
 	pemKey := append([]byte{0x01}, "-----BEGIN PUBLIC KEY-----\nMIIB...\n-----END PUBLIC KEY-----\n"...)
 	rsaBlob := bytes.Repeat([]byte{0xab}, 256)
 	type step struct {
@@ -180,7 +194,7 @@ func TestMySQLAuthGuardScript(t *testing.T) {
 		{"old-password switch", false, false, []step{
 			{[][]byte{greeting}, handshakeResponse(caps, "app", bytes.Repeat([]byte{5}, 20), "", "mysql_native_password"), ""},
 			{[][]byte{{0xfe}}, []byte("ABCDEFGH\x00"), ""},
-			{[][]byte{{0xff, 0x15, 0x04, '#'}}, []byte{0x01}, ""},
+			{[][]byte{[]byte("\xff\x15\x04#28000denied")}, []byte{0x01}, ""},
 		}, true},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
@@ -245,8 +259,9 @@ func TestMySQLAuthGuardFraming(t *testing.T) {
 	g, _ := testGuard(cli, "pw")
 	defer g.Close()
 
-	go func() { srvSide.Write(framed(0, []byte("\x0a8.0\x00"))) }()
-	_, err := io.ReadFull(g, make([]byte, 9))
+	greeting := testGreeting("caching_sha2_password")
+	go func() { srvSide.Write(framed(0, greeting)) }()
+	_, err := io.ReadFull(g, make([]byte, 4+len(greeting)))
 	require.NoError(t, err)
 	resp := framed(1, handshakeResponse(caps, "app", bytes.Repeat([]byte{5}, 32), "", "caching_sha2_password"))
 	got := make(chan []byte, 1)
