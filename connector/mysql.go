@@ -175,7 +175,7 @@ func (b *mySQL) dial(ctx context.Context, network, addr string) (net.Conn, error
 	}
 	p := a.gen.policy
 	p.Password, p.Mode, p.Disabled, p.Addr = a.password, a.rec.strategy.Row, a.rec.strategy.Disabled, addr
-	p.Verified = a.rec.strategy.ModeFix(dsn.SSLVerifyIdentity)
+	p.Verified, p.VerifiedCA = a.rec.strategy.ModeFix(dsn.SSLVerifyIdentity), a.rec.strategy.ModeFix(dsn.SSLVerifyCA)
 	return mysqlauth.Guard(nc, p, a.rec.refuse), nil
 }
 

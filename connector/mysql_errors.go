@@ -62,13 +62,13 @@ func cleartextError(err error, rec *record) error {
 	rec.mu.Unlock()
 	st := rec.strategy
 	if !tlsDone {
-		e := mysqlauth.CleartextRefused(mysqlauth.Policy{Mode: st.Row, Disabled: st.Disabled, Verified: st.ModeFix(dsn.SSLVerifyIdentity)}, "mysql_clear_password").(*kind.Error)
+		e := mysqlauth.CleartextRefused(mysqlauth.Policy{Mode: st.Row, Disabled: st.Disabled, Verified: st.ModeFix(dsn.SSLVerifyIdentity), VerifiedCA: st.ModeFix(dsn.SSLVerifyCA)}, "mysql_clear_password").(*kind.Error)
 		e.Err = err
 		return e
 	}
 	fix := "set allowCleartextPasswords=true: the password then crosses in clear inside this TLS connection"
 	if st.Mode == verify.ModeNone {
-		fix += "; under sslMode " + st.Row + " the server's certificate is not checked, so set " + st.ModeFix(dsn.SSLVerifyIdentity) + " (or VERIFY_CA) first"
+		fix += "; under sslMode " + st.Row + " the server's certificate is not checked, so set " + st.ModeFix(dsn.SSLVerifyIdentity) + " (or " + st.ModeFix(dsn.SSLVerifyCA) + ") first"
 	}
 	return &kind.Error{Kind: kind.HandshakeFailed, What: "cleartext password not sent",
 		Why: "the server asked for the password in clear (mysql_clear_password) and go-sql-driver sends it only when allowed",

@@ -98,40 +98,41 @@ func requireNothingRecovered(t *testing.T, srv *mysqlfake.Server) {
 
 // The shapes of the plaintext-authentication attack, each with the sslMode it resolves to.
 var shapes = []struct {
-	name string
-	dsn  func(port int) string
-	row  string
+	name     string
+	dsn      func(port int) string
+	row      string
+	verified string // the way out, in the DSN's own words for its mode
 }{
 	{"jdbc default (PREFERRED)", func(p int) string {
 		return fmt.Sprintf("jdbc:mysql://127.0.0.1:%d/app?user=app&password=%s", p, password)
-	}, "PREFERRED"},
+	}, "PREFERRED", "sslMode=VERIFY_IDENTITY"},
 	{"jdbc sslMode=PREFERRED", func(p int) string {
 		return fmt.Sprintf("jdbc:mysql://127.0.0.1:%d/app?user=app&password=%s&sslMode=PREFERRED", p, password)
-	}, "PREFERRED"},
+	}, "PREFERRED", "sslMode=VERIFY_IDENTITY"},
 	{"jdbc useSSL=true", func(p int) string {
 		return fmt.Sprintf("jdbc:mysql://127.0.0.1:%d/app?user=app&password=%s&useSSL=true", p, password)
-	}, "PREFERRED"},
+	}, "PREFERRED", "sslMode=VERIFY_IDENTITY"},
 	{"jdbc sslMode=DISABLED", func(p int) string {
 		return fmt.Sprintf("jdbc:mysql://127.0.0.1:%d/app?user=app&password=%s&sslMode=DISABLED", p, password)
-	}, "DISABLED"},
+	}, "DISABLED", "sslMode=VERIFY_IDENTITY"},
 	{"jdbc allowPublicKeyRetrieval=false", func(p int) string {
 		return fmt.Sprintf("jdbc:mysql://127.0.0.1:%d/app?user=app&password=%s&allowPublicKeyRetrieval=false", p, password)
-	}, "PREFERRED"},
+	}, "PREFERRED", "sslMode=VERIFY_IDENTITY"},
 	{"jdbc:mariadb sslMode=disable", func(p int) string {
 		return fmt.Sprintf("jdbc:mariadb://127.0.0.1:%d/app?user=app&password=%s&sslMode=disable", p, password)
-	}, "DISABLED"},
+	}, "DISABLED", "sslMode=verify-full"},
 	{"go-sql-driver default", func(p int) string {
 		return fmt.Sprintf("app:%s@tcp(127.0.0.1:%d)/app", password, p)
-	}, "PREFERRED"},
+	}, "PREFERRED", "sslMode=VERIFY_IDENTITY"},
 	{"go-sql-driver tls=preferred", func(p int) string {
 		return fmt.Sprintf("app:%s@tcp(127.0.0.1:%d)/app?tls=preferred", password, p)
-	}, "PREFERRED"},
+	}, "PREFERRED", "tls=true"},
 	{"go-sql-driver tls=false allowPublicKeyRetrieval=0", func(p int) string {
 		return fmt.Sprintf("app:%s@tcp(127.0.0.1:%d)/app?tls=false&allowPublicKeyRetrieval=0", password, p)
-	}, "DISABLED"},
+	}, "DISABLED", "tls=true"},
 	{"mysql:// URL", func(p int) string {
 		return fmt.Sprintf("mysql://app:%s@127.0.0.1:%d/app", password, p)
-	}, "PREFERRED"},
+	}, "PREFERRED", "sslMode=VERIFY_IDENTITY"},
 }
 
 // How the fake asks for a key: each plugin directly, and through an auth
@@ -170,7 +171,7 @@ func TestNoPasswordToAServerSuppliedKey(t *testing.T) {
 				msg := err.Error()
 				require.True(t, strings.HasPrefix(msg, "dbtls: public key retrieval refused (allowPublicKeyRetrieval=false): ") ||
 					strings.HasPrefix(msg, "dbtls: public key retrieval refused (allowPublicKeyRetrieval=0): "), msg)
-				for _, want := range []string{"sslMode " + sh.row, ex.cfg.Plugin, "; use TLS with a verified server: sslMode=VERIFY_IDENTITY",
+				for _, want := range []string{"sslMode " + sh.row, ex.cfg.Plugin, "; use TLS with a verified server: " + sh.verified + " (or ",
 					"serverRSAPublicKeyFile=", "allowPublicKeyRetrieval=true"} {
 					require.Contains(t, msg, want)
 				}
@@ -294,7 +295,7 @@ func TestPinnedKey(t *testing.T) {
 		b, err := os.ReadFile(path)
 		require.NoError(t, err)
 		srv := start(t, mysqlfake.Config{Plugin: mysqlfake.SHA256, Known: []*rsa.PrivateKey{rk}})
-		conn, err := connect(t, fmt.Sprintf("jdbc:mariadb://127.0.0.1:%d/app?user=app&password=%s&serverRsaPublicKeyFile=%s",
+		conn, err := connect(t, fmt.Sprintf("jdbc:mariadb://127.0.0.1:%d/app?user=app&password=%s&sslMode=disable&serverRsaPublicKeyFile=%s",
 			srv.Port(), password, url.QueryEscape(string(b))))
 		require.NoError(t, err)
 		conn.Close()

@@ -72,24 +72,31 @@ type Policy struct {
 	Mode                 string
 	Disabled             bool   // sslMode=DISABLED (otherwise the server offered no TLS)
 	Addr                 string // the server's address, for the protocol-violation messages
-	// Verified is the setting that asks for TLS with a verified server, as
-	// the DSN spells its mode (e.g. ssl-mode=VERIFY_IDENTITY, tls=true);
-	// empty: sslMode=VERIFY_IDENTITY.
-	Verified string
+	// Verified and VerifiedCA are the settings that ask for TLS with a
+	// verified server (and name, or chain only), as the DSN spells its mode
+	// (e.g. ssl-mode=VERIFY_IDENTITY, tls=true, sslMode=verify-full);
+	// empty: sslMode=VERIFY_IDENTITY, sslMode=VERIFY_CA.
+	Verified, VerifiedCA string
 }
 
 // useTLS is the way out the refusals name first: TLS with a server whose
 // certificate is checked (REQUIRED would stop this attacker, but not one
 // who offers TLS with a certificate of its own).
 func (p Policy) useTLS() string {
-	return "use TLS with a verified server: " + p.verified() + " (or VERIFY_CA) with TLS enabled on the server"
+	return "use TLS with a verified server: " + p.verified() + " with TLS enabled on the server"
 }
 
+// verified names both ways to a verified server, e.g. "sslMode=VERIFY_IDENTITY
+// (or sslMode=VERIFY_CA)".
 func (p Policy) verified() string {
-	if p.Verified == "" {
-		return "sslMode=VERIFY_IDENTITY"
+	id, ca := p.Verified, p.VerifiedCA
+	if id == "" {
+		id = "sslMode=VERIFY_IDENTITY"
 	}
-	return p.Verified
+	if ca == "" {
+		ca = "sslMode=VERIFY_CA"
+	}
+	return id + " (or " + ca + ")"
 }
 
 // Guard returns nc following the connection phase under p. A packet it
@@ -396,7 +403,7 @@ func CleartextRefused(p Policy, plugin string) error {
 		Key: "sslMode", Value: p.Mode,
 		Why: g.noTLS() + " and the server asked for the password in clear (" + plugin + "); that plugin sends the password as it is " +
 			"and needs TLS, so none was sent",
-		Fix: "enable TLS on the server and set " + p.verified() + " (or VERIFY_CA): the password then crosses inside TLS " +
+		Fix: "enable TLS on the server and set " + p.verified() + ": the password then crosses inside TLS " +
 			"to a server whose certificate was checked (under PREFERRED or REQUIRED it would go, in clear inside TLS, to whichever server answers)"}
 }
 
