@@ -12,7 +12,7 @@ import (
 
 // Property test: for a Config built as a struct
 // (internal/testutil/randomconfig; valid, or with one defect), NewFromConfig(c) and
-// New(c.Format()) agree: the same strategy and the same driver
+// New(c.FormatDSN()) agree: the same strategy and the same driver
 // configuration, or the same refusal — the same kind, and the same message
 // for every defect a DSN can carry the same way. A defect only a struct
 // can have is refused by NewFromConfig.
@@ -27,7 +27,7 @@ func TestNewFromConfigAgreesWithNew(t *testing.T) {
 	}()
 	for seed := range uint64(3000) {
 		c, defect := randomconfig.Make(seed)
-		text := c.Format()
+		text := c.FormatDSN()
 		a, aerr := NewFromConfig(c)
 		if defect.StructOnly {
 			if kind.Of(aerr) != kind.InvalidDSN {
@@ -60,7 +60,7 @@ func TestNewFromConfigAgreesWithNew(t *testing.T) {
 				t.Fatalf("seed %d: backend %T", seed, a.be)
 			}
 			if !sameConfig(a.Config(), b.Config()) {
-				t.Fatalf("seed %d: configurations differ\n%s\n%s", seed, a.Config().Format(), b.Config().Format())
+				t.Fatalf("seed %d: configurations differ\n%s\n%s", seed, a.Config().FormatDSN(), b.Config().FormatDSN())
 			}
 		case aerr != nil && berr != nil:
 			refused++
@@ -87,7 +87,7 @@ func sameConfig(a, b *dsn.Config) bool {
 			return false
 		}
 	}
-	return a.Normalized() == b.Normalized() && a.Format() == b.Format()
+	return a.Normalized() == b.Normalized() && a.FormatDSN() == b.FormatDSN()
 }
 
 // strategyView is a Strategy without its pools and caches, the roots

@@ -40,7 +40,7 @@ func TestMySQLAuthProperties(t *testing.T) {
 			for k := range c.Params {
 				require.NotContains(t, strings.ToLower(k), "publickey", "never a session variable")
 			}
-			again, err := Parse(c.Format())
+			again, err := Parse(c.FormatDSN())
 			require.NoError(t, err)
 			require.Equal(t, c.Auth, again.Auth)
 		})

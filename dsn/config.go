@@ -34,9 +34,9 @@ const (
 // present at all ("blank" in the scenario table is Set=false).
 //
 // Value and Set are the truth. Key and Raw say how it was written, for
-// messages and for Format: in a Config built as a struct they may be left
+// messages and for FormatDSN: in a Config built as a struct they may be left
 // empty (NewSetting), and then messages name the property by its canonical
-// key and Format writes the value in its canonical form; Raw that no longer
+// key and FormatDSN writes the value in its canonical form; Raw that no longer
 // reads as Value (the value was changed) is not used.
 type Setting[T any] struct {
 	Key   string // as written, e.g. "trustServerCertificate" or "ssl-mode"; "" for the canonical key
@@ -140,8 +140,8 @@ type TLS struct {
 // text as it reads it; a Config may also be built as a struct or changed
 // after Parse, and Normalize then checks it from its fields with the same
 // rules (vocabularies, conflicts, values, secrets, driver parameters), on a
-// copy. Format and String write it from its fields. What Parse refuses in a
-// DSN, Normalize refuses in the Config Format would write for it, with the
+// copy. FormatDSN and String write it from its fields. What Parse refuses in a
+// DSN, Normalize refuses in the Config FormatDSN would write for it, with the
 // same kind and message.
 type Config struct {
 	Family   Family
@@ -175,7 +175,7 @@ type Config struct {
 	// from Ignored; what a caller puts here is replaced.
 	Warnings []string
 
-	// source is the DSN Parse read. Format and String re-split it, when
+	// source is the DSN Parse read. FormatDSN and String re-split it, when
 	// called, to recover the order and spelling its properties were written
 	// in (layout.go); nothing reads it for meaning. It may hold a password
 	// that a field no longer holds, like any copy of the DSN.

@@ -84,25 +84,25 @@
 // it from its fields with the rules Parse applies — vocabularies, conflicts,
 // values, driver parameters, secrets, run by the same code — and returns a
 // checked copy, as go-sql-driver's NewConnector runs the normalize its
-// ParseDSN runs. For a Config whose Format is a DSN that Parse refuses,
+// ParseDSN runs. For a Config whose FormatDSN is a DSN that Parse refuses,
 // Normalize returns Parse's error. Config.Normalized reports whether a Config
 // came from Parse or Normalize (or is a Clone of one): a package given such a
 // Config need not normalize it again, unless it was changed since.
 //
 // A Setting built with NewSetting has no Key and no Raw: messages name the
-// property by its canonical key, Format writes the value in its canonical
+// property by its canonical key, FormatDSN writes the value in its canonical
 // form. Params are under the driver's own names (and, on a MySQL
 // configuration, session variables); Ignored lists the JDBC properties
 // accepted with a warning. Refused in a struct as they cannot be meant: a
 // Value with Set false, a Key that does not spell its field, a TLS key or an
 // alias among Params.
 //
-// Format and String write from the fields. A Config that Parse returned
-// keeps the DSN it read; when Format or String is called, it is split again
+// FormatDSN and String write from the fields. A Config that Parse returned
+// keeps the DSN it read; when FormatDSN or String is called, it is split again
 // (not checked again) to recover the order and spelling its properties were
 // written in, a display hint that is followed while it still says what the
 // fields hold and is never read for meaning: a property set or changed since
-// is written with its canonical key and value. Parse(c.Format()) holds what
+// is written with its canonical key and value. Parse(c.FormatDSN()) holds what
 // Normalize(c) holds.
 //
 // Decisions: booleans are true/false, yes/no or 1/0 in any case (the union of
@@ -145,7 +145,7 @@
 // rule (password, pwd, passwd, and every key whose name holds password,
 // secret, token or passphrase, and keyVaultProviderClientKey); TLS's secret
 // fields are redacted whatever their Key, and a Setting printed alone with
-// no Key and text in it is redacted too. Format shows them. Where String
+// no Key and text in it is redacted too. FormatDSN shows them. Where String
 // puts the password never depends on what it holds.
 //
 // An error never shows text that dbtls could not read, since it may hold a

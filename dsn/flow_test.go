@@ -50,7 +50,7 @@ func TestFormatOfAChangedParse(t *testing.T) {
 	const s = "app:pw@tcp(h:3306)/d?connectTimeout=5000&parseTime=true&sessionVariables=sql_mode='ANSI',wait_timeout=60&useUnicode=true&password1=Sec-1"
 	c, err := Parse(s)
 	require.NoError(t, err)
-	require.Equal(t, "app:pw@tcp(h:3306)/d?connectTimeout=5000&parseTime=true&sessionVariables=sql_mode%3D%27ANSI%27%2Cwait_timeout%3D60&useUnicode=true&password1=Sec-1", c.Format())
+	require.Equal(t, "app:pw@tcp(h:3306)/d?connectTimeout=5000&parseTime=true&sessionVariables=sql_mode%3D%27ANSI%27%2Cwait_timeout%3D60&useUnicode=true&password1=Sec-1", c.FormatDSN())
 	require.Equal(t, "app:xxxxx@tcp(h:3306)/d?connectTimeout=5000&parseTime=true&sessionVariables=sql_mode%3D%27ANSI%27%2Cwait_timeout%3D60&useUnicode=true&password1=xxxxx", c.String())
 
 	d := c.Clone()
@@ -60,25 +60,25 @@ func TestFormatOfAChangedParse(t *testing.T) {
 	d.Ignored[1].Value = "Sec-2"
 	d.TLS.SSLMode = NewSetting(SSLVerifyCA)
 	const want = "app:p@ss/w:rd@tcp(h:3306)/d?timeout=9s&parseTime=true&sql_mode=%27ANSI%27&wait_timeout=120&useUnicode=true&password1=Sec-2&sslMode=VERIFY_CA"
-	require.Equal(t, want, d.Format())
+	require.Equal(t, want, d.FormatDSN())
 	require.Equal(t, "app:xxxxx@tcp(h:3306)/d?timeout=9s&parseTime=true&sql_mode=%27ANSI%27&wait_timeout=120&useUnicode=true&password1=xxxxx&sslMode=VERIFY_CA", d.String(),
 		"the password and a secret ignored property stay where they were read")
 	require.Equal(t, s, c.source, "a Clone's change leaves the original's DSN")
-	require.Contains(t, c.Format(), "connectTimeout=5000")
+	require.Contains(t, c.FormatDSN(), "connectTimeout=5000")
 
 	n, err := Normalize(d)
 	require.NoError(t, err)
-	require.Equal(t, want, n.Format())
+	require.Equal(t, want, n.FormatDSN())
 	require.Equal(t, d.String(), n.String())
-	again, err := Parse(n.Format())
+	again, err := Parse(n.FormatDSN())
 	require.NoError(t, err)
 	require.Equal(t, withoutSource(n), withoutSource(again))
 
 	// A password that no longer reads back before '@' becomes a parameter
 	// in Format; String keeps it where it was read.
 	d.Password = "x@/y"
-	require.Equal(t, "app@tcp(h:3306)/d?timeout=9s&parseTime=true&sql_mode=%27ANSI%27&wait_timeout=120&useUnicode=true&password1=Sec-2&sslMode=VERIFY_CA&password=x%40%2Fy", d.Format())
-	again, err = Parse(d.Format())
+	require.Equal(t, "app@tcp(h:3306)/d?timeout=9s&parseTime=true&sql_mode=%27ANSI%27&wait_timeout=120&useUnicode=true&password1=Sec-2&sslMode=VERIFY_CA&password=x%40%2Fy", d.FormatDSN())
+	again, err = Parse(d.FormatDSN())
 	require.NoError(t, err)
 	require.Equal(t, "x@/y", again.Password)
 	require.Equal(t, "app:xxxxx@tcp(h:3306)/d?timeout=9s&parseTime=true&sql_mode=%27ANSI%27&wait_timeout=120&useUnicode=true&password1=xxxxx&sslMode=VERIFY_CA", d.String())
@@ -87,9 +87,9 @@ func TestFormatOfAChangedParse(t *testing.T) {
 	e, err := Parse("server=h;user id=u;password=pw;encrypt=true;database=d;app name=x")
 	require.NoError(t, err)
 	e.Shape = ShapeJDBCSQLServer
-	require.Equal(t, "jdbc:sqlserver://h;databaseName=d;user=u;password=pw;encrypt=true;app name=x", e.Format())
+	require.Equal(t, "jdbc:sqlserver://h;databaseName=d;user=u;password=pw;encrypt=true;app name=x", e.FormatDSN())
 	e.Shape = ShapeSQLServerURL
-	require.Equal(t, "sqlserver://u@h?database=d&password=pw&encrypt=true&app+name=x", e.Format())
+	require.Equal(t, "sqlserver://u@h?database=d&password=pw&encrypt=true&app+name=x", e.FormatDSN())
 }
 
 // TestParseKeepsTheSchemeWritten: mariadb:// and tidb:// URLs format with
@@ -98,12 +98,12 @@ func TestParseKeepsTheSchemeWritten(t *testing.T) {
 	for _, s := range []string{"mysql://u@h/d", "mariadb://u@h/d", "tidb://u@h/d"} {
 		c, err := Parse(s)
 		require.NoError(t, err)
-		require.Equal(t, s, c.Format())
+		require.Equal(t, s, c.FormatDSN())
 	}
 	c, err := Parse("TiDB://u@h/d")
 	require.NoError(t, err)
-	require.Equal(t, "tidb://u@h/d", c.Format())
-	require.Equal(t, "mysql://u@h/d", (&Config{Shape: ShapeMySQLURL, Host: "h", User: "u", Database: "d"}).Format())
+	require.Equal(t, "tidb://u@h/d", c.FormatDSN())
+	require.Equal(t, "mysql://u@h/d", (&Config{Shape: ShapeMySQLURL, Host: "h", User: "u", Database: "d"}).FormatDSN())
 }
 
 // TestRulesInReadingOrder: Parse checks as it reads, so the first error in

@@ -27,12 +27,12 @@ func FuzzParse(f *testing.F) {
 			}
 			return
 		}
-		formatted := c.Format()
+		formatted := c.FormatDSN()
 		again, err := Parse(formatted)
 		if err != nil {
 			t.Fatalf("Format gave %q which does not parse: %v", formatted, err)
 		}
-		if !reflect.DeepEqual(withoutSource(c), withoutSource(again)) || again.Format() != formatted {
+		if !reflect.DeepEqual(withoutSource(c), withoutSource(again)) || again.FormatDSN() != formatted {
 			t.Fatalf("not stable:\n%#v\n%#v\nvia %q", c, again, formatted)
 		}
 
@@ -91,7 +91,7 @@ func withoutPassword(c *Config) string {
 	o.Password = "\x00" // keeps the password's key in the text, not its value
 	p := o
 	p.Password = ""
-	return strings.Join([]string{o.Format(), o.String(), p.Format(), kind.Redacted, fmt.Sprint(o.Params)}, "\n")
+	return strings.Join([]string{o.FormatDSN(), o.String(), p.FormatDSN(), kind.Redacted, fmt.Sprint(o.Params)}, "\n")
 }
 
 // FuzzPasswordNeverShown writes a password, correctly quoted, into each shape

@@ -38,7 +38,7 @@ func TestHostForms(t *testing.T) {
 		if c.Host != want.host || c.Port != want.port || c.Database != want.db || c.User != want.user || mode != want.sslMode {
 			t.Errorf("Parse(%q) = host %q port %d db %q user %q sslMode %q; want %+v", s, c.Host, c.Port, c.Database, c.User, mode, want)
 		}
-		back, err := Parse(c.Format())
+		back, err := Parse(c.FormatDSN())
 		if err != nil || back.Host != c.Host || back.Port != c.Port || back.TLS.SSLMode != c.TLS.SSLMode {
 			t.Errorf("Parse(Format()) of %q = %v, %v", s, back, err)
 		}
@@ -80,7 +80,7 @@ func TestHostForms(t *testing.T) {
 			t.Errorf("Parse(%q) = %v, %v; want host %v port %v", s, c, err, want[0], want[1])
 			continue
 		}
-		if back, err := Parse(c.Format()); err != nil || back.Host != c.Host || back.Port != c.Port {
+		if back, err := Parse(c.FormatDSN()); err != nil || back.Host != c.Host || back.Port != c.Port {
 			t.Errorf("Parse(Format()) of %q = %v, %v", s, back, err)
 		}
 	}

@@ -12,7 +12,7 @@ import (
 // This file is THE table of keys: the TLS properties of both vocabularies
 // (spec §1) with their aliases and concepts, and lookupKey, which says what
 // any key is — Parse reads a key=value by it, Normalize checks Params and
-// Ignored by it, Format's order memory is read by it.
+// Ignored by it, FormatDSN's order memory is read by it.
 
 // vocabulary names the two sets of TLS property names.
 type vocabulary string
@@ -53,7 +53,7 @@ type field struct {
 }
 
 var (
-	// fields lists every field in the order Format writes those not
+	// fields lists every field in the order FormatDSN writes those not
 	// placed by the DSN they were read from: TLS's fields as declared, then
 	// MySQLAuth's.
 	fields []*field

@@ -25,7 +25,7 @@ const familyMariaDB Family = "mysql/mariadb"
 
 var (
 	// mariadbFields are the fields a jdbc:mariadb: URL holds, in the order
-	// Format writes those not placed by the DSN: its TLS fields, then
+	// FormatDSN writes those not placed by the DSN: its TLS fields, then
 	// MySQLAuth's (the same as the MySQL family's).
 	mariadbFields []*field
 	// mariadbKeys maps every lower-cased key of a jdbc:mariadb: URL to what
@@ -109,7 +109,7 @@ func (c *Config) keyFamily() Family {
 	return c.Family
 }
 
-// fieldList is the fields c's shape holds, in the order Format writes them.
+// fieldList is the fields c's shape holds, in the order FormatDSN writes them.
 func (c *Config) fieldList() []*field {
 	if c.Shape == ShapeJDBCMariaDB {
 		return mariadbFields
@@ -157,14 +157,14 @@ var mariadbModes = map[string]SSLMode{
 	"verify-full": SSLVerifyIdentity, "verify_full": SSLVerifyIdentity, "verify_identity": SSLVerifyIdentity, "1": SSLVerifyIdentity, "true": SSLVerifyIdentity,
 }
 
-// mariadbModeWord is the word Format writes for a mode in a jdbc:mariadb:
+// mariadbModeWord is the word FormatDSN writes for a mode in a jdbc:mariadb:
 // URL; PREFERRED has none.
 func mariadbModeWord(_ string, m SSLMode) (string, bool) {
 	w, ok := map[SSLMode]string{SSLDisabled: "disable", SSLRequired: "trust", SSLVerifyCA: "verify-ca", SSLVerifyIdentity: "verify-full"}[m]
 	return w, ok
 }
 
-// MariaDBModeValue returns MariaDB Connector/J's word for mode v, as Format
+// MariaDBModeValue returns MariaDB Connector/J's word for mode v, as FormatDSN
 // writes sslMode in a jdbc:mariadb: URL: disable, trust, verify-ca,
 // verify-full; it has none for PREFERRED (ok is false).
 func MariaDBModeValue(v SSLMode) (string, bool) { return mariadbModeWord("sslMode", v) }

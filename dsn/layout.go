@@ -10,7 +10,7 @@ import (
 )
 
 // The order memory. A Config that Parse returned keeps the DSN it read;
-// when Format or String is called, layout splits it again with its shape's
+// when FormatDSN or String is called, layout splits it again with its shape's
 // tokenizer, without checking it, into marks: the order and spelling its
 // properties were written in. items follows them while they still say what
 // the fields hold; nothing reads them for meaning.
@@ -129,14 +129,14 @@ func (s *slotSet) claim(x slot) bool {
 	return true
 }
 
-// item is one key=value Format writes, and the mark it leaves.
+// item is one key=value FormatDSN writes, and the mark it leaves.
 type item struct {
 	key, value string
 	mark       mark
 	secret     bool // kind.IsSecretKey(key)
 }
 
-// items lists what Format writes after where to connect: first in the
+// items lists what FormatDSN writes after where to connect: first in the
 // order of layout, the properties it names whose fields still hold what it
 // says (a parameter written as applicationName=billing stays so while
 // Params["app name"] is billing; a setting is written from its field, in
@@ -272,7 +272,7 @@ func (c *Config) items(redact bool) []item {
 // goAuthorityReads reports whether user[:pw]@ written before the network
 // part of go-sql-driver's DSN reads back as user and pw: the network part
 // reads, the '/' after it is the one that ends it (a password holding '@'
-// then '/' ends it earlier), and the user holds no ':'. Else Format writes
+// then '/' ends it earlier), and the user holds no ':'. Else FormatDSN writes
 // them as parameters (user=, password=, percent-encoded).
 func (c Config) goAuthorityReads(user, pw string) bool {
 	switch c.goNet() {

@@ -26,7 +26,7 @@ var defaultShape = map[Family]Shape{SQLServer: ShapeJDBCSQLServer, MySQL: ShapeM
 // Parse, as go-sql-driver's NewConnector runs the normalize its ParseDSN
 // runs; what Parse returns is normalized already (Normalized).
 //
-// The copy is what Parse would return for cfg.Format(): a Shape (the
+// The copy is what Parse would return for cfg.FormatDSN(): a Shape (the
 // family's default when none is given: ShapeJDBCSQLServer, ShapeMySQLGo),
 // every setting's Key (its canonical key when empty) and Raw (the value in
 // its canonical form when empty or no longer reading as Value), Net for a
@@ -35,8 +35,8 @@ var defaultShape = map[Family]Shape{SQLServer: ShapeJDBCSQLServer, MySQL: ShapeM
 // spell the setting's property: neither can be meant.
 //
 // Errors are *kind.Error values of kind invalid-dsn naming the key; the
-// properties are checked in the order Format writes them, so that for a
-// Config that Format writes as a DSN Parse refuses, the error is the one
+// properties are checked in the order FormatDSN writes them, so that for a
+// Config that FormatDSN writes as a DSN Parse refuses, the error is the one
 // Parse returns for that DSN.
 func Normalize(cfg *Config) (*Config, error) {
 	if cfg == nil {
@@ -73,7 +73,7 @@ func Normalize(cfg *Config) (*Config, error) {
 	return c, nil
 }
 
-// item checks one property of a Config as Format writes it.
+// item checks one property of a Config as FormatDSN writes it.
 func (r *reader) item(it item) error {
 	switch it.mark.kind {
 	case markField:

@@ -18,7 +18,7 @@ import (
 // in any error.
 //
 // The Config returned is Normalized: every check Normalize runs from the
-// fields has passed, Normalize(c) equals c, and Parse(c.Format()) holds what
+// fields has passed, Normalize(c) equals c, and Parse(c.FormatDSN()) holds what
 // c holds.
 func Parse(s string) (*Config, error) {
 	t := strings.TrimSpace(s)
@@ -238,7 +238,7 @@ func parsePort(key, raw string, property bool) (int, error) {
 }
 
 // checkHost refuses characters no host name or address holds, so that what
-// Format writes reads back the same. The host is not shown (text that is not
+// FormatDSN writes reads back the same. The host is not shown (text that is not
 // a host may be user:password); the error names the first character refused
 // and, when at is not nil, its position.
 func checkHost(key, host string, at func(int) string) error {
@@ -261,7 +261,7 @@ func checkHost(key, host string, at func(int) string) error {
 }
 
 // checkSocketPath refuses what go-sql-driver's DSN cannot hold in
-// unix(/path), so that what Format writes reads back the same.
+// unix(/path), so that what FormatDSN writes reads back the same.
 func checkSocketPath(path string) error {
 	if i := strings.IndexFunc(path, func(r rune) bool { return strings.ContainsRune("()@?", r) || r < 0x20 || r == 0x7f }); i >= 0 {
 		return &kind.Error{Kind: kind.InvalidDSN, What: "invalid socket path", Key: "host", Value: kind.Redacted,

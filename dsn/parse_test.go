@@ -50,10 +50,10 @@ func TestParse(t *testing.T) {
 			if tt.pw != "" {
 				require.NotContains(t, c.String(), tt.pw, "String() shows no password")
 			}
-			again, err := Parse(c.Format())
-			require.NoError(t, err, c.Format())
+			again, err := Parse(c.FormatDSN())
+			require.NoError(t, err, c.FormatDSN())
 			require.Equal(t, withoutSource(c), withoutSource(again), "parse → format → parse is stable")
-			require.Equal(t, c.Format(), again.Format(), "parse → format → parse is stable")
+			require.Equal(t, c.FormatDSN(), again.FormatDSN(), "parse → format → parse is stable")
 			n, err := Normalize(c)
 			require.NoError(t, err)
 			require.Equal(t, c, n, "what Parse returns is normalized")

@@ -10,8 +10,9 @@ import (
 	"github.com/dbtls/dbtls/kind"
 )
 
-// The printers: Format writes a Config as a DSN of its shape; String and
-// the other printers write the same with every secret redacted.
+// The printers: FormatDSN writes a Config as a DSN of its shape; String and
+// the other printers (fmt with any verb, JSON, text, slog) write the same
+// with every secret redacted.
 
 // String returns the DSN in its shape, written from the fields, with the
 // password and every secret property replaced by kind.Redacted. It never
@@ -31,13 +32,26 @@ func (c Config) LogValue() slog.Value { return slog.StringValue(c.format(true)) 
 // marshalled into a log record or a response shows no secret.
 func (c Config) MarshalJSON() ([]byte, error) { return json.Marshal(c.format(true)) }
 
-// Format returns the DSN in its shape, secrets included, written from the
-// fields: for a Config that Normalize accepts, Parse(c.Format()) holds what
+// FormatDSN returns the DSN in its shape, secrets included, written from
+// the fields (go-sql-driver's Config.FormatDSN is the same idea): for a
+// Config that Normalize accepts, Parse(c.FormatDSN()) holds what
 // Normalize(c) holds, and for a Config Parse returned, what c holds.
 // Properties keep the order and spelling they were read in while they still
 // say what the fields hold; a property set or changed since is written with
 // its canonical key and value.
-func (c *Config) Format() string { return c.format(false) }
+func (c *Config) FormatDSN() string { return c.format(false) }
+
+// Format makes every fmt verb print the redacted form: %v, %s, %q, %+v and
+// %#v as String (quoted for %q), and the verbs that would otherwise print
+// the fields one by one (%d, %t, %x, …) the same, so that no verb shows the
+// password.
+func (c Config) Format(f fmt.State, verb rune) {
+	s := c.format(true)
+	if verb == 'q' {
+		s = fmt.Sprintf("%q", s)
+	}
+	_, _ = f.Write([]byte(s))
+}
 
 func (c Config) format(redact bool) string {
 	items := c.items(redact)
@@ -72,7 +86,7 @@ func (c Config) format(redact bool) string {
 	}
 }
 
-// shape is the shape Format writes: Shape, or the family's default.
+// shape is the shape FormatDSN writes: Shape, or the family's default.
 func (c Config) shape() Shape {
 	if _, ok := shapeFamily[c.Shape]; ok {
 		return c.Shape
@@ -80,7 +94,7 @@ func (c Config) shape() Shape {
 	return cmp.Or(defaultShape[c.Family], ShapeMySQLGo)
 }
 
-// family is the family Format writes for: the shape's.
+// family is the family FormatDSN writes for: the shape's.
 func (c Config) family() Family { return shapeFamily[c.shape()] }
 
 // setting is Setting without methods, for printing.

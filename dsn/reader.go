@@ -11,7 +11,7 @@ import (
 
 // reader is the one rule engine: Parse runs it over the tokens of a DSN as
 // it reads them, Normalize over the properties of a Config in the order
-// Format writes them. The rules across keys live here: a slot filled twice,
+// FormatDSN writes them. The rules across keys live here: a slot filled twice,
 // two vocabularies for one concept, the key dispatch, the read-only intent.
 type reader struct {
 	c         *Config

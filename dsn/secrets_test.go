@@ -318,7 +318,7 @@ func TestOneSecretRule(t *testing.T) {
 					t.Errorf("%s: kind hides %s, the Config shows it: %s", dsnText, k, shown)
 				}
 			}
-			if !secret && !strings.Contains(c.String(), v) && !strings.Contains(c.Format(), v) {
+			if !secret && !strings.Contains(c.String(), v) && !strings.Contains(c.FormatDSN(), v) {
 				// A value neither shown nor kept (a where-to-connect key written in
 				// its canonical form) says nothing about the rule.
 				continue
@@ -348,4 +348,23 @@ func TestPrintingTLSSettings(t *testing.T) {
 	require.Equal(t, "{Key:trustCertificateKeyStorePassword Raw:xxxxx Value:xxxxx Set:true}", fmt.Sprint(c.TLS.TrustCertKeyStorePassword))
 	require.Equal(t, "{Key:sslMode Raw:VERIFY_CA Value:VERIFY_CA Set:true}", fmt.Sprint(c.TLS.SSLMode), "other settings are shown")
 	require.Contains(t, fmt.Sprintf("%+v", c.TLS), "file:/t.jks")
+}
+
+// TestEveryVerbRedactsConfig: fmt's number and boolean verbs, which print a
+// struct's fields one by one, show no password either.
+func TestEveryVerbRedactsConfig(t *testing.T) {
+	c, err := Parse("jdbc:sqlserver://db;user=sa;password=Verb-s3cret;encrypt=true;trustStorePassword=Store-s3cret")
+	require.NoError(t, err)
+	// %p is left out for the value: fmt answers it, for a non-pointer,
+	// with %!p(...) and the fields, before it looks at any method
+	// (docs/security.md). On the pointer it prints the address.
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%d", "%t", "%x", "%X", "%o", "%b", "%e", "%g", "%T", "%10.3v"} {
+		for _, x := range []any{c, *c} {
+			out := fmt.Sprintf(verb, x)
+			require.NotContains(t, out, "Verb-s3cret", verb)
+			require.NotContains(t, out, "Store-s3cret", verb)
+		}
+	}
+	require.NotContains(t, fmt.Sprintf("%p", c), "Verb-s3cret")
+	require.Contains(t, c.FormatDSN(), "Verb-s3cret", "FormatDSN writes the DSN as it is, asked by name")
 }

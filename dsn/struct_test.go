@@ -18,20 +18,20 @@ func TestFormatAfterAChange(t *testing.T) {
 	require.NoError(t, err)
 	c.TLS.Encrypt.Value = EncryptTrue
 	require.Equal(t, "jdbc:sqlserver://h;user=sa;encrypt=true", c.String())
-	require.Equal(t, "jdbc:sqlserver://h;user=sa;encrypt=true", c.Format())
+	require.Equal(t, "jdbc:sqlserver://h;user=sa;encrypt=true", c.FormatDSN())
 
 	c.TLS.Encrypt = Setting[Encrypt]{Value: EncryptStrict, Set: true} // replaced whole: no key, no raw text
 	c.TLS.TrustStore = Setting[string]{Value: "/etc/trust.jks", Set: true}
-	require.Equal(t, "jdbc:sqlserver://h;user=sa;encrypt=strict;trustStore=/etc/trust.jks", c.Format())
+	require.Equal(t, "jdbc:sqlserver://h;user=sa;encrypt=strict;trustStore=/etc/trust.jks", c.FormatDSN())
 
 	c.TLS.Encrypt = Setting[Encrypt]{}
-	require.Equal(t, "jdbc:sqlserver://h;user=sa;trustStore=/etc/trust.jks", c.Format(), "a setting cleared is not written")
+	require.Equal(t, "jdbc:sqlserver://h;user=sa;trustStore=/etc/trust.jks", c.FormatDSN(), "a setting cleared is not written")
 
 	m, err := Parse("jdbc:mysql://h/d?parseTime=true&sslMode=REQUIRED")
 	require.NoError(t, err)
 	m.Params["parseTime"] = "false"
 	m.TLS.SSLMode.Value = SSLVerifyCA
-	require.Equal(t, "jdbc:mysql://h/d?parseTime=false&sslMode=VERIFY_CA", m.Format())
+	require.Equal(t, "jdbc:mysql://h/d?parseTime=false&sslMode=VERIFY_CA", m.FormatDSN())
 }
 
 // TestFormatStructBuilt: a Config built as a struct formats to a DSN of its
@@ -61,8 +61,8 @@ func TestFormatStructBuilt(t *testing.T) {
 			"sqlserver://sa:pw@db?encrypt=true&trustServerCertificate=true"},
 	} {
 		t.Run(tc.want, func(t *testing.T) {
-			require.Equal(t, tc.want, tc.c.Format())
-			again, err := Parse(tc.c.Format())
+			require.Equal(t, tc.want, tc.c.FormatDSN())
+			again, err := Parse(tc.c.FormatDSN())
 			require.NoError(t, err)
 			require.Equal(t, tc.c.Family, again.Family)
 			require.Equal(t, tc.c.Host, again.Host)

@@ -35,7 +35,7 @@ type fieldOps interface {
 	// setting returns the address of the field's setting in c: two fields
 	// of two vocabularies may fill the same one.
 	setting(c *Config) any
-	// display returns the key and the text Format writes for the field: the
+	// display returns the key and the text FormatDSN writes for the field: the
 	// key and raw text as written when they still say what the field holds,
 	// else the canonical key or the value in its canonical form.
 	display(c *Config, f *field) (key, raw string)
@@ -259,7 +259,7 @@ func sslModeField(get func(c *Config) *Setting[SSLMode]) fieldOps {
 		text: ModeValue}
 }
 
-// ModeValue returns the text that sets mode v under key, as Format writes
+// ModeValue returns the text that sets mode v under key, as FormatDSN writes
 // it: go-sql-driver's own word for tls= (false, preferred, skip-verify,
 // true; it has none for VERIFY_CA: ok is false), the sslMode name
 // otherwise.

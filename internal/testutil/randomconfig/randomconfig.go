@@ -2,7 +2,7 @@
 // from a seed, the way a program fills one in, valid or with one defect.
 // dsn's property test checks that Parse(Format(c)) equals
 // Normalize(c) for the valid ones and that both refuse the others;
-// connector's checks that NewFromConfig(c) and New(c.Format()) agree.
+// connector's checks that NewFromConfig(c) and New(c.FormatDSN()) agree.
 package randomconfig
 
 import (

@@ -102,17 +102,11 @@ func printedOne(prefix string, v any) []Shown {
 	return out
 }
 
-// Exempt reports the printed forms a type cannot redact. dsn.Config's
-// Format method is the DSN writer (it shows the password by design), so a
-// Config has no fmt.Formatter: fmt's number verbs (%d, %t), which no text
-// printer reaches, print its fields. Every text verb prints its String.
-func Exempt(t reflect.Type, printer string) bool {
-	if t.Kind() == reflect.Pointer {
-		t = t.Elem()
-	}
-	number := strings.HasSuffix(printer, "fmt %d") || strings.HasSuffix(printer, "fmt %t")
-	return number && t.PkgPath() == "github.com/dbtls/dbtls/dsn" && t.Name() == "Config"
-}
+// Exempt reports the printed forms a type cannot redact: none now (a
+// dsn.Config's DSN writer is FormatDSN, so a Config has an fmt.Formatter
+// that redacts every verb). It stays for the next type that needs one, with
+// the reason written here.
+func Exempt(t reflect.Type, printer string) bool { return false }
 
 // Reach calls visit with v and every value reachable from it the way a
 // reader of fields (errors.As, a marshaller, reflection) reaches it:
