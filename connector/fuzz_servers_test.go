@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"os"
+	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
@@ -40,6 +41,15 @@ type fuzzServer struct {
 }
 
 func newFuzzServer(f *testing.F) *fuzzServer {
+	// go test -fuzz discards a worker's output: a panic in a goroutine other
+	// than the fuzz function's (a server's, a driver's) would end the worker
+	// with no trace. scripts/fuzz.sh names a file for the runtime to write
+	// such a crash to, and prints it.
+	if p := os.Getenv("DBTLS_FUZZ_CRASH_LOG"); p != "" {
+		if cf, err := os.OpenFile(p, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644); err == nil {
+			_ = debug.SetCrashOutput(cf, debug.CrashOptions{})
+		}
+	}
 	s := &fuzzServer{}
 	srv, err := hostile.Listen("127.0.0.1:0", func(c net.Conn, stop <-chan struct{}) {
 		if b := s.next.Load(); b != nil {

@@ -61,18 +61,47 @@ run1() { # package target
 	go test "$1" -run '^$' -fuzz "^$2\$" -fuzztime "$fuzztime" -fuzzminimizetime "$minimize"
 }
 
-# run runs a target; a run that fails with Go's own "context deadline
-# exceeded" and no failing input (the fuzz time ran out while the coordinator
-# was stopping a worker, a known flake of go test -fuzz) is run once more.
+# run runs a target. Two failures of go test -fuzz itself that no input
+# causes are told apart from a crash:
+# - Go's own "context deadline exceeded" with no failing input (the fuzz time
+#   ran out while the coordinator was stopping a worker): run once more.
+# - "fuzzing process hung or terminated unexpectedly": the worker process
+#   died, and go test discards its output. The targets that start servers
+#   write any fatal crash to DBTLS_FUZZ_CRASH_LOG (runtime/debug
+#   SetCrashOutput), printed here: a trace there is a crash, and fails. With
+#   no trace, the input go test wrote is replayed: if it fails it is a crash;
+#   if it passes, the worker died of something no input reproduces (seen
+#   under load), and the target is run once more; a second death fails.
 run() { # package target
-	local out rc=0
-	out=$(run1 "$1" "$2" 2>&1) || rc=$?
+	local out rc=0 crash input
+	crash=$(mktemp)
+	out=$(DBTLS_FUZZ_CRASH_LOG="$crash" run1 "$1" "$2" 2>&1) || rc=$?
 	printf '%s\n' "$out"
 	if [ $rc -ne 0 ] && grep -q 'context deadline exceeded' <<<"$out" && ! grep -q 'Failing input written' <<<"$out"; then
+		rm -f "$crash"
 		echo "-- $1 $2: go test -fuzz stopped on its own deadline without a failing input; running it once more"
 		run1 "$1" "$2"
 		return
 	fi
+	if [ $rc -ne 0 ] && grep -q 'hung or terminated unexpectedly' <<<"$out"; then
+		if [ -s "$crash" ]; then
+			echo "-- $1 $2: the fuzzing process crashed; its trace:"
+			cat "$crash"
+			rm -f "$crash"
+			return 1
+		fi
+		rm -f "$crash"
+		input=$(sed -n 's|.*Failing input written to testdata/fuzz/[^/]*/\([0-9a-f]*\).*|\1|p' <<<"$out" | head -1)
+		if [ -n "$input" ] && ! go test "$1" -run "^$2/$input\$" >/dev/null 2>&1; then
+			echo "-- $1 $2: the input $input fails when replayed: a crash"
+			return 1
+		fi
+		echo "-- $1 $2: the fuzzing process died with no trace and its last input ($input) passes when replayed; running it once more"
+		rm -f "$(go list -f '{{.Dir}}' "$1")/testdata/fuzz/$2/$input"
+		run1 "$1" "$2"
+		return
+	fi
+	rm -f "$crash"
 	return $rc
 }
 
