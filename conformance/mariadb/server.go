@@ -157,13 +157,24 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 	if out, err := exec.Command("cp", "-a", tmpl, filepath.Join(dir, "data")).CombinedOutput(); err != nil {
 		return nil, fmt.Errorf("mariadb: copy data dir: %v: %s", err, out)
 	}
-	port, err := freePort(o.IPv6)
-	if err != nil {
-		return nil, err
-	}
-	s := &Server{Host: "127.0.0.1", Port: port, Addr: net.JoinHostPort("127.0.0.1", strconv.Itoa(port)), Dir: dir,
-		SocketPath: filepath.Join(dir, "mysqld.sock"), opts: o}
-	if err := s.start(ctx); err != nil {
+	s := &Server{Host: "127.0.0.1", Dir: dir, SocketPath: filepath.Join(dir, "mysqld.sock"), opts: o}
+	// The port is free when freePort looks, but another process (a test
+	// package running beside this one) may take it before mariadbd binds
+	// it: then a new port, up to three times.
+	for attempt := 0; ; attempt++ {
+		port, err := freePort(o.IPv6)
+		if err != nil {
+			s.Stop()
+			return nil, err
+		}
+		s.Port, s.Addr = port, net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
+		err = s.start(ctx)
+		if err == nil {
+			break
+		}
+		if attempt < 2 && strings.Contains(err.Error(), "Address already in use") {
+			continue
+		}
 		s.Stop()
 		return nil, err
 	}
