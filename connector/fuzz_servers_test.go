@@ -110,6 +110,29 @@ func (s *fuzzServer) options() []Option {
 
 // checkConnectErr: a failed connect has a kind of spec §8, and never the
 // password.
+// connect connects once to the fuzz server through the real connector:
+// with a query through database/sql when the stage is a result set, else
+// with Connect alone; the error must be of a kind of spec §8.
+func (s *fuzzServer) connect(t *testing.T, url string, result bool) {
+	c, err := New(url, s.options()...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if result {
+		db := sql.OpenDB(c)
+		defer db.Close()
+		query(t, db)
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	conn, err := c.Connect(ctx)
+	checkConnectErr(t, err)
+	if conn != nil {
+		conn.Close()
+	}
+}
+
 func checkConnectErr(t *testing.T, err error) {
 	t.Helper()
 	if err == nil {
@@ -204,23 +227,7 @@ func FuzzSQLServerServer(f *testing.F) {
 			s.set(tds.AnswerBatch(b))
 		}
 		url := "jdbc:sqlserver://127.0.0.1:" + strconv.Itoa(s.srv.Port()) + ";user=sa;password=" + fuzzPassword + ";loginTimeout=2;" + props
-		c, err := New(url, s.options()...)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if stage%tdsStages == tdsResult {
-			db := sql.OpenDB(c)
-			defer db.Close()
-			query(t, db)
-			return
-		}
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-		defer cancel()
-		conn, err := c.Connect(ctx)
-		checkConnectErr(t, err)
-		if conn != nil {
-			conn.Close()
-		}
+		s.connect(t, url, stage%tdsStages == tdsResult)
 	})
 }
 
@@ -289,23 +296,7 @@ func FuzzMySQLServer(f *testing.F) {
 			s.set(mysqlfake.AnswerQuery(a))
 		}
 		url := "jdbc:mysql://127.0.0.1:" + strconv.Itoa(s.srv.Port()) + "/db?user=app&password=" + fuzzPassword + "&connectTimeout=2000" + props
-		c, err := New(url, s.options()...)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if stage%myStages == myResult {
-			db := sql.OpenDB(c)
-			defer db.Close()
-			query(t, db)
-			return
-		}
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-		defer cancel()
-		conn, err := c.Connect(ctx)
-		checkConnectErr(t, err)
-		if conn != nil {
-			conn.Close()
-		}
+		s.connect(t, url, stage%myStages == myResult)
 	})
 }
 

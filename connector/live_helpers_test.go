@@ -2,18 +2,24 @@ package connector
 
 import (
 	"bytes"
+	"context"
+	"database/sql"
+	"errors"
 	"log/slog"
 	"net"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/dbtls/dbtls/conformance/tds"
 	"github.com/dbtls/dbtls/internal/testutil/certgen"
+	"github.com/dbtls/dbtls/kind"
 	"github.com/stretchr/testify/require"
 )
 
@@ -184,4 +190,95 @@ func (l *logBuffer) lines(words ...string) []string {
 		}
 	}
 	return out
+}
+
+// rotationLoad is 32 goroutines connecting through one *sql.DB, each
+// connection new, while a test moves the server to a new CA (switch) and
+// then the trust file (change). A connection may fail only when it
+// overlapped the switch and started before one second after the change,
+// and only with one of the window's kinds; one that starts later must see
+// the new CA. Checked by finish.
+type rotationLoad struct {
+	switched, changed atomic.Int64 // unix nanoseconds; 0: not yet
+	newCA             atomic.Int64 // connections that saw the new CA
+	hold              atomic.Bool  // new connections wait while it is set
+	stop              chan struct{}
+	wg                sync.WaitGroup
+	mu                sync.Mutex
+	bad               []string
+}
+
+func startRotationLoad(ctx context.Context, db *sql.DB, window ...kind.Kind) *rotationLoad {
+	l := &rotationLoad{stop: make(chan struct{})}
+	for g := 0; g < 32; g++ {
+		l.wg.Add(1)
+		go func() {
+			defer l.wg.Done()
+			for {
+				select {
+				case <-l.stop:
+					return
+				default:
+				}
+				for l.hold.Load() {
+					time.Sleep(time.Millisecond)
+				}
+				l.check(l.connectOnce(ctx, db), window)
+			}
+		}()
+	}
+	return l
+}
+
+// attemptResult is one connection of the load.
+type attemptResult struct {
+	start, end int64 // unix nanoseconds
+	err        error
+	newCA      bool
+}
+
+func (l *rotationLoad) connectOnce(ctx context.Context, db *sql.DB) attemptResult {
+	a := attemptResult{start: time.Now().UnixNano()}
+	conn, err := db.Conn(ctx)
+	var info ConnInfo
+	if err == nil {
+		info, err = Info(conn)
+		conn.Close()
+	}
+	a.end, a.err = time.Now().UnixNano(), err
+	a.newCA = err == nil && info.Peer[0].Issuer == "CN=new CA"
+	return a
+}
+
+func (l *rotationLoad) check(a attemptResult, window []kind.Kind) {
+	sw, ch := l.switched.Load(), l.changed.Load()
+	inWindow := sw != 0 && a.end >= sw && (ch == 0 || a.start < ch+int64(afterChange))
+	when := time.Unix(0, a.start).Format(time.StampMicro)
+	switch {
+	case a.newCA:
+		l.newCA.Add(1)
+		return
+	case ch != 0 && a.start >= ch+int64(afterChange):
+		l.note("started 1 s after the change without the new CA: " + when)
+	case a.err == nil:
+	case inWindow && slices.ContainsFunc(window, func(k kind.Kind) bool { return errors.Is(a.err, k) }):
+	default:
+		l.note(when + ": " + a.err.Error())
+	}
+}
+
+func (l *rotationLoad) note(s string) {
+	l.mu.Lock()
+	l.bad = append(l.bad, s)
+	l.mu.Unlock()
+}
+
+// finish stops the load and checks it: no connection failed outside the
+// rules, and some saw the new CA.
+func (l *rotationLoad) finish(t *testing.T) {
+	t.Helper()
+	close(l.stop)
+	l.wg.Wait()
+	require.Empty(t, l.bad, strings.Join(l.bad, "\n"))
+	require.Positive(t, l.newCA.Load())
 }
