@@ -69,14 +69,13 @@ func (r *resolver) resolveMySQL(cfg *dsn.Config) (*Strategy, error) {
 	} else {
 		modeWarnings = legacyIgnored(t)
 	}
-	if t.ServerCertificate.Set {
-		fix := (&Strategy{modeKey: modeKey}).ModeFix(dsn.SSLVerifyCA)
-		return nil, &kind.Error{Kind: kind.InvalidDSN, What: "serverCertificate on a MySQL DSN", Key: t.ServerCertificate.Key, Value: t.ServerCertificate.Value,
-			Why: "the serverCertificate pin belongs to TDS 8.0 strict encryption, which only SQL Server speaks",
-			Fix: "trust the CA that issued the server's certificate instead: " + fix + " with " + anchorKey(cfg.Shape, anchors{}) + "=<the CA's file>"}
-	}
 	expected, sni := hostOf(cfg)
 	s := &Strategy{Family: dsn.MySQL, Row: mode.String(), ServerName: sni, CheckValidity: true, Trust: Trust{Source: "none"}, modeKey: modeKey, mariadb: mariadb}
+	if t.ServerCertificate.Set {
+		return nil, &kind.Error{Kind: kind.InvalidDSN, What: "serverCertificate on a MySQL DSN", Key: t.ServerCertificate.Key, Value: t.ServerCertificate.Value,
+			Why: "the serverCertificate pin belongs to TDS 8.0 strict encryption, which only SQL Server speaks",
+			Fix: "trust the CA that issued the server's certificate instead: " + s.ModeFix(dsn.SSLVerifyCA) + " with " + anchorKey(cfg.Shape, anchors{}) + "=<the CA's file>"}
+	}
 	s.Warnings = append(s.Warnings, modeWarnings...)
 	s.Warnings = append(s.Warnings, emptied...)
 
@@ -124,7 +123,7 @@ func (r *resolver) resolveMySQL(cfg *dsn.Config) (*Strategy, error) {
 	case dsn.SSLDisabled:
 		s.Mode, s.Disabled, s.CheckValidity = ModeNone, true, false
 		if modeKey != "" { // an empty version list has its own warning
-			s.Warnings = append(s.Warnings, disabledWarning(t, modeKey, mariadb))
+			s.Warnings = append(s.Warnings, disabledWarning(t, s))
 		}
 	case dsn.SSLPreferred:
 		s.Mode = ModeNone
@@ -255,10 +254,11 @@ func withoutEmptyStoreURLs(t *dsn.TLS) (*dsn.TLS, []string) {
 }
 
 // disabledWarning is the warning for a MySQL-family DSN that turns TLS off
-// with key, as encrypt=false warns on SQL Server: the string is weaker than
+// with its mode key, as encrypt=false warns on SQL Server: the string is weaker than
 // a reader may think, and the way out is named in the same vocabulary.
-func disabledWarning(t *dsn.TLS, key string, mariadb bool) string {
-	said, fix := key, (&Strategy{modeKey: key, mariadb: mariadb, Row: dsn.SSLDisabled.String()}).ModeFix(dsn.SSLVerifyIdentity)
+func disabledWarning(t *dsn.TLS, s *Strategy) string {
+	key := s.modeKey
+	said, fix := key, s.ModeFix(dsn.SSLVerifyIdentity)
 	switch key {
 	case t.SSLMode.Key:
 		said = key + "=" + t.SSLMode.Raw
