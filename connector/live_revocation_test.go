@@ -13,16 +13,6 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// needOpenSSL: the CRLs of these tests are OpenSSL's (openssl ca -gencrl).
-func needOpenSSL(t *testing.T) {
-	if err := opensslca.Available(); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal(err)
-		}
-		t.Skip(err)
-	}
-}
-
 // TestRevokedServerCertificate (spec §7) against the TDS server and
 // MariaDB: with a CRL that revokes nothing the server is trusted; when the
 // CA's next CRL, revoking the server's certificate, replaces the file, a
@@ -30,7 +20,7 @@ func needOpenSSL(t *testing.T) {
 // past its nextUpdate is refused at New naming the property, and written
 // over the current one it keeps the current one, with one warning.
 func TestRevokedServerCertificate(t *testing.T) {
-	needOpenSSL(t)
+	opensslca.Need(t) // the CRLs of these tests are OpenSSL's (openssl ca -gencrl)
 	r := newRotation()
 	leaf := r.leaf(r.oldCA)
 	now := time.Now()

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/dbtls/dbtls/internal/testutil/certgen"
+	"github.com/dbtls/dbtls/internal/testutil/opensslca"
 	"github.com/dbtls/dbtls/kind"
 	"github.com/stretchr/testify/require"
 )
@@ -40,13 +41,9 @@ func TestSingleDERCertificateAsTrustStore(t *testing.T) {
 // `openssl genrsa -aes256` (PKCS#8) and `openssl rsa -aes256 -traditional`
 // write it, is named as encrypted, with what to do.
 func TestEncryptedPEMKeySaysSo(t *testing.T) {
+	opensslca.Need(t)
 	openssl, err := exec.LookPath("openssl")
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("openssl is needed (apt-get install -y openssl)")
-		}
-		t.Skip("no openssl")
-	}
+	require.NoError(t, err)
 	dir := t.TempDir()
 	c := certgen.Must(certgen.Spec{CN: "client", RSA: true})
 	certPath, keyPath, err := c.WriteFiles(dir, "client")

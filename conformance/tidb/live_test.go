@@ -127,12 +127,7 @@ func errString(err error, info connector.ConnInfo) string {
 // ssl-crl.
 func TestRevokedServerCertificate(t *testing.T) {
 	waitBinary(t)
-	if err := opensslca.Available(); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal(err)
-		}
-		t.Skip(err)
-	}
+	opensslca.Need(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	now := time.Now()

@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"testing"
 	"time"
 
 	"github.com/dbtls/dbtls/internal/testutil/certgen"
@@ -19,6 +20,19 @@ import (
 func Available() error {
 	_, err := exec.LookPath("openssl")
 	return err
+}
+
+// Need skips t when openssl is not on the PATH, and fails it instead when
+// the environment variable CI is set: under CI a test that needs its
+// set-up never skips.
+func Need(t testing.TB) {
+	t.Helper()
+	if err := Available(); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal(err)
+		}
+		t.Skip(err)
+	}
 }
 
 // GenCRL returns, in PEM, the CRL that ca issues revoking the given
